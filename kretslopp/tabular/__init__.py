@@ -1,0 +1,39 @@
+"""Reading and writing tabular files (CSV and XLSX) — plain Python, no Django.
+
+The bottom layer of every import (asset files, Snipe-IT/GLPI/Intune exports, partner
+reports, meter readings) and of every export. See :mod:`kretslopp.tabular.reading` for the
+reading rules, :mod:`kretslopp.tabular.values` for parsing cell text,
+:mod:`kretslopp.tabular.writing` for exports and :mod:`kretslopp.tabular.mapping` for
+recognising other systems' columns.
+"""
+
+from kretslopp.tabular.errors import MESSAGES, TabularError, ValueParseError
+from kretslopp.tabular.reading import Row, Table, open_table
+from kretslopp.tabular.values import (
+    looks_like_markup,
+    neutralise_cell,
+    normalise_header,
+    parse_bool,
+    parse_date,
+    parse_decimal,
+    strip_html,
+)
+from kretslopp.tabular.writing import write_csv, write_xlsx
+
+__all__ = [
+    "MESSAGES",
+    "Row",
+    "Table",
+    "TabularError",
+    "ValueParseError",
+    "looks_like_markup",
+    "neutralise_cell",
+    "normalise_header",
+    "open_table",
+    "parse_bool",
+    "parse_date",
+    "parse_decimal",
+    "strip_html",
+    "write_csv",
+    "write_xlsx",
+]
