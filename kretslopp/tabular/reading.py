@@ -330,6 +330,7 @@ class _TextDecoder:
         self.tentative = encoding == "utf-8?"
         self.encoding = "utf-8" if self.tentative else encoding
         self._decoder = codecs.getincrementaldecoder(self.encoding)("strict")
+        self.markup = False  # set once a '<' or '&' has been decoded
 
     def decode(self, chunk: bytes, final: bool = False) -> tuple[str, _Problem | None]:
         """Decode a chunk; on a bad byte return the text before it and the problem."""
@@ -344,7 +345,11 @@ class _TextDecoder:
             return self._partial(exc)
         if self.tentative and not chunk.isascii():
             self.tentative = False  # real UTF-8 text seen: from now on UTF-8 only
-        if self.encoding == "cp1252" and (index := _utf8_signature(chunk)) >= 0:
+        if (
+            self.encoding == "cp1252"
+            and b"\xc3" in chunk
+            and (index := _utf8_signature(chunk)) >= 0
+        ):
             return chunk[:index].decode("cp1252"), _Problem("mixed_encodings")
         return text, None
 
@@ -382,6 +387,8 @@ def _iter_lines(stream: BinaryIO, decoder: _TextDecoder, skip: int) -> Iterator[
         first = False
         if "\0" in text:
             text, problem = text[: text.index("\0")], _Problem("binary_content")
+        if not decoder.markup and ("<" in text or "&" in text):
+            decoder.markup = True
         if text:
             lines = (pending + text).split(newline)
             pending = lines.pop()
@@ -465,32 +472,34 @@ def _open_csv(opener: _Opener, name: str, head: bytes, strip: bool) -> Table:
         delimiter=delimiter,
     )
     with opener.open() as stream:
-        records = _csv_records(table, stream, encoding, bom)
-        header = next(records, None)
-    table.headers = _clean_headers(table, header[1] if header else [])
+        decoder = _TextDecoder(encoding)
+        reader = _csv_reader(table, stream, decoder, bom)
+        try:
+            header = next(reader, None)
+        except (_Problem, csv.Error) as exc:
+            raise _located(table, exc, 1, decoder) from None
+    table.headers = _clean_headers(table, header or [])
     return table
 
 
-def _csv_records(
-    table: Table, stream: BinaryIO, encoding: str, bom: int
-) -> Iterator[tuple[int, list[str]]]:
-    """Yield (row number, cells) per CSV record, turning low-level failures into errors."""
-    decoder = _TextDecoder(encoding)
-    reader = csv.reader(
-        _iter_lines(stream, decoder, bom), delimiter=table.delimiter or ",", strict=True
-    )
-    number = 0
-    try:
-        for cells in reader:
-            number += 1
-            yield number, cells
-    except _Problem as problem:
-        table.encoding = decoder.encoding if table.encoding != "utf-8-sig" else table.encoding
-        raise table.error(problem.code, row=number + 1, **problem.params) from None
-    except csv.Error as exc:
-        raise _csv_error(table, exc, number + 1) from None
-    if decoder.encoding != table.encoding and table.encoding != "utf-8-sig":
+def _csv_reader(
+    table: Table, stream: BinaryIO, decoder: _TextDecoder, bom: int
+) -> Iterator[list[str]]:
+    lines = _iter_lines(stream, decoder, bom)
+    return csv.reader(lines, delimiter=table.delimiter or ",", strict=True)
+
+
+def _located(
+    table: Table, exc: Exception, row: int, decoder: _TextDecoder | None = None
+) -> TabularError:
+    """Turn a failure met while reading ``row`` into a TabularError naming it."""
+    if decoder is not None and table.encoding != "utf-8-sig":
         table.encoding = decoder.encoding
+    if isinstance(exc, _Problem):
+        return table.error(exc.code, row=row, **exc.params)
+    if isinstance(exc, csv.Error):
+        return _csv_error(table, exc, row)
+    raise exc
 
 
 def _csv_error(table: Table, exc: csv.Error, row: int) -> TabularError:
@@ -516,30 +525,60 @@ def _clean_headers(table: Table, cells: list[str]) -> list[str]:
 
 def _csv_rows(table: Table, opener: _Opener, encoding: str, bom: int, strip: bool) -> Iterator[Row]:
     with opener.open() as stream:
-        records = _csv_records(table, stream, encoding, bom)
-        next(records, None)  # the header
-        yield from _shape_rows(table, records, strip)
+        decoder = _TextDecoder(encoding)
+        reader = _csv_reader(table, stream, decoder, bom)
+        try:
+            next(reader, None)  # the header
+        except (_Problem, csv.Error) as exc:
+            raise _located(table, exc, 1, decoder) from None
+        yield from _shape_rows(table, reader, strip, decoder)
+        if table.encoding != "utf-8-sig":
+            table.encoding = decoder.encoding
+
+
+class _AlwaysMarkup:
+    """Stands in for the CSV decoder's markup flag where every row must be checked."""
+
+    markup = True
 
 
 def _shape_rows(
-    table: Table, records: Iterator[tuple[int, list[str]]], strip: bool
+    table: Table,
+    records: Iterator[list[str]],
+    strip: bool,
+    decoder: _TextDecoder | _AlwaysMarkup,
 ) -> Iterator[Row]:
-    """Fit each record to the header width, skip empty rows, strip HTML where present."""
+    """Fit each record to the header width, skip empty rows, strip HTML where present.
+
+    One loop for speed: this runs once per row of every import. ``decoder.markup`` tells
+    whether any ``<`` or ``&`` has been decoded yet, so files without markup (most) skip
+    the HTML check entirely.
+    """
     width = len(table.headers)
-    for number, cells in records:
-        count = len(cells)
-        if count != width:
-            if not any(cells):
+    number = 1
+    new_row = tuple.__new__
+    try:
+        for cells in records:
+            number += 1
+            if len(cells) != width:
+                if not any(cells):
+                    continue
+                cells = _fit(table, number, cells, width)
+            elif not any(cells):
                 continue
-            cells = _fit(table, number, cells, width)
-        elif not any(cells):
-            continue
-        values = tuple(cells)
-        if strip:
-            joined = "".join(values)
-            if ("<" in joined or "&" in joined) and looks_like_markup(joined):
-                values = tuple(strip_html(v) if looks_like_markup(v) else v for v in values)
-        yield Row(number, values)
+            values = tuple(cells)
+            if strip and decoder.markup:
+                values = _strip_markup(values)
+            yield new_row(Row, (number, values))
+    except (_Problem, csv.Error) as exc:
+        raise _located(table, exc, number + 1, decoder) from None  # type: ignore[arg-type]
+
+
+def _strip_markup(values: tuple[str, ...]) -> tuple[str, ...]:
+    joined = "".join(values)
+    if ("<" in joined or "&" in joined) and looks_like_markup(joined):
+        return tuple(strip_html(v) if looks_like_markup(v) else v for v in values)
+    return values
 
 
 def _fit(table: Table, number: int, cells: list[str], width: int) -> list[str]:
