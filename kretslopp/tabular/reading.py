@@ -51,9 +51,9 @@ import zipfile
 from collections.abc import Callable, Iterator
 from datetime import date, datetime, time
 from pathlib import Path
-from typing import BinaryIO, NamedTuple
+from typing import BinaryIO, NamedTuple, TypeVar
 
-from kretslopp.tabular.errors import TabularError
+from kretslopp.tabular.errors import TabularError, ValueParseError
 from kretslopp.tabular.values import looks_like_markup, strip_html
 
 SNIFF_BYTES = 64 * 1024
@@ -62,6 +62,7 @@ MAX_LINE_CHARS = 1024 * 1024
 MAX_FIELD_CHARS = csv.field_size_limit()
 DELIMITERS = ("\t", ";", ",")  # tie-break order
 _SNIFF_RECORDS = 50
+T = TypeVar("T")
 
 Source = str | os.PathLike[str] | bytes | bytearray | BinaryIO
 
@@ -126,6 +127,24 @@ class Table:
     def rows(self) -> Iterator[Row]:
         """Stream the data rows; raises :class:`TabularError` at the first bad row."""
         return self._row_source(self)
+
+    def parse(self, row: Row, position: int, parser: Callable[[str], T]) -> T:
+        """Parse one cell with ``parser`` (e.g. ``parse_date``), locating any failure.
+
+        A ``ValueError`` from the parser becomes a :class:`TabularError` naming this file,
+        the row and the column, e.g. ``assets.csv, row 14, column 'Purchase Date': not a
+        date: '31/02/2021'``, keeping the parser's code and params for translation.
+        """
+        try:
+            return parser(row.values[position])
+        except ValueParseError as exc:
+            raise exc.to_tabular_error(
+                file=self.file_name, row=row.number, column=self.headers[position]
+            ) from None
+        except ValueError as exc:
+            raise TabularError(
+                str(exc), file=self.file_name, row=row.number, column=self.headers[position]
+            ) from None
 
     def error(self, code: str, *, row: int | None = None, **params: object) -> TabularError:
         """A :class:`TabularError` about this file."""
@@ -289,15 +308,20 @@ def _detect_encoding(head: bytes) -> tuple[str, int]:
     if head.startswith(codecs.BOM_UTF16_BE):
         return "utf-16-be", 2
     if b"\0" in head:
-        return _guess_bomless_utf16(head), 0
+        guess = _guess_bomless_utf16(head)
+        # A stray NUL in text is reported at its row; many NULs mean a binary file.
+        if guess != "binary" or head.count(0) > len(head) // 100:
+            return guess, 0
     if head.isascii():
         return "utf-8?", 0
     try:
         codecs.getincrementaldecoder("utf-8")().decode(head, final=False)
-    except UnicodeDecodeError:
-        # Real UTF-8 letters before the bad byte: a UTF-8 file with a stray cp1252 row,
-        # which is then reported at that row rather than read as mojibake.
-        return ("utf-8" if _utf8_signature(head) >= 0 else "cp1252"), 0
+    except UnicodeDecodeError as exc:
+        # UTF-8 letters before the first bad byte: a UTF-8 file with a stray cp1252 row,
+        # reported at that row rather than read as mojibake. Otherwise cp1252, and any
+        # UTF-8 letters after it are reported as mixed encodings.
+        first_utf8 = _utf8_signature(head)
+        return ("utf-8" if 0 <= first_utf8 < exc.start else "cp1252"), 0
     return "utf-8", 0
 
 
@@ -628,10 +652,8 @@ def _open_xlsx(opener: _Opener, name: str, sheet: str | None, strip: bool) -> Ta
     def rows(table: Table) -> Iterator[Row]:
         iterator = iter(worksheet.iter_rows())
         next(iterator, None)
-        records = (
-            (number, list(map(_cell_text, cells))) for number, cells in enumerate(iterator, start=2)
-        )
-        yield from _shape_rows(table, records, strip)
+        records = (list(map(_cell_text, cells)) for cells in iterator)
+        yield from _shape_rows(table, records, strip, _AlwaysMarkup())
 
     table = Table(file_name=name, format="xlsx", headers=[], row_source=rows, sheet_name=sheet_name)
     table.headers = _clean_headers(table, [_cell_text(cell) for cell in first])
