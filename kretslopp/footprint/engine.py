@@ -1,0 +1,827 @@
+"""Per-asset and fleet footprints: embodied and use-phase CO2e per calendar year.
+
+Rules (the reasons are in docs/methodology.md):
+
+* **Embodied** CO2e is spread straight-line over the expected lifetime, per day:
+  ``embodied_kg_co2e / (lifetime_years × 365.25)`` for each day in service, starting at the
+  in-use date. A device used past its expected lifetime carries no further embodied charge;
+  a device that leaves early stops being charged the day it leaves.
+* **Use phase**: ``kwh_per_year × share of the calendar year in service`` and
+  ``kWh × grid g CO2e/kWh of that year / 1000``.
+* **Pro rata**: the first and last years count the days between the in-use date and the end
+  date (end exclusive); an in-use date given as a bare year means 1 July of that year
+  (half-year convention); no end date means still in service.
+* **Data quality** of an asset is ``model`` (a matched manufacturer sheet), ``manual`` (a
+  figure a person entered) or ``category`` (the factor set's default). A figure the model's
+  sheet lacks (e.g. no energy figure) falls back to the category default.
+
+Everything works on numpy arrays: :func:`fleet_footprint` takes the columns a Django
+``values_list`` gives and returns totals per year × department × category × data quality.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+from collections.abc import Hashable, Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+
+import numpy as np
+
+from .factors import DEFAULT_FACTOR_SET, CategoryFactors, get_factor_set
+from .grid import DEFAULT_GRID, GridFactor, get_grid
+from .matching import MatchDecisions, ModelResolution, resolve_model
+from .taxonomy import (
+    CATEGORY_CODES,
+    CATEGORY_INDEX,
+    DATA_QUALITIES,
+    QUALITY_INDEX,
+    UnknownCategoryError,
+    check_category,
+)
+
+DAYS_PER_YEAR = 365.25
+_EPOCH = np.datetime64("1970-01-01", "D")
+#: Days since 1970 used for "no end date" (year 9999).
+_OPEN_END = int((np.datetime64("9999-12-31", "D") - _EPOCH).astype(np.int64))
+
+#: Measures the fleet aggregation sums, in this order.
+MEASURES: tuple[str, ...] = (
+    "embodied_kg_co2e",
+    "embodied_kg_co2e_min",
+    "embodied_kg_co2e_max",
+    "use_kwh",
+    "use_kwh_min",
+    "use_kwh_max",
+    "use_kg_co2e",
+    "use_kg_co2e_min",
+    "use_kg_co2e_max",
+    "asset_years",
+    "assets_in_service",
+)
+_M = {name: i for i, name in enumerate(MEASURES)}
+
+
+# --------------------------------------------------------------------------- dates
+
+
+def mid_year(year: int) -> dt.date:
+    """The date a bare in-use year stands for: 1 July (half-year convention)."""
+    return dt.date(int(year), 7, 1)
+
+
+def as_date(value: dt.date | dt.datetime | str | int | None) -> dt.date | None:
+    """A date from a date, an ISO date string, a year (-> 1 July) or None."""
+    if value is None:
+        return None
+    if isinstance(value, dt.datetime):
+        return value.date()
+    if isinstance(value, dt.date):
+        return value
+    if isinstance(value, (int, np.integer)):
+        return mid_year(int(value))
+    text = str(value).strip()
+    if not text:
+        return None
+    if text.isdigit() and len(text) == 4:
+        return mid_year(int(text))
+    return dt.date.fromisoformat(text[:10])
+
+
+_EPOCH_ORDINAL = dt.date(1970, 1, 1).toordinal()
+
+
+def _day_number(value: object, missing: int) -> int:
+    """Days since 1970 for one value (date, datetime, ISO string, year, None)."""
+    kind = type(value)
+    if kind is dt.date:
+        return value.toordinal() - _EPOCH_ORDINAL  # type: ignore[attr-defined]
+    if value is None:
+        return missing
+    if isinstance(value, np.datetime64):
+        if np.isnat(value):
+            return missing
+        return int((value.astype("datetime64[D]") - _EPOCH).astype(np.int64))
+    if isinstance(value, float) and math.isnan(value):
+        return missing
+    date = as_date(value)  # type: ignore[arg-type]
+    return missing if date is None else date.toordinal() - _EPOCH_ORDINAL
+
+
+def to_days(values: Sequence[object] | np.ndarray, *, missing: int) -> np.ndarray:
+    """Days since 1970-01-01 (int64) for dates / ISO strings / years; ``missing`` for None.
+
+    One pass in Python over the values (about 0.2 µs each for ``date`` objects, the common
+    case from Django), which is several times faster than numpy's own object conversion.
+    """
+    if isinstance(values, np.ndarray) and np.issubdtype(values.dtype, np.datetime64):
+        days = values.astype("datetime64[D]")
+        out = (days - _EPOCH).astype(np.int64)
+        out[np.isnat(days)] = missing
+        return out
+    if isinstance(values, np.ndarray) and np.issubdtype(values.dtype, np.integer):
+        years = values.astype(np.int64)
+        return np.array(
+            [dt.date(int(y), 7, 1).toordinal() - _EPOCH_ORDINAL for y in years], dtype=np.int64
+        )
+    date_type = dt.date
+    epoch = _EPOCH_ORDINAL
+    return np.array(
+        [
+            v.toordinal() - epoch if type(v) is date_type else _day_number(v, missing)  # type: ignore[attr-defined]
+            for v in values
+        ],
+        dtype=np.int64,
+    )
+
+
+def _year_bounds(years: Sequence[int]) -> tuple[np.ndarray, np.ndarray]:
+    starts = np.array(
+        [(dt.date(y, 1, 1) - dt.date(1970, 1, 1)).days for y in years], dtype=np.int64
+    )
+    ends = np.array(
+        [(dt.date(y + 1, 1, 1) - dt.date(1970, 1, 1)).days for y in years], dtype=np.int64
+    )
+    return starts, ends
+
+
+# --------------------------------------------------------------------------- core
+
+
+def _core(
+    start_days: np.ndarray,
+    end_days: np.ndarray,
+    embodied: np.ndarray,
+    embodied_min: np.ndarray,
+    embodied_max: np.ndarray,
+    kwh: np.ndarray,
+    kwh_min: np.ndarray,
+    kwh_max: np.ndarray,
+    lifetime_years: np.ndarray,
+    years: Sequence[int],
+    grid_g_per_kwh: np.ndarray,
+) -> dict[str, np.ndarray]:
+    """Per asset × year figures (arrays of shape (assets, years))."""
+    year_start, year_end = _year_bounds(years)
+    days_in_year = (year_end - year_start).astype(np.float64)
+    s = start_days[:, None]
+    e = end_days[:, None]
+    lo = np.maximum(s, year_start[None, :])
+    in_service = np.clip(np.minimum(e, year_end[None, :]) - lo, 0, None).astype(np.float64)
+    lifetime_days = lifetime_years * DAYS_PER_YEAR
+    emb_end = np.minimum(end_days.astype(np.float64), start_days + lifetime_days)[:, None]
+    charged = np.clip(np.minimum(emb_end, year_end[None, :]) - lo, 0.0, None)
+    rate = np.divide(1.0, lifetime_days, out=np.zeros_like(lifetime_days), where=lifetime_days > 0)
+    emb_share = charged * rate[:, None]
+    fraction = in_service / days_in_year[None, :]
+    grid_kg = grid_g_per_kwh[None, :] / 1000.0
+    out = {
+        "service_fraction": fraction,
+        "embodied_kg_co2e": emb_share * embodied[:, None],
+        "embodied_kg_co2e_min": emb_share * embodied_min[:, None],
+        "embodied_kg_co2e_max": emb_share * embodied_max[:, None],
+        "use_kwh": fraction * kwh[:, None],
+        "use_kwh_min": fraction * kwh_min[:, None],
+        "use_kwh_max": fraction * kwh_max[:, None],
+    }
+    out["use_kg_co2e"] = out["use_kwh"] * grid_kg
+    out["use_kg_co2e_min"] = out["use_kwh_min"] * grid_kg
+    out["use_kg_co2e_max"] = out["use_kwh_max"] * grid_kg
+    return out
+
+
+# --------------------------------------------------------------------------- per asset
+
+
+@dataclass(frozen=True, slots=True)
+class AssetFigures:
+    """The figures one asset is computed with, with their data quality and sources."""
+
+    category: str
+    data_quality: str
+    factor_set: str
+    embodied_kg_co2e: float
+    embodied_kg_co2e_min: float
+    embodied_kg_co2e_max: float
+    embodied_source: str
+    kwh_per_year: float
+    kwh_per_year_min: float
+    kwh_per_year_max: float
+    energy_source: str
+    energy_estimated: bool
+    lifetime_years: float
+    lifetime_source: str
+    resolution: ModelResolution | None = None
+
+    def as_dict(self) -> dict[str, object]:
+        return {
+            "category": self.category,
+            "data_quality": self.data_quality,
+            "factor_set": self.factor_set,
+            "embodied_kg_co2e": self.embodied_kg_co2e,
+            "embodied_kg_co2e_min": self.embodied_kg_co2e_min,
+            "embodied_kg_co2e_max": self.embodied_kg_co2e_max,
+            "embodied_source": self.embodied_source,
+            "kwh_per_year": self.kwh_per_year,
+            "kwh_per_year_min": self.kwh_per_year_min,
+            "kwh_per_year_max": self.kwh_per_year_max,
+            "energy_source": self.energy_source,
+            "energy_estimated": self.energy_estimated,
+            "lifetime_years": self.lifetime_years,
+            "lifetime_source": self.lifetime_source,
+            "match": self.resolution.as_dict() if self.resolution else None,
+        }
+
+
+def _category_source(factors: CategoryFactors, which: str) -> str:
+    basis = getattr(factors, f"{which}_basis")
+    ids = " ".join(getattr(factors, f"{which}_source_ids"))
+    return f"category default {factors.factor_set}/{factors.category} [{ids}]: {basis}"
+
+
+def resolve_figures(
+    category: str,
+    manufacturer: str = "",
+    model: str = "",
+    *,
+    factor_set: str = DEFAULT_FACTOR_SET,
+    decisions: MatchDecisions | None = None,
+    embodied_kg_co2e: float | None = None,
+    kwh_per_year: float | None = None,
+    lifetime_years: float | None = None,
+) -> AssetFigures:
+    """The figures for one asset: manual entries, else the model's sheet, else the category.
+
+    Manual figures (any of ``embodied_kg_co2e``, ``kwh_per_year``) make the data quality
+    ``manual``. A model's sheet is used only for exact/probable or person-confirmed matches
+    (see :func:`kretslopp.footprint.matching.resolve_model`).
+    """
+    code = check_category(category)
+    defaults = get_factor_set(factor_set)[code]
+    resolution = (
+        resolve_model(manufacturer, model, code, decisions) if (manufacturer or model) else None
+    )
+    record = resolution.record if resolution else None
+
+    emb = (defaults.embodied_kg_co2e, defaults.embodied_kg_co2e_min, defaults.embodied_kg_co2e_max)
+    emb_src = _category_source(defaults, "embodied")
+    kwh = (defaults.kwh_per_year, defaults.kwh_per_year_min, defaults.kwh_per_year_max)
+    kwh_src = _category_source(defaults, "energy")
+    energy_estimated = defaults.energy_estimated
+    life = defaults.lifetime_years
+    life_src = _category_source(defaults, "lifetime")
+    quality = "category"
+
+    if record is not None and record.embodied_kg_co2e is not None:
+        quality = "model"
+        assert record.embodied_kg_co2e_min is not None and record.embodied_kg_co2e_max is not None
+        emb = (record.embodied_kg_co2e, record.embodied_kg_co2e_min, record.embodied_kg_co2e_max)
+        emb_src = (
+            f"model sheet {record.record_id} [boavizta-pcf]: gwp_total {record.gwp_total_kg_co2e:g}"
+            f" x gwp_manufacturing_ratio {record.gwp_manufacturing_ratio:g}"
+            + (
+                f", range +/- gwp_error_ratio {record.gwp_error_ratio:g}"
+                if record.gwp_error_ratio
+                else ", no range on the sheet"
+            )
+            + f"; {record.source_url}"
+        )
+    if record is not None and record.kwh_per_year is not None:
+        quality = "model"
+        kwh = (record.kwh_per_year,) * 3
+        kwh_src = f"model sheet {record.record_id} [boavizta-pcf]: yearly_tec; no range"
+        energy_estimated = True
+    if record is not None and record.lifetime_years is not None and quality == "model":
+        life = record.lifetime_years
+        life_src = f"model sheet {record.record_id} [boavizta-pcf]: lifetime"
+    if embodied_kg_co2e is not None:
+        quality = "manual"
+        emb = (float(embodied_kg_co2e),) * 3
+        emb_src = "manual entry; no range"
+    if kwh_per_year is not None:
+        quality = "manual"
+        kwh = (float(kwh_per_year),) * 3
+        kwh_src = "manual entry; no range"
+        energy_estimated = True
+    if lifetime_years is not None:
+        life = float(lifetime_years)
+        life_src = "manual entry"
+    return AssetFigures(
+        category=code,
+        data_quality=quality,
+        factor_set=factor_set,
+        embodied_kg_co2e=emb[0],
+        embodied_kg_co2e_min=emb[1],
+        embodied_kg_co2e_max=emb[2],
+        embodied_source=emb_src,
+        kwh_per_year=kwh[0],
+        kwh_per_year_min=kwh[1],
+        kwh_per_year_max=kwh[2],
+        energy_source=kwh_src,
+        energy_estimated=energy_estimated,
+        lifetime_years=life,
+        lifetime_source=life_src,
+        resolution=resolution,
+    )
+
+
+@dataclass(frozen=True, slots=True)
+class AssetYear:
+    """One calendar year of one asset."""
+
+    year: int
+    service_fraction: float
+    embodied_kg_co2e: float
+    embodied_kg_co2e_min: float
+    embodied_kg_co2e_max: float
+    use_kwh: float
+    use_kwh_min: float
+    use_kwh_max: float
+    use_kg_co2e: float
+    use_kg_co2e_min: float
+    use_kg_co2e_max: float
+    grid: GridFactor
+
+    @property
+    def total_kg_co2e(self) -> float:
+        return self.embodied_kg_co2e + self.use_kg_co2e
+
+    def as_dict(self) -> dict[str, object]:
+        return {
+            "year": self.year,
+            "service_fraction": self.service_fraction,
+            "embodied_kg_co2e": self.embodied_kg_co2e,
+            "embodied_kg_co2e_min": self.embodied_kg_co2e_min,
+            "embodied_kg_co2e_max": self.embodied_kg_co2e_max,
+            "use_kwh": self.use_kwh,
+            "use_kwh_min": self.use_kwh_min,
+            "use_kwh_max": self.use_kwh_max,
+            "use_kg_co2e": self.use_kg_co2e,
+            "use_kg_co2e_min": self.use_kg_co2e_min,
+            "use_kg_co2e_max": self.use_kg_co2e_max,
+            "total_kg_co2e": self.total_kg_co2e,
+            "grid": self.grid.as_dict(),
+        }
+
+
+@dataclass(frozen=True, slots=True)
+class AssetFootprint:
+    """An asset's footprint year by year, with the figures, factor set and grid behind it."""
+
+    figures: AssetFigures
+    grid_id: str
+    in_use: dt.date
+    end: dt.date | None
+    years: tuple[AssetYear, ...]
+
+    @property
+    def embodied_kg_co2e_total(self) -> float:
+        return self.figures.embodied_kg_co2e
+
+    def year(self, year: int) -> AssetYear:
+        for item in self.years:
+            if item.year == year:
+                return item
+        raise KeyError(year)
+
+    def as_dict(self) -> dict[str, object]:
+        return {
+            "factor_set": self.figures.factor_set,
+            "grid": self.grid_id,
+            "data_quality": self.figures.data_quality,
+            "in_use": self.in_use.isoformat(),
+            "end": self.end.isoformat() if self.end else None,
+            "embodied_kg_co2e_total": self.embodied_kg_co2e_total,
+            "figures": self.figures.as_dict(),
+            "years": [y.as_dict() for y in self.years],
+        }
+
+
+def default_years(in_use: dt.date, end: dt.date | None, lifetime_years: float) -> range:
+    """The calendar years an asset is charged for: in-use year to end (or lifetime end)."""
+    last = end if end is not None else in_use + dt.timedelta(days=lifetime_years * DAYS_PER_YEAR)
+    last_year = last.year if (end is None or end.month > 1 or end.day > 1) else last.year - 1
+    return range(in_use.year, max(in_use.year, last_year) + 1)
+
+
+def asset_footprint(
+    category: str,
+    in_use: dt.date | str | int,
+    end: dt.date | str | None = None,
+    *,
+    manufacturer: str = "",
+    model: str = "",
+    years: Iterable[int] | None = None,
+    factor_set: str = DEFAULT_FACTOR_SET,
+    grid: str = DEFAULT_GRID,
+    decisions: MatchDecisions | None = None,
+    embodied_kg_co2e: float | None = None,
+    kwh_per_year: float | None = None,
+    lifetime_years: float | None = None,
+) -> AssetFootprint:
+    """One asset's footprint per calendar year (default: from in-use year to end of service).
+
+    Uses the same array code as :func:`fleet_footprint`, so an asset and a fleet of one agree.
+    """
+    figures = resolve_figures(
+        category,
+        manufacturer,
+        model,
+        factor_set=factor_set,
+        decisions=decisions,
+        embodied_kg_co2e=embodied_kg_co2e,
+        kwh_per_year=kwh_per_year,
+        lifetime_years=lifetime_years,
+    )
+    start = as_date(in_use)
+    if start is None:
+        raise ValueError("an asset needs an in-use date")
+    stop = as_date(end) if end is not None else None
+    year_list = (
+        list(years)
+        if years is not None
+        else list(default_years(start, stop, figures.lifetime_years))
+    )
+    grid_obj = get_grid(grid)
+    grid_factors = [grid_obj.factor(y) for y in year_list]
+    result = _core(
+        np.array([(start - dt.date(1970, 1, 1)).days], dtype=np.int64),
+        np.array(
+            [_OPEN_END if stop is None else (stop - dt.date(1970, 1, 1)).days], dtype=np.int64
+        ),
+        np.array([figures.embodied_kg_co2e]),
+        np.array([figures.embodied_kg_co2e_min]),
+        np.array([figures.embodied_kg_co2e_max]),
+        np.array([figures.kwh_per_year]),
+        np.array([figures.kwh_per_year_min]),
+        np.array([figures.kwh_per_year_max]),
+        np.array([figures.lifetime_years]),
+        year_list,
+        np.array([g.g_co2e_per_kwh for g in grid_factors]),
+    )
+    items = tuple(
+        AssetYear(
+            year=y,
+            service_fraction=float(result["service_fraction"][0, j]),
+            embodied_kg_co2e=float(result["embodied_kg_co2e"][0, j]),
+            embodied_kg_co2e_min=float(result["embodied_kg_co2e_min"][0, j]),
+            embodied_kg_co2e_max=float(result["embodied_kg_co2e_max"][0, j]),
+            use_kwh=float(result["use_kwh"][0, j]),
+            use_kwh_min=float(result["use_kwh_min"][0, j]),
+            use_kwh_max=float(result["use_kwh_max"][0, j]),
+            use_kg_co2e=float(result["use_kg_co2e"][0, j]),
+            use_kg_co2e_min=float(result["use_kg_co2e_min"][0, j]),
+            use_kg_co2e_max=float(result["use_kg_co2e_max"][0, j]),
+            grid=grid_factors[j],
+        )
+        for j, y in enumerate(year_list)
+    )
+    return AssetFootprint(figures, grid, start, stop, items)
+
+
+# --------------------------------------------------------------------------- fleet
+
+
+@dataclass(frozen=True, slots=True)
+class Aggregate:
+    """Summed figures of a slice of the fleet, with the share of each data quality.
+
+    ``quality_share`` is each quality's share of the slice's asset-years (device-years in
+    service); ``kg_co2e_quality_share`` its share of the slice's total kg CO2e.
+    """
+
+    embodied_kg_co2e: float
+    embodied_kg_co2e_min: float
+    embodied_kg_co2e_max: float
+    use_kwh: float
+    use_kwh_min: float
+    use_kwh_max: float
+    use_kg_co2e: float
+    use_kg_co2e_min: float
+    use_kg_co2e_max: float
+    asset_years: float
+    assets_in_service: float
+    quality_share: dict[str, float]
+    kg_co2e_quality_share: dict[str, float]
+    headcount: int | None = None
+
+    @property
+    def total_kg_co2e(self) -> float:
+        return self.embodied_kg_co2e + self.use_kg_co2e
+
+    @property
+    def total_kg_co2e_min(self) -> float:
+        return self.embodied_kg_co2e_min + self.use_kg_co2e_min
+
+    @property
+    def total_kg_co2e_max(self) -> float:
+        return self.embodied_kg_co2e_max + self.use_kg_co2e_max
+
+    @property
+    def kg_co2e_per_employee(self) -> float | None:
+        if not self.headcount:
+            return None
+        return self.total_kg_co2e / self.headcount
+
+    @property
+    def kwh_per_employee(self) -> float | None:
+        if not self.headcount:
+            return None
+        return self.use_kwh / self.headcount
+
+    def as_dict(self) -> dict[str, object]:
+        out: dict[str, object] = {name: getattr(self, name) for name in MEASURES}
+        out.update(
+            total_kg_co2e=self.total_kg_co2e,
+            total_kg_co2e_min=self.total_kg_co2e_min,
+            total_kg_co2e_max=self.total_kg_co2e_max,
+            quality_share=dict(self.quality_share),
+            kg_co2e_quality_share=dict(self.kg_co2e_quality_share),
+            headcount=self.headcount,
+            kg_co2e_per_employee=self.kg_co2e_per_employee,
+            kwh_per_employee=self.kwh_per_employee,
+        )
+        return out
+
+
+def _aggregate(cube: np.ndarray, headcount: int | None) -> Aggregate:
+    """``cube`` has shape (measures, qualities): already summed over everything else."""
+    values = {name: float(cube[i].sum()) for i, name in enumerate(MEASURES)}
+    years = cube[_M["asset_years"]]
+    total = cube[_M["embodied_kg_co2e"]] + cube[_M["use_kg_co2e"]]
+    ysum = float(years.sum())
+    tsum = float(total.sum())
+    return Aggregate(
+        **values,
+        quality_share={
+            q: (float(years[i]) / ysum if ysum else 0.0) for i, q in enumerate(DATA_QUALITIES)
+        },
+        kg_co2e_quality_share={
+            q: (float(total[i]) / tsum if tsum else 0.0) for i, q in enumerate(DATA_QUALITIES)
+        },
+        headcount=headcount,
+    )
+
+
+@dataclass(frozen=True, slots=True)
+class FleetFootprint:
+    """Fleet totals as a cube: measures × years × departments × categories × qualities."""
+
+    factor_set: str
+    grid: str
+    years: tuple[int, ...]
+    departments: tuple[Hashable, ...]
+    cube: np.ndarray
+    grid_factors: tuple[GridFactor, ...]
+    headcount: Mapping[Hashable, int] = field(default_factory=dict)
+    assets: int = 0
+    assets_without_in_use_date: int = 0
+    categories_without_energy: tuple[str, ...] = ()
+    #: Per-asset arrays (assets × years) when ``keep_assets=True`` was asked for, plus the
+    #: ``data_quality`` code per asset.
+    per_asset: dict[str, np.ndarray] | None = None
+
+    def total(
+        self,
+        year: int | None = None,
+        department: Hashable | None = None,
+        category: str | None = None,
+    ) -> Aggregate:
+        """Sum over the years/departments/categories not named (``None`` = all)."""
+        cube = self.cube
+        if year is not None:
+            cube = cube[:, [self.years.index(year)]]
+        if department is not None:
+            cube = cube[:, :, [self.departments.index(department)]]
+        if category is not None:
+            cube = cube[:, :, :, [CATEGORY_INDEX[check_category(category)]]]
+        summed = cube.sum(axis=(1, 2, 3))
+        if department is not None:
+            heads = self.headcount.get(department)
+        else:
+            heads = sum(self.headcount.values()) if self.headcount else None
+        return _aggregate(summed, heads)
+
+    def by_year(self) -> dict[int, Aggregate]:
+        return {y: self.total(year=y) for y in self.years}
+
+    def by_department(self, year: int | None = None) -> dict[Hashable, Aggregate]:
+        return {d: self.total(year=year, department=d) for d in self.departments}
+
+    def by_category(self, year: int | None = None) -> dict[str, Aggregate]:
+        return {
+            c: self.total(year=year, category=c)
+            for c in CATEGORY_CODES
+            if self.cube[_M["asset_years"], :, :, CATEGORY_INDEX[c]].sum() > 0
+            or self.cube[_M["embodied_kg_co2e"], :, :, CATEGORY_INDEX[c]].sum() > 0
+        }
+
+    def rows(self) -> list[dict[str, object]]:
+        """One flat row per (year, department, category) that has anything in it."""
+        out: list[dict[str, object]] = []
+        present = self.cube[_M["asset_years"]] + self.cube[_M["embodied_kg_co2e"]]
+        nonzero = np.argwhere(present.sum(axis=3) > 0)
+        for yi, di, ci in nonzero:
+            agg = _aggregate(self.cube[:, yi, di, ci, :], None)
+            row: dict[str, object] = {
+                "year": self.years[yi],
+                "department": self.departments[di],
+                "category": CATEGORY_CODES[ci],
+            }
+            row.update(agg.as_dict())
+            del row["headcount"], row["kg_co2e_per_employee"], row["kwh_per_employee"]
+            out.append(row)
+        return out
+
+    def as_dict(self) -> dict[str, object]:
+        return {
+            "factor_set": self.factor_set,
+            "grid": self.grid,
+            "years": list(self.years),
+            "grid_factors": [g.as_dict() for g in self.grid_factors],
+            "assets": self.assets,
+            "assets_without_in_use_date": self.assets_without_in_use_date,
+            "categories_without_energy": list(self.categories_without_energy),
+            "by_year": {str(y): a.as_dict() for y, a in self.by_year().items()},
+            "rows": self.rows(),
+        }
+
+
+def _optional_floats(values: Sequence[float | None] | np.ndarray | None, n: int) -> np.ndarray:
+    """Float array with NaN where no figure was given."""
+    if values is None:
+        return np.full(n, np.nan)
+    if isinstance(values, np.ndarray):
+        return values.astype(np.float64)
+    return np.array([np.nan if v is None else v for v in values], dtype=np.float64)
+
+
+def _codes(values: Sequence[str] | np.ndarray, index: Mapping[str, int]) -> np.ndarray:
+    """Integer codes for strings; unknown strings raise (categories) via ``index``."""
+    lookup = dict(index)
+
+    def code(value: str) -> int:
+        found = lookup.get(value)
+        if found is None:
+            key = str(value).strip().lower()
+            if key not in index:
+                raise UnknownCategoryError(str(value))
+            found = lookup[value] = index[key]
+        return found
+
+    try:
+        return np.array([lookup[v] for v in values], dtype=np.int64)
+    except (KeyError, TypeError):
+        return np.array([code(v) for v in values], dtype=np.int64)
+
+
+def _factorise(keys: Sequence[Hashable] | np.ndarray) -> tuple[tuple[Hashable, ...], np.ndarray]:
+    """Department keys in sorted order (first-seen order if unsortable) and each row's index."""
+    seen: dict[Hashable, int] = {}
+    first = np.array([seen.setdefault(k, len(seen)) for k in keys], dtype=np.int64)
+    order = list(seen)
+    try:
+        ordered = sorted(order)  # type: ignore[type-var]
+    except TypeError:
+        ordered = order
+    remap = np.array([ordered.index(k) for k in order], dtype=np.int64)
+    return tuple(ordered), remap[first] if len(first) else first
+
+
+def fleet_footprint(
+    categories: Sequence[str] | np.ndarray,
+    in_use: Sequence[object] | np.ndarray,
+    end: Sequence[object] | np.ndarray | None = None,
+    *,
+    years: Iterable[int],
+    departments: Sequence[Hashable] | np.ndarray | None = None,
+    embodied_kg_co2e: Sequence[float | None] | np.ndarray | None = None,
+    embodied_kg_co2e_min: Sequence[float | None] | np.ndarray | None = None,
+    embodied_kg_co2e_max: Sequence[float | None] | np.ndarray | None = None,
+    kwh_per_year: Sequence[float | None] | np.ndarray | None = None,
+    lifetime_years: Sequence[float | None] | np.ndarray | None = None,
+    data_quality: Sequence[str | None] | np.ndarray | None = None,
+    quantities: Sequence[float] | np.ndarray | None = None,
+    headcount: Mapping[Hashable, int] | None = None,
+    factor_set: str = DEFAULT_FACTOR_SET,
+    grid: str = DEFAULT_GRID,
+    keep_assets: bool = False,
+) -> FleetFootprint:
+    """Footprint of a whole fleet per year × department × category × data quality.
+
+    One entry per asset in every sequence (the columns of a Django ``values_list``):
+    ``categories`` (taxonomy codes), ``in_use`` (dates, ISO strings or years; None = not yet
+    in service, not counted), ``end`` (None = still in service), ``departments`` (any
+    hashable key). Optional per-asset figures (``embodied_kg_co2e``, ``kwh_per_year``,
+    ``lifetime_years``; None/NaN = use the category default) carry ``data_quality``
+    (``model`` or ``manual``; default ``model`` where a figure is given). ``quantities``
+    weights rows (default 1). ``headcount`` maps department -> employees for per-employee
+    figures. ``keep_assets`` keeps the per-asset × year arrays (per unit, before quantities)
+    on the result.
+    """
+    year_list = list(years)
+    fs = get_factor_set(factor_set)
+    grid_obj = get_grid(grid)
+    grid_factors = tuple(grid_obj.factor(y) for y in year_list)
+    n = len(categories)
+
+    cat = _codes(categories, CATEGORY_INDEX)
+    if departments is None:
+        dept_keys: tuple[Hashable, ...] = ("all",)
+        dept = np.zeros(n, dtype=np.int64)
+    else:
+        dept_keys, dept = _factorise(departments)
+    start = to_days(in_use, missing=_OPEN_END)
+    stop = np.full(n, _OPEN_END, dtype=np.int64) if end is None else to_days(end, missing=_OPEN_END)
+    no_start = start == _OPEN_END
+
+    emb = _optional_floats(embodied_kg_co2e, n)
+    emb_min = _optional_floats(embodied_kg_co2e_min, n)
+    emb_max = _optional_floats(embodied_kg_co2e_max, n)
+    kwh = _optional_floats(kwh_per_year, n)
+    life = _optional_floats(lifetime_years, n)
+    has_emb = ~np.isnan(emb)
+    has_kwh = ~np.isnan(kwh)
+    emb_min = np.where(np.isnan(emb_min), emb, emb_min)
+    emb_max = np.where(np.isnan(emb_max), emb, emb_max)
+
+    def pick(given: np.ndarray, has: np.ndarray, name: str) -> np.ndarray:
+        return np.where(has, given, fs.array(name)[cat])
+
+    emb_v = pick(emb, has_emb, "embodied_kg_co2e")
+    emb_lo = pick(emb_min, has_emb, "embodied_kg_co2e_min")
+    emb_hi = pick(emb_max, has_emb, "embodied_kg_co2e_max")
+    kwh_v = pick(kwh, has_kwh, "kwh_per_year")
+    kwh_lo = pick(kwh, has_kwh, "kwh_per_year_min")
+    kwh_hi = pick(kwh, has_kwh, "kwh_per_year_max")
+    life_v = pick(life, ~np.isnan(life), "lifetime_years")
+
+    quality = np.full(n, QUALITY_INDEX["category"], dtype=np.int64)
+    given = has_emb | has_kwh
+    if data_quality is not None:
+        q_codes = _codes([q or "model" for q in data_quality], QUALITY_INDEX)
+        quality = np.where(given, q_codes, quality)
+        # An explicit "manual" on a row without figures stays "category": nothing was entered.
+    else:
+        quality = np.where(given, QUALITY_INDEX["model"], quality)
+
+    qty = (
+        np.ones(n, dtype=np.float64)
+        if quantities is None
+        else np.asarray(quantities, dtype=np.float64)
+    )
+    qty = np.where(no_start, 0.0, qty)
+
+    per_asset = _core(
+        start, stop, emb_v, emb_lo, emb_hi, kwh_v, kwh_lo, kwh_hi, life_v, year_list,
+        np.array([g.g_co2e_per_kwh for g in grid_factors]),
+    )  # fmt: skip
+
+    n_years = len(year_list)
+    n_dept = len(dept_keys)
+    n_cat = len(CATEGORY_CODES)
+    n_q = len(DATA_QUALITIES)
+    group = (dept * n_cat + cat) * n_q + quality
+    cells = n_dept * n_cat * n_q
+    flat = (np.arange(n_years, dtype=np.int64)[None, :] * cells + group[:, None]).ravel()
+    size = n_years * cells
+    cube = np.empty((len(MEASURES), n_years, n_dept, n_cat, n_q), dtype=np.float64)
+    weights = qty[:, None]
+    for name in MEASURES[:-2]:
+        cube[_M[name]] = np.bincount(
+            flat, weights=(per_asset[name] * weights).ravel(), minlength=size
+        ).reshape(n_years, n_dept, n_cat, n_q)
+    fraction = per_asset["service_fraction"]
+    cube[_M["asset_years"]] = np.bincount(
+        flat, weights=(fraction * weights).ravel(), minlength=size
+    ).reshape(n_years, n_dept, n_cat, n_q)
+    cube[_M["assets_in_service"]] = np.bincount(
+        flat, weights=((fraction > 0) * weights).ravel(), minlength=size
+    ).reshape(n_years, n_dept, n_cat, n_q)
+
+    without_energy = tuple(
+        code
+        for code in CATEGORY_CODES
+        if not fs.categories[code].energy_estimated
+        and bool(np.any((cat == CATEGORY_INDEX[code]) & ~has_kwh & ~no_start))
+    )
+    return FleetFootprint(
+        factor_set=factor_set,
+        grid=grid,
+        years=tuple(year_list),
+        departments=dept_keys,
+        cube=cube,
+        grid_factors=grid_factors,
+        headcount=dict(headcount or {}),
+        assets=int(n),
+        assets_without_in_use_date=int(no_start.sum()),
+        categories_without_energy=without_energy,
+        per_asset={**per_asset, "data_quality": quality} if keep_assets else None,
+    )
+
+
+def years_between(first: int, last: int) -> range:
+    """Inclusive range of calendar years, for readability at call sites."""
+    if last < first:
+        raise ValueError(f"last year {last} is before first year {first}")
+    return range(first, last + 1)

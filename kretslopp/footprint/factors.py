@@ -1,0 +1,207 @@
+"""Versioned category-default factor sets (embodied CO2e, energy, lifetime per category).
+
+A factor set is data, not code: ``data/factor-sets.csv`` holds one row per (set, category),
+derived reproducibly by :mod:`kretslopp.footprint.derive` from the shipped source files.
+Each figure carries the basis it rests on and the ids of its sources, so a report can always
+say what stands behind a number.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from functools import cache
+
+import numpy as np
+
+from .derive import FACTOR_SETS_FILE
+from .sources import read_csv, source
+from .taxonomy import CATEGORY_CODES, CATEGORY_INDEX, check_category
+
+DEFAULT_FACTOR_SET = "pcf-median-2023"
+
+FACTOR_SET_DESCRIPTIONS: dict[str, str] = {
+    "pcf-median-2023": (
+        "Medians (min-max) of the 1,226 manufacturer PCF sheets per category (Boavizta "
+        "environmental-footprint-data, 2023); IVL 2020 rows where no sheet gives a "
+        "manufacturing share"
+    ),
+    "ivl-ademe-2020": (
+        "IVL/Inrego 2020 new-production figures per device type, ranges widened with "
+        "ADEME/NegaOctet where it has the device; energy and lifetime from the PCF medians "
+        "(IVL and ADEME give none)"
+    ),
+}
+
+
+@dataclass(frozen=True, slots=True)
+class CategoryFactors:
+    """Default figures for one category in one factor set.
+
+    ``kwh_per_year`` is 0 with ``energy_estimated`` False where no source gives a figure: the
+    engine reports such categories instead of pretending their energy is known.
+    """
+
+    factor_set: str
+    category: str
+    embodied_kg_co2e: float
+    embodied_kg_co2e_min: float
+    embodied_kg_co2e_max: float
+    embodied_basis: str
+    embodied_source_ids: tuple[str, ...]
+    kwh_per_year: float
+    kwh_per_year_min: float
+    kwh_per_year_max: float
+    energy_basis: str
+    energy_source_ids: tuple[str, ...]
+    lifetime_years: float
+    lifetime_basis: str
+    lifetime_source_ids: tuple[str, ...]
+
+    @property
+    def energy_estimated(self) -> bool:
+        return not self.energy_basis.startswith("none")
+
+    def as_dict(self) -> dict[str, object]:
+        return {
+            "factor_set": self.factor_set,
+            "category": self.category,
+            "embodied_kg_co2e": self.embodied_kg_co2e,
+            "embodied_kg_co2e_min": self.embodied_kg_co2e_min,
+            "embodied_kg_co2e_max": self.embodied_kg_co2e_max,
+            "embodied_basis": self.embodied_basis,
+            "embodied_source_ids": list(self.embodied_source_ids),
+            "kwh_per_year": self.kwh_per_year,
+            "kwh_per_year_min": self.kwh_per_year_min,
+            "kwh_per_year_max": self.kwh_per_year_max,
+            "energy_basis": self.energy_basis,
+            "energy_source_ids": list(self.energy_source_ids),
+            "energy_estimated": self.energy_estimated,
+            "lifetime_years": self.lifetime_years,
+            "lifetime_basis": self.lifetime_basis,
+            "lifetime_source_ids": list(self.lifetime_source_ids),
+        }
+
+
+@dataclass(frozen=True, slots=True)
+class FactorSet:
+    """A named, versioned set of category defaults, with arrays for the vectorised engine."""
+
+    factor_set_id: str
+    description: str
+    categories: dict[str, CategoryFactors]
+
+    def __getitem__(self, category: str) -> CategoryFactors:
+        return self.categories[check_category(category)]
+
+    def array(self, field: str) -> np.ndarray:
+        """``field`` for every category code, in :data:`CATEGORY_CODES` order (float64)."""
+        return _arrays(self.factor_set_id)[field]
+
+    @property
+    def source_ids(self) -> tuple[str, ...]:
+        ids: list[str] = []
+        for factors in self.categories.values():
+            for sid in (
+                factors.embodied_source_ids
+                + factors.energy_source_ids
+                + factors.lifetime_source_ids
+            ):
+                if sid not in ids:
+                    ids.append(sid)
+        return tuple(ids)
+
+    def describe(self) -> dict[str, object]:
+        return {
+            "id": self.factor_set_id,
+            "kind": "footprint",
+            "description": self.description,
+            "sources": [source(sid).as_dict() for sid in self.source_ids],
+        }
+
+
+class UnknownFactorSetError(KeyError):
+    """A factor-set id that is not shipped."""
+
+    def __init__(self, factor_set_id: str, known: list[str]) -> None:
+        super().__init__(f"unknown factor set {factor_set_id!r}; known: {', '.join(known)}")
+        self.factor_set_id = factor_set_id
+
+    def __str__(self) -> str:
+        return str(self.args[0])
+
+
+def _ids(text: str) -> tuple[str, ...]:
+    return tuple(text.split())
+
+
+@cache
+def _all_sets() -> dict[str, FactorSet]:
+    grouped: dict[str, dict[str, CategoryFactors]] = {}
+    for row in read_csv(FACTOR_SETS_FILE):
+        factors = CategoryFactors(
+            factor_set=row["factor_set"],
+            category=row["category"],
+            embodied_kg_co2e=float(row["embodied_kg_co2e"]),
+            embodied_kg_co2e_min=float(row["embodied_kg_co2e_min"]),
+            embodied_kg_co2e_max=float(row["embodied_kg_co2e_max"]),
+            embodied_basis=row["embodied_basis"],
+            embodied_source_ids=_ids(row["embodied_source_ids"]),
+            kwh_per_year=float(row["kwh_per_year"]),
+            kwh_per_year_min=float(row["kwh_per_year_min"]),
+            kwh_per_year_max=float(row["kwh_per_year_max"]),
+            energy_basis=row["energy_basis"],
+            energy_source_ids=_ids(row["energy_source_ids"]),
+            lifetime_years=float(row["lifetime_years"]),
+            lifetime_basis=row["lifetime_basis"],
+            lifetime_source_ids=_ids(row["lifetime_source_ids"]),
+        )
+        grouped.setdefault(factors.factor_set, {})[factors.category] = factors
+    result: dict[str, FactorSet] = {}
+    for set_id, categories in grouped.items():
+        missing = [code for code in CATEGORY_CODES if code not in categories]
+        if missing:
+            raise ValueError(f"factor set {set_id!r} lacks categories: {', '.join(missing)}")
+        result[set_id] = FactorSet(set_id, FACTOR_SET_DESCRIPTIONS.get(set_id, ""), categories)
+    return result
+
+
+@cache
+def _arrays(factor_set_id: str) -> dict[str, np.ndarray]:
+    factor_set = _all_sets()[factor_set_id]
+    fields = (
+        "embodied_kg_co2e",
+        "embodied_kg_co2e_min",
+        "embodied_kg_co2e_max",
+        "kwh_per_year",
+        "kwh_per_year_min",
+        "kwh_per_year_max",
+        "lifetime_years",
+    )
+    arrays = {}
+    for field in fields:
+        values = np.empty(len(CATEGORY_CODES), dtype=np.float64)
+        for code, i in CATEGORY_INDEX.items():
+            values[i] = getattr(factor_set.categories[code], field)
+        values.setflags(write=False)
+        arrays[field] = values
+    return arrays
+
+
+def factor_set_ids() -> list[str]:
+    """Ids of the shipped footprint factor sets, default first."""
+    ids = sorted(_all_sets())
+    ids.remove(DEFAULT_FACTOR_SET)
+    return [DEFAULT_FACTOR_SET, *ids]
+
+
+def get_factor_set(factor_set_id: str = DEFAULT_FACTOR_SET) -> FactorSet:
+    """The factor set with this id; :class:`UnknownFactorSetError` lists the known ids."""
+    try:
+        return _all_sets()[factor_set_id]
+    except KeyError:
+        raise UnknownFactorSetError(factor_set_id, factor_set_ids()) from None
+
+
+def category_factors(category: str, factor_set_id: str = DEFAULT_FACTOR_SET) -> CategoryFactors:
+    """Default figures for ``category`` in ``factor_set_id``."""
+    return get_factor_set(factor_set_id)[category]
