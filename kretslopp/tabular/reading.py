@@ -47,6 +47,8 @@ import codecs
 import csv
 import io
 import os
+import shutil
+import tempfile
 import zipfile
 from collections.abc import Callable, Iterator
 from datetime import date, datetime, time
@@ -57,7 +59,7 @@ from kretslopp.tabular.errors import TabularError, ValueParseError
 from kretslopp.tabular.values import looks_like_markup, strip_html
 
 SNIFF_BYTES = 64 * 1024
-READ_BYTES = 1024 * 1024
+READ_BYTES = 256 * 1024
 MAX_LINE_CHARS = 1024 * 1024
 MAX_FIELD_CHARS = csv.field_size_limit()
 DELIMITERS = ("\t", ";", ",")  # tie-break order
@@ -168,7 +170,6 @@ class _Opener:
         self.data: bytes | None = None
         self.stream: BinaryIO | None = None
         self.start = 0
-        self.used = False
         if isinstance(source, (bytes, bytearray, memoryview)):
             self.data = bytes(source)
         elif isinstance(source, (str, os.PathLike)):
@@ -179,6 +180,9 @@ class _Opener:
                 self.start = source.tell() if source.seekable() else -1
             except (AttributeError, OSError):
                 self.start = -1
+            if self.start < 0:  # a pipe or socket: spool it so it can be read again
+                self.stream = _spool(source)
+                self.start = 0
 
     def open(self) -> BinaryIO:
         """A binary stream at the start of the data; caller closes it if it owns it."""
@@ -187,11 +191,7 @@ class _Opener:
         if self.path is not None:
             return open(self.path, "rb")  # noqa: SIM115 - closed by the caller
         assert self.stream is not None
-        if self.start >= 0:
-            self.stream.seek(self.start)
-        elif self.used:
-            raise TabularError("this stream cannot be read twice")
-        self.used = True
+        self.stream.seek(self.start)
         return _Borrowed(self.stream)
 
     def read_all(self) -> bytes:
@@ -200,6 +200,14 @@ class _Opener:
             with self.open() as stream:
                 self.data = stream.read()
         return self.data
+
+
+def _spool(source: BinaryIO) -> BinaryIO:
+    """Copy a non-seekable stream to memory, or to a temporary file beyond 16 MiB."""
+    spooled = tempfile.SpooledTemporaryFile(max_size=16 * 1024 * 1024)  # noqa: SIM115
+    shutil.copyfileobj(source, spooled, READ_BYTES)
+    spooled.seek(0)
+    return spooled  # type: ignore[return-value]
 
 
 class _Borrowed(io.RawIOBase):

@@ -214,3 +214,44 @@ def test_snipeit_export_links_and_entities_are_plain_text() -> None:
     assert rows[0].values[table.headers.index("Checked Out To")] == "Anna Testsson"
     assert rows[1].values[table.headers.index("Notes")] == 'Spare for "hot desk" pool'
     assert parse_decimal(rows[0].values[table.headers.index("Cost")]) == parse_decimal("12495")
+
+
+class _Pipe(io.RawIOBase):
+    """A stream that cannot seek, like a socket or a pipe."""
+
+    def __init__(self, data: bytes) -> None:
+        self._data = io.BytesIO(data)
+
+    def readable(self) -> bool:
+        return True
+
+    def seekable(self) -> bool:
+        return False
+
+    def readinto(self, buffer: bytearray | memoryview) -> int:  # type: ignore[override]
+        chunk = self._data.read(len(buffer))
+        buffer[: len(chunk)] = chunk
+        return len(chunk)
+
+
+def test_non_seekable_stream() -> None:
+    table = open_table(_Pipe("Tag;Plats\r\nA;Malmö\r\n".encode("cp1252")), "pipe.csv")
+    assert [row.values for row in table.rows()] == [("A", "Malmö")]
+    assert [row.values for row in table.rows()] == [("A", "Malmö")]
+
+
+def test_large_file_is_streamed_not_loaded(tmp_path: Path) -> None:
+    import tracemalloc
+
+    path = tmp_path / "big.csv"
+    line = "MLM-000001;SN123456789;Dell;Latitude 5420;Bärbar dator;Miljöförvaltningen;12 495,50\r\n"
+    with path.open("w", encoding="cp1252", newline="") as handle:
+        handle.write("Tag;Serial;Maker;Model;Category;Department;Price\r\n")
+        handle.writelines(line for _ in range(150_000))
+    size = path.stat().st_size
+    tracemalloc.start()
+    count = sum(1 for _ in open_table(path).rows())
+    _, peak = tracemalloc.get_traced_memory()
+    tracemalloc.stop()
+    assert count == 150_000
+    assert size > 12_000_000 and peak < size / 4  # memory does not grow with the file
