@@ -271,23 +271,22 @@ def run_fleet(
         quantities.append(qty)
         figures.append(cache[key])
 
-    own = [f.data_quality != "category" for f in figures]
     fleet = fleet_footprint(
         categories,
         in_use,
         years=[year],
         embodied_kg_co2e=[
-            f.embodied_kg_co2e if o else None for f, o in zip(figures, own, strict=True)
+            f.embodied_kg_co2e if f.data_quality != "category" else None for f in figures
         ],
         embodied_kg_co2e_min=[
-            f.embodied_kg_co2e_min if o else None for f, o in zip(figures, own, strict=True)
+            f.embodied_kg_co2e_min if f.data_quality != "category" else None for f in figures
         ],
         embodied_kg_co2e_max=[
-            f.embodied_kg_co2e_max if o else None for f, o in zip(figures, own, strict=True)
+            f.embodied_kg_co2e_max if f.data_quality != "category" else None for f in figures
         ],
-        kwh_per_year=[f.kwh_per_year if o else None for f, o in zip(figures, own, strict=True)],
+        kwh_per_year=[f.kwh_per_year if f.energy_quality != "category" else None for f in figures],
         lifetime_years=[f.lifetime_years for f in figures],
-        data_quality=[f.data_quality if o else None for f, o in zip(figures, own, strict=True)],
+        data_quality=[f.data_quality for f in figures],
         quantities=quantities,
         factor_set=factor_set,
         grid=grid,
@@ -307,6 +306,7 @@ def run_fleet(
                 "category": categories[i],
                 "quantity": quantities[i],
                 "data_quality": f.data_quality,
+                "energy_quality": f.energy_quality,
                 "matched_model": (
                     {
                         "record_id": record.record_id,

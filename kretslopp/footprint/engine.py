@@ -199,6 +199,7 @@ class AssetFigures:
 
     category: str
     data_quality: str
+    energy_quality: str
     factor_set: str
     embodied_kg_co2e: float
     embodied_kg_co2e_min: float
@@ -217,6 +218,7 @@ class AssetFigures:
         return {
             "category": self.category,
             "data_quality": self.data_quality,
+            "energy_quality": self.energy_quality,
             "factor_set": self.factor_set,
             "embodied_kg_co2e": self.embodied_kg_co2e,
             "embodied_kg_co2e_min": self.embodied_kg_co2e_min,
@@ -252,9 +254,12 @@ def resolve_figures(
 ) -> AssetFigures:
     """The figures for one asset: manual entries, else the model's sheet, else the category.
 
-    Manual figures (any of ``embodied_kg_co2e``, ``kwh_per_year``) make the data quality
-    ``manual``. A model's sheet is used only for exact/probable or person-confirmed matches
-    (see :func:`kretslopp.footprint.matching.resolve_model`).
+    Each figure is chosen on its own: a sheet without a manufacturing share gives no embodied
+    figure, one without ``yearly_tec`` no energy figure, and the category default fills the
+    gap. ``data_quality`` is the level of the embodied figure (the larger term for end-user
+    devices); ``energy_quality`` is shown beside it. The sheet's lifetime is used with the
+    sheet's embodied figure. A model's sheet is used only for exact/probable or
+    person-confirmed matches (see :func:`kretslopp.footprint.matching.resolve_model`).
     """
     code = check_category(category)
     defaults = get_factor_set(factor_set)[code]
@@ -271,6 +276,7 @@ def resolve_figures(
     life = defaults.lifetime_years
     life_src = _category_source(defaults, "lifetime")
     quality = "category"
+    energy_quality = "category"
 
     if record is not None and record.embodied_kg_co2e is not None:
         quality = "model"
@@ -287,7 +293,7 @@ def resolve_figures(
             + f"; {record.source_url}"
         )
     if record is not None and record.kwh_per_year is not None:
-        quality = "model"
+        energy_quality = "model"
         kwh = (record.kwh_per_year,) * 3
         kwh_src = f"model sheet {record.record_id} [boavizta-pcf]: yearly_tec; no range"
         energy_estimated = True
@@ -299,7 +305,7 @@ def resolve_figures(
         emb = (float(embodied_kg_co2e),) * 3
         emb_src = "manual entry; no range"
     if kwh_per_year is not None:
-        quality = "manual"
+        energy_quality = "manual"
         kwh = (float(kwh_per_year),) * 3
         kwh_src = "manual entry; no range"
         energy_estimated = True
@@ -309,6 +315,7 @@ def resolve_figures(
     return AssetFigures(
         category=code,
         data_quality=quality,
+        energy_quality=energy_quality,
         factor_set=factor_set,
         embodied_kg_co2e=emb[0],
         embodied_kg_co2e_min=emb[1],
@@ -675,6 +682,15 @@ def _codes(values: Sequence[str] | np.ndarray, index: Mapping[str, int]) -> np.n
         return np.array([code(v) for v in values], dtype=np.int64)
 
 
+def _quality_code(quality: str) -> int:
+    try:
+        return QUALITY_INDEX[quality]
+    except KeyError:
+        raise ValueError(
+            f"unknown data quality {quality!r}; expected one of: {', '.join(DATA_QUALITIES)}"
+        ) from None
+
+
 def _factorise(keys: Sequence[Hashable] | np.ndarray) -> tuple[tuple[Hashable, ...], np.ndarray]:
     """Department keys in sorted order (first-seen order if unsortable) and each row's index."""
     seen: dict[Hashable, int] = {}
@@ -713,8 +729,9 @@ def fleet_footprint(
     ``categories`` (taxonomy codes), ``in_use`` (dates, ISO strings or years; None = not yet
     in service, not counted), ``end`` (None = still in service), ``departments`` (any
     hashable key). Optional per-asset figures (``embodied_kg_co2e``, ``kwh_per_year``,
-    ``lifetime_years``; None/NaN = use the category default) carry ``data_quality``
-    (``model`` or ``manual``; default ``model`` where a figure is given). ``quantities``
+    ``lifetime_years``; None/NaN = use the category default) replace the defaults;
+    ``data_quality`` names each asset's level (``model``, ``category`` or ``manual``; where
+    None, ``model`` if an embodied figure is given, else ``category``). ``quantities``
     weights rows (default 1). ``headcount`` maps department -> employees for per-employee
     figures. ``keep_assets`` keeps the per-asset × year arrays (per unit, before quantities)
     on the result.
@@ -756,14 +773,14 @@ def fleet_footprint(
     kwh_hi = pick(kwh, has_kwh, "kwh_per_year_max")
     life_v = pick(life, ~np.isnan(life), "lifetime_years")
 
-    quality = np.full(n, QUALITY_INDEX["category"], dtype=np.int64)
-    given = has_emb | has_kwh
+    # Inferred: "model" where the caller gave an embodied figure, else "category"; an
+    # explicit data_quality entry (not None) wins.
+    quality = np.where(has_emb, QUALITY_INDEX["model"], QUALITY_INDEX["category"])
     if data_quality is not None:
-        q_codes = _codes([q or "model" for q in data_quality], QUALITY_INDEX)
-        quality = np.where(given, q_codes, quality)
-        # An explicit "manual" on a row without figures stays "category": nothing was entered.
-    else:
-        quality = np.where(given, QUALITY_INDEX["model"], quality)
+        explicit = np.array(
+            [-1 if q is None else _quality_code(q) for q in data_quality], dtype=np.int64
+        )
+        quality = np.where(explicit >= 0, explicit, quality)
 
     qty = (
         np.ones(n, dtype=np.float64)
