@@ -660,7 +660,7 @@ def _open_xlsx(opener: _Opener, name: str, sheet: str | None, strip: bool) -> Ta
     def rows(table: Table) -> Iterator[Row]:
         iterator = iter(worksheet.iter_rows())
         next(iterator, None)
-        records = (list(map(_cell_text, cells)) for cells in iterator)
+        records = ([v if type(v) is str else _cell_text(v) for v in cells] for cells in iterator)
         yield from _shape_rows(table, records, strip, _AlwaysMarkup())
 
     table = Table(file_name=name, format="xlsx", headers=[], row_source=rows, sheet_name=sheet_name)

@@ -183,7 +183,8 @@ def parse_bool(text: str) -> bool | None:
 
 # --- formula injection ------------------------------------------------------------------
 
-_FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+#: Text that a spreadsheet may run as a formula starts with one of these.
+FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
 T = TypeVar("T")
 
 
@@ -195,7 +196,7 @@ def neutralise_cell(value: T) -> T:
     apostrophe makes it inert text. Numbers, dates and other non-text values pass unchanged,
     so a negative *number* stays a number.
     """
-    if isinstance(value, str) and value.startswith(_FORMULA_STARTS):
+    if isinstance(value, str) and value.startswith(FORMULA_PREFIXES):
         return "'" + value  # type: ignore[return-value]
     return value
 

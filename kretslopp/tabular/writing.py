@@ -28,7 +28,7 @@ from datetime import date, datetime, time
 from decimal import Decimal
 from typing import IO, Any, BinaryIO, Literal
 
-from kretslopp.tabular.values import neutralise_cell
+from kretslopp.tabular.values import FORMULA_PREFIXES, neutralise_cell
 
 Dialect = Literal["comma", "swedish"]
 _FLUSH_ROWS = 1000
@@ -80,7 +80,14 @@ def write_csv(
     for count, row in enumerate(rows, start=1):
         if len(row) != width:
             raise ValueError(f"row {count} has {len(row)} cells but there are {width} headers")
-        writer.writerow([_csv_cell(value, decimal_sep, booleans) for value in row])
+        writer.writerow(
+            [
+                (("'" + v) if v.startswith(FORMULA_PREFIXES) else v)
+                if type(v) is str
+                else _csv_cell(v, decimal_sep, booleans)
+                for v in row
+            ]
+        )  # str cells inline: this loop runs for every cell of an export
         if count % _FLUSH_ROWS == 0:
             flush()
     flush()
