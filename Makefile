@@ -1,0 +1,58 @@
+# Kretslopp: `make run` for a working demo, `make test` for every test.
+SHELL := /bin/bash
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+HOST ?= 127.0.0.1
+PORT ?= 8000
+# Tests run once on SQLite and once on PostgreSQL (the machine's server unless told otherwise).
+KRETSLOPP_TEST_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/kretslopp
+CHROMIUM ?= /usr/bin/chromium
+
+.PHONY: run install test lint format test-sqlite test-postgres bench messages browser clean
+
+$(BIN)/kretslopp: pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+	$(BIN)/pip install --quiet -e ".[dev]"
+	@touch $@
+
+install: $(BIN)/kretslopp
+
+run: install
+	@mkdir -p var
+	@KRETSLOPP_HTTPS=0 $(BIN)/kretslopp migrate --no-input -v 0
+	@KRETSLOPP_HTTPS=0 $(BIN)/kretslopp demo --if-empty
+	@echo ""
+	@echo "  Kretslopp is running at http://$(HOST):$(PORT)/  (log in with a demo account above)"
+	@echo ""
+	@KRETSLOPP_HTTPS=0 $(BIN)/kretslopp runserver --noreload $(HOST):$(PORT)
+
+lint: install
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+format: install
+	$(BIN)/ruff format .
+	$(BIN)/ruff check --fix .
+
+# Debian's Chromium drives the browser tests; Playwright's own browser download is not used.
+browser:
+	@test -x $(CHROMIUM) || (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium)
+
+test-sqlite: install browser
+	KRETSLOPP_HTTPS=0 KRETSLOPP_DATABASE_URL=sqlite:///var/test.sqlite3 $(BIN)/python -m pytest -q
+
+test-postgres: install
+	KRETSLOPP_HTTPS=0 KRETSLOPP_DATABASE_URL=$(KRETSLOPP_TEST_DATABASE_URL) $(BIN)/python -m pytest -q -m "not browser"
+
+test: lint test-sqlite test-postgres
+
+bench: install
+	@for bench in benchmarks/bench_*.py; do echo "== $$bench"; $(BIN)/python $$bench || exit 1; done
+
+messages: install
+	cd kretslopp && ../$(BIN)/kretslopp makemessages -l sv --no-obsolete && ../$(BIN)/kretslopp compilemessages -l sv
+
+clean:
+	rm -rf $(VENV) var

@@ -1,0 +1,3 @@
+from kretslopp.cli import main
+
+raise SystemExit(main())

@@ -1,0 +1,148 @@
+"""Shared fixtures: a small municipality with two departments and one login per role."""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+from dataclasses import dataclass
+
+import pytest
+from django.contrib.auth import get_user_model
+
+from kretslopp.inventory import lifecycle
+from kretslopp.inventory.models import Asset, LifecycleEvent, Manufacturer, ProductModel
+from kretslopp.organisation.models import (
+    Department,
+    Location,
+    Membership,
+    Organisation,
+    Person,
+    Role,
+)
+
+PASSWORD = "correct-horse-battery-staple-42"
+CHROMIUM = os.environ.get("KRETSLOPP_CHROMIUM", "/usr/bin/chromium")
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
+
+
+@pytest.fixture(autouse=True)
+def _fast_password_hashing(settings):
+    """Argon2 is deliberately slow; tests that create many logins use a fast hasher.
+
+    ``test_security.py`` checks that the real configuration hashes with Argon2.
+    """
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@dataclass
+class Town:
+    """The test municipality: ``own`` is the coordinator's department, ``other`` is not."""
+
+    organisation: Organisation
+    own: Department
+    other: Department
+    laptop: ProductModel
+    monitor: ProductModel
+    own_asset: Asset
+    other_asset: Asset
+    users: dict[str, object]
+
+
+def make_user(username: str, role: str | None, departments=(), all_departments=False):
+    user = get_user_model().objects.create_user(username=username, password=PASSWORD)
+    if role is not None:
+        membership = Membership.objects.create(
+            user=user, role=role, all_departments=all_departments
+        )
+        membership.departments.set(departments)
+    return user
+
+
+def make_asset(
+    tag: str, model: ProductModel, department: Department, status=lifecycle.IN_USE, **extra
+):
+    asset = Asset.objects.create(
+        asset_tag=tag,
+        serial_number=extra.pop("serial_number", f"SN-{tag}"),
+        model=model,
+        department=department,
+        status=status,
+        in_use_date=extra.pop("in_use_date", dt.date(2022, 3, 1)),
+        has_storage=extra.pop("has_storage", model.category != "monitor"),
+        **extra,
+    )
+    LifecycleEvent.objects.create(asset=asset, from_status="", to_status=status)
+    return asset
+
+
+@pytest.fixture
+def town(db) -> Town:
+    organisation = Organisation.objects.create(name="Teststad", employees=1000)
+    own = Department.objects.create(code="GRF", name="Grundskoleförvaltningen", employees=600)
+    other = Department.objects.create(code="MF", name="Miljöförvaltningen", employees=400)
+    Location.objects.create(name="Stadshuset", department=own)
+    dell = Manufacturer.objects.create(name="Dell")
+    laptop = ProductModel.objects.create(manufacturer=dell, name="Latitude 5420", category="laptop")
+    monitor = ProductModel.objects.create(manufacturer=dell, name="P2422H", category="monitor")
+    Person.objects.create(identifier="anv000001", department=own)
+    users = {
+        "administrator": make_user("admin", Role.ADMINISTRATOR),
+        "sustainability_lead": make_user("lead", Role.SUSTAINABILITY_LEAD),
+        "procurement": make_user("buyer", Role.PROCUREMENT),
+        "coordinator": make_user("coord", Role.COORDINATOR, [own]),
+        "viewer": make_user("viewer", Role.VIEWER, [own]),
+        "viewer_all": make_user("viewer_all", Role.VIEWER, all_departments=True),
+        "partner": make_user("partner", Role.PARTNER),
+        "no_role": make_user("nobody", None),
+    }
+    return Town(
+        organisation=organisation,
+        own=own,
+        other=other,
+        laptop=laptop,
+        monitor=monitor,
+        own_asset=make_asset("MS-0000001", laptop, own),
+        other_asset=make_asset("MS-0000002", laptop, other),
+        users=users,
+    )
+
+
+@pytest.fixture
+def login(client):
+    """Log the test client in as a user; returns the client."""
+
+    def _login(user):
+        client.force_login(user)
+        return client
+
+    return _login
+
+
+@pytest.fixture(scope="session")
+def browser():
+    """Debian's Chromium driven by Playwright, headless; a missing browser fails."""
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        chromium = playwright.chromium.launch(
+            executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS
+        )
+        yield chromium
+        chromium.close()
+
+
+@pytest.fixture
+def page(browser):
+    context = browser.new_context(locale="sv-SE", viewport={"width": 1366, "height": 900})
+    page = context.new_page()
+    page.set_default_timeout(15_000)
+    yield page
+    context.close()

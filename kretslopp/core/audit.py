@@ -1,0 +1,121 @@
+"""The audit trail: every create, update and delete of a business record, with who and when.
+
+Models opt in with :func:`register`; the signal handlers below then record old → new values
+for every save and delete, whatever code path made it (views, API, imports, shell). Bulk
+writes that bypass signals (imports, the demo loader) call :func:`record` themselves.
+"""
+
+from __future__ import annotations
+
+import contextvars
+from collections.abc import Iterator
+from contextlib import contextmanager
+from typing import Any
+
+from django.db import models
+from django.db.models.signals import post_delete, post_save, pre_save
+
+_actor: contextvars.ContextVar[Any] = contextvars.ContextVar("kretslopp_audit_actor", default=None)
+_registered: set[type[models.Model]] = set()
+IGNORED_FIELDS = {"updated_at", "created_at"}
+
+
+@contextmanager
+def acting_as(user: Any) -> Iterator[None]:
+    """Attribute every audited write inside the block to ``user`` (None: the system)."""
+    token = _actor.set(user if user is None or user.is_authenticated else None)
+    try:
+        yield
+    finally:
+        _actor.reset(token)
+
+
+def current_actor() -> Any:
+    return _actor.get()
+
+
+def _tracked_fields(model: type[models.Model]) -> list[models.Field]:
+    return [
+        field
+        for field in model._meta.concrete_fields
+        if not field.primary_key and field.name not in IGNORED_FIELDS
+    ]
+
+
+def snapshot(instance: models.Model) -> dict[str, str | None]:
+    """The audited fields of ``instance`` as display-neutral strings."""
+    values: dict[str, str | None] = {}
+    for field in _tracked_fields(type(instance)):
+        raw = getattr(instance, field.attname)
+        values[field.name] = None if raw is None else field.value_to_string(instance)
+    return values
+
+
+def diff(old: dict[str, str | None], new: dict[str, str | None]) -> dict[str, list]:
+    return {name: [old.get(name), value] for name, value in new.items() if old.get(name) != value}
+
+
+def record(
+    instance: models.Model,
+    action: str,
+    changes: dict[str, list],
+    *,
+    actor: Any = None,
+) -> None:
+    """Write one audit entry for ``instance``; used by the signals and by bulk writers."""
+    from django.contrib.contenttypes.models import ContentType
+
+    from kretslopp.core.models import AuditEntry
+
+    user = actor if actor is not None else current_actor()
+    AuditEntry.objects.create(
+        actor=user if getattr(user, "pk", None) else None,
+        action=action,
+        content_type=ContentType.objects.get_for_model(type(instance)),
+        object_id=str(instance.pk),
+        object_repr=str(instance)[:200],
+        changes=changes,
+    )
+
+
+def _before_save(sender: type[models.Model], instance: models.Model, **kwargs: Any) -> None:
+    if kwargs.get("raw"):
+        return
+    old = None
+    if instance.pk is not None and not instance._state.adding:
+        previous = sender._default_manager.filter(pk=instance.pk).first()
+        old = snapshot(previous) if previous is not None else None
+    instance._audit_before = old
+
+
+def _after_save(
+    sender: type[models.Model], instance: models.Model, created: bool, **kwargs: Any
+) -> None:
+    if kwargs.get("raw"):
+        return
+    old = getattr(instance, "_audit_before", None)
+    new = snapshot(instance)
+    if created or old is None:
+        record(instance, "create", {name: [None, value] for name, value in new.items() if value})
+        return
+    changes = diff(old, new)
+    if changes:
+        record(instance, "update", changes)
+
+
+def _after_delete(sender: type[models.Model], instance: models.Model, **kwargs: Any) -> None:
+    record(instance, "delete", {name: [value, None] for name, value in snapshot(instance).items()})
+
+
+def register(model: type[models.Model]) -> type[models.Model]:
+    """Class decorator: audit every save and delete of ``model``."""
+    if model not in _registered:
+        _registered.add(model)
+        pre_save.connect(_before_save, sender=model, dispatch_uid=f"audit-pre-{model.__name__}")
+        post_save.connect(_after_save, sender=model, dispatch_uid=f"audit-post-{model.__name__}")
+        post_delete.connect(_after_delete, sender=model, dispatch_uid=f"audit-del-{model.__name__}")
+    return model
+
+
+def is_audited(model: type[models.Model]) -> bool:
+    return model in _registered

@@ -1,0 +1,60 @@
+"""A record's audit trail as people read it: field names, not columns; names, not ids."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from django.contrib.contenttypes.models import ContentType
+from django.db import models
+
+from kretslopp.core.models import AuditEntry
+
+
+@dataclass
+class Change:
+    field: str
+    old: str
+    new: str
+
+
+@dataclass
+class HistoryEntry:
+    entry: AuditEntry
+    changes: list[Change]
+
+
+def _display(field: models.Field, raw: str | None) -> str:
+    if raw in (None, ""):
+        return "–"
+    if isinstance(field, models.ForeignKey):
+        related = field.related_model._default_manager.filter(pk=raw).first()
+        return str(related) if related is not None else f"#{raw}"
+    if field.choices:
+        return str(dict(field.flatchoices).get(raw, raw))
+    if isinstance(field, models.BooleanField):
+        from django.utils.translation import gettext as _
+
+        return _("yes") if raw in ("True", "true", "1") else _("no")
+    return raw
+
+
+def history_for(instance: models.Model, limit: int = 100) -> list[HistoryEntry]:
+    """The newest ``limit`` audit entries of ``instance``, ready for a template."""
+    model = type(instance)
+    entries = AuditEntry.objects.filter(
+        content_type=ContentType.objects.get_for_model(model), object_id=str(instance.pk)
+    ).select_related("actor")[:limit]
+    history = []
+    for entry in entries:
+        changes = []
+        for name, (old, new) in entry.changes.items():
+            try:
+                field = model._meta.get_field(name)
+            except Exception:  # a field removed since: show the stored name and values
+                changes.append(Change(name, old or "–", new or "–"))
+                continue
+            changes.append(
+                Change(str(field.verbose_name), _display(field, old), _display(field, new))
+            )
+        history.append(HistoryEntry(entry, changes))
+    return history

@@ -1,0 +1,53 @@
+"""Request-wide concerns: the content security policy, Swedish by default, the audit actor."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from django.conf import settings
+from django.http import HttpRequest, HttpResponse
+
+from kretslopp.core import audit
+
+
+class ContentSecurityPolicyMiddleware:
+    """Send the CSP header: everything from our own origin, no inline script or style."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        response = self.get_response(request)
+        response.headers.setdefault("Content-Security-Policy", settings.CONTENT_SECURITY_POLICY)
+        response.headers.setdefault("Cross-Origin-Opener-Policy", "same-origin")
+        response.headers.setdefault(
+            "Permissions-Policy", "camera=(), microphone=(), geolocation=()"
+        )
+        return response
+
+
+class DefaultLanguageMiddleware:
+    """Swedish unless the user chose otherwise: ignore the browser's Accept-Language.
+
+    Django's LocaleMiddleware would follow the browser; a municipality's staff expect the
+    Swedish interface, with English one click away (the language cookie).
+    """
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        if settings.LANGUAGE_COOKIE_NAME not in request.COOKIES:
+            request.META.pop("HTTP_ACCEPT_LANGUAGE", None)
+        return self.get_response(request)
+
+
+class AuditActorMiddleware:
+    """Attribute every audited write made while serving a request to its user."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        with audit.acting_as(getattr(request, "user", None)):
+            return self.get_response(request)

@@ -1,0 +1,92 @@
+"""Forms for assets and the catalogue; scoping and the lifecycle decide, the forms ask."""
+
+from __future__ import annotations
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from kretslopp.inventory import lifecycle
+from kretslopp.inventory.models import Asset, ProductModel
+from kretslopp.organisation.access import Access
+from kretslopp.organisation.models import Person
+
+INITIAL_STATUSES = [lifecycle.ORDERED, lifecycle.IN_STOCK, lifecycle.IN_USE]
+
+
+class DateInput(forms.DateInput):
+    input_type = "date"
+
+
+class AssetForm(forms.ModelForm):
+    """Create or change an asset; the status changes only through lifecycle moves."""
+
+    class Meta:
+        model = Asset
+        fields = [
+            "asset_tag",
+            "serial_number",
+            "model",
+            "department",
+            "assignee",
+            "location",
+            "purchase_date",
+            "delivery_date",
+            "in_use_date",
+            "purchase_price_sek",
+            "supplier",
+            "order_number",
+            "warranty_end",
+            "planned_end_of_life",
+            "has_storage",
+            "notes",
+        ]
+        widgets = {
+            name: DateInput(format="%Y-%m-%d")
+            for name in (
+                "purchase_date",
+                "delivery_date",
+                "in_use_date",
+                "warranty_end",
+                "planned_end_of_life",
+            )
+        }
+
+    def __init__(self, *args, access: Access, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.access = access
+        self.fields["department"].queryset = access.departments()
+        self.fields["model"].queryset = ProductModel.objects.select_related("manufacturer")
+        self.fields["assignee"].queryset = access.scope(Person.objects.filter(active=True))
+        if self.instance.pk is None:
+            self.fields["status"] = forms.ChoiceField(
+                label=_("Status"),
+                choices=[(code, _(lifecycle.label(code))) for code in INITIAL_STATUSES],
+                initial=lifecycle.IN_STOCK,
+            )
+
+    def clean(self):
+        cleaned = super().clean()
+        serial = (cleaned.get("serial_number") or "").strip()
+        model = cleaned.get("model")
+        if serial and model is not None:
+            clash = Asset.objects.filter(
+                serial_number__iexact=serial, model__manufacturer_id=model.manufacturer_id
+            ).exclude(pk=self.instance.pk)
+            if clash.exists():
+                self.add_error(
+                    "serial_number",
+                    _("Another %(manufacturer)s asset already has serial number %(serial)s.")
+                    % {"manufacturer": model.manufacturer.name, "serial": serial},
+                )
+        assignee = cleaned.get("assignee")
+        if assignee is not None and cleaned.get("status") == lifecycle.ORDERED:
+            self.add_error("assignee", _("An ordered asset cannot be assigned to anyone yet."))
+        return cleaned
+
+
+class MoveForm(forms.Form):
+    """One lifecycle move as posted from a button on the asset page."""
+
+    target = forms.ChoiceField(choices=[(code, code) for code in lifecycle.STATUSES])
+    note = forms.CharField(required=False, max_length=2000)
+    reference = forms.CharField(required=False, max_length=200)

@@ -1,0 +1,137 @@
+"""Assets as a coordinator meets them: moves, the timeline, the history, the list."""
+
+from __future__ import annotations
+
+import pytest
+from django.urls import reverse
+
+from kretslopp.conftest import make_asset
+from kretslopp.core.history import history_for
+from kretslopp.inventory import lifecycle
+from kretslopp.inventory.models import Asset, LifecycleEvent
+
+
+@pytest.mark.django_db
+def test_a_move_is_an_event_with_who_and_when_and_shows_in_history(town):
+    coordinator = town.users["coordinator"]
+    asset = town.own_asset
+    asset.move(lifecycle.RETURNED, by=coordinator, note="Ny dator levererad")
+    event = LifecycleEvent.objects.filter(asset=asset).first()
+    assert (event.from_status, event.to_status, event.actor) == ("in_use", "returned", coordinator)
+    changes = history_for(asset)[0]
+    assert changes.entry.actor == coordinator
+    assert any(change.new == "Returned" or change.new == "Återlämnad" for change in changes.changes)
+
+
+@pytest.mark.django_db
+def test_an_illegal_move_changes_nothing(town):
+    asset = town.own_asset
+    events_before = LifecycleEvent.objects.count()
+    with pytest.raises(lifecycle.IllegalMove):
+        asset.move(lifecycle.RESOLD)
+    asset.refresh_from_db()
+    assert asset.status == lifecycle.IN_USE
+    assert LifecycleEvent.objects.count() == events_before
+
+
+@pytest.mark.django_db
+def test_a_move_decides_on_the_stored_state_not_a_stale_copy(town):
+    stale = Asset.objects.get(pk=town.own_asset.pk)
+    town.own_asset.move(lifecycle.RETURNED)
+    # The stale copy still thinks the asset is in use; in_use → in_stock is no longer legal.
+    with pytest.raises(lifecycle.IllegalMove):
+        stale.move(lifecycle.IN_STOCK)
+
+
+@pytest.mark.django_db
+def test_leaving_custody_sets_the_end_date(town):
+    asset = make_asset(
+        "MS-M1", town.monitor, town.own, status=lifecycle.RETURNED, has_storage=False
+    )
+    asset.move(lifecycle.RECYCLED)
+    asset.refresh_from_db()
+    assert asset.end_date is not None
+
+
+@pytest.mark.django_db
+def test_posting_an_illegal_move_shows_the_reason(town, login):
+    client = login(town.users["coordinator"])
+    response = client.post(
+        reverse("inventory:asset_move", args=[town.own_asset.pk]), {"target": "resold"}, follow=True
+    )
+    page = response.content.decode()
+    assert "kan inte bli såld" in page or "cannot become resold" in page
+    town.own_asset.refresh_from_db()
+    assert town.own_asset.status == lifecycle.IN_USE
+
+
+@pytest.mark.django_db
+def test_asset_page_offers_exactly_the_legal_next_moves(town, login):
+    client = login(town.users["coordinator"])
+    page = client.get(reverse("inventory:asset", args=[town.own_asset.pk])).content.decode()
+    offered = {m.target for m in town.own_asset.next_moves()}
+    for target in lifecycle.STATUSES:
+        assert (f'data-move="{target}"' in page) == (target in offered)
+
+
+@pytest.mark.django_db
+def test_search_finds_an_asset_by_serial_tag_model_and_assignee(town, login):
+    from kretslopp.organisation.models import Person
+
+    town.own_asset.assignee = Person.objects.get(identifier="anv000001")
+    town.own_asset.save()
+    client = login(town.users["administrator"])
+    for text in ("SN-MS-0000001", "MS-0000001", "Latitude", "anv000001"):
+        page = client.get(reverse("inventory:assets"), {"q": text}).content.decode()
+        assert "MS-0000001" in page, text
+
+
+@pytest.mark.django_db
+def test_filters_narrow_the_list(town, login):
+    make_asset("MS-M2", town.monitor, town.own, status=lifecycle.IN_STOCK, has_storage=False)
+    client = login(town.users["administrator"])
+    page = client.get(reverse("inventory:assets"), {"category": "monitor"}).content.decode()
+    assert "MS-M2" in page and "MS-0000001" not in page
+    page = client.get(reverse("inventory:assets"), {"status": "in_stock"}).content.decode()
+    assert "MS-M2" in page and "MS-0000001" not in page
+    page = client.get(reverse("inventory:assets"), {"department": "MF"}).content.decode()
+    assert "MS-0000002" in page and "MS-0000001" not in page
+    page = client.get(reverse("inventory:assets"), {"age": "8+"}).content.decode()
+    assert "MS-0000001" not in page
+
+
+@pytest.mark.django_db
+def test_serial_numbers_are_unique_per_manufacturer(town, login):
+    client = login(town.users["administrator"])
+    response = client.post(
+        reverse("inventory:asset_create"),
+        {
+            "asset_tag": "MS-9",
+            "serial_number": "sn-ms-0000001",
+            "model": town.monitor.pk,
+            "department": town.own.pk,
+            "status": "in_stock",
+        },
+    )
+    assert response.status_code == 200
+    assert not Asset.objects.filter(asset_tag="MS-9").exists()
+
+
+@pytest.mark.django_db
+def test_editing_an_asset_is_audited_with_old_and_new_values(town, login):
+    client = login(town.users["coordinator"])
+    asset = town.own_asset
+    data = {
+        "asset_tag": asset.asset_tag,
+        "serial_number": asset.serial_number,
+        "model": asset.model_id,
+        "department": asset.department_id,
+        "has_storage": "on",
+        "supplier": "Atea",
+    }
+    client.post(reverse("inventory:asset_edit", args=[asset.pk]), data)
+    entry = history_for(asset)[0]
+    assert entry.entry.actor == town.users["coordinator"]
+    assert [(c.old, c.new) for c in entry.changes if c.new == "Atea"] == [("–", "Atea")]
+    page = client.get(reverse("inventory:asset", args=[asset.pk])).content.decode()
+    assert "Atea" in page

@@ -1,0 +1,201 @@
+"""Pages for assets and product models; every query goes through ``access``."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
+from django.db import transaction
+from django.db.models import Count
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from kretslopp.core.history import history_for
+from kretslopp.inventory import lifecycle
+from kretslopp.inventory.filters import AGE_BANDS, CUSTODY, AssetFilter
+from kretslopp.inventory.forms import AssetForm, MoveForm
+from kretslopp.inventory.models import (
+    Asset,
+    LabelScheme,
+    LifecycleEvent,
+    ProductCategory,
+    ProductModel,
+    Status,
+)
+from kretslopp.organisation.access import Action, access_for
+
+PAGE_SIZE = 50
+
+
+@login_required
+def asset_list(request: HttpRequest) -> HttpResponse:
+    access = access_for(request.user)
+    access.require(Action.VIEW)
+    asset_filter = AssetFilter.from_query(request.GET)
+    assets = asset_filter.apply(access).select_related(
+        "model__manufacturer", "department", "assignee"
+    )
+    page = Paginator(assets, PAGE_SIZE).get_page(request.GET.get("page"))
+    query = request.GET.copy()
+    query.pop("page", None)
+    context = {
+        "page": page,
+        "filter": asset_filter,
+        "query": query.urlencode(),
+        "departments": access.departments(),
+        "categories": ProductCategory.choices,
+        "statuses": Status.choices,
+        "custody_choices": [(key, text) for key, (text, _codes) in CUSTODY.items()],
+        "age_bands": [(key, text) for key, (text, _y, _o) in AGE_BANDS.items()],
+        "labels": LabelScheme.choices,
+        "can_create": access.can(Action.EDIT_ASSETS),
+        "sort_links": {
+            key: asset_filter.sort_param(key)
+            for key in ("tag", "serial", "model", "department", "status", "in_use")
+        },
+    }
+    return render(request, "inventory/asset_list.html", context)
+
+
+@login_required
+def asset_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    access = access_for(request.user)
+    access.require(Action.VIEW)
+    asset = access.get(
+        Asset.objects.select_related("model__manufacturer", "department", "assignee", "location"),
+        pk=pk,
+    )
+    can_edit = access.can(Action.EDIT_ASSETS, asset.department_id)
+    context = {
+        "asset": asset,
+        "events": LifecycleEvent.objects.filter(asset=asset).select_related("actor"),
+        "history": history_for(asset) if access.can(Action.VIEW_AUDIT) else None,
+        "moves": asset.next_moves() if can_edit else [],
+        "can_edit": can_edit,
+        "labels": asset.model.labels.all(),
+    }
+    return render(request, "inventory/asset_detail.html", context)
+
+
+@login_required
+def asset_create(request: HttpRequest) -> HttpResponse:
+    access = access_for(request.user)
+    access.require(Action.EDIT_ASSETS)
+    form = AssetForm(request.POST or None, access=access)
+    if request.method == "POST" and form.is_valid():
+        access.require(Action.EDIT_ASSETS, form.cleaned_data["department"].pk)
+        with transaction.atomic():
+            asset = form.save(commit=False)
+            asset.status = form.cleaned_data["status"]
+            asset.save()
+            LifecycleEvent.objects.create(
+                asset=asset,
+                from_status="",
+                to_status=asset.status,
+                actor=request.user,
+                note=_("Registered in Kretslopp"),
+            )
+        messages.success(request, _("Asset %(tag)s registered.") % {"tag": asset.asset_tag})
+        return redirect(asset)
+    return render(request, "inventory/asset_form.html", {"form": form, "asset": None})
+
+
+@login_required
+def asset_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    access = access_for(request.user)
+    asset = access.get(Asset.objects.all(), pk=pk)
+    access.require(Action.EDIT_ASSETS, asset.department_id)
+    form = AssetForm(request.POST or None, instance=asset, access=access)
+    if request.method == "POST" and form.is_valid():
+        access.require(Action.EDIT_ASSETS, form.cleaned_data["department"].pk)
+        form.save()
+        messages.success(request, _("Changes to %(tag)s saved.") % {"tag": asset.asset_tag})
+        return redirect(asset)
+    return render(request, "inventory/asset_form.html", {"form": form, "asset": asset})
+
+
+@login_required
+@require_POST
+def asset_move(request: HttpRequest, pk: int) -> HttpResponse:
+    access = access_for(request.user)
+    asset = access.get(Asset.objects.all(), pk=pk)
+    access.require(Action.EDIT_ASSETS, asset.department_id)
+    form = MoveForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("That move could not be read; nothing was changed."))
+        return redirect(asset)
+    target = form.cleaned_data["target"]
+    try:
+        asset.move(
+            target,
+            by=request.user,
+            note=form.cleaned_data["note"],
+            reference=form.cleaned_data["reference"],
+        )
+    except lifecycle.IllegalMove as refusal:
+        messages.error(request, _("Not moved: %(reason)s") % {"reason": refusal.explain(_)})
+    else:
+        messages.success(
+            request,
+            _("%(tag)s is now %(status)s.")
+            % {"tag": asset.asset_tag, "status": Status(target).label.lower()},
+        )
+    return redirect(asset)
+
+
+@login_required
+def model_list(request: HttpRequest) -> HttpResponse:
+    access = access_for(request.user)
+    access.require(Action.VIEW)
+    category = request.GET.get("category", "")
+    text = request.GET.get("q", "").strip()
+    models = ProductModel.objects.select_related("manufacturer").prefetch_related("labels")
+    if category in ProductCategory.values:
+        models = models.filter(category=category)
+    if text:
+        models = models.filter(name__icontains=text) | models.filter(
+            manufacturer__name__icontains=text
+        )
+    counts = dict(
+        access.scope(Asset.objects.all()).values_list("model_id").annotate(n=Count("pk")).order_by()
+    )
+    page = Paginator(models.order_by("manufacturer__name", "name"), PAGE_SIZE).get_page(
+        request.GET.get("page")
+    )
+    for product_model in page:
+        product_model.asset_count = counts.get(product_model.pk, 0)
+    query = request.GET.copy()
+    query.pop("page", None)
+    return render(
+        request,
+        "inventory/model_list.html",
+        {
+            "page": page,
+            "categories": ProductCategory.choices,
+            "category": category,
+            "q": text,
+            "query": query.urlencode(),
+        },
+    )
+
+
+@login_required
+def model_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    access = access_for(request.user)
+    access.require(Action.VIEW)
+    product_model = get_object_or_404(ProductModel.objects.select_related("manufacturer"), pk=pk)
+    by_status = (
+        access.scope(Asset.objects.filter(model=product_model))
+        .values_list("status")
+        .annotate(n=Count("pk"))
+        .order_by()
+    )
+    context = {
+        "model": product_model,
+        "labels": product_model.labels.all(),
+        "by_status": [(code, Status(code).label, n) for code, n in by_status],
+        "history": history_for(product_model) if access.can(Action.VIEW_AUDIT) else None,
+    }
+    return render(request, "inventory/model_detail.html", context)

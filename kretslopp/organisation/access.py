@@ -1,0 +1,130 @@
+"""Who may see and do what: the one place that decides it.
+
+Every view, export, API route and import asks :func:`access_for` and then either
+``access.scope(queryset)`` (rows the user may read) or ``access.require(action, department)``
+(a write). Nothing else in the code looks at roles or department lists, so the rules
+below are the whole policy, and ``tests/test_access_matrix.py`` checks them as a matrix.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from enum import StrEnum
+from typing import Any
+
+from django.core.exceptions import PermissionDenied
+from django.db.models import Model, QuerySet
+from django.http import Http404
+
+from kretslopp.organisation.models import Department, Membership, Role
+
+
+class Action(StrEnum):
+    VIEW = "view"  # read records of the departments in scope
+    EDIT_ASSETS = "edit_assets"  # create, change and move assets in scope
+    EDIT_CATALOGUE = "edit_catalogue"  # manufacturers and product models
+    EDIT_ORGANISATION = "edit_organisation"  # departments, locations, people, logins
+    MANAGE_METHODOLOGY = "manage_methodology"  # factor choices, targets
+    VIEW_AUDIT = "view_audit"  # read the audit trail of records in scope
+
+
+ROLE_ACTIONS: dict[str, frozenset[Action]] = {
+    Role.ADMINISTRATOR: frozenset(Action),
+    Role.SUSTAINABILITY_LEAD: frozenset(
+        {Action.VIEW, Action.MANAGE_METHODOLOGY, Action.VIEW_AUDIT}
+    ),
+    Role.PROCUREMENT: frozenset({Action.VIEW, Action.EDIT_CATALOGUE, Action.VIEW_AUDIT}),
+    Role.COORDINATOR: frozenset({Action.VIEW, Action.EDIT_ASSETS, Action.VIEW_AUDIT}),
+    Role.VIEWER: frozenset({Action.VIEW}),
+    # A partner works on its own take-back campaigns only, never on the inventory.
+    Role.PARTNER: frozenset(),
+}
+ORGANISATION_WIDE_ROLES = {Role.ADMINISTRATOR, Role.SUSTAINABILITY_LEAD, Role.PROCUREMENT}
+# Actions that concern the organisation as a whole rather than one department's records.
+ORGANISATION_ACTIONS = {Action.EDIT_CATALOGUE, Action.EDIT_ORGANISATION, Action.MANAGE_METHODOLOGY}
+
+
+@dataclass(frozen=True)
+class Access:
+    """What one user may do; ``department_ids`` None means every department."""
+
+    role: str | None
+    department_ids: frozenset[int] | None
+
+    @property
+    def all_departments(self) -> bool:
+        return self.department_ids is None
+
+    def can(self, action: Action, department_id: int | None = None) -> bool:
+        if self.role is None or action not in ROLE_ACTIONS.get(self.role, frozenset()):
+            return False
+        if action in ORGANISATION_ACTIONS or department_id is None:
+            return True
+        return self.covers(department_id)
+
+    def covers(self, department_id: int | None) -> bool:
+        if self.department_ids is None:
+            return True
+        return department_id is not None and department_id in self.department_ids
+
+    def require(self, action: Action, department_id: int | None = None) -> None:
+        """Refuse with 403 unless the user may do ``action`` (in ``department_id``)."""
+        if not self.can(action, department_id):
+            raise PermissionDenied
+
+    def scope(self, queryset: QuerySet, department_field: str = "department") -> QuerySet:
+        """The rows of ``queryset`` the user may read."""
+        if self.role is None or Action.VIEW not in ROLE_ACTIONS.get(self.role, frozenset()):
+            return queryset.none()
+        if self.department_ids is None:
+            return queryset
+        return queryset.filter(**{f"{department_field}__in": self.department_ids})
+
+    def departments(self) -> QuerySet:
+        return self.scope(Department.objects.all(), department_field="pk")
+
+    def get(self, queryset: QuerySet, department_field: str = "department", **lookup: Any) -> Model:
+        """One row in scope, or 404: a record outside scope looks exactly like a missing one."""
+        found = self.scope(queryset, department_field).filter(**lookup).first()
+        if found is None:
+            raise Http404
+        return found
+
+
+NO_ACCESS = Access(role=None, department_ids=frozenset())
+
+
+def _with_descendants(roots: Iterable[int]) -> frozenset[int]:
+    children: dict[int | None, list[int]] = {}
+    for pk, parent_id in Department.objects.values_list("pk", "parent_id"):
+        children.setdefault(parent_id, []).append(pk)
+    found: set[int] = set()
+    pending = list(roots)
+    while pending:
+        pk = pending.pop()
+        if pk not in found:
+            found.add(pk)
+            pending.extend(children.get(pk, []))
+    return frozenset(found)
+
+
+def access_for(user: Any) -> Access:
+    """The access of ``user``, computed once per request and cached on the user object."""
+    if user is None or not getattr(user, "is_authenticated", False) or not user.is_active:
+        return NO_ACCESS
+    cached = getattr(user, "_kretslopp_access", None)
+    if cached is not None:
+        return cached
+    membership = Membership.objects.filter(user=user).first()
+    if membership is None:
+        access = NO_ACCESS
+    elif membership.role in ORGANISATION_WIDE_ROLES or (
+        membership.role == Role.VIEWER and membership.all_departments
+    ):
+        access = Access(role=membership.role, department_ids=None)
+    else:
+        roots = membership.departments.values_list("pk", flat=True)
+        access = Access(role=membership.role, department_ids=_with_descendants(roots))
+    user._kretslopp_access = access
+    return access

@@ -1,0 +1,145 @@
+"""The municipality, its departments (förvaltningar), places, people and who may do what."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+
+from kretslopp.core import audit
+
+
+class Role(models.TextChoices):
+    ADMINISTRATOR = "administrator", _("Administrator")
+    SUSTAINABILITY_LEAD = "sustainability_lead", _("Sustainability lead")
+    PROCUREMENT = "procurement", _("Procurement")
+    COORDINATOR = "coordinator", _("Department coordinator")
+    VIEWER = "viewer", _("Viewer")
+    PARTNER = "partner", _("Take-back partner")
+
+
+@audit.register
+class Organisation(models.Model):
+    """The municipality running Kretslopp (one per installation)."""
+
+    name = models.CharField(_("name"), max_length=200)
+    organisation_number = models.CharField(_("organisation number"), max_length=20, blank=True)
+    country = models.CharField(_("country (ISO 3166 alpha-3)"), max_length=3, default="SWE")
+    employees = models.PositiveIntegerField(_("number of employees"), default=0)
+
+    class Meta:
+        verbose_name = _("organisation")
+        verbose_name_plural = _("organisations")
+
+    def __str__(self) -> str:
+        return self.name
+
+    @classmethod
+    def current(cls) -> Organisation | None:
+        return cls.objects.order_by("pk").first()
+
+
+@audit.register
+class Department(models.Model):
+    """A förvaltning (or a unit inside one): every record belongs to a department."""
+
+    code = models.CharField(_("code"), max_length=20, unique=True)
+    name = models.CharField(_("name"), max_length=200)
+    parent = models.ForeignKey(
+        "self",
+        verbose_name=_("part of"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="children",
+    )
+    employees = models.PositiveIntegerField(_("employees"), default=0)
+
+    class Meta:
+        verbose_name = _("department")
+        verbose_name_plural = _("departments")
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def get_absolute_url(self) -> str:
+        return reverse("organisation:department", args=[self.code])
+
+
+@audit.register
+class CostCentre(models.Model):
+    code = models.CharField(_("code"), max_length=20, unique=True)
+    name = models.CharField(_("name"), max_length=200)
+    department = models.ForeignKey(
+        Department, verbose_name=_("department"), on_delete=models.PROTECT
+    )
+
+    class Meta:
+        verbose_name = _("cost centre")
+        verbose_name_plural = _("cost centres")
+        ordering = ["code"]
+
+    def __str__(self) -> str:
+        return f"{self.code} {self.name}"
+
+
+@audit.register
+class Location(models.Model):
+    name = models.CharField(_("name"), max_length=200, unique=True)
+    address = models.CharField(_("address"), max_length=300, blank=True)
+    department = models.ForeignKey(
+        Department, verbose_name=_("department"), null=True, blank=True, on_delete=models.PROTECT
+    )
+
+    class Meta:
+        verbose_name = _("location")
+        verbose_name_plural = _("locations")
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+@audit.register
+class Person(models.Model):
+    """Someone devices are assigned to. Deliberately minimal: an id, an e-mail, a department."""
+
+    identifier = models.CharField(_("employee id or username"), max_length=100, unique=True)
+    email = models.EmailField(_("e-mail"), blank=True)
+    department = models.ForeignKey(
+        Department, verbose_name=_("department"), on_delete=models.PROTECT
+    )
+    active = models.BooleanField(_("active"), default=True)
+
+    class Meta:
+        verbose_name = _("person")
+        verbose_name_plural = _("people")
+        ordering = ["identifier"]
+
+    def __str__(self) -> str:
+        return self.identifier
+
+
+@audit.register
+class Membership(models.Model):
+    """A login's role and the departments it works in; read by ``access`` and nowhere else."""
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="membership"
+    )
+    role = models.CharField(_("role"), max_length=30, choices=Role.choices)
+    departments = models.ManyToManyField(Department, verbose_name=_("departments"), blank=True)
+    all_departments = models.BooleanField(
+        _("reads all departments"),
+        default=False,
+        help_text=_("For viewers: read every department rather than the chosen ones."),
+    )
+
+    class Meta:
+        verbose_name = _("membership")
+        verbose_name_plural = _("memberships")
+
+    def __str__(self) -> str:
+        return f"{self.user} ({self.get_role_display()})"

@@ -1,0 +1,14 @@
+"""The site's URL map: each domain app mounts its own urls."""
+
+from django.urls import include, path
+
+from kretslopp.core import auth, views
+
+urlpatterns = [
+    path("", views.home, name="home"),
+    path("login/", auth.LoginView.as_view(), name="login"),
+    path("logout/", auth.auth_views.LogoutView.as_view(), name="logout"),
+    path("i18n/", include("django.conf.urls.i18n")),
+    path("", include("kretslopp.organisation.urls")),
+    path("", include("kretslopp.inventory.urls")),
+]
