@@ -30,7 +30,8 @@ Decisions worth knowing (each one is tested):
   splits the header and the first rows into the same number of cells (so decimal commas in
   a semicolon file do not fool it); ties prefer tab, then semicolon, then comma. A
   one-column file gets a delimiter that does not occur in it. A later row written with
-  another delimiter is an error naming the row.
+  another delimiter is an error naming the row. A first line ``sep=;`` (Excel's hint)
+  decides the delimiter and is skipped, as Excel does; the header is still row 1.
 * **Limits**: a physical line longer than 1 MiB characters, or a cell longer than 131,072
   characters (the ``csv`` module's default field limit), is an error naming the row —
   reading never has to hold more than one line in memory.
@@ -47,6 +48,7 @@ import codecs
 import csv
 import io
 import os
+import re
 import shutil
 import tempfile
 import zipfile
@@ -64,6 +66,7 @@ MAX_LINE_CHARS = 1024 * 1024
 MAX_FIELD_CHARS = csv.field_size_limit()
 DELIMITERS = ("\t", ";", ",")  # tie-break order
 _SNIFF_RECORDS = 50
+_SEP_HINT = re.compile(r"\ufeff?sep=([,;\t|])\r?\n")
 T = TypeVar("T")
 
 Source = str | os.PathLike[str] | bytes | bytearray | BinaryIO
@@ -491,7 +494,12 @@ def _open_csv(opener: _Opener, name: str, head: bytes, strip: bool) -> Table:
         raise TabularError.from_code(problem.code, file=name, row=1, **problem.params)
     if not sample.strip() and len(head) < SNIFF_BYTES:
         raise TabularError.from_code("only_whitespace", file=name)
-    delimiter = _choose_delimiter(sample, complete=len(head) < SNIFF_BYTES)
+    hint = _SEP_HINT.match(sample)
+    if hint:  # Excel's "sep=;" line names the delimiter; Excel hides it, so do we
+        delimiter = hint.group(1)
+    else:
+        delimiter = _choose_delimiter(sample, complete=len(head) < SNIFF_BYTES)
+    skip = 1 if hint else 0
     reported = "utf-8" if encoding == "utf-8?" else encoding
     if bom == 3:
         reported = "utf-8-sig"
@@ -499,7 +507,7 @@ def _open_csv(opener: _Opener, name: str, head: bytes, strip: bool) -> Table:
         file_name=name,
         format="csv",
         headers=[],
-        row_source=lambda t: _csv_rows(t, opener, encoding, bom, strip),
+        row_source=lambda t: _csv_rows(t, opener, encoding, bom, strip, skip),
         encoding=reported,
         delimiter=delimiter,
     )
@@ -507,6 +515,8 @@ def _open_csv(opener: _Opener, name: str, head: bytes, strip: bool) -> Table:
         decoder = _TextDecoder(encoding)
         reader = _csv_reader(table, stream, decoder, bom)
         try:
+            for _ in range(skip):
+                next(reader, None)
             header = next(reader, None)
         except (_Problem, csv.Error) as exc:
             raise _located(table, exc, 1, decoder) from None
@@ -525,7 +535,7 @@ def _located(
     table: Table, exc: Exception, row: int, decoder: _TextDecoder | None = None
 ) -> TabularError:
     """Turn a failure met while reading ``row`` into a TabularError naming it."""
-    if decoder is not None and table.encoding != "utf-8-sig":
+    if isinstance(decoder, _TextDecoder) and table.encoding != "utf-8-sig":
         table.encoding = decoder.encoding
     if isinstance(exc, _Problem):
         return table.error(exc.code, row=row, **exc.params)
@@ -555,12 +565,15 @@ def _clean_headers(table: Table, cells: list[str]) -> list[str]:
     return [name or f"column {position}" for position, name in enumerate(names, start=1)]
 
 
-def _csv_rows(table: Table, opener: _Opener, encoding: str, bom: int, strip: bool) -> Iterator[Row]:
+def _csv_rows(
+    table: Table, opener: _Opener, encoding: str, bom: int, strip: bool, skip: int
+) -> Iterator[Row]:
     with opener.open() as stream:
         decoder = _TextDecoder(encoding)
         reader = _csv_reader(table, stream, decoder, bom)
         try:
-            next(reader, None)  # the header
+            for _ in range(skip + 1):  # a "sep=" line, then the header
+                next(reader, None)
         except (_Problem, csv.Error) as exc:
             raise _located(table, exc, 1, decoder) from None
         yield from _shape_rows(table, reader, strip, decoder)

@@ -255,3 +255,11 @@ def test_large_file_is_streamed_not_loaded(tmp_path: Path) -> None:
     tracemalloc.stop()
     assert count == 150_000
     assert size > 12_000_000 and peak < size / 4  # memory does not grow with the file
+
+
+def test_excel_sep_hint_line(tmp_path: Path) -> None:
+    path = tmp_path / "hint.csv"
+    path.write_text("sep=;\r\nTag;Price\r\nA;1,5\r\n", encoding="utf-8")
+    table = open_table(path)
+    assert (table.delimiter, table.headers) == (";", ["Tag", "Price"])
+    assert [(row.number, row.values) for row in table.rows()] == [(2, ("A", "1,5"))]
