@@ -1,0 +1,358 @@
+"""Writing the demo into the database: in one transaction, in chunks, with one audit entry.
+
+The generators in this package are plain Python; this module is the only one that touches
+Django. Rows are written with ``bulk_create`` in batches (the per-row signals that audit
+normal saves would cost minutes at a million assets), so the load writes one audit entry for
+itself instead, on the organisation, with the counts. Assets and their events are generated
+and inserted a chunk at a time, so memory does not grow with ``--assets``.
+"""
+
+from __future__ import annotations
+
+import itertools
+import random
+import time
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
+from typing import TypeVar
+
+from django.contrib.auth import get_user_model
+from django.db import connection, transaction
+
+from kretslopp.core import audit
+from kretslopp.demo import city, fleet
+from kretslopp.demo.catalogue import Catalogue, build_catalogue
+from kretslopp.demo.takeback import extend_catalogue_models
+from kretslopp.inventory.models import (
+    CATEGORIES_WITH_STORAGE,
+    Asset,
+    LifecycleEvent,
+    Manufacturer,
+    ProductLabel,
+    ProductModel,
+)
+from kretslopp.organisation.models import (
+    CostCentre,
+    Department,
+    Location,
+    Membership,
+    Organisation,
+    Person,
+    Role,
+)
+
+DEMO_PASSWORD = "kretslopp-demo"
+CHUNK = 5000
+BATCH = 1000
+T = TypeVar("T")
+
+
+@dataclass(frozen=True)
+class Account:
+    username: str
+    role: str
+    departments: tuple[str, ...] = ()
+
+
+#: One login per role; the coordinator and the viewer see one department each.
+ACCOUNTS: tuple[Account, ...] = (
+    Account("admin", Role.ADMINISTRATOR),
+    Account("hallbarhet", Role.SUSTAINABILITY_LEAD),
+    Account("upphandling", Role.PROCUREMENT),
+    Account("samordnare", Role.COORDINATOR, ("GRF",)),
+    Account("lasare", Role.VIEWER, ("MF",)),
+    Account("partner", Role.PARTNER),
+)
+
+
+class DemoExists(Exception):
+    """The database already holds an organisation; loading would mix two cities."""
+
+
+@dataclass
+class Result:
+    counts: dict[str, int] = field(default_factory=dict)
+    accounts: list[tuple[str, str, str]] = field(default_factory=list)  # username, role, note
+    seconds: float = 0.0
+
+
+def chunked(items: Iterable[T], size: int) -> Iterator[list[T]]:
+    iterator = iter(items)
+    while chunk := list(itertools.islice(iterator, size)):
+        yield chunk
+
+
+def has_data() -> bool:
+    return Organisation.objects.exists()
+
+
+def load(*, assets: int = fleet.DEFAULT_ASSETS, seed: int = 1, replace: bool = False) -> Result:
+    """Load the demo municipality; all or nothing.
+
+    Refuses (:class:`DemoExists`) when an organisation exists, unless ``replace`` is given
+    and the existing organisation is the demo's own, which is then deleted first in the same
+    transaction.
+    """
+    started = time.perf_counter()
+    result = Result()
+    with transaction.atomic():
+        existing = Organisation.objects.order_by("pk").first()
+        if existing is not None:
+            if not replace:
+                raise DemoExists(
+                    f"The database already holds {existing.name!r}. Use --replace to delete "
+                    "the demo data and load it again, or --if-empty to keep it."
+                )
+            if existing.name != city.ORGANISATION_NAME:
+                raise DemoExists(
+                    f"The database holds {existing.name!r}, which is not the demo: "
+                    "--replace only replaces the demo, never real data."
+                )
+            delete_demo()
+        plan = fleet.plan(assets)
+        catalogue = build_catalogue(seed)
+        extra = [
+            spec
+            for spec in extend_catalogue_models(plan.takeback)
+            if spec.key not in catalogue.by_key
+        ]
+        if extra:
+            catalogue = Catalogue(catalogue.models + extra)
+        organisation = Organisation.objects.create(
+            name=city.ORGANISATION_NAME,
+            organisation_number=city.ORGANISATION_NUMBER,
+            country=city.COUNTRY,
+            employees=city.EMPLOYEES,
+        )
+        departments = _organisation(result)
+        people = _people(plan, seed, result)
+        model_ids = _catalogue(catalogue, result)
+        result.accounts = _accounts(departments)
+        _fleet(plan, catalogue, seed, departments, people, model_ids, result)
+        result.seconds = time.perf_counter() - started
+        audit.record(
+            organisation,
+            "create",
+            {
+                "demo": [None, f"Demodata inläst (seed {seed}, {assets} tillgångar)"],
+                **{name: [None, count] for name, count in result.counts.items()},
+            },
+        )
+    result.seconds = time.perf_counter() - started
+    return result
+
+
+def _organisation(result: Result) -> dict[str, Department]:
+    departments = Department.objects.bulk_create(
+        [Department(code=d.code, name=d.name, employees=d.employees) for d in city.DEPARTMENTS]
+    )
+    by_code = {d.code: d for d in Department.objects.filter(code__in=[d.code for d in departments])}
+    locations = [
+        Location(name=name, address=address, department=by_code[d.code])
+        for d in city.DEPARTMENTS
+        for name, address in d.locations
+    ]
+    Location.objects.bulk_create(locations)
+    cost_centres = [
+        CostCentre(code=city.cost_centre_code(d, i), name=name, department=by_code[d.code])
+        for d in city.DEPARTMENTS
+        for i, name in enumerate(d.cost_centres)
+    ]
+    CostCentre.objects.bulk_create(cost_centres)
+    result.counts.update(
+        departments=len(by_code), locations=len(locations), cost_centres=len(cost_centres)
+    )
+    return by_code
+
+
+def _people(plan: fleet.Plan, seed: int, result: Result) -> dict[str, list[int]]:
+    """Pseudonymous staff per department; returns their primary keys in creation order."""
+    total = sum(plan.people.values())
+    space = max(1_000_000, total * 3)
+    numbers = random.Random(f"people-{seed}").sample(range(1, space), total)
+    departments = {d.code: d for d in Department.objects.all()}
+    pks: dict[str, list[int]] = {}
+    offset = 0
+    for code, count in plan.people.items():
+        mine = numbers[offset : offset + count]
+        offset += count
+        for part in chunked(mine, CHUNK):
+            rows = [
+                Person(
+                    identifier=city.person_identifier(n),
+                    email=city.person_email(city.person_identifier(n)),
+                    department=departments[code],
+                )
+                for n in part
+            ]
+            Person.objects.bulk_create(rows, batch_size=BATCH)
+            if any(row.pk is None for row in rows):  # a backend that returns no ids
+                ids = dict(
+                    Person.objects.filter(identifier__in=[r.identifier for r in rows]).values_list(
+                        "identifier", "pk"
+                    )
+                )
+                pks.setdefault(code, []).extend(ids[r.identifier] for r in rows)
+            else:
+                pks.setdefault(code, []).extend(row.pk for row in rows)
+    result.counts["people"] = total
+    return pks
+
+
+def _catalogue(catalogue: Catalogue, result: Result) -> list[int]:
+    names = sorted({spec.manufacturer for spec in catalogue.models})
+    Manufacturer.objects.bulk_create([Manufacturer(name=name) for name in names])
+    manufacturers = dict(Manufacturer.objects.filter(name__in=names).values_list("name", "pk"))
+    rows = [
+        ProductModel(
+            manufacturer_id=manufacturers[spec.manufacturer],
+            name=spec.name,
+            category=spec.category,
+            screen_size_inch=spec.screen_size_inch,
+            energy_kwh_per_year=spec.energy_kwh_per_year,
+            notes=spec.notes,
+        )
+        for spec in catalogue.models
+    ]
+    ProductModel.objects.bulk_create(rows, batch_size=BATCH)
+    ids = {
+        (m, n): pk
+        for m, n, pk in ProductModel.objects.values_list("manufacturer__name", "name", "pk")
+    }
+    model_ids = [ids[spec.key] for spec in catalogue.models]
+    labels = [
+        ProductLabel(
+            product_model_id=pk,
+            scheme=label.scheme,
+            level=label.level,
+            valid_from=label.valid_from,
+            valid_until=label.valid_until,
+        )
+        for spec, pk in zip(catalogue.models, model_ids, strict=True)
+        for label in spec.labels
+    ]
+    ProductLabel.objects.bulk_create(labels, batch_size=BATCH)
+    result.counts.update(manufacturers=len(names), product_models=len(rows), labels=len(labels))
+    return model_ids
+
+
+def _accounts(departments: dict[str, Department]) -> list[tuple[str, str, str]]:
+    """Demo logins; an existing user of the same name is left alone, never overwritten."""
+    users = get_user_model()
+    made = []
+    for account in ACCOUNTS:
+        if users.objects.filter(username=account.username).exists():
+            made.append((account.username, account.role, "finns redan, orörd"))
+            continue
+        admin = account.role == Role.ADMINISTRATOR
+        user = users.objects.create_user(
+            username=account.username,
+            email=f"{account.username}@{city.EMAIL_DOMAIN}",
+            password=DEMO_PASSWORD,
+            is_staff=admin,
+            is_superuser=admin,
+        )
+        membership = Membership.objects.create(user=user, role=account.role)
+        membership.departments.set([departments[code] for code in account.departments])
+        made.append((account.username, account.role, DEMO_PASSWORD))
+    return made
+
+
+def _fleet(
+    plan: fleet.Plan,
+    catalogue: Catalogue,
+    seed: int,
+    departments: dict[str, Department],
+    people: dict[str, list[int]],
+    model_ids: list[int],
+    result: Result,
+) -> None:
+    locations = dict(Location.objects.values_list("name", "pk"))
+    department_ids = {code: d.pk for code, d in departments.items()}
+    storage = frozenset(CATEGORIES_WITH_STORAGE)
+    asset_count = event_count = 0
+    for chunk in chunked(fleet.generate(plan, catalogue, storage, seed), CHUNK):
+        rows = [
+            Asset(
+                asset_tag=spec.asset_tag,
+                serial_number=spec.serial_number,
+                model_id=model_ids[spec.model_index],
+                department_id=department_ids[spec.department],
+                assignee_id=None
+                if spec.assignee is None
+                else people[spec.assignee[0]][spec.assignee[1]],
+                location_id=locations[spec.location],
+                purchase_date=spec.purchase_date,
+                delivery_date=spec.delivery_date,
+                in_use_date=spec.in_use_date,
+                purchase_price_sek=spec.purchase_price_sek,
+                supplier=spec.supplier,
+                order_number=spec.order_number,
+                warranty_end=spec.warranty_end,
+                planned_end_of_life=spec.planned_end_of_life,
+                has_storage=spec.has_storage,
+                status=spec.status,
+                status_changed_at=spec.status_changed_at,
+                end_date=spec.end_date,
+            )
+            for spec in chunk
+        ]
+        Asset.objects.bulk_create(rows, batch_size=BATCH)
+        if any(row.pk is None for row in rows):  # a backend that returns no ids
+            ids = dict(
+                Asset.objects.filter(asset_tag__in=[r.asset_tag for r in rows]).values_list(
+                    "asset_tag", "pk"
+                )
+            )
+            for row in rows:
+                row.pk = ids[row.asset_tag]
+        events = [
+            LifecycleEvent(
+                asset_id=row.pk,
+                from_status=event.from_status,
+                to_status=event.to_status,
+                at=event.at,
+                note=event.note,
+                reference=event.reference,
+            )
+            for row, spec in zip(rows, chunk, strict=True)
+            for event in spec.events
+        ]
+        LifecycleEvent.objects.bulk_create(events, batch_size=BATCH * 2)
+        asset_count += len(rows)
+        event_count += len(events)
+    result.counts.update(
+        assets=asset_count,
+        lifecycle_events=event_count,
+        takeback_2019=plan.takeback_total,
+    )
+
+
+def delete_demo() -> None:
+    """Delete the demo's rows, fast: plain DELETEs in dependency order, inside the caller's
+    transaction. Per-row deletes would send an audit signal per asset (minutes at 1M); any
+    other app still pointing at these rows makes the transaction fail, so nothing is lost.
+    """
+    users = get_user_model()
+    users.objects.filter(username__in=[a.username for a in ACCOUNTS]).delete()
+    tables = [
+        LifecycleEvent,
+        Asset,
+        ProductLabel,
+        ProductModel,
+        Manufacturer,
+        Membership.departments.through,
+        Person,
+        CostCentre,
+        Location,
+    ]
+    with connection.cursor() as cursor:
+        for model in tables:
+            cursor.execute(f"DELETE FROM {connection.ops.quote_name(model._meta.db_table)}")
+        table = connection.ops.quote_name(Department._meta.db_table)
+        cursor.execute(f"UPDATE {table} SET parent_id = NULL")
+        cursor.execute(f"DELETE FROM {table}")
+        table = connection.ops.quote_name(Organisation._meta.db_table)
+        cursor.execute(f"DELETE FROM {table}")
+    if connection.vendor == "sqlite":
+        connection.check_constraints()
