@@ -108,3 +108,23 @@ def test_lifetime_extension_of_laptops_from_four_to_six_years():
     )
     assert scenario.use_kg_co2e_per_year > 0
     assert -0.34 < scenario.total_change_share < -0.25
+
+
+def test_methodology_quotes_the_four_malmo_results_the_code_computes():
+    from pathlib import Path
+
+    doc = Path(__file__).resolve().parents[3] / "docs" / "methodology.md"
+    text = doc.read_text(encoding="utf-8")
+    for factor_set in ("ivl-inrego-2020", "inrego-legacy"):
+        for allocation in ("full", "shared"):
+            result = avoided_emissions(MALMO_2019, factor_set=factor_set, allocation=allocation)
+            cells = [
+                f"{value:,.2f}".rstrip("0").rstrip(".") if value % 1 else f"{value:,.1f}"
+                for value in (
+                    result.avoided_kg_co2e,
+                    result.avoided_kg_co2e_min,
+                    result.avoided_kg_co2e_max,
+                )
+            ]
+            row = f"| {factor_set} | {allocation} | " + " | ".join(cells) + " |"
+            assert row in text, row
