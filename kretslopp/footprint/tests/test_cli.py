@@ -240,3 +240,20 @@ def test_python_dash_m_runs_the_cli():
     )
     assert result.returncode == 0, result.stderr
     assert json.loads(result.stdout)["avoided_kg_co2e"] == pytest.approx(2_094_017.5)
+
+
+def test_takeback_reads_xlsx(tmp_path):
+    from openpyxl import Workbook
+
+    book = Workbook()
+    sheet = book.active
+    sheet.append(["category", "manufacturer", "model", "quantity", "outcome"])
+    sheet.append(["laptop", None, None, 10, "donated"])
+    sheet.append(["monitor", None, None, 4, "destroyed"])
+    path = tmp_path / "returns.xlsx"
+    book.save(path)
+    status, out, err = run("takeback", str(path), "--factor-set", "inrego-legacy")
+    assert status == 0, err
+    data = json.loads(out)
+    assert data["products"] == 14
+    assert data["avoided_kg_co2e"] == 690
