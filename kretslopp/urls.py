@@ -2,6 +2,7 @@
 
 from django.urls import include, path
 
+from kretslopp.api.assembly import api
 from kretslopp.core import auth, views
 
 urlpatterns = [
@@ -9,6 +10,7 @@ urlpatterns = [
     path("login/", auth.LoginView.as_view(), name="login"),
     path("logout/", auth.auth_views.LogoutView.as_view(), name="logout"),
     path("i18n/", include("django.conf.urls.i18n")),
+    path("api/v1/", api.urls),
     path("", include("kretslopp.organisation.urls")),
     path("", include("kretslopp.inventory.urls")),
 ]
