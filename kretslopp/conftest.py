@@ -131,6 +131,9 @@ def browser():
     """Debian's Chromium driven by Playwright, headless; a missing browser fails."""
     from playwright.sync_api import sync_playwright
 
+    # Playwright's sync API keeps an event loop in this thread; the test database and the
+    # live server are ordinary synchronous Django, which is safe here.
+    os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
     with sync_playwright() as playwright:
         chromium = playwright.chromium.launch(
             executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS

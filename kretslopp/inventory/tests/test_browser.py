@@ -1,0 +1,48 @@
+"""A coordinator's round in a real browser (Debian's Chromium through Playwright)."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+
+from kretslopp.conftest import PASSWORD
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+
+def log_in(page, live_server, username: str) -> None:
+    page.goto(f"{live_server.url}/login/")
+    page.get_by_label("Användarnamn").fill(username)
+    page.get_by_label("Lösenord").fill(PASSWORD)
+    page.get_by_role("button", name="Logga in").click()
+    page.wait_for_url(f"{live_server.url}/")
+
+
+def test_find_an_asset_by_serial_move_it_and_see_the_trace(page, live_server, town):
+    log_in(page, live_server, "coord")
+    page.get_by_role("link", name="Tillgångar", exact=True).click()
+    page.get_by_label("Sök", exact=True).fill("SN-MS-0000001")
+    page.get_by_label("Sök", exact=True).press("Enter")
+    page.get_by_role("link", name="MS-0000001").click()
+    assert page.locator("#asset-status").inner_text() == "I bruk"
+
+    page.locator("button[data-move=returned]").click()
+    page.get_by_text("MS-0000001 är nu återlämnad.").wait_for()
+    assert page.locator("#asset-status").inner_text() == "Återlämnad"
+    assert "Återlämnad" in page.locator("#timeline").inner_text()
+    assert re.search(r"Status: I bruk → Återlämnad", page.locator("#history").inner_text())
+    # Only legal next moves are offered: no way to sell a device that still holds data.
+    assert page.locator("button[data-move=resold]").count() == 0
+
+    page.get_by_role("button", name="English").click()
+    page.get_by_role("heading", name="History").wait_for()
+    assert page.locator("#asset-status").inner_text() == "Returned"
+    page.get_by_role("button", name="Svenska").click()
+    page.get_by_role("heading", name="Historik").wait_for()
+
+
+def test_a_coordinator_cannot_open_another_departments_asset(page, live_server, town):
+    log_in(page, live_server, "coord")
+    response = page.goto(f"{live_server.url}/assets/{town.other_asset.pk}/")
+    assert response.status == 404
