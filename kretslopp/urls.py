@@ -13,4 +13,5 @@ urlpatterns = [
     path("api/v1/", api.urls),
     path("", include("kretslopp.organisation.urls")),
     path("", include("kretslopp.inventory.urls")),
+    path("", include("kretslopp.imports.urls")),
 ]

@@ -14,6 +14,7 @@ NAVIGATION = [
     ("home", _("Overview"), Action.VIEW),
     ("inventory:assets", _("Assets"), Action.VIEW),
     ("inventory:models", _("Product models"), Action.VIEW),
+    ("imports:upload", _("Import"), Action.EDIT_ASSETS),
     ("organisation:departments", _("Departments"), Action.VIEW),
 ]
 
