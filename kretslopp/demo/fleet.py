@@ -21,7 +21,7 @@ from dataclasses import dataclass
 from kretslopp.demo import city, takeback
 from kretslopp.demo.assets import AssetSpec, Context, Order
 from kretslopp.demo.catalogue import Catalogue
-from kretslopp.demo.history import REFERENCE_DATE, History
+from kretslopp.demo.history import REFERENCE_DATE, History, workday
 from kretslopp.inventory import lifecycle
 
 DEFAULT_ASSETS = 60_000
@@ -330,7 +330,7 @@ def _grade(rng: random.Random, age_years: float) -> str:
 def _through_partner(ctx: Context, h: History, returned: dt.date, age_years: float) -> None:
     """Collected on a manifest, erased with a certificate, graded, then sold or recycled."""
     rng = ctx.rng
-    handed = returned + _days(rng, 7, 45)
+    handed = workday(returned + _days(rng, 7, 45))
     if not h.move(lifecycle.WITH_PARTNER, handed, reference=f"MAN-{handed:%Y%m%d}"):
         return
     day = handed

@@ -1,10 +1,12 @@
 """Writing the demo into the database: in one transaction, in chunks, with one audit entry.
 
 The generators in this package are plain Python; this module is the only one that touches
-Django. Rows are written with ``bulk_create`` in batches (the per-row signals that audit
-normal saves would cost minutes at a million assets), so the load writes one audit entry for
-itself instead, on the organisation, with the counts. Assets and their events are generated
-and inserted a chunk at a time, so memory does not grow with ``--assets``.
+Django. Rows are written in batches with ``bulk_create``, and assets and events (the bulk of
+the rows) with plain ``executemany`` (see :mod:`kretslopp.demo.fastinsert`). Neither sends the
+per-row signals that audit normal saves (they would cost minutes at a million assets), so the
+load writes one audit entry for itself instead, on the organisation, with the counts. Assets
+and their events are generated and inserted a chunk at a time, so memory does not grow with
+``--assets``.
 """
 
 from __future__ import annotations
@@ -22,6 +24,7 @@ from django.db import connection, transaction
 from kretslopp.core import audit
 from kretslopp.demo import city, fleet
 from kretslopp.demo.catalogue import Catalogue, build_catalogue
+from kretslopp.demo.fastinsert import insert_rows
 from kretslopp.demo.takeback import extend_catalogue_models
 from kretslopp.inventory.models import (
     CATEGORIES_WITH_STORAGE,
@@ -42,6 +45,27 @@ from kretslopp.organisation.models import (
 )
 
 DEMO_PASSWORD = "kretslopp-demo"
+ASSET_COLUMNS = (
+    "asset_tag",
+    "serial_number",
+    "model_id",
+    "department_id",
+    "assignee_id",
+    "location_id",
+    "purchase_date",
+    "delivery_date",
+    "in_use_date",
+    "purchase_price_sek",
+    "supplier",
+    "order_number",
+    "warranty_end",
+    "planned_end_of_life",
+    "has_storage",
+    "status",
+    "status_changed_at",
+    "end_date",
+)
+EVENT_COLUMNS = ("asset_id", "from_status", "to_status", "at", "note", "reference")
 CHUNK = 5000
 BATCH = 1000
 T = TypeVar("T")
@@ -272,55 +296,47 @@ def _fleet(
     storage = frozenset(CATEGORIES_WITH_STORAGE)
     asset_count = event_count = 0
     for chunk in chunked(fleet.generate(plan, catalogue, storage, seed), CHUNK):
-        rows = [
-            Asset(
-                asset_tag=spec.asset_tag,
-                serial_number=spec.serial_number,
-                model_id=model_ids[spec.model_index],
-                department_id=department_ids[spec.department],
-                assignee_id=None
-                if spec.assignee is None
-                else people[spec.assignee[0]][spec.assignee[1]],
-                location_id=locations[spec.location],
-                purchase_date=spec.purchase_date,
-                delivery_date=spec.delivery_date,
-                in_use_date=spec.in_use_date,
-                purchase_price_sek=spec.purchase_price_sek,
-                supplier=spec.supplier,
-                order_number=spec.order_number,
-                warranty_end=spec.warranty_end,
-                planned_end_of_life=spec.planned_end_of_life,
-                has_storage=spec.has_storage,
-                status=spec.status,
-                status_changed_at=spec.status_changed_at,
-                end_date=spec.end_date,
-            )
-            for spec in chunk
-        ]
-        Asset.objects.bulk_create(rows, batch_size=BATCH)
-        if any(row.pk is None for row in rows):  # a backend that returns no ids
-            ids = dict(
-                Asset.objects.filter(asset_tag__in=[r.asset_tag for r in rows]).values_list(
-                    "asset_tag", "pk"
+        asset_count += insert_rows(
+            Asset,
+            ASSET_COLUMNS,
+            (
+                (
+                    spec.asset_tag,
+                    spec.serial_number,
+                    model_ids[spec.model_index],
+                    department_ids[spec.department],
+                    None if spec.assignee is None else people[spec.assignee[0]][spec.assignee[1]],
+                    locations[spec.location],
+                    spec.purchase_date,
+                    spec.delivery_date,
+                    spec.in_use_date,
+                    spec.purchase_price_sek,
+                    spec.supplier,
+                    spec.order_number,
+                    spec.warranty_end,
+                    spec.planned_end_of_life,
+                    spec.has_storage,
+                    spec.status,
+                    spec.status_changed_at,
+                    spec.end_date,
                 )
+                for spec in chunk
+            ),
+        )
+        ids = dict(
+            Asset.objects.filter(asset_tag__in=[spec.asset_tag for spec in chunk]).values_list(
+                "asset_tag", "pk"
             )
-            for row in rows:
-                row.pk = ids[row.asset_tag]
-        events = [
-            LifecycleEvent(
-                asset_id=row.pk,
-                from_status=event.from_status,
-                to_status=event.to_status,
-                at=event.at,
-                note=event.note,
-                reference=event.reference,
-            )
-            for row, spec in zip(rows, chunk, strict=True)
-            for event in spec.events
-        ]
-        LifecycleEvent.objects.bulk_create(events, batch_size=BATCH * 2)
-        asset_count += len(rows)
-        event_count += len(events)
+        )
+        event_count += insert_rows(
+            LifecycleEvent,
+            EVENT_COLUMNS,
+            (
+                (ids[spec.asset_tag], e.from_status, e.to_status, e.at, e.note, e.reference)
+                for spec in chunk
+                for e in spec.events
+            ),
+        )
     result.counts.update(
         assets=asset_count,
         lifecycle_events=event_count,

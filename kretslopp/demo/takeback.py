@@ -18,7 +18,7 @@ from pathlib import Path
 
 from kretslopp.demo.assets import AssetSpec, Context
 from kretslopp.demo.catalogue import FOOTPRINT_DATA, ModelSpec
-from kretslopp.demo.history import History
+from kretslopp.demo.history import History, workday
 from kretslopp.inventory import lifecycle
 
 CAMPAIGN = "Återtag 2019"
@@ -150,7 +150,7 @@ def generate(
             while left > 0:
                 size = min(left, ctx.rng.randint(10, 120))
                 left -= size
-                bought = _between(ctx, dt.date(2013, 1, 7), dt.date(2016, 12, 9))
+                bought = workday(_between(ctx, dt.date(2013, 1, 7), dt.date(2016, 12, 9)))
                 order = ctx.new_order(
                     line.category, SEGMENTS.get(line.category, "staff"), bought, model_index
                 )
