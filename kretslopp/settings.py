@@ -58,6 +58,7 @@ INSTALLED_APPS = [
     "kretslopp.core",
     "kretslopp.organisation",
     "kretslopp.inventory",
+    "kretslopp.carbon",
     "kretslopp.imports",
     "kretslopp.api",
     "kretslopp.demo",

@@ -13,5 +13,6 @@ urlpatterns = [
     path("api/v1/", api.urls),
     path("", include("kretslopp.organisation.urls")),
     path("", include("kretslopp.inventory.urls")),
+    path("", include("kretslopp.carbon.urls")),
     path("", include("kretslopp.imports.urls")),
 ]

@@ -16,6 +16,7 @@ NAVIGATION = [
     ("inventory:models", _("Product models"), Action.VIEW),
     ("imports:upload", _("Import"), Action.EDIT_ASSETS),
     ("organisation:departments", _("Departments"), Action.VIEW),
+    ("carbon:methodology", _("Methodology"), Action.VIEW),
 ]
 
 

@@ -7,6 +7,7 @@ from django.db.models import Count, Q
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 
+from kretslopp.carbon import services as carbon
 from kretslopp.inventory import lifecycle
 from kretslopp.inventory.models import Asset, ProductCategory, Status
 from kretslopp.organisation.access import Action, access_for
@@ -45,5 +46,7 @@ def home(request: HttpRequest) -> HttpResponse:
             key=lambda row: -row[2],
         ),
         "departments": departments,
+        "by_year": list(carbon.fleet_for(access).by_year().items())[-8:],
+        "choice": carbon.Choice.current(),
     }
     return render(request, "core/home.html", context)

@@ -12,6 +12,8 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from kretslopp.carbon import services as carbon
+from kretslopp.carbon.views import may_decide
 from kretslopp.core.history import history_for
 from kretslopp.inventory import lifecycle
 from kretslopp.inventory.filters import AGE_BANDS, CUSTODY, AssetFilter
@@ -75,6 +77,7 @@ def asset_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "moves": asset.next_moves() if can_edit else [],
         "can_edit": can_edit,
         "labels": asset.model.labels.all(),
+        "footprint": carbon.asset_footprint(asset),
     }
     return render(request, "inventory/asset_detail.html", context)
 
@@ -197,5 +200,7 @@ def model_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "labels": product_model.labels.all(),
         "by_status": [(code, Status(code).label, n) for code, n in by_status],
         "history": history_for(product_model) if access.can(Action.VIEW_AUDIT) else None,
+        "figures": carbon.figures_for(product_model),
+        "can_decide": may_decide(access),
     }
     return render(request, "inventory/model_detail.html", context)

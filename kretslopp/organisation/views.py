@@ -8,6 +8,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
 
+from kretslopp.carbon import services as carbon
 from kretslopp.core.history import history_for
 from kretslopp.inventory import lifecycle
 from kretslopp.inventory.models import Asset, ProductCategory, Status
@@ -71,5 +72,7 @@ def department_detail(request: HttpRequest, code: str) -> HttpResponse:
         "ages": [(age, n, round(100 * n / widest)) for age, n in ages],
         "children": access.departments().filter(parent=department),
         "history": history_for(department) if access.can(Action.VIEW_AUDIT) else None,
+        "by_year": carbon.department_by_year(carbon.fleet_for(access), department.pk)[-8:],
+        "choice": carbon.Choice.current(),
     }
     return render(request, "organisation/department_detail.html", context)

@@ -1,0 +1,235 @@
+"""Feed the footprint engine from the database, and remember results until the data changes.
+
+Per catalogue model the engine resolves figures once (manual entry, else a matched PCF
+sheet, else the category default); each asset then takes its model's figures, so a fleet of
+100,000 assets costs one query and one vectorised engine call.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import OrderedDict
+from collections.abc import Iterable
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+from django.db.models import Count, Max, QuerySet
+from django.utils import timezone
+
+from kretslopp import footprint
+from kretslopp.carbon.models import FootprintSettings, ModelFigures, ModelMatchDecision
+from kretslopp.inventory.models import Asset, ProductModel
+from kretslopp.organisation.models import Department
+
+FIRST_YEAR = 2014  # the oldest purchases a municipality's register normally still holds
+_CACHE_SIZE = 64
+_cache: OrderedDict[tuple, Any] = OrderedDict()
+
+
+@dataclass(frozen=True)
+class Choice:
+    """The organisation's active method: every figure shown names these."""
+
+    factor_set: str
+    grid: str
+    avoided_set: str
+    allocation: str
+
+    @classmethod
+    def current(cls) -> Choice:
+        chosen = FootprintSettings.current()
+        return cls(chosen.factor_set, chosen.grid, chosen.avoided_set, chosen.allocation)
+
+
+def decisions() -> dict[str, str | None]:
+    """People's match decisions in the engine's form: match key → sheet id, or None."""
+    return {
+        footprint.match_key(manufacturer, name): record_id or None
+        for manufacturer, name, record_id in ModelMatchDecision.objects.values_list(
+            "product_model__manufacturer__name", "product_model__name", "pcf_record_id"
+        )
+    }
+
+
+def _decimal(value) -> float | None:
+    return None if value is None else float(value)
+
+
+def manual_figures(entry: ModelFigures | None) -> dict[str, float | None]:
+    """A hand-entered figure set as the engine's keyword arguments (None: not entered)."""
+    return {
+        "embodied_kg_co2e": _decimal(entry.embodied_kg_co2e) if entry else None,
+        "kwh_per_year": _decimal(entry.kwh_per_year) if entry else None,
+        "lifetime_years": _decimal(entry.lifetime_years) if entry else None,
+    }
+
+
+def figures_for(
+    product_model: ProductModel, choice: Choice | None = None
+) -> footprint.AssetFigures:
+    """The figures one catalogue model is computed with, and where each comes from."""
+    choice = choice or Choice.current()
+    entry = ModelFigures.objects.filter(product_model=product_model).first()
+    return footprint.resolve_figures(
+        product_model.category,
+        product_model.manufacturer.name,
+        product_model.name,
+        factor_set=choice.factor_set,
+        decisions=decisions(),
+        **manual_figures(entry),
+    )
+
+
+def _data_version() -> tuple:
+    """Changes whenever anything the figures depend on changes (assets, catalogue, choices)."""
+    assets = Asset.objects.aggregate(n=Count("pk"), changed=Max("updated_at"))
+    return (
+        assets["n"],
+        assets["changed"],
+        ProductModel.objects.aggregate(n=Count("pk"), last=Max("pk"))["n"],
+        FootprintSettings.objects.aggregate(changed=Max("updated_at"))["changed"],
+        ModelFigures.objects.aggregate(n=Count("pk"), changed=Max("updated_at"))["changed"],
+        ModelMatchDecision.objects.aggregate(changed=Max("decided_at"))["changed"],
+        Department.objects.aggregate(total=Max("employees"), n=Count("pk"))["n"],
+    )
+
+
+def _remember(key: tuple, compute):
+    if key in _cache:
+        _cache.move_to_end(key)
+        return _cache[key]
+    value = compute()
+    _cache[key] = value
+    if len(_cache) > _CACHE_SIZE:
+        _cache.popitem(last=False)
+    return value
+
+
+@dataclass(frozen=True)
+class ModelTable:
+    """Resolved figures of every catalogue model, as arrays indexed through ``position``."""
+
+    position: dict[int, int]
+    embodied_kg_co2e: np.ndarray
+    embodied_kg_co2e_min: np.ndarray
+    embodied_kg_co2e_max: np.ndarray
+    kwh_per_year: np.ndarray
+    lifetime_years: np.ndarray
+    data_quality: np.ndarray
+
+
+def _model_table(choice: Choice) -> ModelTable:
+    manual = {m.product_model_id: m for m in ModelFigures.objects.all()}
+    known = decisions()
+    rows = []
+    for model in ProductModel.objects.select_related("manufacturer").order_by("pk"):
+        rows.append(
+            (
+                model.pk,
+                footprint.resolve_figures(
+                    model.category,
+                    model.manufacturer.name,
+                    model.name,
+                    factor_set=choice.factor_set,
+                    decisions=known,
+                    **manual_figures(manual.get(model.pk)),
+                ),
+            )
+        )
+
+    def column(name: str) -> np.ndarray:
+        return np.array([getattr(figures, name) for _pk, figures in rows], dtype=np.float64)
+
+    return ModelTable(
+        position={pk: index for index, (pk, _figures) in enumerate(rows)},
+        embodied_kg_co2e=column("embodied_kg_co2e"),
+        embodied_kg_co2e_min=column("embodied_kg_co2e_min"),
+        embodied_kg_co2e_max=column("embodied_kg_co2e_max"),
+        kwh_per_year=column("kwh_per_year"),
+        lifetime_years=column("lifetime_years"),
+        data_quality=np.array([figures.data_quality for _pk, figures in rows], dtype=object),
+    )
+
+
+def years_until(today: dt.date | None = None) -> range:
+    return range(FIRST_YEAR, (today or timezone.localdate()).year + 1)
+
+
+def department_by_year(
+    fleet: footprint.FleetFootprint, department_id: int
+) -> list[tuple[int, footprint.Aggregate]]:
+    """One department's slice of a fleet result, year by year (empty if it has no assets)."""
+    if department_id not in fleet.departments:
+        return []
+    return [(year, fleet.total(year=year, department=department_id)) for year in fleet.years]
+
+
+def fleet_for(access, *, years: Iterable[int] | None = None) -> footprint.FleetFootprint:
+    """The footprint of every asset the user may see, per year, department and category.
+
+    Remembered per scope (the set of department ids) until the data version changes, so a
+    busy dashboard computes it once, not once per request.
+    """
+    choice = Choice.current()
+    year_list = tuple(years or years_until())
+    scope = access.department_ids  # None: every department
+    key = ("fleet", scope, choice, year_list, _data_version())
+    return _remember(
+        key, lambda: _compute_fleet(access.scope(Asset.objects.all()), scope, year_list, choice)
+    )
+
+
+def _compute_fleet(assets: QuerySet, scope, years: tuple[int, ...], choice: Choice):
+    table = _remember(("models", choice, _data_version()), lambda: _model_table(choice))
+    rows = list(
+        assets.values_list(
+            "model_id", "model__category", "department_id", "in_use_date", "end_date"
+        )
+        .order_by()
+        .iterator(chunk_size=20_000)
+    )
+    index = np.fromiter((table.position[row[0]] for row in rows), dtype=np.int64, count=len(rows))
+    departments = Department.objects.all()
+    if scope is not None:
+        departments = departments.filter(pk__in=scope)
+    headcount = dict(departments.values_list("pk", "employees"))
+    return footprint.fleet_footprint(
+        [row[1] for row in rows],
+        [row[3] for row in rows],
+        [row[4] for row in rows],
+        years=years,
+        departments=[row[2] for row in rows],
+        embodied_kg_co2e=table.embodied_kg_co2e[index],
+        embodied_kg_co2e_min=table.embodied_kg_co2e_min[index],
+        embodied_kg_co2e_max=table.embodied_kg_co2e_max[index],
+        kwh_per_year=table.kwh_per_year[index],
+        lifetime_years=table.lifetime_years[index],
+        data_quality=table.data_quality[index],
+        headcount=headcount,
+        factor_set=choice.factor_set,
+        grid=choice.grid,
+    )
+
+
+def asset_footprint(asset: Asset, choice: Choice | None = None) -> footprint.AssetFootprint | None:
+    """The yearly figures of one asset, or None while it has not come into use."""
+    if asset.in_use_date is None:
+        return None
+    choice = choice or Choice.current()
+    entry = ModelFigures.objects.filter(product_model=asset.model).first()
+    # Every calendar year in service up to now: use-phase energy goes on after the
+    # embodied charge has been written off.
+    last_year = max((asset.end_date or timezone.localdate()).year, asset.in_use_date.year)
+    return footprint.asset_footprint(
+        asset.model.category,
+        asset.in_use_date,
+        asset.end_date,
+        manufacturer=asset.model.manufacturer.name,
+        model=asset.model.name,
+        years=range(asset.in_use_date.year, last_year + 1),
+        factor_set=choice.factor_set,
+        grid=choice.grid,
+        decisions=decisions(),
+        **manual_figures(entry),
+    )

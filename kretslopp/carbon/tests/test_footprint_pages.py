@@ -1,0 +1,169 @@
+"""The footprint as people meet it: on asset, model, department and overview pages."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+from django.urls import reverse
+
+from kretslopp.carbon import services
+from kretslopp.carbon.models import FootprintSettings, ModelFigures, ModelMatchDecision
+from kretslopp.conftest import make_asset
+from kretslopp.inventory.models import ProductModel
+
+
+def _links(page: str) -> list[str]:
+    return re.findall(r'href="/methodology/#([^"]+)"', page)
+
+
+@pytest.mark.django_db
+def test_asset_page_shows_the_sheet_figures_with_their_source(town, login):
+    page = (
+        login(town.users["coordinator"])
+        .get(reverse("inventory:asset", args=[town.own_asset.pk]))
+        .content.decode()
+    )
+    # Dell's Latitude 5420 sheet: 364 kg CO2e in all, of which the manufacturing share.
+    figures = services.figures_for(town.laptop)
+    assert figures.data_quality == "model"
+    assert "Dell/Latitude 5420" in figures.embodied_source
+    assert "Dell/Latitude 5420" in page
+    assert 'data-figure="embodied"' in page
+
+
+@pytest.mark.django_db
+def test_every_number_links_to_a_methodology_anchor_that_names_its_source(town, login):
+    client = login(town.users["viewer"])
+    asset_page = client.get(reverse("inventory:asset", args=[town.own_asset.pk])).content.decode()
+    methodology = client.get(reverse("carbon:methodology")).content.decode()
+    anchors = set(re.findall(r'id="([^"]+)"', methodology))
+    links = _links(asset_page)
+    assert links
+    for anchor in links:
+        assert anchor in anchors, anchor
+    # The second click: from a factor row to its source, which states year and licence.
+    assert 'id="source-boavizta-pcf"' in methodology
+    row = re.search(r'<tr id="source-boavizta-pcf">(.*?)</tr>', methodology, re.S).group(1)
+    assert "2023" in row and "ODbL" in row
+
+
+@pytest.mark.django_db
+def test_a_weak_match_is_not_used_until_a_person_confirms_it(town, login):
+    weak = ProductModel.objects.create(
+        manufacturer=town.laptop.manufacturer,
+        name="Latitude 7400 Rugged Extreme",
+        category="laptop",
+    )
+    assert services.figures_for(weak).data_quality == "category"
+    review = login(town.users["procurement"]).get(reverse("carbon:matches")).content.decode()
+    assert "Latitude 7400 Rugged Extreme" in review
+
+    response = login(town.users["procurement"]).post(
+        reverse("carbon:decide_match", args=[weak.pk]),
+        {"verdict": "confirm", "record_id": "Dell/Latitude 7400"},
+    )
+    assert response.status_code == 302
+    assert services.figures_for(weak).data_quality == "model"
+    assert (
+        ModelMatchDecision.objects.get(product_model=weak).decided_by == town.users["procurement"]
+    )
+
+
+@pytest.mark.django_db
+def test_a_rejected_match_falls_back_to_the_category_default(town, login):
+    login(town.users["sustainability_lead"]).post(
+        reverse("carbon:decide_match", args=[town.laptop.pk]), {"verdict": "reject"}
+    )
+    assert services.figures_for(town.laptop).data_quality == "category"
+
+
+@pytest.mark.django_db
+def test_coordinators_and_viewers_cannot_decide_matches_or_enter_figures(town, login):
+    for role in ("coordinator", "viewer"):
+        client = login(town.users[role])
+        url = reverse("carbon:decide_match", args=[town.laptop.pk])
+        assert client.post(url, {"verdict": "reject"}).status_code == 403
+        assert client.get(reverse("carbon:model_figures", args=[town.laptop.pk])).status_code == 403
+    assert not ModelMatchDecision.objects.exists()
+
+
+@pytest.mark.django_db
+def test_figures_entered_by_hand_need_a_source(town, login):
+    client = login(town.users["procurement"])
+    url = reverse("carbon:model_figures", args=[town.monitor.pk])
+    response = client.post(url, {"embodied_kg_co2e": "310"})
+    assert response.status_code == 200 and not ModelFigures.objects.exists()
+    client.post(url, {"embodied_kg_co2e": "310", "source_note": "Dell PCF P2422H, 2021"})
+    figures = services.figures_for(town.monitor)
+    assert (figures.data_quality, figures.embodied_kg_co2e) == ("manual", 310.0)
+    page = client.get(reverse("inventory:model", args=[town.monitor.pk])).content.decode()
+    assert "Dell PCF P2422H, 2021" in page or "manual entry" in page
+
+
+@pytest.mark.django_db
+def test_only_the_method_owners_choose_the_grid_factor(town, login):
+    url = reverse("carbon:settings")
+    data = {
+        "factor_set": "ivl-ademe-2020",
+        "grid": "nordic-ivl",
+        "avoided_set": "inrego-legacy",
+        "allocation": "shared",
+    }
+    assert login(town.users["coordinator"]).post(url, data).status_code == 403
+    assert login(town.users["procurement"]).post(url, data).status_code == 403
+    response = login(town.users["sustainability_lead"]).post(url, data)
+    assert response.status_code == 302, response.content.decode()[:2000]
+    chosen = FootprintSettings.current()
+    assert (chosen.grid, chosen.allocation) == ("nordic-ivl", "shared")
+    assert services.Choice.current().factor_set == "ivl-ademe-2020"
+
+
+@pytest.mark.django_db
+def test_the_grid_choice_changes_use_phase_figures_only(town, login):
+    access_user = town.users["administrator"]
+    from kretslopp.organisation.access import access_for
+
+    before = services.fleet_for(access_for(access_user)).total(year=2023)
+    FootprintSettings.objects.create(grid="nordic-ivl")
+    after = services.fleet_for(access_for(access_user)).total(year=2023)
+    assert after.embodied_kg_co2e == pytest.approx(before.embodied_kg_co2e)
+    assert after.use_kg_co2e > before.use_kg_co2e
+
+
+@pytest.mark.django_db
+def test_the_overview_total_is_the_sum_of_the_departments(town, login):
+    from kretslopp.organisation.access import access_for
+
+    make_asset("MS-M9", town.monitor, town.other, has_storage=False)
+    fleet = services.fleet_for(access_for(town.users["administrator"]))
+    for year in fleet.years:
+        parts = sum(
+            total.total_kg_co2e
+            for _year, total in (
+                (year, fleet.total(year=year, department=d)) for d in fleet.departments
+            )
+        )
+        assert fleet.total(year=year).total_kg_co2e == pytest.approx(parts)
+    page = login(town.users["administrator"]).get(reverse("home")).content.decode()
+    assert 'id="footprint"' in page
+
+
+@pytest.mark.django_db
+def test_a_coordinators_overview_counts_only_their_departments(town):
+    from kretslopp.organisation.access import access_for
+
+    everyone = services.fleet_for(access_for(town.users["administrator"])).total()
+    own = services.fleet_for(access_for(town.users["coordinator"])).total()
+    assert own.total_kg_co2e == pytest.approx(everyone.total_kg_co2e / 2)
+    assert own.headcount == town.own.employees
+
+
+@pytest.mark.django_db
+def test_department_page_shows_its_footprint(town, login):
+    page = (
+        login(town.users["coordinator"])
+        .get(reverse("organisation:department", args=[town.own.code]))
+        .content.decode()
+    )
+    assert 'id="footprint"' in page
