@@ -1,0 +1,64 @@
+"""Opening a log as a stream of text lines: a path, bytes, or an uploaded binary stream.
+
+Rotated CUPS logs are often gzipped (``page_log.1.gz``); the gzip magic bytes decide, not the
+name. Text is UTF-8; bytes that are not UTF-8 (an old job name in Latin-1) are replaced,
+because no field we keep depends on them.
+"""
+
+from __future__ import annotations
+
+import gzip
+import io
+import os
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import BinaryIO
+
+LogSource = str | os.PathLike[str] | bytes | bytearray | BinaryIO
+_GZIP = b"\x1f\x8b"
+
+
+def source_name(source: LogSource, file_name: str | None = None) -> str:
+    """The name used in error messages."""
+    if file_name:
+        return file_name
+    if isinstance(source, (str, os.PathLike)):
+        return Path(source).name
+    name = getattr(source, "name", None)
+    return Path(name).name if isinstance(name, str) and name else "upload"
+
+
+@contextmanager
+def open_binary(source: LogSource) -> Iterator[BinaryIO]:
+    """A binary stream over the source's bytes, un-gzipped if need be."""
+    if isinstance(source, (bytes, bytearray)):
+        stream: BinaryIO = io.BytesIO(bytes(source))
+        owned = True
+    elif isinstance(source, (str, os.PathLike)):
+        stream = open(source, "rb")  # noqa: SIM115 - closed below
+        owned = True
+    else:
+        stream, owned = source, False
+    try:
+        buffered = stream if hasattr(stream, "peek") else io.BufferedReader(stream)  # type: ignore[arg-type]
+        head = buffered.peek(2)[:2]  # type: ignore[attr-defined]
+        if head == _GZIP:
+            with gzip.GzipFile(fileobj=buffered) as unzipped:  # type: ignore[arg-type]
+                yield unzipped  # type: ignore[misc]
+        else:
+            yield buffered  # type: ignore[misc]
+    finally:
+        if owned:
+            stream.close()
+
+
+@contextmanager
+def open_text_lines(source: LogSource) -> Iterator[io.TextIOWrapper]:
+    """The source as text lines (UTF-8 with replacement, universal newlines)."""
+    with open_binary(source) as binary:
+        text = io.TextIOWrapper(binary, encoding="utf-8", errors="replace", newline=None)  # type: ignore[arg-type]
+        try:
+            yield text
+        finally:
+            text.detach()
