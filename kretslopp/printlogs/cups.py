@@ -21,20 +21,29 @@ from datetime import datetime
 
 from .pagelogformat import (
     CompiledFormat,
+    DefaultParts,
     LineError,
     PageLine,
     colour_from_mode,
     compile_page_log_format,
     duplex_from_sides,
     parse_clf_time,
+    parse_default_parts,
+    split_default_line,
 )
 from .records import ErrorLog, PrintJob, normalise_paper_size, sheets_for
 
 
 class _OpenJob:
-    """Page lines of one job seen so far."""
+    """Page lines of one job seen so far.
 
-    __slots__ = ("first", "line_number", "time", "pages", "copies")
+    ``head`` (printer, user, job id) and ``tail`` (everything after page and copies) of the
+    job's first line let the next line of the same job be recognised with two string
+    comparisons: such a line differs only in its date, page and copies, so only those are
+    parsed — the rest was already checked on the first line.
+    """
+
+    __slots__ = ("first", "line_number", "time", "pages", "copies", "head", "tail")
 
     def __init__(self, first: PageLine, line_number: int, time: datetime) -> None:
         self.first = first
@@ -42,27 +51,20 @@ class _OpenJob:
         self.time = time
         self.pages = 0
         self.copies = 1
+        self.head = ""
+        self.tail = ""
 
     def job(self, pages: int | None = None, copies: int | None = None) -> PrintJob:
         first = self.first
         pages_n = self.pages if pages is None else pages
         copies_n = self.copies if copies is None else copies
-        duplex = duplex_from_sides(first.sides)
-        paper = normalise_paper_size(first.media)
+        duplex = _duplex(first.sides)
+        colour = None if first.colour_mode is None else colour_from_mode(first.colour_mode)
         return PrintJob(
-            time=self.time,
-            user=first.user,
-            printer=first.printer,
-            job_id=first.job_id,
-            pages=pages_n,
-            copies=copies_n,
-            sheets=sheets_for(pages_n, copies_n, duplex),
-            duplex=duplex,
-            colour=colour_from_mode(first.colour_mode),
-            billing_code=first.billing,
-            paper_size=paper,
-            source_line=self.line_number,
-        )
+            self.time, first.user, first.printer, first.job_id, pages_n, copies_n,
+            sheets_for(pages_n, copies_n, duplex), duplex, colour,
+            first.billing, _paper(first.media), self.line_number,
+        )  # fmt: skip
 
 
 def iter_cups_jobs(
@@ -81,14 +83,30 @@ def iter_cups_jobs(
         else compile_page_log_format(page_log_format)
     )
     parse = compiled.parser()
+    fast = compiled.is_default
     open_jobs: dict[str, _OpenJob] = {}
-    times: dict[str, datetime] = {}  # the same second recurs across a job's page lines
+    times: dict[str, datetime] = {}  # validated time texts; a job's lines share seconds
+    last: _OpenJob | None = None  # the open job of the previous line
+    parts: DefaultParts | None = None
     for number, raw in enumerate(lines, 1):
         line = raw.rstrip("\r\n")
-        if not line.strip():
+        if not line or line.isspace():
             continue
         try:
-            fields = parse(line)
+            if fast:
+                parts = split_default_line(line)
+                if last is not None and parts[0] == last.head and parts[4] == last.tail:
+                    _, time_text, page, copies, _ = parts
+                    if page.isdigit() and copies.isdigit() and _time_ok(time_text, times):
+                        copies_n = int(copies) or 1  # a logged page was printed at least once
+                        last.pages += copies_n
+                        if copies_n > last.copies:
+                            last.copies = copies_n
+                        continue
+                    # a total line, or something wrong: the full path below decides
+                fields = parse_default_parts(*parts)
+            else:
+                fields = parse(line)
             time = times.get(fields.time_text)
             if time is None:
                 if len(times) > 4096:
@@ -108,15 +126,54 @@ def iter_cups_jobs(
                 current = _OpenJob(fields, number, time)
             else:
                 del open_jobs[fields.printer]
+            last = None
             if fields.copies:  # a total of 0 impressions: cancelled, nothing printed
                 yield current.job(pages=fields.copies, copies=1)
             continue
         if current is None:
             current = open_jobs[fields.printer] = _OpenJob(fields, number, time)
-        copies = fields.copies or 1  # a logged page was printed at least once
-        current.pages += copies
-        if copies > current.copies:
-            current.copies = copies
+            if parts is not None:
+                current.head, current.tail = parts[0], parts[4]
+        last = current if current.head else None
+        copies_n = fields.copies or 1  # a logged page was printed at least once
+        current.pages += copies_n
+        if copies_n > current.copies:
+            current.copies = copies_n
     for current in open_jobs.values():
         if current.pages:
             yield current.job()
+
+
+def _time_ok(text: str, times: dict[str, datetime]) -> bool:
+    """True if ``text`` is a valid CUPS time (remembered, so a job's seconds parse once)."""
+    if text in times:
+        return True
+    try:
+        value = parse_clf_time(text)
+    except LineError:
+        return False
+    if len(times) > 4096:
+        times.clear()
+    times[text] = value
+    return True
+
+
+_PAPER: dict[str | None, str | None] = {}
+_DUPLEX: dict[str | None, bool | None] = {}
+
+
+def _paper(media: str | None) -> str | None:
+    """:func:`normalise_paper_size`, remembered: a log holds a handful of media names."""
+    try:
+        return _PAPER[media]
+    except KeyError:
+        value = _PAPER[media] = normalise_paper_size(media)
+        return value
+
+
+def _duplex(sides: str | None) -> bool | None:
+    try:
+        return _DUPLEX[sides]
+    except KeyError:
+        value = _DUPLEX[sides] = duplex_from_sides(sides)
+        return value

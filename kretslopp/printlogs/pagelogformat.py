@@ -80,7 +80,7 @@ class PageLogFormatError(ValueError):
     """A ``PageLogFormat`` string we cannot count pages with."""
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True)
 class PageLine:
     """The fields of one page_log line that the printing KPIs use (all as written)."""
 
@@ -104,8 +104,27 @@ class LineError(ValueError):
         self.code = code
 
 
+_DAYS: dict[str, datetime] = {}  # "21/Nov/2026 +0100" → that midnight, once validated
+
+
 def parse_clf_time(text: str) -> datetime:
-    """``21/Nov/2026:09:14:07 +0100`` (brackets removed) → an aware datetime."""
+    """``21/Nov/2026:09:14:07 +0100`` (brackets removed) → an aware datetime.
+
+    The common shape (no microseconds) is read by slicing against a cache of validated
+    days, since a log holds millions of lines but only 365 days; anything else goes through
+    the full pattern.
+    """
+    if len(text) == 26 and text[11] == ":" and text[14] == ":" and text[17] == ":":
+        base = _DAYS.get(text[:11] + text[20:])
+        digits = text[12:14] + text[15:17] + text[18:20]
+        if base is not None and digits.isdigit() and digits.isascii():
+            hour, minute, second = int(digits[:2]), int(digits[2:4]), int(digits[4:])
+            if hour < 24 and minute < 60 and second < 60:
+                return base.replace(hour=hour, minute=minute, second=second)
+    return _parse_clf_time_fully(text)
+
+
+def _parse_clf_time_fully(text: str) -> datetime:
     match = _CLF_TIME.fullmatch(text)
     if match is None:
         raise LineError("bad_time", f"not a CUPS date and time: [{text}]")
@@ -120,12 +139,15 @@ def parse_clf_time(text: str) -> datetime:
         zone = timezone(-offset if sign == "-" else offset)
         _ZONES[zone_key] = zone
     try:
-        return datetime(
+        value = datetime(
             int(year), month, int(day), int(hour), int(minute), int(second),
             int((micro or "0").ljust(6, "0")), tzinfo=zone,
         )  # fmt: skip
     except ValueError as exc:
         raise LineError("bad_time", f"impossible date or time [{text}]: {exc}") from None
+    if len(_DAYS) < 10_000 and len(day) == 2:
+        _DAYS[text[:11] + " " + zone_key] = value.replace(hour=0, minute=0, second=0, microsecond=0)
+    return value
 
 
 def _dash(value: str) -> str | None:
@@ -142,42 +164,74 @@ def _check_counts(job_id: str, page: str, copies: str) -> int:
     return int(copies)
 
 
-def parse_default_line(line: str) -> PageLine:
-    """Parse a line in CUPS's default layout, or one of the shorter older layouts.
+DefaultParts = tuple[str, str, str, str, str]
 
-    Fixed fields are taken from both ends: printer first and job id last before the date
-    (a user name may hold spaces), then page, copies, billing and host from the left and
-    media and sides from the right; what lies between is the job name (which we do not keep).
-    A billing code with spaces cannot be told apart from the job name and is not supported.
+
+def split_default_line(line: str) -> DefaultParts:
+    """Cut a default-format line into (head, time text, page, copies, tail).
+
+    ``head`` is "printer user job-id", ``tail`` everything after the copies field. Cheap:
+    a job's later page lines share head and tail with its first line, so comparing these two
+    strings is enough to recognise them (see :mod:`kretslopp.printlogs.cups`).
     """
     open_at = line.find(" [")
     close_at = line.find("] ", open_at + 2) if open_at >= 0 else -1
     if close_at < 0:
         raise LineError("no_time", "no [date and time] field where CUPS writes one")
-    head = line[:open_at].split(" ")
-    if len(head) < 3:
-        raise LineError("too_few_fields", "expected printer, user and job id before the date")
-    printer, job_id = head[0], head[-1]
-    user = " ".join(head[1:-1])
-    rest = line[close_at + 2 :].split(" ")
-    count = len(rest)
-    if count >= 7:  # CUPS 1.3+: page copies billing host job-name… media sides
-        page, copies, billing, _host = rest[0], rest[1], rest[2], rest[3]
-        media, sides = rest[-2], rest[-1]
-    elif count == 4 or count == 3:  # CUPS 1.1.19+ (with host) and 1.1 (without)
-        page, copies, billing = rest[0], rest[1], rest[2]
-        media = sides = "-"
-    else:
+    rest = line[close_at + 2 :]
+    first = rest.find(" ")
+    second = rest.find(" ", first + 1) if first >= 0 else -1
+    if second < 0:
         raise LineError(
             "wrong_field_count",
-            f"{count} fields after the date; the default format has 7 or more "
+            f"{len(rest.split(' '))} fields after the date; the default format has 7 or more "
             "(3 or 4 in logs of CUPS before 1.3)",
         )
-    copies_n = _check_counts(job_id, page, copies)
+    return (
+        line[:open_at], line[open_at + 2 : close_at], rest[:first],
+        rest[first + 1 : second], rest[second + 1 :],
+    )  # fmt: skip
+
+
+def parse_default_parts(head: str, time_text: str, page: str, copies: str, tail: str) -> PageLine:
+    """Read the fields of a line cut by :func:`split_default_line`.
+
+    Fixed fields are taken from both ends: printer first and job id last in the head (a user
+    name may hold spaces); billing and host from the left of the tail and media and sides
+    from its right; what lies between is the job name (which we do not keep). A billing code
+    with spaces cannot be told apart from the job name and is not supported. A tail of one
+    field is CUPS 1.1 (billing only), of two fields CUPS 1.1.19 (billing and host).
+    """
+    names = head.split(" ")
+    if len(names) < 3:
+        raise LineError("too_few_fields", "expected printer, user and job id before the date")
+    user = names[1] if len(names) == 3 else " ".join(names[1:-1])
+    media = sides = "-"
+    space = tail.find(" ")
+    if space < 0:
+        billing = tail
+    elif tail.find(" ", space + 1) < 0:
+        billing = tail[:space]
+    else:
+        left, media, sides = tail.rsplit(" ", 2)
+        first = left.find(" ")
+        if first < 0 or left.find(" ", first + 1) < 0:
+            raise LineError(
+                "wrong_field_count",
+                f"{len(tail.split(' ')) + 2} fields after the date; the default format has 7 "
+                "or more (3 or 4 in logs of CUPS before 1.3)",
+            )
+        billing = left[:first]
+    copies_n = _check_counts(names[-1], page, copies)
     return PageLine(
-        printer, user, job_id, line[open_at + 2 : close_at], page, copies_n,
+        names[0], user, names[-1], time_text, page, copies_n,
         _dash(billing), _dash(media), _dash(sides), None,
     )  # fmt: skip
+
+
+def parse_default_line(line: str) -> PageLine:
+    """Parse a line in CUPS's default layout, or one of the shorter older layouts."""
+    return parse_default_parts(*split_default_line(line))
 
 
 _DIRECTIVE = re.compile(r"%(\{[^}]*\}|.|$)")

@@ -80,9 +80,12 @@ def sheets_for(pages: int, copies: int, duplex: bool | None) -> int:
     return -(-pages // 2)
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True)
 class PrintJob:
-    """One print job.
+    """One print job (treat as read-only).
+
+    Not a frozen dataclass on purpose: a frozen one costs several times more to create, and a
+    year of a city's logs makes millions of these.
 
     ``pages`` counts printed sides (impressions) over all copies; ``sheets`` the paper used.
     ``duplex`` and ``colour`` are ``None`` when the log does not say — CUPS's default format
