@@ -68,15 +68,15 @@ class Session(SessionAuth):
     """
 
     def __call__(self, request: HttpRequest) -> Caller | None:
-        if "Authorization" in request.headers:
-            return None
+        user = getattr(request, "user", None)
+        if "Authorization" in request.headers or user is None or not user.is_authenticated:
+            return None  # so an anonymous POST is told 401, not a CSRF failure
         return super().__call__(request)
 
     def authenticate(self, request: HttpRequest, key: str | None) -> Caller | None:
-        user = getattr(request, "user", None)
-        if user is None or not user.is_authenticated or not user.is_active:
+        if not request.user.is_active:
             return None
-        return Caller(user=user, scopes=frozenset({Scope.READ, Scope.WRITE}))
+        return Caller(user=request.user, scopes=frozenset({Scope.READ, Scope.WRITE}))
 
 
 def scope_needed(request: HttpRequest) -> Scope:

@@ -52,7 +52,7 @@ SortKey = Literal[tuple([*SORTS, *(f"-{key}" for key in SORTS)])]  # type: ignor
 
 READ_ERRORS = responses(400, 401, 403, 422)
 ONE_ERRORS = responses(401, 403, 404, 422)
-WRITE_ERRORS = responses(401, 403, 404, 409, 422)
+WRITE_ERRORS = responses(400, 401, 403, 404, 409, 422)
 
 
 # --- The catalogue ------------------------------------------------------------------------

@@ -68,7 +68,7 @@ class PersonQuery(PageQuery):
 
 BY_NAME = Ordering("name")
 BY_IDENTIFIER = Ordering("identifier")
-READ_ERRORS = responses(401, 403, 422)
+READ_ERRORS = responses(400, 401, 403, 422)
 ONE_ERRORS = responses(401, 403, 404, 422)
 
 
