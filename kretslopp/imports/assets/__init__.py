@@ -1,0 +1,1 @@
+"""Assets: the first import target (files, Snipe-IT) and the asset export."""

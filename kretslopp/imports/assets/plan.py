@@ -1,0 +1,85 @@
+"""What an asset import will write, decided row by row before anything is written.
+
+New records the import may create (manufacturers, models, locations) get negative
+placeholder ids while rows are validated; the writer creates them first and swaps the
+placeholders for real ids. New assets are kept as plain tuples (``NEW_FIELDS`` order) so a
+100,000-row plan stays small in memory; unchanged rows are only counted.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from kretslopp.imports.assets.lookups import Existing, Lookups
+from kretslopp.imports.pipeline import Counts
+
+#: The values of a new asset, after its row number, in this order.
+NEW_FIELDS: tuple[str, ...] = (
+    "asset_tag", "serial_number", "model_id", "department_id", "assignee_id", "location_id",
+    "purchase_date", "delivery_date", "in_use_date", "purchase_price_sek", "supplier",
+    "order_number", "warranty_end", "planned_end_of_life", "has_storage", "status", "notes",
+)  # fmt: skip
+
+
+@dataclass(slots=True)
+class Update:
+    """A row that changes an existing asset: only the changed fields, by attname."""
+
+    row: int
+    existing: Existing
+    changes: dict[str, Any]
+
+
+@dataclass
+class Plan:
+    new: list[tuple] = field(default_factory=list)
+    updates: list[Update] = field(default_factory=list)
+    unchanged: int = 0
+    new_manufacturers: dict[str, tuple[int, str]] = field(default_factory=dict)
+    new_models: dict[tuple[int, str], tuple[int, str, str, str]] = field(default_factory=dict)
+    new_locations: dict[str, tuple[int, str, int | None]] = field(default_factory=dict)
+    _next_placeholder: int = -1
+
+    def _placeholder(self) -> int:
+        value = self._next_placeholder
+        self._next_placeholder -= 1
+        return value
+
+    def add_manufacturer(self, key: str, name: str) -> int:
+        placeholder = self._placeholder()
+        self.new_manufacturers[key] = (placeholder, name)
+        return placeholder
+
+    def add_model(
+        self, manufacturer_id: int, key: str, name: str, model_number: str, category: str
+    ) -> int:
+        placeholder = self._placeholder()
+        self.new_models[(manufacturer_id, key)] = (placeholder, name, model_number, category)
+        return placeholder
+
+    def add_location(self, key: str, name: str, department_id: int | None) -> int:
+        placeholder = self._placeholder()
+        self.new_locations[key] = (placeholder, name, department_id)
+        return placeholder
+
+    def model_category(self, model_id: int, lookups: Lookups) -> str:
+        if model_id >= 0:
+            return lookups.model_category.get(model_id, "other")
+        for placeholder, _name, _number, category in self.new_models.values():
+            if placeholder == model_id:
+                return category
+        return "other"
+
+    def counts(self) -> Counts:
+        new_records = {
+            "manufacturers": len(self.new_manufacturers),
+            "models": len(self.new_models),
+            "locations": len(self.new_locations),
+        }
+        return Counts(
+            created=len(self.new),
+            updated=len(self.updates),
+            unchanged=self.unchanged,
+            new_records={name: count for name, count in new_records.items() if count},
+        )

@@ -1,0 +1,662 @@
+"""Assets as an import target: validating each row against preloaded lookups, no queries.
+
+A row is matched to an existing asset by its asset tag, else by manufacturer and serial
+number. A matched row updates only the fields whose cells are filled in: an empty cell means
+"this file does not say", never "erase it" — an import never deletes, and other systems'
+exports leave out what they do not track. An unmatched row creates an asset, which then
+needs a tag, a model and a department.
+
+Rows are only *planned* here; :mod:`kretslopp.imports.assets.writer` writes the plan.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Sequence
+from decimal import Decimal
+from typing import Any
+
+from django.utils.translation import gettext as _
+
+from kretslopp.imports.assets.lookups import INDEX, Existing, Lookups, manufacturer_key, name_key
+from kretslopp.imports.assets.plan import NEW_FIELDS, Plan, Update
+from kretslopp.imports.cells import CachedParser, clean
+from kretslopp.imports.pipeline import Context, Counts, FieldSpec, ImportTarget
+from kretslopp.imports.problems import Problem, tabular_message
+from kretslopp.imports.valuemaps import category_resolver, status_resolver
+from kretslopp.inventory import lifecycle
+from kretslopp.inventory.models import CATEGORIES_WITH_STORAGE, Asset, ProductCategory
+from kretslopp.organisation.access import Action
+from kretslopp.tabular import Row, normalise_header, parse_bool, parse_date, parse_decimal
+from kretslopp.tabular.mapping import ASSET_FIELDS, ColumnMapping, suggest_mapping
+
+DATE_FIELDS = (
+    "purchase_date", "delivery_date", "in_use_date", "warranty_end", "planned_end_of_life",
+)  # fmt: skip
+TEXT_FIELDS = ("supplier", "order_number", "notes")
+USERNAME_HEADERS = frozenset({"username", "användarnamn", "user name"})
+MAX_PRICE = Decimal("9999999999.99")
+CENT = Decimal("0.01")
+
+
+def _max_lengths() -> dict[str, int]:
+    """Text stored as written must fit its column; looked-up names (status…) need not."""
+    lengths = {
+        name: Asset._meta.get_field(name).max_length
+        for name in ("asset_tag", "serial_number", "supplier", "order_number")
+    }
+    lengths.update(manufacturer=100, model_name=200, model_number=100, location=200)
+    return lengths
+
+
+def field_labels() -> dict[str, str]:
+    """The asset fields a column may feed, with the names the asset pages use."""
+    labels = {
+        field.name: str(field.verbose_name).capitalize()
+        for field in Asset._meta.concrete_fields
+        if field.name in ASSET_FIELDS
+    }
+    labels.update(
+        manufacturer=_("Manufacturer"),
+        model_name=_("Model"),
+        model_number=_("Model number"),
+        category=_("Category"),
+        warranty_months=_("Warranty (months)"),
+    )
+    return labels
+
+
+class AssetTarget(ImportTarget):
+    """Creates and updates assets (and, when allowed, models, makers and locations)."""
+
+    name = "assets"
+
+    def __init__(self) -> None:
+        self.plan = Plan()
+        self.lookups = Lookups()
+        self.positions: list[tuple[str, int]] = []
+        self.headers: list[str] = []
+        self.context: Context | None = None
+        self.max_lengths = _max_lengths()
+
+    # --- mapping ----------------------------------------------------------------------
+
+    def fields(self) -> Sequence[FieldSpec]:
+        labels = field_labels()
+        names = [*ASSET_FIELDS, "warranty_months"]
+        return [FieldSpec(name, labels.get(name, name)) for name in names]
+
+    def suggest_mapping(self, headers: list[str]) -> ColumnMapping:
+        """tabular's suggestion, but people are found by username rather than full name.
+
+        Snipe-IT exports both "Checked Out To" (a display name) and "Username"; only the
+        username identifies a person in Kretslopp, so it feeds the assignee when present.
+        """
+        mapping = suggest_mapping(headers)
+        usernames = [
+            position
+            for position in mapping.conflicts
+            if normalise_header(headers[position]) in USERNAME_HEADERS
+        ]
+        current = mapping.position_of("assignee")
+        if usernames and current is not None:
+            del mapping.fields[current]
+            mapping.fields[usernames[0]] = "assignee"
+            mapping.fields = dict(sorted(mapping.fields.items()))
+            mapping.conflicts = sorted({*mapping.conflicts, current} - {usernames[0]})
+        return mapping
+
+    def check_mapping(self, mapping: ColumnMapping, file_name: str) -> list[Problem]:
+        mapped = set(mapping.fields.values())
+        if "asset_tag" in mapped or "serial_number" in mapped:
+            return []
+        return [
+            Problem(
+                row=1,
+                column=None,
+                value="",
+                code="no_identifier",
+                file=file_name,
+                message=_(
+                    "No column was recognised as the asset tag or the serial number, so no "
+                    "row can be matched or created. Is the first row the column names? "
+                    "Choose the columns in the mapping."
+                ),
+            )
+        ]
+
+    # --- preparing --------------------------------------------------------------------
+
+    def prepare(self, context: Context, mapping: ColumnMapping) -> None:
+        self.context = context
+        self.plan = Plan()
+        self.lookups = Lookups.load()
+        self.headers = mapping.headers
+        self.positions = sorted(
+            ((name, position) for position, name in mapping.fields.items()),
+            key=lambda item: item[1],
+        )
+        self.default_status = mapping.defaults.get("status") or lifecycle.IN_STOCK
+        self.category = category_resolver()
+        self.status = status_resolver()
+        self.dates = CachedParser(parse_date)
+        self.decimals = CachedParser(parse_decimal)
+        self.bools = CachedParser(parse_bool)
+        access = context.access
+        self.may_add_locations = context.options.allow_new_models
+        self.may_add_models = context.options.allow_new_models and access.can(Action.EDIT_CATALOGUE)
+        self.may_edit: dict[int, bool] = {}
+        self.seen_tags: dict[str, int] = {}
+        self.seen_serials: dict[tuple[int, str], int] = {}
+        self.seen_assets: dict[int, int] = {}
+        self.today = dt.date.today()
+
+    def _can_edit(self, department_id: int) -> bool:
+        allowed = self.may_edit.get(department_id)
+        if allowed is None:
+            assert self.context is not None
+            allowed = self.context.access.can(Action.EDIT_ASSETS, department_id)
+            self.may_edit[department_id] = allowed
+        return allowed
+
+    # --- validating -------------------------------------------------------------------
+
+    def validate(self, row: Row) -> list[Problem]:
+        problems: list[Problem] = []
+        texts = self._texts(row, problems)
+        check = _RowCheck(self, row, texts, problems)
+        check.run()
+        return problems
+
+    def _texts(self, row: Row, problems: list[Problem]) -> dict[str, str]:
+        """The filled-in cells of the row by field, cleaned; formulas are refused."""
+        texts: dict[str, str] = {}
+        cells = row.values
+        for name, position in self.positions:
+            text, formula = clean(cells[position])
+            if not text:
+                continue
+            if formula:
+                problems.append(self.problem(row, name, text, "formula", _formula_message()))
+                continue
+            limit = self.max_lengths.get(name)
+            if limit is not None and len(text) > limit:
+                message = _("The text is %(length)s characters long; at most %(limit)s fit.") % {
+                    "length": len(text),
+                    "limit": limit,
+                }
+                problems.append(self.problem(row, name, text[:80], "too_long", message))
+                continue
+            texts[name] = text
+        return texts
+
+    def problem(
+        self, row: Row, field: str | None, value: str, code: str, message: str, warning=False
+    ) -> Problem:
+        column = None
+        if field is not None:
+            for name, position in self.positions:
+                if name == field:
+                    column = self.headers[position]
+                    break
+        return Problem(row.number, column, value, message, code, warning=warning)
+
+    # --- planning ---------------------------------------------------------------------
+
+    def planned(self) -> Counts:
+        return self.plan.counts()
+
+    def commit(self) -> Counts:
+        from kretslopp.imports.assets.writer import write
+
+        assert self.context is not None
+        write(self.plan, self.context)
+        return self.plan.counts()
+
+
+def _formula_message() -> str:
+    return _(
+        "This looks like a spreadsheet formula, which is not accepted as a value. "
+        "If it is meant as text, start it with an apostrophe (')."
+    )
+
+
+class _RowCheck:
+    """The checks of one row, in order; each step may add problems and stop the row."""
+
+    def __init__(
+        self, target: AssetTarget, row: Row, texts: dict[str, str], problems: list[Problem]
+    ) -> None:
+        self.target = target
+        self.lookups = target.lookups
+        self.row = row
+        self.texts = texts
+        self.problems = problems
+        self.existing: Existing | None = None
+        self.manufacturer_id: int | None = None
+
+    def fail(self, field: str | None, code: str, message: str, warning: bool = False) -> None:
+        value = self.texts.get(field, "") if field else ""
+        self.problems.append(self.target.problem(self.row, field, value, code, message, warning))
+
+    def run(self) -> None:
+        errors_before = len(self.problems)
+        if not self._identify():
+            return
+        values: dict[str, Any] = {}
+        self._model(values)
+        self._department(values)
+        self._location(values)
+        self._assignee(values)
+        self._parse_values(values)
+        self._status(values)
+        if len(self.problems) == errors_before or all(
+            problem.warning for problem in self.problems[errors_before:]
+        ):
+            self._plan(values)
+
+    # identity: which asset is this row about? ------------------------------------------
+
+    def _identify(self) -> bool:
+        texts, lookups, target = self.texts, self.lookups, self.target
+        tag = texts.get("asset_tag", "")
+        serial = texts.get("serial_number", "")
+        maker = texts.get("manufacturer", "")
+        if maker:
+            self.manufacturer_id = self._manufacturer(maker)
+        existing = lookups.assets_by_tag.get(tag) if tag else None
+        maker_id = self.manufacturer_id or (existing.manufacturer_id if existing else None)
+        serial_key = (maker_id, serial.casefold()) if serial and maker_id else None
+        by_serial = lookups.assets_by_serial.get(serial_key) if serial_key else None
+        if existing is None and by_serial is not None:
+            if tag:
+                self._serial_taken(by_serial)
+                return False
+            existing = by_serial
+        elif existing is not None and by_serial is not None and by_serial.id != existing.id:
+            self._serial_taken(by_serial)
+            return False
+        if existing is None and not tag:
+            self.fail(
+                "asset_tag" if "asset_tag" in dict(target.positions) else "serial_number",
+                "missing_tag",
+                _(
+                    "No asset has this serial number from this manufacturer, and the row "
+                    "has no asset tag to register it under. Add the asset tag."
+                ),
+            )
+            return False
+        if existing is not None and not target._can_edit(existing.get("department_id")):
+            self.fail(
+                "asset_tag" if tag else "serial_number",
+                "not_yours",
+                _("This asset is not in your departments; you cannot change it."),
+            )
+            return False
+        return self._not_duplicate(tag, serial_key, existing)
+
+    def _serial_taken(self, other: Existing) -> None:
+        if self.target._can_edit(other.get("department_id")):
+            message = _(
+                "This serial number already belongs to asset %(tag)s from the same "
+                "manufacturer. One device has one serial number: check the row."
+            ) % {"tag": other.asset_tag}
+        else:
+            message = _(
+                "This serial number already belongs to another asset from the same "
+                "manufacturer (not in your departments). Check the row."
+            )
+        self.fail("serial_number", "serial_taken", message)
+
+    def _not_duplicate(
+        self, tag: str, serial_key: tuple[int, str] | None, existing: Existing | None
+    ) -> bool:
+        target = self.target
+        number = self.row.number
+        if tag:
+            first = target.seen_tags.setdefault(tag, number)
+            if first != number:
+                self.fail(
+                    "asset_tag",
+                    "duplicate_tag",
+                    _("The asset tag %(tag)s occurs twice in the file: also in row %(row)s.")
+                    % {"tag": tag, "row": first},
+                )
+                return False
+        if serial_key is not None:
+            first = target.seen_serials.setdefault(serial_key, number)
+            if first != number:
+                self.fail(
+                    "serial_number",
+                    "duplicate_serial",
+                    _(
+                        "The serial number %(serial)s of this manufacturer occurs twice in "
+                        "the file: also in row %(row)s."
+                    )
+                    % {"serial": self.texts["serial_number"], "row": first},
+                )
+                return False
+        if existing is not None:
+            first = target.seen_assets.setdefault(existing.id, number)
+            if first != number:
+                self.fail(
+                    "serial_number" if "serial_number" in self.texts else "asset_tag",
+                    "duplicate_asset",
+                    _("Row %(row)s of the file is about the same asset.") % {"row": first},
+                )
+                return False
+        self.existing = existing
+        return True
+
+    # the catalogue ---------------------------------------------------------------------
+
+    def _manufacturer(self, name: str) -> int | None:
+        key = manufacturer_key(name)
+        found = self.lookups.manufacturers.get(key)
+        if found is not None:
+            return found
+        pending = self.target.plan.new_manufacturers.get(key)
+        if pending is not None:
+            return pending[0]
+        if self.target.may_add_models:
+            return self.target.plan.add_manufacturer(key, name)
+        # Reported with the model (an unknown maker only matters where a model is needed).
+        return None
+
+    def _model(self, values: dict[str, Any]) -> None:
+        texts, existing = self.texts, self.existing
+        model_name = texts.get("model_name", "")
+        maker = texts.get("manufacturer", "")
+        if not model_name:
+            if existing is None:
+                self.fail(
+                    "model_name" if "model_name" in dict(self.target.positions) else None,
+                    "missing_model",
+                    _("A new asset needs a model (and its manufacturer)."),
+                )
+            return
+        maker_id = self.manufacturer_id
+        if not maker:
+            if existing is None:
+                self.fail(
+                    "manufacturer" if "manufacturer" in dict(self.target.positions) else None,
+                    "missing_manufacturer",
+                    _("The model %(model)s needs its manufacturer to be found.")
+                    % {"model": model_name},
+                )
+                return
+            maker_id = existing.manufacturer_id
+        if maker_id is not None:
+            found = self.lookups.model(maker_id, model_name)
+            if found is None:
+                pending = self.target.plan.new_models.get((maker_id, name_key(model_name)))
+                found = pending[0] if pending else None
+            if found is not None:
+                values["model_id"] = found
+                return
+        self._new_model(values, maker_id, maker, model_name)
+
+    def _new_model(
+        self, values: dict[str, Any], maker_id: int | None, maker: str, model_name: str
+    ) -> None:
+        target = self.target
+        display = f"{maker} {model_name}".strip()
+        if not target.may_add_models:
+            if target.context is not None and target.context.options.allow_new_models:
+                message = _(
+                    "The model %(model)s is not in the catalogue, and only procurement or an "
+                    "administrator may add models. Ask them to add it, then import again."
+                )
+            else:
+                message = _(
+                    "The model %(model)s is not in the catalogue. Correct the name, or allow "
+                    "missing models to be created (the checkbox, or --allow-new-models)."
+                )
+            self.fail("model_name", "unknown_model", message % {"model": display})
+            return
+        category_text = self.texts.get("category", "")
+        category = target.category(category_text) if category_text else None
+        if category is None:
+            if category_text:
+                self._unknown_category(category_text)
+            else:
+                self.fail(
+                    "category" if "category" in dict(target.positions) else None,
+                    "missing_category",
+                    _("The new model %(model)s needs a category (laptop, monitor, …).")
+                    % {"model": display},
+                )
+            return
+        assert maker_id is not None
+        values["model_id"] = target.plan.add_model(
+            maker_id, name_key(model_name), model_name, self.texts.get("model_number", ""), category
+        )
+
+    def _unknown_category(self, text: str) -> None:
+        known = ", ".join(str(label).lower() for _code, label in ProductCategory.choices)
+        self.fail(
+            "category",
+            "unknown_category",
+            _(
+                "The category “%(name)s” is not known. Map it to one of ours under Import → "
+                "Value mappings; ours are: %(known)s."
+            )
+            % {"name": text, "known": known},
+        )
+
+    # organisation ----------------------------------------------------------------------
+
+    def _department(self, values: dict[str, Any]) -> None:
+        text = self.texts.get("department", "")
+        if not text:
+            if self.existing is None:
+                self.fail(
+                    "department" if "department" in dict(self.target.positions) else None,
+                    "missing_department",
+                    _("A new asset needs a department (its code or name)."),
+                )
+            return
+        found = self.lookups.department(text)
+        if found is None:
+            if self.lookups.department_ambiguous(text):
+                message = _("Several departments are called “%(name)s”; use the code.")
+            else:
+                message = _(
+                    "There is no department “%(name)s”. Use a department's code or name "
+                    "as Kretslopp knows it."
+                )
+            self.fail("department", "unknown_department", message % {"name": text})
+            return
+        if not self.target._can_edit(found):
+            self.fail(
+                "department",
+                "not_your_department",
+                _("“%(name)s” is not one of your departments; you cannot import into it.")
+                % {"name": text},
+            )
+            return
+        values["department_id"] = found
+
+    def _location(self, values: dict[str, Any]) -> None:
+        text = self.texts.get("location", "")
+        if not text:
+            return
+        key = name_key(text)
+        found = self.lookups.locations.get(key)
+        if found is None:
+            pending = self.target.plan.new_locations.get(key)
+            if pending is not None:
+                found = pending[0]
+            elif self.target.may_add_locations:
+                department_id = values.get("department_id") or (
+                    self.existing.get("department_id") if self.existing else None
+                )
+                found = self.target.plan.add_location(key, text, department_id)
+            else:
+                self.fail(
+                    "location",
+                    "unknown_location",
+                    _(
+                        "There is no location “%(name)s”. Correct it, or allow missing "
+                        "locations to be created (the checkbox, or --allow-new-models)."
+                    )
+                    % {"name": text},
+                )
+                return
+        values["location_id"] = found
+
+    def _assignee(self, values: dict[str, Any]) -> None:
+        text = self.texts.get("assignee", "")
+        if not text:
+            return
+        found = self.lookups.people.get(name_key(text))
+        if found is None:
+            self.fail(
+                "assignee",
+                "unknown_person",
+                _(
+                    "“%(name)s” is not a person in Kretslopp (by employee id, username or "
+                    "e-mail), so the asset is imported without this assignment."
+                )
+                % {"name": text},
+                warning=True,
+            )
+            return
+        values["assignee_id"] = found
+
+    # values ----------------------------------------------------------------------------
+
+    def _parse_values(self, values: dict[str, Any]) -> None:
+        texts, target = self.texts, self.target
+        for name in DATE_FIELDS:
+            text = texts.get(name)
+            if text:
+                value, error = target.dates(text)
+                if error is not None:
+                    self.fail(name, error.code, tabular_message(error.code, error.params, text))
+                else:
+                    values[name] = value
+        for name in ("serial_number", *TEXT_FIELDS):
+            if name in texts:
+                values[name] = texts[name]
+        self._price(values)
+        self._storage(values)
+        self._warranty_months(values)
+
+    def _price(self, values: dict[str, Any]) -> None:
+        text = self.texts.get("purchase_price_sek")
+        if not text:
+            return
+        value, error = self.target.decimals(text)
+        if error is not None:
+            self.fail(
+                "purchase_price_sek", error.code, tabular_message(error.code, error.params, text)
+            )
+        elif value < 0 or value > MAX_PRICE:
+            self.fail(
+                "purchase_price_sek",
+                "price_out_of_range",
+                _("A purchase price must be between 0 and 9,999,999,999.99 kronor."),
+            )
+        else:
+            values["purchase_price_sek"] = value.quantize(CENT)
+
+    def _storage(self, values: dict[str, Any]) -> None:
+        text = self.texts.get("has_storage")
+        if not text:
+            return
+        value, error = self.target.bools(text)
+        if error is not None:
+            self.fail("has_storage", error.code, tabular_message(error.code, error.params, text))
+        else:
+            values["has_storage"] = value
+
+    def _warranty_months(self, values: dict[str, Any]) -> None:
+        text = self.texts.get("warranty_months")
+        if not text or "warranty_end" in values:
+            return
+        months, error = self.target.decimals(text)
+        if error is not None or months is None or months != int(months) or not 0 <= months <= 240:
+            self.fail(
+                "warranty_months",
+                "bad_warranty",
+                _("The warranty must be a whole number of months (0–240)."),
+            )
+            return
+        start = values.get("purchase_date") or (
+            self.existing.get("purchase_date") if self.existing else None
+        )
+        if start is not None:
+            values["warranty_end"] = _add_months(start, int(months))
+
+    # status: through the lifecycle -------------------------------------------------------
+
+    def _status(self, values: dict[str, Any]) -> None:
+        text = self.texts.get("status", "")
+        target, existing = self.target, self.existing
+        if not text:
+            if existing is None:
+                values["status"] = target.default_status
+            return
+        status = target.status(text)
+        if status is None:
+            self.fail(
+                "status",
+                "unknown_status",
+                _(
+                    "The status “%(name)s” is not known. Map it to one of ours under Import → "
+                    "Value mappings (what happened to the device decides which)."
+                )
+                % {"name": text},
+            )
+            return
+        if existing is not None and status != existing.get("status"):
+            has_storage = values.get("has_storage", existing.get("has_storage"))
+            try:
+                lifecycle.check_move(existing.get("status"), status, has_storage=has_storage)
+            except lifecycle.IllegalMove as refusal:
+                self.fail("status", "illegal_move", refusal.explain(_))
+                return
+        if existing is None and status == lifecycle.ORDERED and "assignee_id" in values:
+            self.fail("assignee", "ordered_assigned", _("An ordered asset cannot be assigned yet."))
+            return
+        values["status"] = status
+
+    # the plan --------------------------------------------------------------------------
+
+    def _plan(self, values: dict[str, Any]) -> None:
+        plan = self.target.plan
+        existing = self.existing
+        if existing is None:
+            model_id = values["model_id"]
+            if "has_storage" not in values:
+                category = plan.model_category(model_id, self.lookups)
+                values["has_storage"] = category in CATEGORIES_WITH_STORAGE
+            values["asset_tag"] = self.texts["asset_tag"]
+            plan.new.append(
+                (self.row.number, *(values.get(name, _blank(name)) for name in NEW_FIELDS))
+            )
+            return
+        changes = {
+            name: value for name, value in values.items() if value != existing.values[INDEX[name]]
+        }
+        if changes:
+            plan.updates.append(Update(self.row.number, existing, changes))
+        else:
+            plan.unchanged += 1
+
+
+def _blank(name: str) -> Any:
+    return "" if name in ("serial_number", *TEXT_FIELDS) else None
+
+
+def _add_months(start: dt.date, months: int) -> dt.date:
+    month = start.month - 1 + months
+    year = start.year + month // 12
+    month = month % 12 + 1
+    for day in (start.day, 30, 29, 28):
+        try:
+            return dt.date(year, month, day)
+        except ValueError:
+            continue
+    return dt.date(year, month, 28)

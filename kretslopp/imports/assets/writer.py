@@ -1,0 +1,222 @@
+"""Writing an asset import's plan: in batches, with lifecycle events and audit entries.
+
+Bulk writes skip the model signals that audit ordinary saves, so this module writes the
+:class:`~kretslopp.core.models.AuditEntry` rows itself — the same shape the signals write
+(field name → [old, new] as display-neutral strings), with the importing user as actor — and
+one :class:`~kretslopp.inventory.models.LifecycleEvent` per new asset and per status change,
+with the import as its reference. The few new manufacturers, models and locations are
+saved one by one, so the ordinary signals audit them.
+
+Before changing existing assets it re-reads their ``updated_at`` under ``SELECT … FOR
+UPDATE``: if someone saved one of them since the import read it, the whole import is rolled
+back rather than overwriting their edit.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import defaultdict
+from collections.abc import Iterator, Sequence
+from typing import Any
+
+from django.contrib.contenttypes.models import ContentType
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from kretslopp.core import audit
+from kretslopp.core.models import AuditEntry
+from kretslopp.imports.assets.plan import NEW_FIELDS, Plan, Update
+from kretslopp.imports.pipeline import CommitConflict, Context
+from kretslopp.imports.problems import Problem
+from kretslopp.inventory import lifecycle
+from kretslopp.inventory.models import Asset, LifecycleEvent, Manufacturer, ProductModel
+from kretslopp.organisation.models import Location
+
+BATCH = 2_000
+_FIELD_NAMES = {field.attname: field.name for field in Asset._meta.concrete_fields}
+_AUDITED = [name for name in NEW_FIELDS] + ["status_changed_at"]
+
+
+def audit_text(value: Any) -> str | None:
+    """A value as the audit trail stores it (what ``Field.value_to_string`` gives)."""
+    if value is None:
+        return None
+    if isinstance(value, (dt.date, dt.datetime)):
+        return value.isoformat()
+    return str(value)
+
+
+def _batches(items: Sequence, size: int = BATCH) -> Iterator[Sequence]:
+    for start in range(0, len(items), size):
+        yield items[start : start + size]
+
+
+class _Writer:
+    def __init__(self, plan: Plan, context: Context) -> None:
+        self.plan = plan
+        self.context = context
+        self.actor = context.actor if getattr(context.actor, "pk", None) else None
+        self.now = timezone.now()
+        self.today = timezone.localdate(self.now)
+        self.content_type = ContentType.objects.get_for_model(Asset)
+        self.ids: dict[int, int] = {}  # placeholder → real id
+        self.note = _("Imported from %(file)s") % {"file": context.file_name}
+        self.reference = context.options.reference[:200]
+        self.total = len(plan.new) + len(plan.updates)
+        self.done = 0
+
+    def real(self, value: int | None) -> int | None:
+        if value is not None and value < 0:
+            return self.ids[value]
+        return value
+
+    def create_catalogue(self) -> None:
+        with audit.acting_as(self.actor):
+            for placeholder, name in self.plan.new_manufacturers.values():
+                self.ids[placeholder] = Manufacturer.objects.create(name=name[:100]).pk
+            for (maker, _key), model in self.plan.new_models.items():
+                placeholder, name, number, category = model
+                self.ids[placeholder] = ProductModel.objects.create(
+                    manufacturer_id=self.real(maker),
+                    name=name,
+                    model_number=number,
+                    category=category,
+                ).pk
+            for placeholder, name, department_id in self.plan.new_locations.values():
+                self.ids[placeholder] = Location.objects.create(
+                    name=name, department_id=department_id
+                ).pk
+
+    def create_assets(self) -> None:
+        for batch in _batches(self.plan.new):
+            assets = [self._new_asset(values) for values in batch]
+            Asset.objects.bulk_create(assets)
+            LifecycleEvent.objects.bulk_create(
+                [self._event(asset.pk, "", asset.status) for asset in assets]
+            )
+            AuditEntry.objects.bulk_create([self._created_entry(asset) for asset in assets])
+            self._advance(len(batch))
+
+    def _new_asset(self, values: tuple) -> Asset:
+        fields = dict(zip(NEW_FIELDS, values[1:], strict=True))
+        for name in ("model_id", "location_id"):
+            fields[name] = self.real(fields[name])
+        return Asset(status_changed_at=self.now, **fields)
+
+    def _event(self, asset_id: int, source: str, target: str) -> LifecycleEvent:
+        return LifecycleEvent(
+            asset_id=asset_id,
+            from_status=source,
+            to_status=target,
+            at=self.now,
+            actor=self.actor,
+            note=self.note,
+            reference=self.reference,
+        )
+
+    def _entry(self, asset_id: int, tag: str, action: str, changes: dict) -> AuditEntry:
+        return AuditEntry(
+            actor=self.actor,
+            action=action,
+            content_type=self.content_type,
+            object_id=str(asset_id),
+            object_repr=tag[:200],
+            changes=changes,
+        )
+
+    def _created_entry(self, asset: Asset) -> AuditEntry:
+        changes = {}
+        for attname in _AUDITED:
+            value = getattr(asset, attname)
+            if value is not None and value != "":
+                changes[_FIELD_NAMES[attname]] = [None, audit_text(value)]
+        return self._entry(asset.pk, asset.asset_tag, "create", changes)
+
+    def update_assets(self) -> None:
+        for batch in _batches(self.plan.updates):
+            self._check_unchanged_since_read(batch)
+            groups: dict[tuple[str, ...], list[Asset]] = defaultdict(list)
+            events, entries = [], []
+            for update in batch:
+                changes = self._with_side_effects(update)
+                asset = Asset(pk=update.existing.id, updated_at=self.now, **changes)
+                groups[tuple(sorted(changes))].append(asset)
+                old = update.existing
+                entries.append(
+                    self._entry(
+                        old.id,
+                        old.asset_tag,
+                        "update",
+                        {
+                            _FIELD_NAMES[name]: [audit_text(old.get(name)), audit_text(value)]
+                            for name, value in changes.items()
+                        },
+                    )
+                )
+                if "status" in changes:
+                    events.append(self._event(old.id, old.get("status"), changes["status"]))
+            for names, assets in groups.items():
+                Asset.objects.bulk_update(assets, [*names, "updated_at"])
+            LifecycleEvent.objects.bulk_create(events)
+            AuditEntry.objects.bulk_create(entries)
+            self._advance(len(batch))
+
+    def _with_side_effects(self, update: Update) -> dict[str, Any]:
+        """The changes, real ids in, plus what a lifecycle move changes with the status."""
+        changes = dict(update.changes)
+        for name in ("model_id", "location_id"):
+            if name in changes:
+                changes[name] = self.real(changes[name])
+        status = changes.get("status")
+        if status is None:
+            return changes
+        old = update.existing
+        changes["status_changed_at"] = self.now
+        if status in lifecycle.LEFT_CUSTODY or status in lifecycle.MISSING:
+            changes["end_date"] = self.today
+        elif status == lifecycle.IN_STOCK and old.get("end_date") is not None:
+            changes["end_date"] = None
+        in_use_since = changes.get("in_use_date", old.get("in_use_date"))
+        if status == lifecycle.IN_USE and in_use_since is None:
+            changes["in_use_date"] = self.today
+        return changes
+
+    def _check_unchanged_since_read(self, batch: Sequence[Update]) -> None:
+        expected = {update.existing.id: update for update in batch}
+        stored = (
+            Asset.objects.select_for_update()
+            .filter(pk__in=list(expected))
+            .order_by()
+            .values_list("pk", "updated_at")
+        )
+        for pk, updated_at in stored:
+            update = expected[pk]
+            if updated_at != update.existing.updated_at:
+                raise CommitConflict(_conflict(update))
+
+    def _advance(self, count: int) -> None:
+        self.done += count
+        self.context.progress("writing", self.done, self.total)
+
+
+def _conflict(update: Update) -> Problem:
+    return Problem(
+        row=update.row,
+        column=None,
+        value=update.existing.asset_tag,
+        code="changed_meanwhile",
+        message=_(
+            "Asset %(tag)s was changed by someone else while the import ran, so nothing was "
+            "imported. Run the import again: it will start from the current data."
+        )
+        % {"tag": update.existing.asset_tag},
+    )
+
+
+def write(plan: Plan, context: Context) -> None:
+    """Write ``plan``; the caller holds the transaction that makes it all or nothing."""
+    writer = _Writer(plan, context)
+    context.progress("writing", 0, writer.total)
+    writer.create_catalogue()
+    writer.create_assets()
+    writer.update_assets()

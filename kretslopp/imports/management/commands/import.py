@@ -1,0 +1,182 @@
+"""``kretslopp import <source> …``: import assets from a file or from a Snipe-IT server.
+
+Exit status: 0 when the import was written (or a dry run found nothing wrong), 1 when rows
+were rejected (nothing was written), 2 when the file or server could not be read at all.
+``--format json`` prints a summary with ``created``, ``updated``, ``unchanged`` and
+``errors`` (each with ``row``, ``column``, ``value`` and ``message``) for scripts.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.utils import translation
+
+from kretslopp.imports import runs, valuemaps
+from kretslopp.imports.models import ImportJob, SavedMapping
+from kretslopp.imports.pipeline import ImportResult
+from kretslopp.imports.snipeit import FIELDS, SnipeITError, SnipeITSource
+from kretslopp.organisation.access import Access, Action, access_for
+from kretslopp.tabular import TabularError
+from kretslopp.tabular.mapping import ColumnMapping
+
+EXIT_CODES = {"committed": 0, "dry_run": 0, "rejected": 1, "failed": 1, "unreadable": 2}
+
+
+class Command(BaseCommand):
+    help = "Import assets from a CSV/XLSX file or a Snipe-IT server (all rows or none)."
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        sources = parser.add_subparsers(dest="source", required=True, metavar="SOURCE")
+        assets = sources.add_parser(
+            "assets", help="a CSV or XLSX file of assets (ours, Snipe-IT, GLPI, Intune, …)"
+        )
+        assets.add_argument("file", type=Path)
+        assets.add_argument("--mapping", help="use the column mapping saved under this name")
+        snipeit = sources.add_parser("snipeit", help="the hardware of a Snipe-IT server")
+        snipeit.add_argument("--url", required=True, help="the server, e.g. https://snipe.example")
+        snipeit.add_argument(
+            "--token-file", required=True, type=Path, help="a file holding the API token"
+        )
+        for sub in (assets, snipeit):
+            sub.add_argument("--dry-run", action="store_true", help="check only, write nothing")
+            sub.add_argument(
+                "--allow-new-models",
+                action="store_true",
+                help="create missing manufacturers, models and locations",
+            )
+            sub.add_argument("--user", help="import as this user, within their departments")
+            sub.add_argument("--format", choices=["text", "json"], default="text")
+            sub.add_argument(
+                "--language",
+                choices=[code for code, _name in settings.LANGUAGES],
+                default=settings.LANGUAGE_CODE,
+                help="the language of the messages",
+            )
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        with translation.override(options["language"]):
+            result = self._run(options)
+            self._report(result, options["format"])
+        code = EXIT_CODES[result.status]
+        if code:
+            raise CommandError(_headline(result), returncode=code)
+
+    def _run(self, options: dict[str, Any]) -> ImportResult:
+        user, access = self._who(options.get("user"))
+        if options["source"] == "snipeit":
+            return self._snipeit(options, user, access)
+        path: Path = options["file"]
+        job = ImportJob.objects.create(
+            source="file",
+            file_name=path.name,
+            user=user,
+            allow_new_models=options["allow_new_models"],
+        )
+        try:
+            table = runs.open_file(path, path.name)
+        except TabularError as error:
+            return runs.unreadable(job, error)
+        saved = None
+        if options.get("mapping"):
+            saved = SavedMapping.objects.filter(name=options["mapping"]).first()
+            if saved is None:
+                raise CommandError(f"there is no saved mapping named {options['mapping']!r}")
+        target = runs.TARGETS["assets"]()
+        mapping = runs.decide_mapping(target, table.headers, saved)
+        job.file_info = {"format": table.format, "encoding": table.encoding}
+        return runs.run(
+            table, mapping, job=job, access=access, actor=user, dry_run=options["dry_run"]
+        )
+
+    def _snipeit(self, options: dict[str, Any], user: Any, access: Access) -> ImportResult:
+        token_file: Path = options["token_file"]
+        try:
+            token = token_file.read_text(encoding="utf-8").strip()
+        except OSError as exc:
+            raise CommandError(f"cannot read the token file: {exc}", returncode=2) from None
+        resolve = valuemaps.status_resolver()
+        source = SnipeITSource(
+            options["url"], token, status_known=lambda name: resolve(name) is not None
+        )
+        job = ImportJob.objects.create(
+            source="snipeit",
+            file_name=source.file_name[:255],
+            user=user,
+            allow_new_models=options["allow_new_models"],
+        )
+        mapping = ColumnMapping(
+            headers=list(FIELDS), fields=dict(enumerate(FIELDS)), profile="snipeit"
+        )
+        try:
+            source.first_page()
+            return runs.run(
+                source,
+                mapping,
+                job=job,
+                access=access,
+                actor=user,
+                dry_run=options["dry_run"],
+                total_rows=source.total,
+            )
+        except SnipeITError as exc:
+            job.delete()
+            raise CommandError(str(exc), returncode=2) from None
+
+    def _who(self, username: str | None) -> tuple[Any, Access]:
+        if not username:
+            return None, runs.SYSTEM_ACCESS
+        user = get_user_model().objects.filter(username=username, is_active=True).first()
+        if user is None:
+            raise CommandError(f"there is no active user {username!r}")
+        access = access_for(user)
+        if not access.can(Action.EDIT_ASSETS):
+            raise CommandError(f"{username!r} may not import assets")
+        return user, access
+
+    def _report(self, result: ImportResult, output: str) -> None:
+        if output == "json":
+            self.stdout.write(json.dumps(result.summary(), ensure_ascii=False, indent=2))
+            return
+        summary = result.summary()
+        self.stdout.write(_headline(result))
+        if result.status == "committed":
+            counts = translation.gettext(
+                "created %(created)s, updated %(updated)s, unchanged %(unchanged)s"
+            )
+        else:
+            counts = translation.gettext(
+                "would create %(created)s, update %(updated)s, leave %(unchanged)s unchanged"
+            )
+        self.stdout.write(counts % summary)
+        for problem in result.problems:
+            prefix = translation.gettext("warning") if problem.warning else ""
+            line = f"{problem.location}: {problem.message}"
+            if problem.value:
+                line += f" [{problem.value}]"
+            self.stdout.write(f"{prefix}: {line}" if prefix else line)
+        hidden = result.problem_count + result.warning_count - len(result.problems)
+        if hidden > 0:
+            self.stdout.write(
+                translation.gettext("… and %(count)s more problems") % {"count": hidden}
+            )
+
+
+def _headline(result: ImportResult) -> str:
+    gettext = translation.gettext
+    return {
+        "committed": gettext("Imported %(rows)s rows from %(file)s."),
+        "dry_run": gettext("Checked %(rows)s rows of %(file)s: ready to import."),
+        "rejected": gettext("%(file)s: %(errors)s problems, nothing was imported."),
+        "failed": gettext("%(file)s: the import failed, nothing was imported."),
+        "unreadable": gettext("%(file)s could not be read; nothing was imported."),
+    }[result.status] % {
+        "rows": result.rows,
+        "file": result.file_name,
+        "errors": result.problem_count,
+    }

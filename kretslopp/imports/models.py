@@ -1,0 +1,128 @@
+"""Import runs, saved column mappings and the editable category and status value maps."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+
+from kretslopp.core import audit
+from kretslopp.tabular import normalise_header
+
+
+class JobState(models.TextChoices):
+    PREVIEWED = "previewed", _("Checked, not imported")
+    RUNNING = "running", _("Importing")
+    DONE = "done", _("Imported")
+    REJECTED = "rejected", _("Rejected: nothing imported")
+    UNREADABLE = "unreadable", _("The file could not be read")
+    FAILED = "failed", _("Failed: nothing imported")
+
+
+class ImportJob(models.Model):
+    """One import of one file or API pull: what was read, how it was mapped, what came of it.
+
+    Written outside the import's own transaction, so a rejected or failed run still leaves
+    its record (and its error report) behind while the inventory stays untouched.
+    """
+
+    target = models.CharField(_("imported into"), max_length=30, default="assets")
+    source = models.CharField(_("source"), max_length=30, default="file")
+    file_name = models.CharField(_("file"), max_length=255)
+    stored_file = models.CharField(max_length=255, blank=True)
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("by"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    created_at = models.DateTimeField(_("started"), auto_now_add=True)
+    finished_at = models.DateTimeField(_("finished"), null=True, blank=True)
+    state = models.CharField(
+        _("state"), max_length=20, choices=JobState.choices, default=JobState.PREVIEWED
+    )
+    allow_new_models = models.BooleanField(_("create missing models and locations"), default=False)
+    mapping = models.JSONField(default=dict)
+    file_info = models.JSONField(default=dict)
+    summary = models.JSONField(default=dict)
+    preview_rows = models.JSONField(default=list)
+    problems = models.JSONField(default=list)
+    problem_count = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        verbose_name = _("import")
+        verbose_name_plural = _("imports")
+        ordering = ["-created_at", "-id"]
+
+    def __str__(self) -> str:
+        return f"{self.reference} {self.file_name}"
+
+    def get_absolute_url(self) -> str:
+        return reverse("imports:job", args=[self.pk])
+
+    @property
+    def reference(self) -> str:
+        """How lifecycle events and audit entries point back at this run."""
+        return f"import #{self.pk}"
+
+    @property
+    def finished(self) -> bool:
+        return self.state in {JobState.DONE, JobState.REJECTED, JobState.FAILED}
+
+
+@audit.register
+class SavedMapping(models.Model):
+    """A column mapping kept under a name, by header name, so next month's file needs none."""
+
+    name = models.CharField(_("name"), max_length=100, unique=True)
+    target = models.CharField(_("imported into"), max_length=30, default="assets")
+    columns = models.JSONField(
+        _("columns"), default=dict, help_text=_("Column name in the file → field.")
+    )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = _("saved column mapping")
+        verbose_name_plural = _("saved column mappings")
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class ValueKind(models.TextChoices):
+    CATEGORY = "category", _("Category")
+    STATUS = "status", _("Status")
+
+
+@audit.register
+class ValueMap(models.Model):
+    """One source name (another system's category or status) and the code it means here.
+
+    Rows here win over the defaults built into :mod:`kretslopp.tabular.mapping`, so a
+    municipality can say what its own Snipe-IT status "Arkiverad" means without a release.
+    """
+
+    kind = models.CharField(_("kind"), max_length=10, choices=ValueKind.choices)
+    source_name = models.CharField(_("name in the file"), max_length=100)
+    key = models.CharField(max_length=100, editable=False)
+    code = models.CharField(_("means"), max_length=20)
+
+    class Meta:
+        verbose_name = _("value mapping")
+        verbose_name_plural = _("value mappings")
+        ordering = ["kind", "source_name"]
+        constraints = [models.UniqueConstraint(fields=["kind", "key"], name="unique_value_map")]
+
+    def __str__(self) -> str:
+        return f"{self.source_name} → {self.code}"
+
+    def save(self, *args, **kwargs) -> None:
+        self.key = normalise_header(self.source_name)
+        super().save(*args, **kwargs)

@@ -1,0 +1,151 @@
+"""Running an import for the web and the command line alike, and keeping its record.
+
+Both front ends do the same four things: open the source, decide the column mapping (the
+automatic suggestion, a saved mapping, the user's corrections), run the pipeline, and keep
+an :class:`~kretslopp.imports.models.ImportJob` with the outcome and the problems.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Any
+
+from django.utils import timezone
+
+from kretslopp.imports import pipeline
+from kretslopp.imports.assets.target import AssetTarget
+from kretslopp.imports.models import ImportJob, JobState, SavedMapping
+from kretslopp.imports.pipeline import Context, ImportResult, ImportTarget, Options, RowSource
+from kretslopp.imports.problems import from_tabular
+from kretslopp.organisation.access import Access
+from kretslopp.organisation.models import Role
+from kretslopp.tabular import Table, TabularError, normalise_header, open_table
+from kretslopp.tabular.mapping import ColumnMapping
+
+#: Every target an import can write into; later: take-back reports, meter readings, prints.
+TARGETS: dict[str, type[ImportTarget]] = {"assets": AssetTarget}
+
+#: Whoever runs the command line on the server already holds the data; without --user the
+#: command imports with an administrator's reach and records no actor.
+SYSTEM_ACCESS = Access(role=Role.ADMINISTRATOR, department_ids=None)
+
+_STATES = {
+    "committed": JobState.DONE,
+    "dry_run": JobState.PREVIEWED,
+    "rejected": JobState.REJECTED,
+    "unreadable": JobState.UNREADABLE,
+    "failed": JobState.FAILED,
+}
+
+
+def open_file(source: str | Path | bytes, file_name: str) -> Table:
+    """Open a CSV/XLSX file; raises :class:`TabularError` when it cannot be read at all."""
+    return open_table(source, file_name)
+
+
+def apply_columns(mapping: ColumnMapping, columns: Mapping[str, str]) -> ColumnMapping:
+    """Override ``mapping`` with ``columns`` (header → field, ``''`` = ignore), by header name.
+
+    Headers the override does not name keep their automatic field unless the override gave
+    that field to another column.
+    """
+    wanted = {normalise_header(header): field for header, field in columns.items()}
+    fields: dict[int, str] = {}
+    for position, header in enumerate(mapping.headers):
+        key = normalise_header(header)
+        if wanted.get(key):
+            fields[position] = wanted[key]
+    taken = set(fields.values())
+    for position, field in mapping.fields.items():
+        key = normalise_header(mapping.headers[position])
+        if key not in wanted and field not in taken:
+            fields[position] = field
+            taken.add(field)
+    return ColumnMapping(
+        headers=mapping.headers,
+        fields=dict(sorted(fields.items())),
+        profile=mapping.profile,
+        conflicts=[pos for pos in mapping.conflicts if pos not in fields],
+        defaults=mapping.defaults,
+    )
+
+
+def decide_mapping(
+    target: ImportTarget,
+    headers: list[str],
+    saved: SavedMapping | None = None,
+    columns: Mapping[str, str] | None = None,
+) -> ColumnMapping:
+    """The automatic suggestion, then a saved mapping, then the user's own corrections."""
+    mapping = target.suggest_mapping(headers)
+    if saved is not None:
+        mapping = apply_columns(mapping, saved.columns)
+    if columns:
+        mapping = apply_columns(mapping, columns)
+    return mapping
+
+
+def columns_of(mapping: ColumnMapping) -> dict[str, str]:
+    """A mapping as header → field ('' for ignored columns), the way it is saved."""
+    return {header: mapping.fields.get(pos, "") for pos, header in enumerate(mapping.headers)}
+
+
+def run(
+    source: RowSource,
+    mapping: ColumnMapping,
+    *,
+    job: ImportJob,
+    access: Access,
+    actor: Any = None,
+    dry_run: bool = False,
+    progress: pipeline.Progress = pipeline.no_progress,
+    total_rows: int | None = None,
+) -> ImportResult:
+    """Run the pipeline for ``job`` and record the outcome on it."""
+    target = TARGETS[job.target]()
+    context = Context(
+        access=access,
+        actor=actor,
+        options=Options(
+            allow_new_models=job.allow_new_models, dry_run=dry_run, reference=job.reference
+        ),
+        file_name=source.file_name,
+        progress=progress,
+        total_rows=total_rows,
+    )
+    result = pipeline.run(source, target, mapping, context)
+    record(job, result, dry_run=dry_run)
+    return result
+
+
+def unreadable(job: ImportJob, error: TabularError) -> ImportResult:
+    """Record that the file could not be opened at all."""
+    result = ImportResult(status="unreadable", file_name=job.file_name)
+    problem = from_tabular(error)
+    result.problems = [problem]
+    result.problem_count = 1
+    record(job, result, dry_run=False)
+    return result
+
+
+def record(job: ImportJob, result: ImportResult, *, dry_run: bool) -> None:
+    """Keep the outcome on the job; a dry run with errors is still just a preview."""
+    state = _STATES[result.status]
+    if dry_run and state == JobState.REJECTED:
+        state = JobState.PREVIEWED
+    job.state = state
+    if result.mapping is not None:
+        job.mapping = result.mapping.to_dict()
+    job.summary = {
+        key: value
+        for key, value in result.summary().items()
+        if key not in {"errors", "warnings", "file"}
+    }
+    job.problems = [problem.as_dict() for problem in result.problems]
+    job.problem_count = result.problem_count
+    if result.preview:
+        job.preview_rows = result.preview
+    if not dry_run:
+        job.finished_at = timezone.now()
+    job.save()
