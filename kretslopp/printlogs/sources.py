@@ -41,13 +41,17 @@ def open_binary(source: LogSource) -> Iterator[BinaryIO]:
     else:
         stream, owned = source, False
     try:
-        buffered = stream if hasattr(stream, "peek") else io.BufferedReader(stream)  # type: ignore[arg-type]
-        head = buffered.peek(2)[:2]  # type: ignore[attr-defined]
+        if hasattr(stream, "peek"):
+            head = stream.peek(2)[:2]
+        else:  # an uploaded file: seekable, but not buffered
+            position = stream.tell()
+            head = stream.read(2)
+            stream.seek(position)
         if head == _GZIP:
-            with gzip.GzipFile(fileobj=buffered) as unzipped:  # type: ignore[arg-type]
+            with gzip.GzipFile(fileobj=stream) as unzipped:
                 yield unzipped  # type: ignore[misc]
         else:
-            yield buffered  # type: ignore[misc]
+            yield stream
     finally:
         if owned:
             stream.close()

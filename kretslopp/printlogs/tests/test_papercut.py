@@ -73,3 +73,35 @@ def test_broken_csv_structure_is_fatal() -> None:
     lines[4] += ",extra,cells"
     result = read_print_log("\n".join(lines).encode(), skip_malformed=True)
     assert result.jobs == [] and result.errors[0].line == 5
+
+
+def test_uploaded_streams_of_either_format_are_detected() -> None:
+    import io
+
+    class Upload(io.RawIOBase):  # like a Django upload: read/seek/tell, no peek
+        def __init__(self, data: bytes) -> None:
+            self._data = io.BytesIO(data)
+            self.name = "upload.csv"
+
+        def readable(self) -> bool:
+            return True
+
+        def seekable(self) -> bool:
+            return True
+
+        def readinto(self, buffer) -> int:  # type: ignore[no-untyped-def, override]
+            chunk = self._data.read(len(buffer))
+            buffer[: len(chunk)] = chunk
+            return len(chunk)
+
+        def seek(self, offset: int, whence: int = 0) -> int:
+            return self._data.seek(offset, whence)
+
+        def tell(self) -> int:
+            return self._data.tell()
+
+    papercut = read_print_log(Upload(DAILY.read_bytes()))
+    assert papercut.ok and papercut.log_format == "papercut" and len(papercut.jobs) == 4
+    cups = read_print_log(Upload((FIXTURES / "page_log").read_bytes()))
+    assert cups.ok and cups.log_format == "cups" and len(cups.jobs) == 4
+    assert cups.file_name == "upload.csv"
