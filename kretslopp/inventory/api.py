@@ -18,6 +18,7 @@ from django.forms.models import model_to_dict
 from django.http import Http404, HttpRequest, QueryDict
 from django.utils.translation import gettext as _
 from ninja import Field, Path, Query, Router, Status
+from pydantic import ConfigDict
 
 from kretslopp.api.auth import caller_of
 from kretslopp.api.errors import ApiError, responses
@@ -196,7 +197,13 @@ class AssetQuery(PageQuery):
 
 
 class AssetChange(ApiSchema):
-    """The writable fields of an asset; a PATCH sends only the ones it changes."""
+    """The writable fields of an asset; a PATCH sends only the ones it changes.
+
+    Unknown fields are refused rather than ignored: a ``status`` (which only moves change)
+    or a ``purchase_price`` without its unit is a mistake the client should hear about.
+    """
+
+    model_config = ConfigDict(extra="forbid")
 
     asset_tag: str | None = Field(None, min_length=1, max_length=50)
     serial_number: str | None = Field(None, max_length=100)
@@ -227,6 +234,8 @@ class AssetCreate(AssetChange):
 
 
 class MoveIn(ApiSchema):
+    model_config = ConfigDict(extra="forbid")
+
     target: StatusCode
     note: str = Field("", max_length=2000)
     reference: str = Field(

@@ -230,7 +230,8 @@ def test_a_monitor_defaults_to_having_no_storage(town, api_as):
 def test_the_status_cannot_be_patched_only_moved(town, api_as):
     api = api_as(town.users["administrator"], "read", "write")
     response = api.patch(f"/api/v1/assets/{town.own_asset.pk}", {"status": "resold"})
-    assert response.status_code == 200
+    assert response.status_code == 422
+    assert response.json()["error"]["details"][0]["field"] == "status"
     town.own_asset.refresh_from_db()
     assert town.own_asset.status == lifecycle.IN_USE
 
@@ -253,6 +254,10 @@ def test_the_status_cannot_be_patched_only_moved(town, api_as):
             {"serial_number"},
         ),
         ({"asset_tag": "X", "model_id": 999, "department_id": 1}, {"model_id"}),
+        (
+            {"asset_tag": "X", "model_id": 1, "department_id": 1, "purchase_price": 9},
+            {"purchase_price"},
+        ),
     ],
 )
 def test_invalid_input_is_a_422_naming_each_field(town, api_as, body, fields):
