@@ -22,7 +22,7 @@ from pydantic import ConfigDict
 
 from kretslopp.api.auth import caller_of
 from kretslopp.api.errors import ApiError, responses
-from kretslopp.api.pagination import Ordering, PageQuery, paginate
+from kretslopp.api.pagination import Ordering, Page, PageQuery, paginate
 from kretslopp.api.schema import ApiSchema
 from kretslopp.core import audit
 from kretslopp.inventory import lifecycle
@@ -103,7 +103,7 @@ class ProductModelQuery(PageQuery):
 
 
 @router.get("/manufacturers", response={200: ManufacturerPage, **READ_ERRORS}, tags=["catalogue"])
-def list_manufacturers(request: HttpRequest, page: Query[PageQuery]):
+def list_manufacturers(request: HttpRequest, page: Query[PageQuery]) -> Page:
     access = caller_of(request).access
     access.require(Action.VIEW)
     return paginate(request, Manufacturer.objects.all(), Ordering("name"), page)
@@ -114,13 +114,13 @@ def list_manufacturers(request: HttpRequest, page: Query[PageQuery]):
     response={200: ManufacturerOut, **ONE_ERRORS},
     tags=["catalogue"],
 )
-def get_manufacturer(request: HttpRequest, manufacturer_id: int = RecordId):
+def get_manufacturer(request: HttpRequest, manufacturer_id: int = RecordId) -> Manufacturer:
     caller_of(request).access.require(Action.VIEW)
     return _one(Manufacturer.objects.filter(pk=manufacturer_id))
 
 
 @router.get("/product-models", response={200: ProductModelPage, **READ_ERRORS}, tags=["catalogue"])
-def list_product_models(request: HttpRequest, query: Query[ProductModelQuery]):
+def list_product_models(request: HttpRequest, query: Query[ProductModelQuery]) -> Page:
     """The catalogue, shared by all departments; each model with its labels."""
     caller_of(request).access.require(Action.VIEW)
     models = ProductModel.objects.select_related("manufacturer").prefetch_related("labels")
@@ -143,7 +143,7 @@ def list_product_models(request: HttpRequest, query: Query[ProductModelQuery]):
     response={200: ProductModelOut, **ONE_ERRORS},
     tags=["catalogue"],
 )
-def get_product_model(request: HttpRequest, model_id: int = RecordId):
+def get_product_model(request: HttpRequest, model_id: int = RecordId) -> ProductModel:
     caller_of(request).access.require(Action.VIEW)
     models = ProductModel.objects.select_related("manufacturer").prefetch_related("labels")
     return _one(models.filter(pk=model_id))
@@ -271,7 +271,7 @@ API_FIELDS = {form: api for api, form in FORM_FIELDS.items()}
 
 
 @router.get("/assets", response={200: AssetPage, **READ_ERRORS}, tags=["assets"])
-def list_assets(request: HttpRequest, query: Query[AssetQuery]):
+def list_assets(request: HttpRequest, query: Query[AssetQuery]) -> Page:
     """Assets in the caller's scope with the asset list's filters, paged by cursor."""
     access = caller_of(request).access
     access.require(Action.VIEW)
@@ -282,14 +282,14 @@ def list_assets(request: HttpRequest, query: Query[AssetQuery]):
 
 
 @router.get("/assets/{asset_id}", response={200: AssetOut, **ONE_ERRORS}, tags=["assets"])
-def get_asset(request: HttpRequest, asset_id: int = RecordId):
+def get_asset(request: HttpRequest, asset_id: int = RecordId) -> Asset:
     access = caller_of(request).access
     access.require(Action.VIEW)
     return access.get(ASSETS, pk=asset_id)
 
 
 @router.post("/assets", response={201: AssetOut, **WRITE_ERRORS}, tags=["assets"])
-def create_asset(request: HttpRequest, payload: AssetCreate):
+def create_asset(request: HttpRequest, payload: AssetCreate) -> Status:
     """Register an asset; its first lifecycle event records who registered it."""
     caller = caller_of(request)
     access = caller.access
@@ -314,7 +314,7 @@ def create_asset(request: HttpRequest, payload: AssetCreate):
 
 
 @router.patch("/assets/{asset_id}", response={200: AssetOut, **WRITE_ERRORS}, tags=["assets"])
-def update_asset(request: HttpRequest, payload: AssetChange, asset_id: int = RecordId):
+def update_asset(request: HttpRequest, payload: AssetChange, asset_id: int = RecordId) -> Asset:
     """Change the fields sent; the status changes only through moves."""
     caller = caller_of(request)
     access = caller.access
@@ -331,7 +331,7 @@ def update_asset(request: HttpRequest, payload: AssetChange, asset_id: int = Rec
 
 
 @router.post("/assets/{asset_id}/moves", response={201: EventOut, **WRITE_ERRORS}, tags=["assets"])
-def move_asset(request: HttpRequest, payload: MoveIn, asset_id: int = RecordId):
+def move_asset(request: HttpRequest, payload: MoveIn, asset_id: int = RecordId) -> Status:
     """Move the asset through the lifecycle; an illegal move is a 409 with the reason."""
     caller = caller_of(request)
     access = caller.access
@@ -347,7 +347,7 @@ def move_asset(request: HttpRequest, payload: MoveIn, asset_id: int = RecordId):
 @router.get(
     "/assets/{asset_id}/events", response={200: list[EventOut], **ONE_ERRORS}, tags=["assets"]
 )
-def list_asset_events(request: HttpRequest, asset_id: int = RecordId):
+def list_asset_events(request: HttpRequest, asset_id: int = RecordId) -> QuerySet:
     """The asset's lifecycle, newest first."""
     access = caller_of(request).access
     access.require(Action.VIEW)

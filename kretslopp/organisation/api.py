@@ -12,7 +12,7 @@ from ninja import Field, Path, Query, Router
 
 from kretslopp.api.auth import caller_of
 from kretslopp.api.errors import responses
-from kretslopp.api.pagination import Ordering, PageQuery, paginate
+from kretslopp.api.pagination import Ordering, Page, PageQuery, paginate
 from kretslopp.api.schema import ApiSchema
 from kretslopp.organisation.access import Action
 from kretslopp.organisation.models import Department, Location, Person
@@ -73,7 +73,7 @@ ONE_ERRORS = responses(401, 403, 404, 422)
 
 
 @router.get("/departments", response={200: DepartmentPage, **READ_ERRORS})
-def list_departments(request: HttpRequest, page: Query[PageQuery]):
+def list_departments(request: HttpRequest, page: Query[PageQuery]) -> Page:
     """The departments in the caller's scope, by name."""
     access = caller_of(request).access
     access.require(Action.VIEW)
@@ -81,14 +81,14 @@ def list_departments(request: HttpRequest, page: Query[PageQuery]):
 
 
 @router.get("/departments/{department_id}", response={200: DepartmentOut, **ONE_ERRORS})
-def get_department(request: HttpRequest, department_id: int = RecordId):
+def get_department(request: HttpRequest, department_id: int = RecordId) -> Department:
     access = caller_of(request).access
     access.require(Action.VIEW)
     return access.get(Department.objects.all(), department_field="pk", pk=department_id)
 
 
 @router.get("/locations", response={200: LocationPage, **READ_ERRORS})
-def list_locations(request: HttpRequest, page: Query[PageQuery]):
+def list_locations(request: HttpRequest, page: Query[PageQuery]) -> Page:
     """The locations that belong to departments in the caller's scope, by name."""
     access = caller_of(request).access
     access.require(Action.VIEW)
@@ -96,7 +96,7 @@ def list_locations(request: HttpRequest, page: Query[PageQuery]):
 
 
 @router.get("/locations/{location_id}", response={200: LocationOut, **ONE_ERRORS})
-def get_location(request: HttpRequest, location_id: int = RecordId):
+def get_location(request: HttpRequest, location_id: int = RecordId) -> Location:
     access = caller_of(request).access
     access.require(Action.VIEW)
     return access.get(Location.objects.all(), pk=location_id)
@@ -113,7 +113,7 @@ def _person_out(person: Person, show_email: bool) -> PersonOut:
 
 
 @router.get("/people", response={200: PersonPage, **READ_ERRORS})
-def list_people(request: HttpRequest, query: Query[PersonQuery]):
+def list_people(request: HttpRequest, query: Query[PersonQuery]) -> PersonPage:
     """People in the caller's scope, by identifier; e-mail only for organisation editors."""
     access = caller_of(request).access
     access.require(Action.VIEW)
@@ -126,7 +126,7 @@ def list_people(request: HttpRequest, query: Query[PersonQuery]):
 
 
 @router.get("/people/{person_id}", response={200: PersonOut, **ONE_ERRORS})
-def get_person(request: HttpRequest, person_id: int = RecordId):
+def get_person(request: HttpRequest, person_id: int = RecordId) -> PersonOut:
     access = caller_of(request).access
     access.require(Action.VIEW)
     person = access.get(Person.objects.all(), pk=person_id)
