@@ -89,6 +89,24 @@ ACCOUNTS: tuple[Account, ...] = (
 )
 
 
+def existing_demo_accounts() -> list[tuple[str, str, str]]:
+    """The demo logins that still exist and still have the demo password (a changed one is
+    not printed: it is no longer ours to show)."""
+    from django.contrib.auth import get_user_model
+
+    users = {
+        u.username: u
+        for u in get_user_model().objects.filter(
+            username__in=[account.username for account in ACCOUNTS]
+        )
+    }
+    return [
+        (account.username, account.role, DEMO_PASSWORD)
+        for account in ACCOUNTS
+        if account.username in users and users[account.username].check_password(DEMO_PASSWORD)
+    ]
+
+
 class DemoExists(Exception):
     """The database already holds an organisation; loading would mix two cities."""
 

@@ -39,6 +39,7 @@ class Command(BaseCommand):
             raise CommandError("--assets must be at least 100.")
         if if_empty and loader.has_data():
             self.stdout.write("Demo data already loaded")
+            self.logins(loader.existing_demo_accounts())
             return
         try:
             result = loader.load(assets=assets, seed=seed, replace=replace)
@@ -61,8 +62,15 @@ class Command(BaseCommand):
         )
         for key, label in labels:
             out(f"  {counts.get(key, 0):>9,}  {label}".replace(",", " "))
+        self.logins(result.accounts)
+
+    def logins(self, accounts) -> None:
+        """The demo logins, printed on every `make run` so nobody has to look them up."""
+        if not accounts:
+            return
+        out = self.stdout.write
         out("")
         out("  Demo logins (demo data only; never use this password for real data):")
         out(f"  {'username':<12} {'role':<20} password")
-        for username, role, password in result.accounts:
+        for username, role, password in accounts:
             out(f"  {username:<12} {role:<20} {password}")
