@@ -14,7 +14,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
-from .records import PrintJob, a4_equivalent
+from .records import A4_EQUIVALENT, PrintJob
 
 UNMAPPED = "(unmapped)"
 DepartmentOf = Callable[[PrintJob], str | None]
@@ -45,7 +45,8 @@ class MonthlyPrintStats:
         self.jobs += 1
         self.pages += pages
         self.sheets += job.sheets
-        self.a4_sheets += job.sheets * a4_equivalent(job.paper_size)
+        size = job.paper_size
+        self.a4_sheets += job.sheets * (A4_EQUIVALENT.get(size, 1.0) if size else 1.0)
         if job.duplex is not None:
             self.pages_duplex_known += pages
             if job.duplex:

@@ -29,7 +29,6 @@ from .pagelogformat import (
     duplex_from_sides,
     parse_clf_time,
     parse_default_parts,
-    split_default_line,
 )
 from .records import ErrorLog, PrintJob, normalise_paper_size, sheets_for
 
@@ -54,17 +53,18 @@ class _OpenJob:
         self.head = ""
         self.tail = ""
 
-    def job(self, pages: int | None = None, copies: int | None = None) -> PrintJob:
-        first = self.first
-        pages_n = self.pages if pages is None else pages
-        copies_n = self.copies if copies is None else copies
-        duplex = _duplex(first.sides)
-        colour = None if first.colour_mode is None else colour_from_mode(first.colour_mode)
-        return PrintJob(
-            self.time, first.user, first.printer, first.job_id, pages_n, copies_n,
-            sheets_for(pages_n, copies_n, duplex), duplex, colour,
-            first.billing, _paper(first.media), self.line_number,
-        )  # fmt: skip
+    def job(self) -> PrintJob:
+        return _job(self.first, self.time, self.line_number, self.pages, self.copies)
+
+
+def _job(first: PageLine, time: datetime, line_number: int, pages: int, copies: int) -> PrintJob:
+    duplex = _duplex(first.sides)
+    colour = None if first.colour_mode is None else colour_from_mode(first.colour_mode)
+    return PrintJob(
+        time, first.user, first.printer, first.job_id, pages, copies,
+        sheets_for(pages, copies, duplex), duplex, colour,
+        first.billing, _paper(first.media), line_number,
+    )  # fmt: skip
 
 
 def iter_cups_jobs(
@@ -87,26 +87,38 @@ def iter_cups_jobs(
     open_jobs: dict[str, _OpenJob] = {}
     times: dict[str, datetime] = {}  # validated time texts; a job's lines share seconds
     last: _OpenJob | None = None  # the open job of the previous line
-    parts: DefaultParts | None = None
+    raw_tail = ""
     for number, raw in enumerate(lines, 1):
+        parts: DefaultParts | None = None
+        if fast:  # cut the line in place; a job's later lines stop here (see _OpenJob)
+            open_at = raw.find(" [")
+            close_at = raw.find("] ", open_at + 2) if open_at >= 0 else -1
+            first = raw.find(" ", close_at + 2) if close_at >= 0 else -1
+            second = raw.find(" ", first + 1) if first >= 0 else -1
+            if second >= 0:
+                raw_tail = raw[second + 1 :]
+                page, copies = raw[close_at + 2 : first], raw[first + 1 : second]
+                time_text = raw[open_at + 2 : close_at]
+                if (
+                    last is not None
+                    and raw_tail == last.tail
+                    and raw[:open_at] == last.head
+                    and page.isdigit()
+                    and copies.isdigit()
+                    and _time_ok(time_text, times)
+                ):
+                    copies_n = int(copies) or 1  # a logged page was printed at least once
+                    last.pages += copies_n
+                    if copies_n > last.copies:
+                        last.copies = copies_n
+                    continue
+                parts = (raw[:open_at], time_text, page, copies, raw_tail.rstrip("\r\n"))
         line = raw.rstrip("\r\n")
         if not line or line.isspace():
             continue
         try:
-            if fast:
-                parts = split_default_line(line)
-                if last is not None and parts[0] == last.head and parts[4] == last.tail:
-                    _, time_text, page, copies, _ = parts
-                    if page.isdigit() and copies.isdigit() and _time_ok(time_text, times):
-                        copies_n = int(copies) or 1  # a logged page was printed at least once
-                        last.pages += copies_n
-                        if copies_n > last.copies:
-                            last.copies = copies_n
-                        continue
-                    # a total line, or something wrong: the full path below decides
-                fields = parse_default_parts(*parts)
-            else:
-                fields = parse(line)
+            # custom formats, and default-format lines too odd to cut, take the general parser
+            fields = parse_default_parts(*parts) if parts is not None else parse(line)
             time = times.get(fields.time_text)
             if time is None:
                 if len(times) > 4096:
@@ -122,18 +134,18 @@ def iter_cups_jobs(
                 yield current.job()
             current = None
         if fields.page == "total":
-            if current is None:
-                current = _OpenJob(fields, number, time)
-            else:
+            impressions = fields.copies
+            if current is not None:  # the job's own page lines came first: their start counts
                 del open_jobs[fields.printer]
+                fields, time, number = current.first, current.time, current.line_number
             last = None
-            if fields.copies:  # a total of 0 impressions: cancelled, nothing printed
-                yield current.job(pages=fields.copies, copies=1)
+            if impressions:  # a total of 0 impressions: cancelled, nothing printed
+                yield _job(fields, time, number, impressions, 1)
             continue
         if current is None:
             current = open_jobs[fields.printer] = _OpenJob(fields, number, time)
             if parts is not None:
-                current.head, current.tail = parts[0], parts[4]
+                current.head, current.tail = parts[0], raw_tail
         last = current if current.head else None
         copies_n = fields.copies or 1  # a logged page was printed at least once
         current.pages += copies_n
