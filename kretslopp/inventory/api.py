@@ -299,17 +299,7 @@ def create_asset(request: HttpRequest, payload: AssetCreate) -> Status:
         values["has_storage"] = _storage_by_default(payload.model_id)
     form = _valid_form(AssetForm(_form_data(values), access=access))
     access.require(Action.EDIT_ASSETS, form.cleaned_data["department"].pk)
-    with audit.acting_as(caller.user), transaction.atomic():
-        asset = form.save(commit=False)
-        asset.status = form.cleaned_data["status"]
-        asset.save()
-        LifecycleEvent.objects.create(
-            asset=asset,
-            from_status="",
-            to_status=asset.status,
-            actor=caller.user,
-            note=_("Registered in Kretslopp"),
-        )
+    asset = form.register(by=caller.user)
     return Status(201, ASSETS.get(pk=asset.pk))
 
 

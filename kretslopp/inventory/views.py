@@ -5,7 +5,6 @@ from __future__ import annotations
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
-from django.db import transaction
 from django.db.models import Count
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -89,17 +88,7 @@ def asset_create(request: HttpRequest) -> HttpResponse:
     form = AssetForm(request.POST or None, access=access)
     if request.method == "POST" and form.is_valid():
         access.require(Action.EDIT_ASSETS, form.cleaned_data["department"].pk)
-        with transaction.atomic():
-            asset = form.save(commit=False)
-            asset.status = form.cleaned_data["status"]
-            asset.save()
-            LifecycleEvent.objects.create(
-                asset=asset,
-                from_status="",
-                to_status=asset.status,
-                actor=request.user,
-                note=_("Registered in Kretslopp"),
-            )
+        asset = form.register(by=request.user)
         messages.success(request, _("Asset %(tag)s registered.") % {"tag": asset.asset_tag})
         return redirect(asset)
     return render(request, "inventory/asset_form.html", {"form": form, "asset": None})
