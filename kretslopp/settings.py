@@ -60,6 +60,7 @@ INSTALLED_APPS = [
     "kretslopp.inventory",
     "kretslopp.carbon",
     "kretslopp.imports",
+    "kretslopp.circular",
     "kretslopp.api",
     "kretslopp.demo",
 ]

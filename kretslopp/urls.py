@@ -15,4 +15,5 @@ urlpatterns = [
     path("", include("kretslopp.inventory.urls")),
     path("", include("kretslopp.carbon.urls")),
     path("", include("kretslopp.imports.urls")),
+    path("", include("kretslopp.circular.urls")),
 ]

@@ -23,6 +23,7 @@ from kretslopp.api.docs import OfflineSwagger, swagger_asset
 DOMAIN_ROUTERS: list[str] = [
     "kretslopp.organisation.api.router",
     "kretslopp.inventory.api.router",
+    "kretslopp.circular.api.router",
 ]
 
 DESCRIPTION = """

@@ -15,6 +15,7 @@ NAVIGATION = [
     ("inventory:assets", _("Assets"), Action.VIEW),
     ("inventory:models", _("Product models"), Action.VIEW),
     ("imports:upload", _("Import"), Action.EDIT_ASSETS),
+    ("circular:campaigns", _("Take-back"), Action.VIEW),
     ("organisation:departments", _("Departments"), Action.VIEW),
     ("carbon:methodology", _("Methodology"), Action.VIEW),
 ]
