@@ -5,20 +5,14 @@ from __future__ import annotations
 import datetime as dt
 import os
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 import pytest
-from django.contrib.auth import get_user_model
 
-from kretslopp.inventory import lifecycle
-from kretslopp.inventory.models import Asset, LifecycleEvent, Manufacturer, ProductModel
-from kretslopp.organisation.models import (
-    Department,
-    Location,
-    Membership,
-    Organisation,
-    Person,
-    Role,
-)
+if TYPE_CHECKING:  # Django models are imported where used, so the plain-Python packages'
+    # tests (footprint, tabular, targets, printlogs) also run without Django configured.
+    from kretslopp.inventory.models import Asset, ProductModel
+    from kretslopp.organisation.models import Department, Organisation
 
 PASSWORD = "correct-horse-battery-staple-42"
 CHROMIUM = os.environ.get("KRETSLOPP_CHROMIUM", "/usr/bin/chromium")
@@ -34,11 +28,15 @@ CHROMIUM_ARGS = [
 
 
 @pytest.fixture(autouse=True)
-def _fast_password_hashing(settings):
+def _fast_password_hashing(request):
     """Argon2 is deliberately slow; tests that create many logins use a fast hasher.
 
-    ``test_security.py`` checks that the real configuration hashes with Argon2.
+    ``test_security.py`` checks that the real configuration hashes with Argon2. Without
+    pytest-django (the plain-Python packages' own runs) there is nothing to configure.
     """
+    if not request.config.pluginmanager.hasplugin("django"):
+        return
+    settings = request.getfixturevalue("settings")
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 
@@ -57,6 +55,10 @@ class Town:
 
 
 def make_user(username: str, role: str | None, departments=(), all_departments=False):
+    from django.contrib.auth import get_user_model
+
+    from kretslopp.organisation.models import Membership
+
     user = get_user_model().objects.create_user(username=username, password=PASSWORD)
     if role is not None:
         membership = Membership.objects.create(
@@ -66,9 +68,9 @@ def make_user(username: str, role: str | None, departments=(), all_departments=F
     return user
 
 
-def make_asset(
-    tag: str, model: ProductModel, department: Department, status=lifecycle.IN_USE, **extra
-):
+def make_asset(tag: str, model: ProductModel, department: Department, status="in_use", **extra):
+    from kretslopp.inventory.models import Asset, LifecycleEvent
+
     asset = Asset.objects.create(
         asset_tag=tag,
         serial_number=extra.pop("serial_number", f"SN-{tag}"),
@@ -85,6 +87,9 @@ def make_asset(
 
 @pytest.fixture
 def town(db) -> Town:
+    from kretslopp.inventory.models import Manufacturer, ProductModel
+    from kretslopp.organisation.models import Department, Location, Organisation, Person, Role
+
     organisation = Organisation.objects.create(name="Teststad", employees=1000)
     own = Department.objects.create(code="GRF", name="Grundskoleförvaltningen", employees=600)
     other = Department.objects.create(code="MF", name="Miljöförvaltningen", employees=400)

@@ -1,0 +1,27 @@
+"""The architecture as a test: the engines that need no database do not import Django."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+
+import pytest
+
+PLAIN_PACKAGES = [
+    "kretslopp.footprint",
+    "kretslopp.footprint.cli",
+    "kretslopp.tabular",
+    "kretslopp.tabular.mapping",
+    "kretslopp.targets",
+    "kretslopp.inventory.lifecycle",
+]
+
+
+@pytest.mark.parametrize("module", PLAIN_PACKAGES)
+def test_plain_python_packages_load_without_django(module):
+    code = f"import sys, {module}; print(sorted(m for m in sys.modules if m.startswith('django')))"
+    result = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, timeout=60
+    )
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip() == "[]"
