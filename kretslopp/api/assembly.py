@@ -19,10 +19,10 @@ from kretslopp.api.auth import AUTH
 from kretslopp.api.docs import OfflineSwagger, swagger_asset
 
 # Mounted in this order at /api/v1/; each module exposes ``router`` (a ninja.Router).
-# The footprint summaries add e.g. "kretslopp.footprint_api.router" here when they exist.
 DOMAIN_ROUTERS: list[str] = [
     "kretslopp.organisation.api.router",
     "kretslopp.inventory.api.router",
+    "kretslopp.carbon.api.router",
     "kretslopp.circular.api.router",
 ]
 
