@@ -9,8 +9,12 @@ and serial number). The keys are normalised so that "Dell Inc." finds "Dell" and
 
 from __future__ import annotations
 
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from typing import Any
+
+from django.db import connections
+from django.db.models import QuerySet
 
 from kretslopp.inventory.models import Asset, Manufacturer, ProductModel
 from kretslopp.organisation.models import Department, Location, Person
@@ -113,10 +117,11 @@ class Lookups:
 
     def _load_assets(self) -> None:
         columns = ("pk", "asset_tag", "model__manufacturer_id", "updated_at", *COMPARED)
-        rows = Asset.objects.order_by().values_list(*columns).iterator(chunk_size=10_000)
         by_tag = self.assets_by_tag
         by_serial = self.assets_by_serial
-        for pk, tag, manufacturer_id, updated_at, *values in rows:
+        for pk, tag, manufacturer_id, updated_at, *values in _rows(
+            Asset.objects.order_by(), columns
+        ):
             existing = Existing(pk, tag, manufacturer_id, updated_at, tuple(values))
             by_tag[tag] = existing
             serial = values[0]
@@ -144,3 +149,48 @@ class Lookups:
             text = text.rsplit(">", 1)[1]
         key = name_key(text)
         return key in self.departments_by_name and self.departments_by_name[key] is None
+
+
+def _rows(queryset: QuerySet, columns: Sequence[str]) -> Iterator[tuple]:
+    """``queryset.values_list(*columns)``, converting each distinct raw value only once.
+
+    Django converts every date, time stamp and price of every row through a chain of
+    converter calls; at 100,000 assets that is most of the cost of loading them. Dates and
+    time stamps repeat a great deal, so the same converters are applied through a cache.
+    """
+    query = queryset.values_list(*columns).query
+    compiler = query.get_compiler(using=queryset.db)
+    sql, params = compiler.as_sql()
+    converters = compiler.get_converters([column for column, _sql, _alias in compiler.select])
+    connection = connections[queryset.db]
+    caches: list[tuple[int, dict, Callable[[Any], Any]]] = []
+    for position, (functions, expression) in converters.items():
+
+        def convert(value: Any, functions=functions, expression=expression) -> Any:
+            for function in functions:
+                value = function(value, expression, connection)
+            return value
+
+        caches.append((position, {}, convert))
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        while chunk := cursor.fetchmany(10_000):
+            for raw in chunk:
+                if not caches:
+                    yield tuple(raw)
+                    continue
+                row = list(raw)
+                for position, cache, convert in caches:
+                    value = row[position]
+                    if value is None:
+                        continue
+                    found = cache.get(value, _MISSING)
+                    if found is _MISSING:
+                        found = convert(value)
+                        if len(cache) < 200_000:
+                            cache[value] = found
+                    row[position] = found
+                yield tuple(row)
+
+
+_MISSING = object()

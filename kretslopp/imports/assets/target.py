@@ -149,6 +149,7 @@ class AssetTarget(ImportTarget):
         self.seen_tags: dict[str, int] = {}
         self.seen_serials: dict[tuple[int, str], int] = {}
         self.seen_assets: dict[int, int] = {}
+        self.maker_cache: dict[str, int] = {}
         self.today = dt.date.today()
 
     def _can_edit(self, department_id: int) -> bool:
@@ -173,9 +174,15 @@ class AssetTarget(ImportTarget):
         texts: dict[str, str] = {}
         cells = row.values
         for name, position in self.positions:
-            text, formula = clean(cells[position])
+            text = cells[position]
             if not text:
                 continue
+            if text[0] in _NEEDS_CLEANING or text[-1] in _NEEDS_CLEANING:
+                text, formula = clean(text)
+                if not text:
+                    continue
+            else:
+                formula = False
             if formula:
                 problems.append(self.problem(row, name, text, "formula", _formula_message()))
                 continue
@@ -351,6 +358,15 @@ class _RowCheck:
     # the catalogue ---------------------------------------------------------------------
 
     def _manufacturer(self, name: str) -> int | None:
+        cache = self.target.maker_cache
+        if name in cache:
+            return cache[name]
+        found = self._find_manufacturer(name)
+        if found is not None:
+            cache[name] = found
+        return found
+
+    def _find_manufacturer(self, name: str) -> int | None:
         key = manufacturer_key(name)
         found = self.lookups.manufacturers.get(key)
         if found is not None:
@@ -633,9 +649,8 @@ class _RowCheck:
                 category = plan.model_category(model_id, self.lookups)
                 values["has_storage"] = category in CATEGORIES_WITH_STORAGE
             values["asset_tag"] = self.texts["asset_tag"]
-            plan.new.append(
-                (self.row.number, *(values.get(name, _blank(name)) for name in NEW_FIELDS))
-            )
+            get = values.get
+            plan.new.append((self.row.number, *[get(name, blank) for name, blank in _NEW_BLANKS]))
             return
         changes = {
             name: value for name, value in values.items() if value != existing.values[INDEX[name]]
@@ -646,8 +661,13 @@ class _RowCheck:
             plan.unchanged += 1
 
 
-def _blank(name: str) -> Any:
-    return "" if name in ("serial_number", *TEXT_FIELDS) else None
+# Each new-asset field with its value when the file does not give one.
+_NEW_BLANKS = tuple(
+    (name, "" if name in ("serial_number", *TEXT_FIELDS) else None) for name in NEW_FIELDS
+)
+# First or last characters that mean a cell needs more than a look: blank space to trim,
+# a formula sign, or our export's apostrophe guard.
+_NEEDS_CLEANING = frozenset(" \t\r\n\xa0=@+-'")
 
 
 def _add_months(start: dt.date, months: int) -> dt.date:

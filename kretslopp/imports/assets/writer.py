@@ -26,6 +26,7 @@ from django.utils.translation import gettext as _
 from kretslopp.core import audit
 from kretslopp.core.models import AuditEntry
 from kretslopp.imports.assets.plan import NEW_FIELDS, Plan, Update
+from kretslopp.imports.fastinsert import BulkInserter
 from kretslopp.imports.pipeline import CommitConflict, Context
 from kretslopp.imports.problems import Problem
 from kretslopp.inventory import lifecycle
@@ -34,7 +35,15 @@ from kretslopp.organisation.models import Location
 
 BATCH = 2_000
 _FIELD_NAMES = {field.attname: field.name for field in Asset._meta.concrete_fields}
-_AUDITED = [name for name in NEW_FIELDS] + ["status_changed_at"]
+# Audit field names of a new asset's row: NEW_FIELDS, then status_changed_at.
+_AUDITED_NAMES = [_FIELD_NAMES[name] for name in (*NEW_FIELDS, "status_changed_at")]
+_MODEL = NEW_FIELDS.index("model_id")
+_LOCATION = NEW_FIELDS.index("location_id")
+_STATUS = NEW_FIELDS.index("status")
+_EVENT_COLUMNS = ("asset_id", "from_status", "to_status", "at", "actor_id", "note", "reference")
+_ENTRY_COLUMNS = (
+    "at", "actor_id", "action", "content_type_id", "object_id", "object_repr", "changes",
+)  # fmt: skip
 
 
 def audit_text(value: Any) -> str | None:
@@ -44,6 +53,16 @@ def audit_text(value: Any) -> str | None:
     if isinstance(value, (dt.date, dt.datetime)):
         return value.isoformat()
     return str(value)
+
+
+class _TypedCache(dict):
+    """A dict whose keys are (type, value), so ``True`` and ``1`` stay apart."""
+
+    def get(self, value: Any, default: Any = None) -> Any:  # type: ignore[override]
+        return super().get((type(value), value), default)
+
+    def __setitem__(self, value: Any, text: Any) -> None:
+        super().__setitem__((type(value), value), text)
 
 
 def _batches(items: Sequence, size: int = BATCH) -> Iterator[Sequence]:
@@ -56,6 +75,7 @@ class _Writer:
         self.plan = plan
         self.context = context
         self.actor = context.actor if getattr(context.actor, "pk", None) else None
+        self.actor_id = self.actor.pk if self.actor is not None else None
         self.now = timezone.now()
         self.today = timezone.localdate(self.now)
         self.content_type = ContentType.objects.get_for_model(Asset)
@@ -64,6 +84,9 @@ class _Writer:
         self.reference = context.options.reference[:200]
         self.total = len(plan.new) + len(plan.updates)
         self.done = 0
+        # Dates, prices and ids repeat across rows: render each distinct value once.
+        # (Keyed by value *and* type, so True and 1 do not meet.)
+        self.audit_texts: _TypedCache = _TypedCache()
 
     def real(self, value: int | None) -> int | None:
         if value is not None and value < 0:
@@ -88,20 +111,30 @@ class _Writer:
                 ).pk
 
     def create_assets(self) -> None:
+        assets = BulkInserter(Asset, [*NEW_FIELDS, "status_changed_at", "created_at", "updated_at"])
+        events = BulkInserter(LifecycleEvent, _EVENT_COLUMNS)
+        entries = BulkInserter(AuditEntry, _ENTRY_COLUMNS)
+        real = self.real
+        stamps = (self.now, self.now, self.now)
         for batch in _batches(self.plan.new):
-            assets = [self._new_asset(values) for values in batch]
-            Asset.objects.bulk_create(assets)
-            LifecycleEvent.objects.bulk_create(
-                [self._event(asset.pk, "", asset.status) for asset in assets]
+            rows = []
+            for values in batch:
+                row = list(values[1:])
+                row[_MODEL] = real(row[_MODEL])
+                row[_LOCATION] = real(row[_LOCATION])
+                rows.append((*row, *stamps))
+            assets.insert(rows)
+            ids = dict(
+                Asset.objects.filter(asset_tag__in=[row[0] for row in rows]).values_list(
+                    "asset_tag", "pk"
+                )
             )
-            AuditEntry.objects.bulk_create([self._created_entry(asset) for asset in assets])
+            events.insert(self._event_row(ids[row[0]], "", row[_STATUS]) for row in rows)
+            entries.insert(self._created_entry(ids[row[0]], row) for row in rows)
             self._advance(len(batch))
 
-    def _new_asset(self, values: tuple) -> Asset:
-        fields = dict(zip(NEW_FIELDS, values[1:], strict=True))
-        for name in ("model_id", "location_id"):
-            fields[name] = self.real(fields[name])
-        return Asset(status_changed_at=self.now, **fields)
+    def _event_row(self, asset_id: int, source: str, target: str) -> tuple:
+        return (asset_id, source, target, self.now, self.actor_id, self.note, self.reference)
 
     def _event(self, asset_id: int, source: str, target: str) -> LifecycleEvent:
         return LifecycleEvent(
@@ -124,13 +157,28 @@ class _Writer:
             changes=changes,
         )
 
-    def _created_entry(self, asset: Asset) -> AuditEntry:
+    def _created_entry(self, asset_id: int, row: tuple) -> tuple:
+        """An audit row as the save signal writes it: every non-empty field, None → value."""
+        texts = self.audit_texts
         changes = {}
-        for attname in _AUDITED:
-            value = getattr(asset, attname)
-            if value is not None and value != "":
-                changes[_FIELD_NAMES[attname]] = [None, audit_text(value)]
-        return self._entry(asset.pk, asset.asset_tag, "create", changes)
+        for name, value in zip(_AUDITED_NAMES, row, strict=False):
+            if value is None or value == "":
+                continue
+            if type(value) is not str:
+                text = texts.get(value)
+                if text is None:
+                    text = texts[value] = audit_text(value)
+                value = text
+            changes[name] = [None, value]
+        return (
+            self.now,
+            self.actor_id,
+            "create",
+            self.content_type.pk,
+            str(asset_id),
+            row[0][:200],
+            changes,
+        )
 
     def update_assets(self) -> None:
         for batch in _batches(self.plan.updates):
