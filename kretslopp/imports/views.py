@@ -1,0 +1,343 @@
+"""Import pages: upload → preview (mapping editable, every error located) → import → result.
+
+The import itself runs inside the request that confirms it, in one transaction, so a
+failure can never leave half an import behind and no worker process is needed. While it
+runs, the preview page's script (``imports.js``; the CSP forbids inline scripts) posts the
+confirmation in the background and polls :func:`progress_json`, which reads the progress
+file the import writes (see :mod:`kretslopp.imports.progress`). Without JavaScript the
+form posts normally and the result page appears when the import is done.
+
+Jobs are private to the user who uploaded them; another user's job is a 404.
+"""
+
+from __future__ import annotations
+
+import io
+import uuid
+from pathlib import Path
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import (
+    FileResponse,
+    Http404,
+    HttpRequest,
+    HttpResponse,
+    JsonResponse,
+    StreamingHttpResponse,
+)
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from kretslopp.imports import progress, runs
+from kretslopp.imports.assets import export as asset_export
+from kretslopp.imports.forms import MappingForm, UploadForm, ValueMapForm
+from kretslopp.imports.models import ImportJob, JobState, SavedMapping, ValueMap
+from kretslopp.imports.problems import Problem
+from kretslopp.inventory.filters import AssetFilter
+from kretslopp.organisation.access import Access, Action, access_for
+from kretslopp.tabular import TabularError, write_csv
+from kretslopp.tabular.mapping import ColumnMapping
+
+PROBLEMS_SHOWN = 200
+
+
+def _importer(request: HttpRequest) -> Access:
+    access = access_for(request.user)
+    access.require(Action.EDIT_ASSETS)
+    return access
+
+
+def _own_job(request: HttpRequest, pk: int) -> ImportJob:
+    job = ImportJob.objects.filter(pk=pk, user=request.user).first()
+    if job is None:
+        raise Http404
+    return job
+
+
+def _stored_path(job: ImportJob) -> Path:
+    return progress.folder() / job.stored_file
+
+
+def _discard_file(job: ImportJob) -> None:
+    if job.stored_file:
+        _stored_path(job).unlink(missing_ok=True)
+        job.stored_file = ""
+        job.save(update_fields=["stored_file"])
+
+
+@login_required
+def upload(request: HttpRequest) -> HttpResponse:
+    access = _importer(request)
+    form = UploadForm(request.POST or None, request.FILES or None)
+    if request.method == "POST" and form.is_valid():
+        job = _store(request, form)
+        _preview(job, access, request.user, saved=form.cleaned_data["mapping"])
+        return redirect(job)
+    jobs = ImportJob.objects.filter(user=request.user)[:10]
+    return render(request, "imports/upload.html", {"form": form, "jobs": jobs})
+
+
+def _store(request: HttpRequest, form: UploadForm) -> ImportJob:
+    """Keep the upload under MEDIA_ROOT/imports/ until it is imported."""
+    upload = form.cleaned_data["file"]
+    name = Path(upload.name).name[:255] or "upload"
+    stored = f"{uuid.uuid4().hex}{Path(name).suffix.lower()[:10]}"
+    with open(progress.folder() / stored, "wb") as handle:
+        for chunk in upload.chunks():
+            handle.write(chunk)
+    return ImportJob.objects.create(
+        user=request.user,
+        file_name=name,
+        stored_file=stored,
+        allow_new_models=form.cleaned_data["allow_new_models"],
+    )
+
+
+def _preview(
+    job: ImportJob,
+    access: Access,
+    user,
+    *,
+    saved: SavedMapping | None = None,
+    columns: dict[str, str] | None = None,
+) -> None:
+    """Check the whole file without writing, and keep the outcome on the job."""
+    try:
+        table = runs.open_file(_stored_path(job), job.file_name)
+    except TabularError as error:
+        runs.unreadable(job, error)
+        _discard_file(job)
+        return
+    mapping = runs.decide_mapping(runs.TARGETS[job.target](), table.headers, saved, columns)
+    job.file_info = {
+        "format": table.format,
+        "encoding": table.encoding,
+        "delimiter": {"\t": "tab", None: ""}.get(table.delimiter, table.delimiter),
+        "warnings": table.warnings,
+    }
+    runs.run(table, mapping, job=job, access=access, actor=user, dry_run=True)
+
+
+@login_required
+def job_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    _importer(request)
+    job = _own_job(request, pk)
+    if job.state == JobState.RUNNING:
+        state = progress.read(job.pk)
+        return render(
+            request,
+            "imports/running.html",
+            {"job": job, "progress": state, "stale": progress.is_stale(state)},
+        )
+    context = _job_context(job)
+    if job.state == JobState.PREVIEWED:
+        context["mapping_form"] = _mapping_form(job)
+        return render(request, "imports/preview.html", context)
+    return render(request, "imports/result.html", context)
+
+
+def _job_context(job: ImportJob) -> dict:
+    problems = [Problem.from_dict(data) for data in job.problems[:PROBLEMS_SHOWN]]
+    mapping = ColumnMapping.from_dict(job.mapping) if job.mapping else None
+    headers = mapping.headers if mapping else []
+    return {
+        "job": job,
+        "summary": job.summary,
+        "errors": [p for p in problems if not p.warning],
+        "warnings": [p for p in problems if p.warning],
+        "hidden_problems": max(0, len(job.problems) - PROBLEMS_SHOWN),
+        "more_than_kept": job.problem_count
+        > len([p for p in job.problems if not p.get("warning")]),
+        "headers": headers,
+        "preview_rows": job.preview_rows,
+        "can_import": job.state == JobState.PREVIEWED and job.problem_count == 0,
+    }
+
+
+def _mapping_form(job: ImportJob, data=None) -> MappingForm:
+    mapping = ColumnMapping.from_dict(job.mapping)
+    target = runs.TARGETS[job.target]()
+    return MappingForm(
+        data, headers=mapping.headers, fields=target.fields(), current=mapping.fields
+    )
+
+
+@login_required
+@require_POST
+def remap(request: HttpRequest, pk: int) -> HttpResponse:
+    access = _importer(request)
+    job = _own_job(request, pk)
+    if job.state != JobState.PREVIEWED or not job.stored_file:
+        return redirect(job)
+    form = _mapping_form(job, request.POST)
+    if not form.is_valid():
+        context = _job_context(job)
+        context["mapping_form"] = form
+        return render(request, "imports/preview.html", context, status=400)
+    columns = form.columns()
+    name = form.cleaned_data["save_as"].strip()
+    if name:
+        SavedMapping.objects.update_or_create(
+            name=name,
+            defaults={"columns": columns, "target": job.target, "created_by": request.user},
+        )
+        messages.success(request, _("The mapping was saved as “%(name)s”.") % {"name": name})
+    _preview(job, access, request.user, columns=columns)
+    return redirect(job)
+
+
+@login_required
+@require_POST
+def confirm(request: HttpRequest, pk: int) -> HttpResponse:
+    access = _importer(request)
+    job = _own_job(request, pk)
+    ready = job.problem_count == 0 and job.stored_file
+    # Claim the job atomically so a double click cannot import the file twice.
+    if not ready or not ImportJob.objects.filter(pk=job.pk, state=JobState.PREVIEWED).update(
+        state=JobState.RUNNING
+    ):
+        return redirect(job)
+    job.state = JobState.RUNNING
+    progress.write(job.pk, {"phase": "starting", "done": 0, "total": job.summary.get("rows")})
+    try:
+        _import(job, access, request.user)
+    finally:
+        progress.clear(job.pk)
+    return redirect(job)
+
+
+def _import(job: ImportJob, access: Access, user) -> None:
+    try:
+        table = runs.open_file(_stored_path(job), job.file_name)
+    except TabularError as error:
+        runs.unreadable(job, error)
+        return
+    mapping = ColumnMapping.from_dict(job.mapping)
+    if mapping.headers != table.headers:  # the stored file is not the one previewed
+        raise Http404
+    try:
+        result = runs.run(
+            table,
+            mapping,
+            job=job,
+            access=access,
+            actor=user,
+            progress=progress.Reporter(job.pk),
+            total_rows=job.summary.get("rows"),
+        )
+    except Exception:
+        job.state = JobState.FAILED
+        job.save(update_fields=["state"])
+        raise
+    if result.status == "committed":
+        _discard_file(job)
+
+
+@login_required
+def progress_json(request: HttpRequest, pk: int) -> JsonResponse:
+    _importer(request)
+    job = _own_job(request, pk)
+    state = progress.read(job.pk) or {}
+    return JsonResponse(
+        {
+            "state": job.state,
+            "finished": job.state != JobState.RUNNING,
+            "phase": state.get("phase", ""),
+            "done": state.get("done", 0),
+            "total": state.get("total"),
+            "url": job.get_absolute_url(),
+        }
+    )
+
+
+@login_required
+def error_report(request: HttpRequest, pk: int) -> HttpResponse:
+    """Every kept problem as CSV (cells neutralised against formula injection)."""
+    _importer(request)
+    job = _own_job(request, pk)
+    headers = [_("File"), _("Row"), _("Column"), _("Value"), _("Problem"), _("Kind")]
+    rows = [
+        [
+            p.get("file") or job.file_name,
+            p.get("row"),
+            p.get("column") or "",
+            p.get("value") or "",
+            p.get("message"),
+            _("warning") if p.get("warning") else _("error"),
+        ]
+        for p in job.problems
+    ]
+    buffer = io.BytesIO()
+    write_csv(buffer, headers, rows)
+    response = HttpResponse(buffer.getvalue(), content_type="text/csv; charset=utf-8")
+    stem = Path(job.file_name).stem or "import"
+    response["Content-Disposition"] = f'attachment; filename="{_safe(stem)}-problems.csv"'
+    return response
+
+
+def _safe(name: str) -> str:
+    return "".join(char if char.isalnum() or char in "-_." else "_" for char in name)[:80]
+
+
+@login_required
+def value_maps(request: HttpRequest) -> HttpResponse:
+    _importer(request)
+    form = ValueMapForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        form.save()
+        messages.success(request, _("The value mapping was saved."))
+        return redirect("imports:value_maps")
+    return render(
+        request,
+        "imports/value_maps.html",
+        {
+            "form": form,
+            "value_maps": ValueMap.objects.all(),
+            "saved_mappings": SavedMapping.objects.all(),
+        },
+    )
+
+
+@login_required
+@require_POST
+def value_map_delete(request: HttpRequest, pk: int) -> HttpResponse:
+    _importer(request)
+    get_object_or_404(ValueMap, pk=pk).delete()
+    messages.success(request, _("The value mapping was removed."))
+    return redirect("imports:value_maps")
+
+
+EXPORT_FORMATS = {
+    "csv": ("comma", "text/csv; charset=utf-8", "csv"),
+    "csv-sv": ("swedish", "text/csv; charset=windows-1252", "csv"),
+    "xlsx": (None, "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", "xlsx"),
+}
+
+
+@login_required
+def export(request: HttpRequest, fmt: str) -> HttpResponse:
+    """The asset list exactly as filtered on screen, as CSV, Swedish CSV or XLSX."""
+    if fmt not in EXPORT_FORMATS:
+        raise Http404
+    access = access_for(request.user)
+    access.require(Action.VIEW)
+    assets = AssetFilter.from_query(request.GET).apply(access)
+    dialect, content_type, suffix = EXPORT_FORMATS[fmt]
+    filename = f"kretslopp-assets-{timezone.localdate():%Y-%m-%d}.{suffix}"
+    header = asset_export.headers(swedish=True if dialect == "swedish" else None)
+    cells = asset_export.rows(assets)
+    if dialect is None:
+        return FileResponse(
+            asset_export.xlsx_file(header, cells),
+            as_attachment=True,
+            filename=filename,
+            content_type=content_type,
+        )
+    response = StreamingHttpResponse(
+        asset_export.csv_stream(header, cells, dialect), content_type=content_type
+    )
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response
