@@ -14,7 +14,7 @@ from enum import StrEnum
 from typing import Any
 
 from django.core.exceptions import PermissionDenied
-from django.db.models import Model, QuerySet
+from django.db.models import Model, Q, QuerySet
 from django.http import Http404
 
 from kretslopp.organisation.models import Department, Membership, Role
@@ -27,30 +27,49 @@ class Action(StrEnum):
     EDIT_ORGANISATION = "edit_organisation"  # departments, locations, people, logins
     MANAGE_METHODOLOGY = "manage_methodology"  # factor choices, targets
     VIEW_AUDIT = "view_audit"  # read the audit trail of records in scope
+    MANAGE_TAKEBACK = "manage_takeback"  # campaigns, hand-overs, reconciliation, closing
+    REPORT_TAKEBACK = "report_takeback"  # a partner's processing results on its campaigns
 
 
 ROLE_ACTIONS: dict[str, frozenset[Action]] = {
     Role.ADMINISTRATOR: frozenset(Action),
     Role.SUSTAINABILITY_LEAD: frozenset(
-        {Action.VIEW, Action.MANAGE_METHODOLOGY, Action.VIEW_AUDIT}
+        {
+            Action.VIEW,
+            Action.MANAGE_METHODOLOGY,
+            Action.VIEW_AUDIT,
+            Action.MANAGE_TAKEBACK,
+            Action.REPORT_TAKEBACK,
+        }
     ),
     Role.PROCUREMENT: frozenset({Action.VIEW, Action.EDIT_CATALOGUE, Action.VIEW_AUDIT}),
     Role.COORDINATOR: frozenset({Action.VIEW, Action.EDIT_ASSETS, Action.VIEW_AUDIT}),
     Role.VIEWER: frozenset({Action.VIEW}),
     # A partner works on its own take-back campaigns only, never on the inventory.
-    Role.PARTNER: frozenset(),
+    Role.PARTNER: frozenset({Action.REPORT_TAKEBACK}),
 }
 ORGANISATION_WIDE_ROLES = {Role.ADMINISTRATOR, Role.SUSTAINABILITY_LEAD, Role.PROCUREMENT}
 # Actions that concern the organisation as a whole rather than one department's records.
-ORGANISATION_ACTIONS = {Action.EDIT_CATALOGUE, Action.EDIT_ORGANISATION, Action.MANAGE_METHODOLOGY}
+ORGANISATION_ACTIONS = {
+    Action.EDIT_CATALOGUE,
+    Action.EDIT_ORGANISATION,
+    Action.MANAGE_METHODOLOGY,
+    Action.MANAGE_TAKEBACK,
+    Action.REPORT_TAKEBACK,
+}
 
 
 @dataclass(frozen=True)
 class Access:
-    """What one user may do; ``department_ids`` None means every department."""
+    """What one user may do; ``department_ids`` None means every department.
+
+    ``partner_id`` is set for partner logins only: the take-back partner whose campaigns
+    (and their items) are the whole of what such a login may see.
+    """
 
     role: str | None
     department_ids: frozenset[int] | None
+    partner_id: int | None = None
 
     @property
     def all_departments(self) -> bool:
@@ -80,6 +99,58 @@ class Access:
         if self.department_ids is None:
             return queryset
         return queryset.filter(**{f"{department_field}__in": self.department_ids})
+
+    # --- take-back: the partner dimension ------------------------------------------------
+
+    @property
+    def is_partner(self) -> bool:
+        return self.role == Role.PARTNER
+
+    def scope_campaigns(
+        self,
+        queryset: QuerySet,
+        partner_field: str = "partner",
+        departments_field: str = "departments",
+    ) -> QuerySet:
+        """The take-back campaigns the user may read.
+
+        A partner reads only the campaigns it is the partner of. A department-bound user
+        reads the campaigns one of their departments takes part in, and organisation-wide
+        ones (no departments listed); organisation-wide roles read them all.
+        """
+        if self.is_partner:
+            if self.partner_id is None:
+                return queryset.none()
+            return queryset.filter(**{f"{partner_field}_id": self.partner_id})
+        if self.role is None or Action.VIEW not in ROLE_ACTIONS.get(self.role, frozenset()):
+            return queryset.none()
+        if self.department_ids is None:
+            return queryset
+        taking_part = Q(**{f"{departments_field}__in": self.department_ids}) | Q(
+            **{f"{departments_field}__isnull": True}
+        )
+        return queryset.filter(pk__in=queryset.filter(taking_part).values("pk"))
+
+    def scope_campaign_items(
+        self,
+        queryset: QuerySet,
+        partner_field: str = "campaign__partner",
+        department_field: str = "department",
+    ) -> QuerySet:
+        """Collected items the user may read: a partner's campaigns, else by department."""
+        if self.is_partner:
+            if self.partner_id is None:
+                return queryset.none()
+            return queryset.filter(**{f"{partner_field}_id": self.partner_id})
+        return self.scope(queryset, department_field)
+
+    def may_report_for(self, partner_id: int | None) -> bool:
+        """Whether the user may enter processing results for a campaign of ``partner_id``."""
+        if not self.can(Action.REPORT_TAKEBACK):
+            return False
+        return not self.is_partner or (
+            self.partner_id is not None and self.partner_id == partner_id
+        )
 
     def departments(self) -> QuerySet:
         return self.scope(Department.objects.all(), department_field="pk")
@@ -119,6 +190,10 @@ def access_for(user: Any) -> Access:
     membership = Membership.objects.filter(user=user).first()
     if membership is None:
         access = NO_ACCESS
+    elif membership.role == Role.PARTNER:
+        access = Access(
+            role=membership.role, department_ids=frozenset(), partner_id=membership.partner_id
+        )
     elif membership.role in ORGANISATION_WIDE_ROLES or (
         membership.role == Role.VIEWER and membership.all_departments
     ):

@@ -122,6 +122,34 @@ class Person(models.Model):
         return self.identifier
 
 
+class PartnerKind(models.TextChoices):
+    REFURBISHER = "refurbisher", _("Refurbisher")
+    RECYCLER = "recycler", _("Recycler")
+
+
+@audit.register
+class Partner(models.Model):
+    """A take-back partner: the company that erases, grades and resells or recycles devices.
+
+    Kept apart from departments because a partner is outside the municipality: its logins
+    see their own take-back campaigns and nothing of the inventory.
+    """
+
+    name = models.CharField(_("name"), max_length=200, unique=True)
+    organisation_number = models.CharField(_("organisation number"), max_length=20, blank=True)
+    kind = models.CharField(
+        _("kind"), max_length=20, choices=PartnerKind.choices, default=PartnerKind.REFURBISHER
+    )
+
+    class Meta:
+        verbose_name = _("take-back partner")
+        verbose_name_plural = _("take-back partners")
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
 @audit.register
 class Membership(models.Model):
     """A login's role and the departments it works in; read by ``access`` and nowhere else."""
@@ -135,6 +163,15 @@ class Membership(models.Model):
         _("reads all departments"),
         default=False,
         help_text=_("For viewers: read every department rather than the chosen ones."),
+    )
+    partner = models.ForeignKey(
+        Partner,
+        verbose_name=_("take-back partner"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="memberships",
+        help_text=_("For partner logins: the company whose campaigns they work on."),
     )
 
     class Meta:
