@@ -50,3 +50,9 @@ def import_file(
 @pytest.fixture
 def run_import() -> Callable[..., ImportResult]:
     return import_file
+
+
+@pytest.fixture(autouse=True)
+def _media_root(settings, tmp_path):
+    """Uploads and progress files go to a temporary folder, not the project's var/."""
+    settings.MEDIA_ROOT = tmp_path / "media"
