@@ -1,0 +1,142 @@
+"""A stored target with its actuals, assessed by :mod:`kretslopp.targets` — nothing re-derived.
+
+The status, forecast, band and the cut still needed all come from ``targets.assess`` and
+``targets.forecast``; this module only fetches the actuals, asks the engine for the forecast
+of every remaining year (for the chart's band) and words the rule in the user's language.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from kretslopp import targets
+from kretslopp.energy import kpis
+from kretslopp.energy.models import Target
+from kretslopp.organisation.access import Access
+
+STATUS_LABELS = {
+    targets.Status.ON_TRACK: gettext_lazy("On track"),
+    targets.Status.AT_RISK: gettext_lazy("At risk"),
+    targets.Status.OFF_TRACK: gettext_lazy("Off track"),
+    targets.Status.NO_DATA: gettext_lazy("No data"),
+}
+
+
+@dataclass
+class TargetView:
+    target: Target
+    definition: kpis.KpiDefinition
+    actuals: kpis.Actuals
+    engine_target: targets.Target
+    assessment: targets.Assessment
+    forecasts: dict[int, targets.Forecast]  # every year from the latest actual to the target
+
+    @property
+    def status(self) -> str:
+        return str(self.assessment.status)
+
+    @property
+    def status_label(self) -> str:
+        return str(STATUS_LABELS[self.assessment.status])
+
+    @property
+    def forecast(self) -> targets.Forecast:
+        return self.assessment.forecast
+
+    @property
+    def latest_year(self) -> int | None:
+        return self.assessment.latest_year
+
+    @property
+    def latest_value(self) -> float | None:
+        return self.assessment.latest_value
+
+    @property
+    def change_since_baseline(self) -> float | None:
+        if self.latest_value is None or not self.target.baseline_value:
+            return None
+        return self.latest_value / self.target.baseline_value - 1.0
+
+    def rule_lines(self) -> list[tuple[str, str]]:
+        """The status rule in the user's language, one sentence per status."""
+        return rule_lines(self.assessment.rule, self.engine_target.direction)
+
+    def checks(self) -> list[tuple[str, bool | None]]:
+        """The two checks behind the status and whether each holds (None: not possible)."""
+        a = self.assessment
+        result: list[tuple[str, bool | None]] = []
+        if a.latest_year is not None:
+            result.append(
+                (
+                    _("Latest value (%(year)s) is on or better than the trajectory")
+                    % {"year": a.latest_year},
+                    a.latest_on_trajectory,
+                )
+            )
+        result.append(
+            (
+                _("Forecast for %(year)s meets the target") % {"year": self.target.target_year},
+                a.forecast_meets_target,
+            )
+        )
+        if a.band_straddles_target is not None:
+            result.append(
+                (
+                    _("The %(level)s forecast band stays clear of the target")
+                    % {"level": f"{a.rule.level:.0%}"},
+                    not a.band_straddles_target,
+                )
+            )
+        return result
+
+
+def rule_lines(rule: targets.StatusRule, direction: str) -> list[tuple[str, str]]:
+    side = _("at or below") if direction == "decrease" else _("at or above")
+    level = f"{rule.level:.0%}"
+    band = (
+        _(", and the whole %(level)s forecast band meets it") % {"level": level}
+        if rule.band_must_clear_target
+        else ""
+    )
+    straddle = (
+        _(", or both hold but the %(level)s forecast band reaches past the target")
+        % {"level": level}
+        if rule.band_must_clear_target
+        else ""
+    )
+    return [
+        (
+            str(targets.Status.ON_TRACK),
+            _(
+                "On track: the latest value is %(side)s the trajectory for its year, and the "
+                "forecast for the target year meets the target%(band)s."
+            )
+            % {"side": side, "band": band},
+        ),
+        (
+            str(targets.Status.AT_RISK),
+            _(
+                "At risk: only one of these holds (latest value on the trajectory; forecast "
+                "meets the target)%(straddle)s."
+            )
+            % {"straddle": straddle},
+        ),
+        (str(targets.Status.OFF_TRACK), _("Off track: neither holds.")),
+    ]
+
+
+def view_for(target: Target, access: Access) -> TargetView:
+    """Assess one target on the actuals ``access`` may see."""
+    definition = kpis.get(target.kpi)
+    actuals = definition.actuals(access, target.department_id)
+    engine_target = target.as_engine_target(definition)
+    observations = {y: v for y, v in actuals.values.items() if y >= target.baseline_year}
+    assessment = targets.assess(engine_target, observations)
+    forecasts: dict[int, targets.Forecast] = {}
+    if assessment.latest_year is not None:
+        for year in range(assessment.latest_year, target.target_year + 1):
+            forecasts[year] = targets.forecast(observations, year, level=assessment.rule.level)
+    return TargetView(target, definition, actuals, engine_target, assessment, forecasts)

@@ -1,0 +1,347 @@
+"""The IT energy ledger: kWh and CO2e per month, year and scope, each with origin and quality.
+
+Per scope and year, what someone measured or entered wins; only where nothing is stored is
+the scope estimated from the inventory by the footprint engine (via
+:func:`kretslopp.carbon.services.fleet_for`), so a metered data centre is never counted twice
+by also adding its servers' nameplate estimate. End-user devices are always estimated from
+the fleet unless someone entered a figure by hand. Printing energy is the printer fleet's
+estimate, spread over the months in proportion to the pages printed (see
+docs/methodology.md, "Energy ledger").
+
+CO2e is kWh × the grid factor of the organisation's chosen grid for that year, so changing
+the grid choice on the methodology page changes every figure here and says so.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+
+from django.db.models import Count, Max, Sum
+from django.utils import timezone
+
+from kretslopp import footprint
+from kretslopp.carbon import services
+from kretslopp.energy.models import DataQuality, EnergyReading, Origin, Scope
+from kretslopp.organisation.access import Access
+
+#: Which catalogue categories each scope's estimate is made of.
+SCOPE_CATEGORIES: dict[str, tuple[str, ...]] = {
+    Scope.DATA_CENTRE: ("server", "storage"),
+    Scope.END_USER_DEVICES: (
+        "laptop",
+        "desktop",
+        "all_in_one",
+        "thin_client",
+        "monitor",
+        "smartphone",
+        "tablet",
+        "docking_station",
+        "projector",
+        "other",
+    ),  # fmt: skip
+    Scope.NETWORK: ("network_switch", "router_firewall", "access_point"),
+    Scope.PRINTING: ("printer",),
+}
+SCOPES: tuple[str, ...] = tuple(Scope.values)
+
+
+@dataclass(frozen=True, slots=True)
+class Entry:
+    """One line of the ledger: one scope in one month, from one origin."""
+
+    year: int
+    month: int
+    scope: str
+    origin: str
+    data_quality: str
+    kwh: float
+    kg_co2e: float
+    source: str
+
+
+@dataclass(frozen=True, slots=True)
+class GridUsed:
+    year: int
+    g_co2e_per_kwh: float
+    source_id: str
+    note: str
+
+
+@dataclass
+class ScopeYear:
+    """One scope's year: its kWh, CO2e, where the figure comes from and how good it is."""
+
+    scope: str
+    kwh: float = 0.0
+    kg_co2e: float = 0.0
+    origins: set[str] = field(default_factory=set)
+    qualities: set[str] = field(default_factory=set)
+    months: set[int] = field(default_factory=set)
+
+    @property
+    def origin(self) -> str:
+        return "+".join(sorted(self.origins)) or "-"
+
+    @property
+    def data_quality(self) -> str:
+        """The weakest quality in the year: a chain is as good as its weakest link."""
+        for quality in (DataQuality.LOW, DataQuality.MEDIUM, DataQuality.HIGH):
+            if quality in self.qualities:
+                return str(quality)
+        return ""
+
+
+@dataclass
+class Year:
+    year: int
+    scopes: dict[str, ScopeYear]
+    grid: GridUsed
+    complete: bool
+
+    @property
+    def kwh(self) -> float:
+        return sum(s.kwh for s in self.scopes.values())
+
+    @property
+    def kg_co2e(self) -> float:
+        return sum(s.kg_co2e for s in self.scopes.values())
+
+
+@dataclass
+class Ledger:
+    """The ledger of what one user may see, for the whole organisation or one department."""
+
+    entries: list[Entry]
+    grid_id: str
+    factor_set: str
+    today: dt.date
+    department_id: int | None = None
+    _years: dict[int, Year] | None = None
+
+    def years(self) -> dict[int, Year]:
+        """Year → totals per scope, in year order."""
+        if self._years is None:
+            grids = {e.year: None for e in self.entries}
+            grid = footprint.get_grid(self.grid_id)
+            years: dict[int, Year] = {}
+            for year in sorted(grids):
+                factor = grid.factor(year)
+                years[year] = Year(
+                    year,
+                    {scope: ScopeYear(scope) for scope in SCOPES},
+                    GridUsed(year, factor.g_co2e_per_kwh, factor.source_id, factor.note),
+                    complete=year < self.today.year,
+                )
+            for entry in self.entries:
+                bucket = years[entry.year].scopes[entry.scope]
+                bucket.kwh += entry.kwh
+                bucket.kg_co2e += entry.kg_co2e
+                bucket.origins.add(entry.origin)
+                bucket.qualities.add(entry.data_quality)
+                bucket.months.add(entry.month)
+            self._years = years
+        return self._years
+
+    def annual_kwh(self, *, complete_only: bool = True) -> dict[int, float]:
+        return {
+            y: year.kwh
+            for y, year in self.years().items()
+            if year.kwh > 0 and (year.complete or not complete_only)
+        }
+
+    def annual_kg_co2e(self, *, complete_only: bool = True) -> dict[int, float]:
+        return {
+            y: year.kg_co2e
+            for y, year in self.years().items()
+            if year.kg_co2e > 0 and (year.complete or not complete_only)
+        }
+
+    def months(self, year: int) -> list[dict[str, object]]:
+        """Twelve rows of kWh per scope for ``year`` (for the monthly table and chart)."""
+        rows = {m: {"month": m, **dict.fromkeys(SCOPES, 0.0)} for m in range(1, 13)}
+        for entry in self.entries:
+            if entry.year == year:
+                rows[entry.month][entry.scope] += entry.kwh  # type: ignore[operator]
+        return [rows[m] for m in range(1, 13)]
+
+
+def _month_index(value: dt.date) -> tuple[int, int]:
+    return value.year, value.month
+
+
+def _stored(access: Access, department_id: int | None) -> list[dict]:
+    readings = EnergyReading.objects.all()
+    if department_id is not None:
+        readings = readings.filter(department_id=department_id)
+    elif not access.all_departments:
+        readings = access.scope(readings)
+    return list(
+        readings.values("month", "scope", "origin", "data_quality")
+        .annotate(kwh=Sum("kwh"), meters=Count("meter", distinct=True))
+        .order_by("month", "scope")
+    )
+
+
+def _estimate_quality(aggregate: footprint.Aggregate) -> str:
+    """Medium when most device-years rest on model-specific or entered figures, else low."""
+    shares = aggregate.quality_share or {}
+    specific = shares.get("model", 0.0) + shares.get("manual", 0.0)
+    return DataQuality.MEDIUM if specific >= 0.5 else DataQuality.LOW
+
+
+def _month_weights(year: int, pages_by_month: dict[tuple[int, int], float]) -> list[float]:
+    """Twelve weights summing to 1: by pages printed when the year has them, else even."""
+    pages = [pages_by_month.get((year, m), 0.0) for m in range(1, 13)]
+    total = sum(pages)
+    if total <= 0:
+        return [1 / 12] * 12
+    return [p / total for p in pages]
+
+
+def _last_month(today: dt.date) -> tuple[int, int]:
+    """The month the ledger runs to: the last complete one."""
+    first = today.replace(day=1)
+    previous = first - dt.timedelta(days=1)
+    return previous.year, previous.month
+
+
+_MEMO: dict[tuple, Ledger] = {}
+_MEMO_SIZE = 32
+
+
+def _versions() -> tuple:
+    """Changes whenever a stored reading or print volume changes."""
+    from kretslopp.printing.models import PrintVolume
+
+    readings = EnergyReading.objects.aggregate(n=Count("pk"), changed=Max("updated_at"))
+    prints = PrintVolume.objects.aggregate(n=Count("pk"), last=Max("pk"))
+    return (readings["n"], readings["changed"], prints["n"], prints["last"])
+
+
+def cached(access: Access, *, department_id: int | None = None) -> Ledger:
+    """:func:`build`, remembered until readings, print volumes or the fleet change.
+
+    A dashboard asks for the ledger several times (the table, every energy target); the
+    fleet object from ``fleet_for`` is itself cached per data version, so its identity is
+    part of the key.
+    """
+    fleet = services.fleet_for(access)
+    key = (
+        access.department_ids,
+        department_id,
+        timezone.localdate(),
+        services.Choice.current(),
+        _versions(),
+        id(fleet),
+    )
+    found = _MEMO.get(key)
+    if found is None:
+        found = build(access, department_id=department_id)
+        if len(_MEMO) >= _MEMO_SIZE:
+            _MEMO.pop(next(iter(_MEMO)))
+        _MEMO[key] = found
+    return found
+
+
+def build(
+    access: Access,
+    *,
+    department_id: int | None = None,
+    today: dt.date | None = None,
+    pages_by_month: dict[tuple[int, int], float] | None = None,
+) -> Ledger:
+    """The ledger ``access`` may see (one department's when ``department_id`` is given)."""
+    today = today or timezone.localdate()
+    choice = services.Choice.current()
+    grid = footprint.get_grid(choice.grid)
+    last = _last_month(today)
+    entries: list[Entry] = []
+    covered: set[tuple[int, str]] = set()
+    factors: dict[int, float] = {}
+
+    def kg(year: int, kwh: float) -> float:
+        if year not in factors:
+            factors[year] = grid.factor(year).g_co2e_per_kwh / 1000.0
+        return kwh * factors[year]
+
+    for row in _stored(access, department_id):
+        year, month = _month_index(row["month"])
+        kwh = float(row["kwh"] or 0)
+        covered.add((year, row["scope"]))
+        meters = row["meters"]
+        source = f"{meters} meter(s)" if row["origin"] == Origin.METERED else f"{meters} entry(ies)"
+        entries.append(
+            Entry(
+                year,
+                month,
+                row["scope"],
+                row["origin"],
+                row["data_quality"],
+                kwh,
+                kg(year, kwh),
+                source,
+            )  # fmt: skip
+        )
+    first_stored = min((e.year for e in entries), default=None)
+    fleet = services.fleet_for(access)
+    if pages_by_month is None:
+        pages_by_month = _pages_by_month(access, department_id)
+    entries.extend(
+        _estimates(fleet, department_id, covered, first_stored, last, pages_by_month, kg, choice)
+    )
+    entries.sort(key=lambda e: (e.year, e.month, SCOPES.index(e.scope)))
+    return Ledger(entries, choice.grid, choice.factor_set, today, department_id)
+
+
+def _estimates(
+    fleet: footprint.FleetFootprint,
+    department_id: int | None,
+    covered: set[tuple[int, str]],
+    first_stored: int | None,
+    last: tuple[int, int],
+    pages_by_month: dict[tuple[int, int], float],
+    kg,
+    choice: services.Choice,
+) -> Iterable[Entry]:
+    if department_id is not None and department_id not in fleet.departments:
+        return
+    categories_present = set(fleet.by_category()) if fleet.assets else set()
+    for year in fleet.years:
+        if year > last[0] or (first_stored is not None and year < first_stored):
+            continue
+        months = range(1, (last[1] if year == last[0] else 12) + 1)
+        for scope, categories in SCOPE_CATEGORIES.items():
+            if (year, scope) in covered:
+                continue
+            kwh = 0.0
+            quality_parts: list[footprint.Aggregate] = []
+            for category in categories:
+                if category not in categories_present:
+                    continue
+                aggregate = fleet.total(year=year, department=department_id, category=category)
+                if aggregate.use_kwh > 0:
+                    kwh += aggregate.use_kwh
+                    quality_parts.append(aggregate)
+            if kwh <= 0:
+                continue
+            quality = min(
+                (_estimate_quality(a) for a in quality_parts),
+                key=lambda q: 0 if q == DataQuality.LOW else 1,
+            )
+            weights = (
+                _month_weights(year, pages_by_month) if scope == Scope.PRINTING else [1 / 12] * 12
+            )
+            source = f"footprint engine ({choice.factor_set}), device fleet"
+            for month in months:
+                value = kwh * weights[month - 1]
+                yield Entry(
+                    year, month, scope, Origin.ESTIMATED, quality, value, kg(year, value), source
+                )
+
+
+def _pages_by_month(access: Access, department_id: int | None) -> dict[tuple[int, int], float]:
+    from kretslopp.printing import services as printing
+
+    return printing.pages_by_month(access, department_id)

@@ -1,0 +1,76 @@
+"""Number filters for the energy and printing pages: signed percentages, MWh, quality labels."""
+
+from __future__ import annotations
+
+from django import template
+from django.template.defaultfilters import floatformat
+from django.utils.translation import gettext as _
+
+from kretslopp.energy.models import DataQuality
+
+register = template.Library()
+
+
+@register.filter
+def signed_percent(value: float | None, digits: int = 1) -> str:
+    """−0.3 → "−30,0 %" (locale decimal mark, a real minus sign)."""
+    if value is None:
+        return "–"
+    number = floatformat(abs(value) * 100, digits)
+    sign = "−" if value < 0 else "+" if value > 0 else ""
+    return f"{sign}{number} %"
+
+
+@register.filter
+def share(value: float | None) -> str:
+    """0.42 → "42 %" ; None → "–" (not recorded is not zero)."""
+    if value is None:
+        return "–"
+    return f"{floatformat(value * 100, 0)} %"
+
+
+@register.filter
+def mwh(kwh: float | None) -> str:
+    if kwh is None:
+        return "–"
+    return floatformat(kwh / 1000, "0g")
+
+
+@register.filter
+def tonnes(kg: float | None) -> str:
+    if kg is None:
+        return "–"
+    return floatformat(kg / 1000, "1g")
+
+
+@register.filter
+def quality(code: str) -> str:
+    labels = dict(DataQuality.choices)
+    return str(labels.get(code, code or _("unknown")))
+
+
+@register.filter
+def origin_list(origins: set[str]) -> str:
+    from kretslopp.energy.models import Origin
+
+    labels = dict(Origin.choices)
+    return ", ".join(str(labels.get(o, o)) for o in sorted(origins)) or "–"
+
+
+@register.filter
+def get_item(mapping: dict, key: str):
+    return mapping.get(key)
+
+
+@register.filter
+def scope_label(code: str) -> str:
+    from kretslopp.energy.models import Scope
+
+    return str(dict(Scope.choices).get(code, code))
+
+
+@register.filter
+def origin_label(code: str) -> str:
+    from kretslopp.energy.models import Origin
+
+    return str(dict(Origin.choices).get(code, code))

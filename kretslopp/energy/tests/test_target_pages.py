@@ -1,0 +1,57 @@
+"""A target's page shows the status the targets engine gives, with its rule and the cut needed."""
+
+from __future__ import annotations
+
+import pytest
+
+from kretslopp import targets
+from kretslopp.energy import assessment
+from kretslopp.energy.tests.conftest import OFF_TRACK, ON_TRACK, add_years
+from kretslopp.organisation.access import access_for
+
+pytestmark = pytest.mark.django_db
+
+
+def engine_status(values: dict[int, float], target) -> targets.Status:
+    """What kretslopp.targets says for these actuals (the fleet adds its devices' energy)."""
+    access = access_for(target._lead)
+    view = assessment.view_for(target, access)
+    return targets.assess(view.engine_target, view.actuals.values).status
+
+
+@pytest.mark.parametrize(
+    ("values", "expected", "label"),
+    [(ON_TRACK, targets.Status.ON_TRACK, "I fas"), (OFF_TRACK, targets.Status.OFF_TRACK, "Ur fas")],
+)
+def test_target_page_shows_the_engine_status(town, login, energy_target, values, expected, label):
+    add_years(values)
+    lead = town.users["sustainability_lead"]
+    energy_target._lead = lead
+    assert engine_status(values, energy_target) == expected
+    response = login(lead).get(energy_target.get_absolute_url())
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert f'data-status="{expected}"' in html
+    assert label in html
+    assert "Hur status bestäms" in html  # the rule is shown beside the status
+    assert 'type="application/json"' in html  # the chart's spec travels as data
+
+
+def test_dashboard_shows_the_main_target(town, login, energy_target):
+    add_years(ON_TRACK)
+    response = login(town.users["viewer_all"]).get("/energy/")
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert 'id="target-chart"' in html
+    assert "required-change" in html
+
+
+def test_required_change_is_the_engines(town, energy_target):
+    add_years(OFF_TRACK)
+    view = assessment.view_for(energy_target, access_for(town.users["sustainability_lead"]))
+    latest = max(view.actuals.values)
+    expected = targets.required_annual_change(
+        view.engine_target, latest, view.actuals.values[latest]
+    )
+    assert view.assessment.required_annual_change == pytest.approx(expected)
+    assert expected < 0

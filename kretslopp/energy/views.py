@@ -1,0 +1,321 @@
+"""Pages: the energy dashboard, the ledger, targets, the Green Digital Charter view."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from kretslopp.carbon import services
+from kretslopp.energy import assessment, charts, ledger, vega
+from kretslopp.energy.forms import ManualReadingForm, ReadingUploadForm, TargetForm
+from kretslopp.energy.meterimport import TARGET_NAME
+from kretslopp.energy.models import EnergyReading, Kpi, Scope, Target
+from kretslopp.imports import runs
+from kretslopp.imports.models import ImportJob
+from kretslopp.organisation.access import Access, Action, access_for
+from kretslopp.organisation.models import Department, Organisation
+from kretslopp.tabular import TabularError
+
+
+def chart_context(element_id: str, spec: dict[str, Any]) -> dict[str, Any]:
+    """What the chart include needs: an element id and the spec as JSON for a data block."""
+    return {"id": element_id, "spec_id": f"{element_id}-spec", "spec": spec}
+
+
+def chart_assets() -> dict[str, str]:
+    return {"vega_bundle_url": reverse("energy:vega", args=[vega.bundle_version()])}
+
+
+def target_labels(view: assessment.TargetView) -> dict[str, str]:
+    unit = view.definition.unit
+    return {
+        "title": view.target.name,
+        "description": _("Trajectory, actual values and forecast with its band"),
+        "trajectory": _("Trajectory"),
+        "actual": _("Actual"),
+        "forecast": _("Forecast"),
+        "band": _("Forecast band"),
+        "year": _("Year"),
+        "value": f"{view.definition.label} ({unit})",
+    }
+
+
+def target_chart_spec(view: assessment.TargetView) -> dict[str, Any]:
+    return charts.target_chart(view, target_labels(view))
+
+
+def scope_labels() -> dict[str, str]:
+    return {code: str(label) for code, label in Scope.choices}
+
+
+def ledger_rows(built: ledger.Ledger, since: int | None = None) -> list[dict[str, Any]]:
+    labels = scope_labels()
+    rows = []
+    for year, data in built.years().items():
+        if since is not None and year < since:
+            continue
+        rows.append(
+            {
+                "year": year,
+                "complete": data.complete,
+                "kwh": data.kwh,
+                "kg_co2e": data.kg_co2e,
+                "grid": data.grid,
+                "scopes": [
+                    {"code": code, "label": labels[code], "data": data.scopes[code]}
+                    for code in ledger.SCOPES
+                ],
+            }
+        )
+    return rows
+
+
+def years_chart(rows: list[dict[str, Any]], measure: str, title: str, unit: str) -> dict:
+    labels = scope_labels()
+    values = [
+        {"year": row["year"], "scope": labels[s["code"]], "value": getattr(s["data"], measure)}
+        for row in rows
+        for s in row["scopes"]
+        if getattr(s["data"], measure) > 0
+    ]
+    return charts.stacked_years_chart(
+        values, labels, {"title": title, "year": _("Year"), "value": unit}
+    )
+
+
+def _targets(access: Access):
+    return access.scope(Target.objects.select_related("department"))
+
+
+@login_required
+def dashboard(request: HttpRequest) -> HttpResponse:
+    access = access_for(request.user)
+    access.require(Action.VIEW)
+    built = ledger.cached(access)
+    rows = ledger_rows(built)
+    views = [assessment.view_for(t, access) for t in _targets(access)]
+    main = next((v for v in views if v.target.kpi == Kpi.IT_ENERGY_KWH), None)
+    context = {
+        "rows": rows,
+        "choice": services.Choice.current(),
+        "main": main,
+        "views": views,
+        "main_chart": chart_context("target-chart", target_chart_spec(main)) if main else None,
+        "years_chart": chart_context(
+            "years-chart", years_chart(rows, "kwh", _("IT energy per year by scope"), "kWh")
+        ),
+        "can_manage": access.can(Action.MANAGE_METHODOLOGY),
+        "has_demo": EnergyReading.objects.filter(is_demo=True).exists(),
+        "departments": access.departments(),
+        **chart_assets(),
+    }
+    return render(request, "energy/dashboard.html", context)
+
+
+@login_required
+def ledger_year(request: HttpRequest, year: int) -> HttpResponse:
+    access = access_for(request.user)
+    access.require(Action.VIEW)
+    built = ledger.cached(access)
+    months = built.months(year)
+    entries = [e for e in built.entries if e.year == year]
+    context = {
+        "year": year,
+        "months": months,
+        "scopes": [(code, label) for code, label in Scope.choices],
+        "entries": entries,
+        "summary": built.years().get(year),
+        "choice": services.Choice.current(),
+    }
+    return render(request, "energy/ledger_year.html", context)
+
+
+@login_required
+def department(request: HttpRequest, code: str) -> HttpResponse:
+    access = access_for(request.user)
+    dept = access.get(Department.objects.all(), department_field="pk", code=code)
+    built = ledger.cached(access, department_id=dept.pk)
+    rows = ledger_rows(built)
+    views = [assessment.view_for(t, access) for t in _targets(access).filter(department=dept)]
+    context = {
+        "department": dept,
+        "rows": rows,
+        "views": views,
+        "years_chart": chart_context(
+            "years-chart",
+            years_chart(
+                rows, "kwh", _("Energy per year by scope: %(name)s") % {"name": dept}, "kWh"
+            ),
+        ),
+        "choice": services.Choice.current(),
+        **chart_assets(),
+    }
+    return render(request, "energy/department.html", context)
+
+
+@login_required
+def target_list(request: HttpRequest) -> HttpResponse:
+    access = access_for(request.user)
+    access.require(Action.VIEW)
+    views = [assessment.view_for(t, access) for t in _targets(access)]
+    return render(
+        request,
+        "energy/target_list.html",
+        {"views": views, "can_manage": access.can(Action.MANAGE_METHODOLOGY)},
+    )
+
+
+@login_required
+def target_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    access = access_for(request.user)
+    target = _get_target(access, pk)
+    view = assessment.view_for(target, access)
+    from kretslopp.core.history import history_for
+
+    context = {
+        "view": view,
+        "target": target,
+        "chart": chart_context("target-chart", target_chart_spec(view)),
+        "can_manage": access.can(Action.MANAGE_METHODOLOGY),
+        "history": history_for(target) if access.can(Action.VIEW_AUDIT) else None,
+        "years": [
+            {
+                "year": year,
+                "trajectory": view.engine_target.trajectory_value(year),
+                "actual": view.actuals.values.get(year),
+                "forecast": view.forecasts.get(year),
+            }
+            for year in range(target.baseline_year, target.target_year + 1)
+        ],
+        **chart_assets(),
+    }
+    return render(request, "energy/target_detail.html", context)
+
+
+def _get_target(access: Access, pk: int) -> Target:
+    access.require(Action.VIEW)
+    return access.get(Target.objects.select_related("department"), pk=pk)
+
+
+@login_required
+def target_chart_svg(request: HttpRequest, pk: int) -> HttpResponse:
+    """The target's chart rendered on the server (the same spec as on the page)."""
+    access = access_for(request.user)
+    view = assessment.view_for(_get_target(access, pk), access)
+    return HttpResponse(charts.render_svg(target_chart_spec(view)), content_type="image/svg+xml")
+
+
+@login_required
+def target_edit(request: HttpRequest, pk: int | None = None) -> HttpResponse:
+    access = access_for(request.user)
+    access.require(Action.MANAGE_METHODOLOGY)
+    target = _get_target(access, pk) if pk else None
+    form = TargetForm(request.POST or None, instance=target)
+    if request.method == "POST" and form.is_valid():
+        saved = form.save()
+        messages.success(request, _("The target was saved."))
+        return redirect(saved)
+    return render(request, "energy/target_form.html", {"form": form, "target": target})
+
+
+@login_required
+@require_POST
+def target_delete(request: HttpRequest, pk: int) -> HttpResponse:
+    access = access_for(request.user)
+    access.require(Action.MANAGE_METHODOLOGY)
+    _get_target(access, pk).delete()
+    messages.success(request, _("The target was deleted."))
+    return redirect("energy:targets")
+
+
+@login_required
+def charter(request: HttpRequest) -> HttpResponse:
+    """The Green Digital Charter: ICT's direct footprint since the baseline, towards −30 %."""
+    access = access_for(request.user)
+    access.require(Action.VIEW)
+    built = ledger.cached(access)
+    target = _targets(access).filter(kpi=Kpi.IT_ENERGY_KWH, department__isnull=True).first()
+    co2_target = _targets(access).filter(kpi=Kpi.IT_KG_CO2E, department__isnull=True).first()
+    since = target.baseline_year if target else None
+    rows = ledger_rows(built, since)
+    organisation = Organisation.current()
+    employees = (organisation.employees if organisation else 0) or None
+    if not access.all_departments:
+        employees = sum(d.employees for d in access.departments()) or None
+    baseline = rows[0] if rows else None
+    for row in rows:
+        row["kwh_per_employee"] = row["kwh"] / employees if employees else None
+        row["kg_per_employee"] = row["kg_co2e"] / employees if employees else None
+        row["kwh_change"] = (
+            row["kwh"] / baseline["kwh"] - 1 if baseline and baseline["kwh"] else None
+        )
+        row["kg_change"] = (
+            row["kg_co2e"] / baseline["kg_co2e"] - 1 if baseline and baseline["kg_co2e"] else None
+        )
+    view = assessment.view_for(target, access) if target else None
+    co2_view = assessment.view_for(co2_target, access) if co2_target else None
+    complete = [row for row in rows if row["complete"]]
+    context = {
+        "rows": rows,
+        "latest": complete[-1] if complete else None,
+        "baseline": baseline,
+        "view": view,
+        "co2_view": co2_view,
+        "employees": employees,
+        "choice": services.Choice.current(),
+        "energy_chart": chart_context(
+            "energy-chart", years_chart(rows, "kwh", _("ICT energy by scope"), "kWh")
+        ),
+        "co2_chart": chart_context(
+            "co2-chart", years_chart(rows, "kg_co2e", _("ICT CO2e by scope"), "kg CO2e")
+        ),
+        "target_chart": chart_context("target-chart", target_chart_spec(view)) if view else None,
+        **chart_assets(),
+    }
+    return render(request, "energy/charter.html", context)
+
+
+@login_required
+def readings(request: HttpRequest) -> HttpResponse:
+    """Upload meter readings (through the import pipeline) or enter one figure by hand."""
+    access = access_for(request.user)
+    access.require(Action.MANAGE_METHODOLOGY)
+    upload = ReadingUploadForm()
+    manual = ManualReadingForm()
+    result = None
+    if request.method == "POST" and "file" in request.FILES:
+        upload = ReadingUploadForm(request.POST, request.FILES)
+        if upload.is_valid():
+            result = _import_readings(request, access, upload.cleaned_data["file"])
+    elif request.method == "POST":
+        manual = ManualReadingForm(request.POST)
+        if manual.is_valid():
+            manual.save()
+            messages.success(request, _("The figure was added to the ledger."))
+            return redirect("energy:readings")
+    recent = EnergyReading.objects.select_related("department").order_by("-updated_at")[:20]
+    return render(
+        request,
+        "energy/readings.html",
+        {"upload": upload, "manual": manual, "result": result, "recent": recent},
+    )
+
+
+def _import_readings(request: HttpRequest, access: Access, uploaded):
+    job = ImportJob.objects.create(
+        source="file", file_name=uploaded.name[:255], user=request.user, target=TARGET_NAME
+    )
+    try:
+        table = runs.open_file(uploaded.read(), uploaded.name)
+    except TabularError as error:
+        return runs.unreadable(job, error)
+    target = runs.TARGETS[TARGET_NAME]()
+    mapping = runs.decide_mapping(target, table.headers)
+    return runs.run(table, mapping, job=job, access=access, actor=request.user)

@@ -1,0 +1,10 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class PrintingConfig(AppConfig):
+    """Print volumes per department and month from print logs, and print targets."""
+
+    name = "kretslopp.printing"
+    label = "printing"
+    verbose_name = _("Printing")
