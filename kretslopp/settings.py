@@ -62,6 +62,8 @@ INSTALLED_APPS = [
     "kretslopp.imports",
     "kretslopp.circular",
     "kretslopp.api",
+    "kretslopp.energy",
+    "kretslopp.printing",
     "kretslopp.demo",
 ]
 

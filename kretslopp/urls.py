@@ -15,5 +15,7 @@ urlpatterns = [
     path("", include("kretslopp.inventory.urls")),
     path("", include("kretslopp.carbon.urls")),
     path("", include("kretslopp.imports.urls")),
+    path("", include("kretslopp.energy.urls")),
+    path("", include("kretslopp.printing.urls")),
     path("", include("kretslopp.circular.urls")),
 ]

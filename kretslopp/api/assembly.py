@@ -22,6 +22,8 @@ from kretslopp.api.docs import OfflineSwagger, swagger_asset
 DOMAIN_ROUTERS: list[str] = [
     "kretslopp.organisation.api.router",
     "kretslopp.inventory.api.router",
+    "kretslopp.energy.api.router",
+    "kretslopp.printing.api.router",
     "kretslopp.carbon.api.router",
     "kretslopp.circular.api.router",
 ]

@@ -17,6 +17,8 @@ NAVIGATION = [
     ("imports:upload", _("Import"), Action.EDIT_ASSETS),
     ("circular:campaigns", _("Take-back"), Action.VIEW),
     ("organisation:departments", _("Departments"), Action.VIEW),
+    ("energy:dashboard", _("Energy and targets"), Action.VIEW),
+    ("printing:overview", _("Printing"), Action.VIEW),
     ("carbon:methodology", _("Methodology"), Action.VIEW),
 ]
 
