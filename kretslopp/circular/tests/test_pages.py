@@ -1,0 +1,176 @@
+"""The take-back pages: results, the employee page, exports and the routines."""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+
+import pytest
+from django.urls import reverse
+
+from kretslopp.circular.models import CampaignItem
+from kretslopp.circular.report import import_report
+from kretslopp.circular.tests.conftest import report_table, result_row
+from kretslopp.conftest import make_asset
+from kretslopp.organisation.models import Person
+from kretslopp.tabular import open_table
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def reported(town, campaign, handed_over, admin_access):
+    items = list(CampaignItem.objects.filter(campaign=campaign))
+    rows = [result_row(item, certificate=f"C-{i}") for i, item in enumerate(items)]
+    assert import_report(campaign, report_table(rows), access=admin_access).status == "committed"
+    return campaign
+
+
+def test_campaign_page_names_the_method_and_links_the_methodology(town, login, reported):
+    page = login(town.users["sustainability_lead"]).get(
+        reverse("circular:campaign", args=[reported.pk])
+    )
+    html = page.content.decode()
+    assert page.status_code == 200
+    assert "ivl-inrego-2020" in html
+    assert "/methodology/#avoided-ivl-inrego-2020" in html
+    assert page.context["figures"].products == 4
+
+
+def test_campaign_list_shows_campaigns_side_by_side(town, login, reported):
+    response = login(town.users["viewer_all"]).get(reverse("circular:campaigns"))
+    assert response.status_code == 200
+    assert response.context["rows"][0][1].products == 4
+
+
+def test_public_page_needs_no_login_and_shows_no_personal_data(client, town, reported):
+    url = reverse("circular:public", args=[reported.public_slug])
+    assert client.get(url).status_code == 404  # not public yet
+    reported.public = True
+    reported.save()
+    response = client.get(url)
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert "ivl-inrego-2020" in html
+    for item in CampaignItem.objects.filter(campaign=reported):
+        assert item.asset_tag not in html and item.serial_number not in html
+    assert "anv000001" not in html
+    assert "127.6 g CO2" in html  # the sourced car factor, named
+    assert "eea.europa.eu" in html
+    assert client.get(reverse("circular:public", args=["guess"])).status_code == 404
+
+
+def test_manifest_is_printable_and_exportable(town, login, campaign, handed_over):
+    client = login(town.users["administrator"])
+    page = client.get(handed_over.get_absolute_url())
+    assert page.status_code == 200 and "Kim Partner" in page.content.decode()
+    for fmt in ("csv", "xlsx"):
+        response = client.get(
+            reverse("circular:manifest_export", args=[campaign.pk, handed_over.pk, fmt])
+        )
+        assert response.status_code == 200
+        table = open_table(response.content, f"m.{fmt}")
+        assert len(list(table.rows())) == 4
+
+
+def test_manifest_export_neutralises_formulas(town, login, campaign, admin_access):
+    from kretslopp.circular import collection, handover
+
+    collection.collect_unknown(
+        campaign,
+        category="laptop",
+        serial="=HYPERLINK(1)",
+        department=town.own,
+        access=admin_access,
+    )
+    manifest = handover.hand_over(
+        campaign, handed_over_on=dt.date(2024, 4, 1), handed_over_by="a", received_by="b"
+    )
+    response = login(town.users["administrator"]).get(
+        reverse("circular:manifest_export", args=[campaign.pk, manifest.pk, "csv"])
+    )
+    assert "'=HYPERLINK(1)" in response.content.decode("utf-8-sig")
+
+
+def test_scan_page_posts_and_comes_back_focused(town, login, campaign):
+    client = login(town.users["coordinator"])
+    url = reverse("circular:collect", args=[campaign.pk])
+    page = client.get(url).content.decode()
+    assert "autofocus" in page
+    response = client.post(url, {"code": "MS-0000001"}, follow=True)
+    assert "MS-0000001" in response.content.decode()
+    again = client.post(url, {"code": "MS-0000001"}, follow=True)
+    assert [m.level_tag for m in again.context["messages"]] == ["error"]
+    unknown = client.post(url, {"code": "NOPE-1"})
+    assert unknown.status_code == 404 and unknown.context["unknown_form"] is not None
+
+
+def _replaced(town):
+    person = Person.objects.get(identifier="anv000001")
+    old = make_asset(
+        "OLD-1", town.laptop, town.own, in_use_date=dt.date(2019, 1, 1), assignee=person
+    )
+    make_asset(
+        "NEW-1",
+        town.laptop,
+        town.own,
+        in_use_date=dt.date.today() - dt.timedelta(days=40),
+        assignee=person,
+    )
+    return old
+
+
+def test_not_returned_lists_replaced_devices(town, login):
+    old = _replaced(town)
+    client = login(town.users["coordinator"])
+    response = client.get(reverse("circular:not_returned"))
+    assert [a.asset_tag for a in response.context["assets"]] == [old.asset_tag]
+    assert response.context["days"] == 30
+    later = client.get(reverse("circular:not_returned"), {"days": "60"})
+    assert later.context["total"] == 0
+    export = client.get(reverse("circular:not_returned"), {"format": "xlsx"})
+    rows = list(open_table(export.content, "x.xlsx").rows())
+    assert rows[0].values[1] == "OLD-1"
+
+
+def test_not_returned_days_are_configurable_per_organisation(town, login):
+    _replaced(town)
+    client = login(town.users["administrator"])
+    client.post(reverse("circular:settings"), {"not_returned_days": "50"})
+    assert client.get(reverse("circular:not_returned")).context["days"] == 50
+
+
+def test_not_returned_is_scoped_to_the_coordinators_departments(town, login):
+    _replaced(town)
+    client = login(town.users["coordinator"])
+    response = login(town.users["viewer"]).get(reverse("circular:not_returned"))
+    assert response.context["total"] == 1
+    other_viewer = login(town.users["viewer_all"]).get(reverse("circular:not_returned"))
+    assert other_viewer.context["total"] == 1
+    assert client.get(reverse("circular:not_returned")).status_code == 200
+
+
+def test_lost_register(town, login):
+    make_asset("LOST-1", town.laptop, town.own, status="lost")
+    make_asset("STOLEN-1", town.laptop, town.other, status="stolen")
+    response = login(town.users["coordinator"]).get(reverse("circular:lost"))
+    assert [a.asset_tag for a in response.context["assets"]] == ["LOST-1"]
+    export = login(town.users["administrator"]).get(reverse("circular:lost"), {"format": "csv"})
+    assert len(list(open_table(export.content, "l.csv").rows())) == 2
+
+
+def test_report_upload_page(town, login, campaign, handed_over):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    items = list(CampaignItem.objects.filter(campaign=campaign))
+    buffer = io.BytesIO()
+    from kretslopp.circular.tests.conftest import REPORT_HEADERS
+    from kretslopp.tabular import write_xlsx
+
+    write_xlsx(buffer, REPORT_HEADERS, [result_row(i, certificate="C") for i in items])
+    upload = SimpleUploadedFile("rapport.xlsx", buffer.getvalue())
+    response = login(town.users["partner"]).post(
+        reverse("circular:report", args=[campaign.pk]), {"file": upload}
+    )
+    assert response.status_code == 200
+    assert response.context["result"].status == "committed"

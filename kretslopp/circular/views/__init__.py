@@ -1,0 +1,1 @@
+"""Take-back pages, split by what they are for (campaigns, custody, public page, routines)."""
