@@ -26,6 +26,7 @@ from kretslopp.demo import city, fleet
 from kretslopp.demo.catalogue import Catalogue, build_catalogue
 from kretslopp.demo.fastinsert import insert_rows
 from kretslopp.demo.takeback import extend_catalogue_models
+from kretslopp.energy import demo as energy_demo
 from kretslopp.inventory.models import (
     CATEGORIES_WITH_STORAGE,
     Asset,
@@ -171,6 +172,7 @@ def load(*, assets: int = fleet.DEFAULT_ASSETS, seed: int = 1, replace: bool = F
         model_ids = _catalogue(catalogue, result)
         result.accounts = _accounts(departments)
         _fleet(plan, catalogue, seed, departments, people, model_ids, result)
+        result.counts.update(energy_demo.load(seed))  # energy ledger, print volumes, targets
         result.seconds = time.perf_counter() - started
         audit.record(
             organisation,
@@ -367,6 +369,7 @@ def delete_demo() -> None:
     transaction. Per-row deletes would send an audit signal per asset (minutes at 1M); any
     other app still pointing at these rows makes the transaction fail, so nothing is lost.
     """
+    energy_demo.delete()  # its rows point at the departments deleted below
     users = get_user_model()
     users.objects.filter(username__in=[a.username for a in ACCOUNTS]).delete()
     tables = [
