@@ -57,7 +57,11 @@ class DepartmentResolver:
         found = self.by_kind[MappingKind.USER].get(user.casefold())
         if found is not None:
             return found
-        return self.by_kind[MappingKind.PRINTER].get(printer)
+        printers = self.by_kind[MappingKind.PRINTER]
+        found = printers.get(printer)
+        if found is None and "\\" in printer:  # PaperCut logs \\server\queue
+            found = printers.get(printer.rsplit("\\", 1)[1])
+        return found
 
     def key_of(self, job: printlogs.PrintJob) -> str:
         """The aggregation key: department id and printer (the user is not kept)."""

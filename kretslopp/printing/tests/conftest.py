@@ -1,0 +1,21 @@
+"""Print test data: the fixture logs and a mapping for the test town's two departments."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+FIXTURES = Path(__file__).resolve().parent / "fixtures"
+#: The layout of ``fixtures/page_log_custom``.
+CUSTOM_FORMAT = "%p|%u|%j|%T|%P|%C|%{print-color-mode}|%{sides}|%{job-name}"
+
+
+@pytest.fixture
+def mapped(town):
+    """MF's reception printer and MF's billing code; anv000001 is a GRF person already."""
+    from kretslopp.printing.models import PrintMapping
+
+    PrintMapping.objects.create(kind="printer", key="MF-Reception", department=town.other)
+    PrintMapping.objects.create(kind="billing_code", key="MF-ekonomi", department=town.other)
+    return town
