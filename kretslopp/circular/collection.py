@@ -198,3 +198,125 @@ def _mark_collecting(campaign: Campaign) -> None:
     if campaign.status == CampaignStatus.PLANNED:
         campaign.status = CampaignStatus.COLLECTING
         campaign.save(update_fields=["status", "updated_at"])
+
+
+@dataclass(frozen=True)
+class Batch:
+    """What a batch of scans did: the items collected, and each refused scan with why."""
+
+    collected: list[CampaignItem]
+    refused: list[tuple[str, str]]  # (the scan, the reason)
+
+
+def collect_many(
+    campaign: Campaign,
+    codes: list[str],
+    *,
+    access: Access,
+    by: Any = None,
+    point: CollectionPoint | None = None,
+) -> Batch:
+    """Register many scans at once (a scanner's stored batch, a list from a department).
+
+    Each scan is judged by the same rules as :func:`collect`, one by one and in order, so a
+    refused scan is reported and the others go in; the writes are made in bulk, with the
+    lifecycle deciding every move (``moves.move_many``) and every write audited.
+    """
+    from kretslopp.circular import fastwrite
+    from kretslopp.circular.moves import Planned, move_many
+    from kretslopp.circular.outcomes import Step
+
+    check_open(campaign)
+    wanted = [code.strip()[:MAX_CODE] for code in codes if code.strip()]
+    assets = _assets_for(wanted, access)
+    taking_part = set(campaign.departments.values_list("pk", flat=True))
+    already = set(
+        CampaignItem.objects.filter(campaign=campaign, asset__isnull=False).values_list(
+            "asset_id", flat=True
+        )
+    )
+    accepted: list[Asset] = []
+    refused: list[tuple[str, str]] = []
+    for code in wanted:
+        asset = assets.get(code) or assets.get(code.upper()) or assets.get(code.casefold())
+        reason = _batch_refusal(asset, code, access, taking_part, already)
+        if reason:
+            refused.append((code, reason))
+            continue
+        already.add(asset.pk)
+        accepted.append(asset)
+    now = timezone.now()
+    with transaction.atomic():
+        move_many(
+            [
+                Planned(a.pk, a.status, [Step(lifecycle.RETURNED, campaign.reference)])
+                for a in accepted
+            ],
+            by=by,
+            at=now,
+        )
+        items = CampaignItem.objects.bulk_create(
+            [_item(campaign, asset, point, now, by) for asset in accepted], batch_size=1000
+        )
+        fastwrite.audit_rows(
+            CampaignItem,
+            (
+                (item.pk, str(item), "create", {"asset": [None, str(item.asset_id)]})
+                for item in items
+            ),
+            by=by,
+        )
+    if items:
+        _mark_collecting(campaign)
+    return Batch(items, refused)
+
+
+def _assets_for(codes: list[str], access: Access) -> dict[str, Asset]:
+    """The assets the scans name, by tag, serial (and their case variants), in one pass."""
+    found: dict[str, Asset] = {}
+    variants = sorted({c for code in codes for c in (code, code.upper())})
+    scoped = access.scope(Asset.objects.select_related("model"))
+    for start in range(0, len(variants), 900):
+        chunk = variants[start : start + 900]
+        for asset in scoped.filter(serial_number__in=chunk):
+            found.setdefault(asset.serial_number, asset)
+            found.setdefault(asset.serial_number.casefold(), asset)
+        for asset in scoped.filter(asset_tag__in=chunk):
+            found[asset.asset_tag] = asset  # a tag wins over a serial, as in find_asset
+    return found
+
+
+def _batch_refusal(asset, code, access, taking_part, already) -> str:
+    if asset is None:
+        return _("No device with the asset tag or serial number %(code)s in your departments.") % {
+            "code": code
+        }
+    if not access.can(Action.EDIT_ASSETS, asset.department_id):
+        return _("You can only collect devices for your own departments.")
+    if taking_part and asset.department_id not in taking_part:
+        return _("The device's department does not take part in this campaign.")
+    if asset.pk in already:
+        return _("%(tag)s is already collected in this campaign.") % {"tag": asset.asset_tag}
+    try:
+        lifecycle.check_move(asset.status, lifecycle.RETURNED, has_storage=asset.has_storage)
+    except lifecycle.IllegalMove as refusal:
+        return _("%(tag)s cannot be collected: %(reason)s") % {
+            "tag": asset.asset_tag,
+            "reason": refusal.explain(_),
+        }
+    return ""
+
+
+def _item(campaign, asset: Asset, point, when, by) -> CampaignItem:
+    return CampaignItem(
+        campaign=campaign,
+        asset=asset,
+        department_id=asset.department_id,
+        category=asset.model.category,
+        asset_tag=asset.asset_tag,
+        serial_number=asset.serial_number,
+        has_storage=asset.has_storage,
+        collection_point=point,
+        collected_at=when,
+        collected_by=by if getattr(by, "pk", None) else None,
+    )

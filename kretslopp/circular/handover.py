@@ -11,12 +11,12 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from django.contrib.contenttypes.models import ContentType
 from django.db import transaction
 from django.db.models import Max
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from kretslopp.circular import fastwrite
 from kretslopp.circular.models import (
     Campaign,
     CampaignItem,
@@ -29,7 +29,6 @@ from kretslopp.circular.models import (
 from kretslopp.circular.moves import BulkMoveRefused, Planned, move_many
 from kretslopp.circular.outcomes import Step
 from kretslopp.core import audit
-from kretslopp.core.models import AuditEntry
 from kretslopp.inventory import lifecycle
 
 BATCH = 1000
@@ -102,22 +101,8 @@ def _next_number(campaign: Campaign) -> str:
 
 def record_item_changes(item_ids: list[int], changes: dict[str, list], *, by: Any = None) -> None:
     """Audit entries for a bulk update of items (bulk writes send no signals)."""
-    content_type = ContentType.objects.get_for_model(CampaignItem)
-    actor = by if getattr(by, "pk", None) else audit.current_actor()
-    actor = actor if getattr(actor, "pk", None) else None
-    AuditEntry.objects.bulk_create(
-        [
-            AuditEntry(
-                actor=actor,
-                action="update",
-                content_type=content_type,
-                object_id=str(pk),
-                object_repr=f"#{pk}",
-                changes=changes,
-            )
-            for pk in item_ids
-        ],
-        batch_size=BATCH,
+    fastwrite.audit_rows(
+        CampaignItem, ((pk, f"#{pk}", "update", changes) for pk in item_ids), by=by
     )
 
 

@@ -16,17 +16,16 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from django.contrib.contenttypes.models import ContentType
 from django.db import transaction
 from django.utils import timezone
 
+from kretslopp.circular import fastwrite
 from kretslopp.circular.outcomes import Step
-from kretslopp.core import audit
-from kretslopp.core.models import AuditEntry
 from kretslopp.inventory import lifecycle
 from kretslopp.inventory.models import Asset, LifecycleEvent
 
 BATCH = 1000
+EVENT_COLUMNS = ("asset_id", "from_status", "to_status", "at", "actor_id", "note", "reference")
 
 
 @dataclass(frozen=True)
@@ -56,10 +55,10 @@ def move_many(plans: Iterable[Planned], *, by: Any = None, at: dt.datetime | Non
     actor = by if getattr(by, "pk", None) else None
     with transaction.atomic():
         current = _locked_states(p.asset_id for p in plans)
-        events: list[LifecycleEvent] = []
+        events: list[tuple] = []
         finals: dict[tuple[str, bool], list[int]] = defaultdict(list)
-        audits: list[AuditEntry] = []
-        content_type = ContentType.objects.get_for_model(Asset)
+        audits: list[tuple] = []
+        who = fastwrite.actor_id(actor)
         for plan in plans:
             status, has_storage, tag = current[plan.asset_id]
             for step in plan.steps:
@@ -69,14 +68,16 @@ def move_many(plans: Iterable[Planned], *, by: Any = None, at: dt.datetime | Non
                     )
                 except lifecycle.IllegalMove as error:
                     raise BulkMoveRefused(plan.asset_id, error) from None
-                events.append(_event(plan.asset_id, status, step, when, actor))
+                events.append(
+                    (plan.asset_id, status, step.target, when, who, step.note, step.reference)
+                )
                 status = step.target
             first = current[plan.asset_id][0]
             finals[(status, _ends_custody(status))].append(plan.asset_id)
-            audits.append(_audit(content_type, plan.asset_id, tag, first, status, actor))
-        LifecycleEvent.objects.bulk_create(events, batch_size=BATCH)
+            audits.append((plan.asset_id, tag, "update", {"status": [first, status]}))
+        fastwrite.insert(LifecycleEvent, EVENT_COLUMNS, events)
         _write_statuses(finals, when)
-        AuditEntry.objects.bulk_create(audits, batch_size=BATCH)
+        fastwrite.audit_rows(Asset, audits, by=actor)
     return len(events)
 
 
@@ -94,18 +95,6 @@ def _locked_states(asset_ids: Iterable[int]) -> dict[int, tuple[str, bool, str]]
     return found
 
 
-def _event(asset_id: int, source: str, step: Step, when, actor) -> LifecycleEvent:
-    return LifecycleEvent(
-        asset_id=asset_id,
-        from_status=source,
-        to_status=step.target,
-        at=when,
-        actor=actor,
-        note=step.note,
-        reference=step.reference,
-    )
-
-
 def _ends_custody(status: str) -> bool:
     return status in lifecycle.LEFT_CUSTODY or status in lifecycle.MISSING
 
@@ -120,19 +109,3 @@ def _write_statuses(finals: dict[tuple[str, bool], list[int]], when: dt.datetime
             values["end_date"] = None
         for start in range(0, len(ids), BATCH):
             Asset.objects.filter(pk__in=ids[start : start + BATCH]).update(**values)
-
-
-def _audit(content_type, asset_id: int, tag: str, old: str, new: str, actor) -> AuditEntry:
-    return AuditEntry(
-        actor=actor or _current_actor(),
-        action="update",
-        content_type=content_type,
-        object_id=str(asset_id),
-        object_repr=tag[:200],
-        changes={"status": [old, new]},
-    )
-
-
-def _current_actor():
-    user = audit.current_actor()
-    return user if getattr(user, "pk", None) else None

@@ -26,7 +26,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from kretslopp.circular import handover
+from kretslopp.circular import fastwrite, handover
 from kretslopp.circular.models import (
     Campaign,
     CampaignItem,
@@ -371,7 +371,9 @@ class PartnerReportTarget(ImportTarget):
         items = []
         for pk, change in self.changes.items():
             known: Known = change["known"]
-            item = CampaignItem(pk=pk, reported_at=now, **change["result"])
+            item = CampaignItem(
+                pk=pk, asset_tag=known.asset_tag, reported_at=now, **change["result"]
+            )
             items.append(item)
             if known.asset_id is not None:
                 plans.append(Planned(known.asset_id, known.status, _with_notes(change["steps"])))
@@ -382,11 +384,24 @@ class PartnerReportTarget(ImportTarget):
                 "reason": refused.error.explain(_)
             }
             raise CommitConflict(Problem(None, None, "", message, "conflict")) from None
-        CampaignItem.objects.bulk_update(items, [*RESULT_FIELDS, "reported_at"], batch_size=500)
-        for item in items:
-            changes = {name: [None, _plain(getattr(item, name))] for name in RESULT_FIELDS}
-            item.audit_changes = changes
-        _audit_items(items, actor)
+        fastwrite.update_by_pk(
+            CampaignItem,
+            [*RESULT_FIELDS, "reported_at"],
+            ((item.pk, *(getattr(item, name) for name in RESULT_FIELDS), now) for item in items),
+        )
+        fastwrite.audit_rows(
+            CampaignItem,
+            (
+                (
+                    item.pk,
+                    str(item),
+                    "update",
+                    {n: [None, _plain(getattr(item, n))] for n in RESULT_FIELDS},
+                )
+                for item in items
+            ),
+            by=actor,
+        )
 
     def _record_findings(self) -> None:
         existing = {
@@ -438,29 +453,6 @@ def _plain(value: Any) -> str | None:
     if isinstance(value, dt.date):
         return value.isoformat()
     return str(value)
-
-
-def _audit_items(items: list[CampaignItem], actor: Any) -> None:
-    from django.contrib.contenttypes.models import ContentType
-
-    from kretslopp.core.models import AuditEntry
-
-    content_type = ContentType.objects.get_for_model(CampaignItem)
-    user = actor if getattr(actor, "pk", None) else None
-    AuditEntry.objects.bulk_create(
-        [
-            AuditEntry(
-                actor=user,
-                action="update",
-                content_type=content_type,
-                object_id=str(item.pk),
-                object_repr=f"#{item.pk}",
-                changes=item.audit_changes,
-            )
-            for item in items
-        ],
-        batch_size=1000,
-    )
 
 
 def _load_items(campaign: Campaign) -> list[Known]:

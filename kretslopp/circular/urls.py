@@ -18,6 +18,7 @@ urlpatterns = [
         name="accept",
     ),
     path("takeback/<int:pk>/collect/", custody.collect, name="collect"),
+    path("takeback/<int:pk>/collect/batch/", custody.collect_batch, name="collect_batch"),
     path("takeback/<int:pk>/collect/unknown/", custody.collect_unknown, name="collect_unknown"),
     path("takeback/<int:pk>/hand-over/", custody.hand_over, name="hand_over"),
     path(

@@ -336,3 +336,31 @@ def test_partner_report_maps_english_headers(town, campaign, handed_over, admin_
             "resale_value_sek",
         ]
     )
+
+
+def test_a_batch_of_scans_follows_the_same_rules(town, campaign, admin_access):
+    lost = make_asset("MS-LOST", town.laptop, town.own, status=lifecycle.LOST)
+    fresh = make_asset("MS-FRESH", town.laptop, town.own)
+    collection.collect(campaign, "MS-0000001", access=admin_access)
+    batch = collection.collect_many(
+        campaign,
+        ["MS-0000001", lost.asset_tag, "NOPE", fresh.serial_number, "MS-FRESH"],
+        access=admin_access,
+    )
+    assert [item.asset_id for item in batch.collected] == [fresh.pk]
+    assert [code for code, _reason in batch.refused] == [
+        "MS-0000001",
+        lost.asset_tag,
+        "NOPE",
+        "MS-FRESH",
+    ]
+    fresh.refresh_from_db()
+    assert fresh.status == lifecycle.RETURNED
+    assert AuditEntry.objects.filter(object_id=str(batch.collected[0].pk)).exists()
+
+
+def test_a_coordinators_batch_stops_at_their_departments(town, campaign):
+    access = access_for(town.users["coordinator"])
+    batch = collection.collect_many(campaign, ["MS-0000001", "MS-0000002"], access=access)
+    assert [item.asset_id for item in batch.collected] == [town.own_asset.pk]
+    assert batch.refused[0][0] == "MS-0000002"

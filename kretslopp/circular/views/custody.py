@@ -21,6 +21,7 @@ from kretslopp.organisation.access import Access, Action, access_for
 from kretslopp.tabular import TabularError, open_table
 
 RECENT = 15
+MAX_BATCH = 20_000
 
 
 def _collector(request: HttpRequest, pk: int) -> tuple[Access, Campaign]:
@@ -68,6 +69,23 @@ def collect(request: HttpRequest, pk: int) -> HttpResponse:
             return _collect_page(request, access, campaign, unknown_form=unknown, status=404)
         return redirect("circular:collect", pk=campaign.pk)
     messages.success(request, done.message)
+    return redirect("circular:collect", pk=campaign.pk)
+
+
+@login_required
+@require_POST
+def collect_batch(request: HttpRequest, pk: int) -> HttpResponse:
+    """A scanner's stored batch, pasted one code per line; each scan judged on its own."""
+    access, campaign = _collector(request, pk)
+    codes = request.POST.get("codes", "").splitlines()[:MAX_BATCH]
+    try:
+        batch = collection.collect_many(campaign, codes, access=access, by=request.user)
+    except collection.CollectionRefused as refused:
+        messages.error(request, refused.message)
+        return redirect("circular:collect", pk=campaign.pk)
+    messages.success(request, _("%(count)s collected.") % {"count": len(batch.collected)})
+    for code, reason in batch.refused[:50]:
+        messages.error(request, f"{code}: {reason}")
     return redirect("circular:collect", pk=campaign.pk)
 
 
