@@ -136,6 +136,8 @@ def _parse_clf_time_fully(text: str) -> datetime:
     zone = _ZONES.get(zone_key)
     if zone is None:
         offset = timedelta(hours=int(tz_h), minutes=int(tz_m))
+        if offset >= timedelta(hours=24):  # timezone() would raise a bare ValueError
+            raise LineError("bad_time", f"impossible UTC offset in [{text}]")
         zone = timezone(-offset if sign == "-" else offset)
         _ZONES[zone_key] = zone
     try:
