@@ -15,6 +15,7 @@ from .aggregate import (
     biggest_changes,
 )
 from .cups import iter_cups_jobs
+from .departments import DEFAULT_PRECEDENCE, DepartmentMap, MonthlyTally
 from .pagelogformat import (
     DEFAULT_PAGE_LOG_FORMAT,
     PageLogFormatError,
@@ -37,11 +38,14 @@ from .records import (
 __all__ = [
     "A4_EQUIVALENT",
     "DEFAULT_PAGE_LOG_FORMAT",
+    "DEFAULT_PRECEDENCE",
     "UNMAPPED",
     "DepartmentChange",
+    "DepartmentMap",
     "DepartmentOf",
     "ErrorLog",
     "MonthlyPrintStats",
+    "MonthlyTally",
     "PageLogFormatError",
     "PaperFootprint",
     "PrintAggregator",

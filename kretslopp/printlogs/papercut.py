@@ -17,13 +17,16 @@ counts), so they match what a text editor shows.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+import re
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
 from datetime import datetime
 from typing import BinaryIO
 
 from kretslopp.tabular import Table, TabularError, normalise_header, open_table, parse_bool
 
-from .records import ErrorLog, PrintJob, normalise_paper_size, sheets_for
+from .departments import MonthlyTally
+from .records import A4_EQUIVALENT, ErrorLog, PrintJob, normalise_paper_size, sheets_for
 from .sources import LogSource, open_binary
 
 METADATA_PREFIX = "papercut print logger"
@@ -104,7 +107,23 @@ def iter_papercut_jobs(source: LogSource, errors: ErrorLog) -> Iterator[PrintJob
         yield from _jobs(table, skipped, errors)
 
 
-def _jobs(table: Table, skipped: int, errors: ErrorLog) -> Iterator[PrintJob]:
+@dataclass(frozen=True, slots=True)
+class _Columns:
+    """Where the columns we use are in this file's rows (``None``: an optional one is absent)."""
+
+    headers: list[str]
+    time: int
+    user: int
+    pages: int
+    copies: int
+    printer: int
+    size: int | None
+    duplex: int | None
+    grey: int | None
+
+
+def _columns(table: Table, skipped: int, errors: ErrorLog) -> _Columns | None:
+    """The column positions, or ``None`` (and a fatal error) if a required one is missing."""
     index = {normalise_header(h): i for i, h in enumerate(table.headers)}
     missing = [label for key, label in REQUIRED.items() if key not in index]
     if missing:
@@ -113,9 +132,12 @@ def _jobs(table: Table, skipped: int, errors: ErrorLog) -> Iterator[PrintJob]:
             f"not a PaperCut print log: the column(s) {', '.join(missing)} are missing",
         )  # fmt: skip
         errors.fatal = True
-        return
-    i_time, i_user, i_pages, i_copies, i_printer = (index[k] for k in REQUIRED)
-    i_size, i_duplex, i_grey = (index.get(k) for k in OPTIONAL)
+        return None
+    return _Columns(table.headers, *(index[k] for k in REQUIRED), *(index.get(k) for k in OPTIONAL))
+
+
+def _rows(table: Table, skipped: int, errors: ErrorLog) -> Iterator[tuple[int, tuple[str, ...]]]:
+    """(file line number, cells) per row, until the end or a structural (fatal) error."""
     rows = table.rows()
     while True:
         try:
@@ -127,34 +149,187 @@ def _jobs(table: Table, skipped: int, errors: ErrorLog) -> Iterator[PrintJob]:
             errors.add(line, exc.code or "unreadable", exc.message)
             errors.fatal = True  # the reader cannot go on after a structural error
             return
-        values = row.values
-        line = row.number + skipped
-        column = "Time"
+        yield row.number + skipped, row.values
+
+
+class _CellError(ValueError):
+    """A cell we cannot read; ``column`` is its header as written in the file."""
+
+    def __init__(self, column: str, message: str) -> None:
+        super().__init__(message)
+        self.column = column
+
+
+_Cells = tuple[datetime, int, int, "bool | None", "bool | None"]
+
+
+def _read_cells(values: tuple[str, ...], cols: _Columns) -> _Cells:
+    """Time, pages, copies, duplex and grayscale of a row, checked in that order (the first
+    bad cell is the one reported)."""
+    column = cols.time
+    try:
+        time = parse_papercut_time(values[column])
+        column = cols.pages
+        pages = _count(values[column], "Pages")
+        column = cols.copies
+        copies = _count(values[column], "Copies") or 1
+        duplex = grey = None
+        if cols.duplex is not None:
+            column = cols.duplex
+            duplex = _flag(values[column], _DUPLEX, "Duplex")
+        if cols.grey is not None:
+            column = cols.grey
+            grey = _flag(values[column], _GRAYSCALE, "Grayscale")
+    except ValueError as exc:
+        raise _CellError(cols.headers[column], str(exc)) from None
+    return time, pages, copies, duplex, grey
+
+
+def _jobs(table: Table, skipped: int, errors: ErrorLog) -> Iterator[PrintJob]:
+    cols = _columns(table, skipped, errors)
+    if cols is None:
+        return
+    for line, values in _rows(table, skipped, errors):
         try:
-            time = parse_papercut_time(values[i_time])
-            column = "Pages"
-            pages = _count(values[i_pages], column)
-            column = "Copies"
-            copies = _count(values[i_copies], column) or 1
-            column = "Duplex"
-            duplex = None if i_duplex is None else _flag(values[i_duplex], _DUPLEX, column)
-            column = "Grayscale"
-            grey = None if i_grey is None else _flag(values[i_grey], _GRAYSCALE, column)
-        except ValueError as exc:
-            errors.add(line, "bad_value", str(exc), table.headers[index[normalise_header(column)]])
+            cells = _read_cells(values, cols)
+        except _CellError as exc:
+            errors.add(line, "bad_value", str(exc), exc.column)
             continue
-        paper = normalise_paper_size(values[i_size]) if i_size is not None else None
-        yield PrintJob(
-            time=time,
-            user=values[i_user].strip(),
-            printer=values[i_printer].strip(),
-            job_id="",
-            pages=pages,
-            copies=copies,
-            sheets=sheets_for(pages, copies, duplex),
-            duplex=duplex,
-            colour=None if grey is None else not grey,
-            billing_code=None,
-            paper_size=paper,
-            source_line=line,
-        )
+        yield _job(line, values, cols, cells)
+
+
+def _job(line: int, values: tuple[str, ...], cols: _Columns, cells: _Cells) -> PrintJob:
+    time, pages, copies, duplex, grey = cells
+    return PrintJob(
+        time=time,
+        user=values[cols.user].strip(),
+        printer=values[cols.printer].strip(),
+        job_id="",
+        pages=pages,
+        copies=copies,
+        sheets=sheets_for(pages, copies, duplex),
+        duplex=duplex,
+        colour=None if grey is None else not grey,
+        billing_code=None,
+        paper_size=normalise_paper_size(values[cols.size]) if cols.size is not None else None,
+        source_line=line,
+    )
+
+
+#: The time stamps PaperCut writes; only texts of this shape are remembered by parts.
+_STAMP = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}[ T][0-9]{2}:[0-9]{2}:[0-9]{2}")
+
+
+class _Memo:
+    """Cell texts already read once, so a repeated text costs one dict lookup.
+
+    A year's rows repeat a few hundred days, 86,400 clock times at most, and a handful of
+    page counts, flags and paper sizes. Only texts that read well are remembered, so a
+    miss always goes back to :func:`_read_cells`, which reports a bad cell as it does for
+    the general reader. A time is remembered as its day ("2026-11-21 ") and its clock
+    ("09:14:07") apart, and only when it has PaperCut's shape, so any day with any clock
+    is a valid time.
+    """
+
+    def __init__(self) -> None:
+        self.days: dict[str, str] = {}
+        self.clocks: set[str] = set()
+        self.pages: dict[str, int] = {}
+        self.copies: dict[str, int] = {}
+        self.duplex: dict[str, bool | None] = {}
+        self.grey: dict[str, bool | None] = {}
+        self.papers: dict[str, float] = {}
+
+    def learn(self, values: tuple[str, ...], cols: _Columns, cells: _Cells) -> str:
+        """Remember a row's texts that :func:`_read_cells` accepted; returns the month."""
+        time, pages, copies, duplex, grey = cells
+        month = f"{time.year:04d}-{time.month:02d}"
+        stamp = values[cols.time]
+        if _STAMP.fullmatch(stamp):
+            self.days[stamp[:11]] = month
+            self.clocks.add(stamp[11:])
+        self.pages[values[cols.pages]] = pages
+        self.copies[values[cols.copies]] = copies
+        self.duplex[values[cols.duplex]] = duplex  # type: ignore[index]
+        self.grey[values[cols.grey]] = grey  # type: ignore[index]
+        return month
+
+    def paper(self, text: str) -> float:
+        """The A4 factor of a paper size as written (unknown sizes count as A4)."""
+        factor = self.papers.get(text)
+        if factor is None:
+            size = normalise_paper_size(text)
+            factor = self.papers[text] = A4_EQUIVALENT.get(size, 1.0) if size else 1.0
+        return factor
+
+
+def summarise_papercut(source: LogSource, errors: ErrorLog, tally: MonthlyTally) -> None:
+    """Add every job of a PaperCut print log to ``tally``, as the general reader's jobs would.
+
+    Rows still come through :func:`open_table` (its encoding, delimiter and structure rules
+    apply unchanged); what is saved is per-row work: cell texts seen before are looked up
+    (:class:`_Memo`) and no job object is built. A file without the Paper Size, Duplex or
+    Grayscale column (a hand-made export) takes the general reader.
+    """
+    with open_binary(source) as stream:
+        skipped = _skip_metadata(stream)
+        try:
+            table = open_table(stream, errors.file_name)
+        except TabularError as exc:
+            errors.add(None, exc.code or "unreadable", exc.message)
+            errors.fatal = True
+            return
+        cols = _columns(table, skipped, errors)
+        if cols is None:
+            return
+        if None in (cols.size, cols.duplex, cols.grey):
+            for job in _jobs(table, skipped, errors):
+                tally.add_job(job)
+            return
+        _tally_rows(_rows(table, skipped, errors), cols, errors, tally)
+
+
+def _tally_rows(
+    rows: Iterator[tuple[int, tuple[str, ...]]],
+    cols: _Columns,
+    errors: ErrorLog,
+    tally: MonthlyTally,
+) -> None:
+    """The per-row loop of :func:`summarise_papercut`: lookups, and the totals' additions."""
+    memo = _Memo()
+    days, clocks = memo.days, memo.clocks
+    pages_of, copies_of, duplex_of, grey_of = memo.pages, memo.copies, memo.duplex, memo.grey
+    i_time, i_user, i_printer, i_pages, i_copies = (
+        cols.time, cols.user, cols.printer, cols.pages, cols.copies
+    )  # fmt: skip
+    i_size, i_duplex, i_grey = cols.size, cols.duplex, cols.grey
+    cells, add, unknown, papers = tally.cells, tally.add, _UNKNOWN, memo.papers
+    for line, values in rows:
+        stamp = values[i_time]
+        month = days.get(stamp[:11]) if stamp[11:] in clocks else None
+        pages = pages_of.get(values[i_pages])
+        copies = copies_of.get(values[i_copies])
+        duplex = duplex_of.get(values[i_duplex], unknown)  # type: ignore[index]
+        grey = grey_of.get(values[i_grey], unknown)  # type: ignore[index]
+        if month is None or pages is None or copies is None or unknown in (duplex, grey):
+            try:
+                read = _read_cells(values, cols)
+            except _CellError as exc:
+                errors.add(line, "bad_value", str(exc), exc.column)
+                continue
+            month = memo.learn(values, cols, read)
+            _, pages, copies, duplex, grey = read
+        names = (values[i_user], values[i_printer], None)
+        months = cells.get(names) or tally.new_names(names, _maker(values, cols, line))
+        colour = None if grey is None else not grey
+        size = values[i_size]  # type: ignore[index]
+        factor = papers.get(size) or memo.paper(size)
+        add(months[month], pages, copies, duplex, factor, colour)  # type: ignore[arg-type]
+
+
+_UNKNOWN: bool | None = object()  # type: ignore[assignment]  # "not looked at yet"
+
+
+def _maker(values: tuple[str, ...], cols: _Columns, line: int) -> Callable[[], PrintJob]:
+    """The job a ``department_of`` callable is shown, built only for new names."""
+    return lambda: _job(line, values, cols, _read_cells(values, cols))

@@ -16,12 +16,14 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Literal
 
-from .aggregate import DepartmentOf, MonthlyPrintStats, PrintAggregator
+from .aggregate import DepartmentOf, MonthlyPrintStats
 from .cups import iter_cups_jobs
+from .departments import DepartmentMap, MonthlyTally
+from .fastcups import summarise_default_cups
 from .pagelogformat import CompiledFormat, compile_page_log_format
-from .papercut import METADATA_PREFIX, iter_papercut_jobs
+from .papercut import METADATA_PREFIX, iter_papercut_jobs, summarise_papercut
 from .records import ErrorLog, PrintJob, PrintLogError, PrintLogResult
-from .sources import LogSource, open_binary, open_text_lines, source_name
+from .sources import LogSource, iter_text_blocks, open_binary, open_text_lines, source_name
 
 LogFormat = Literal["auto", "cups", "papercut"]
 
@@ -113,24 +115,39 @@ class PrintSummaryResult:
 
 def summarise_print_log(
     source: LogSource,
-    department_of: DepartmentOf,
+    department_of: DepartmentOf | DepartmentMap,
     *,
     file_name: str | None = None,
     log_format: LogFormat = "auto",
     page_log_format: str | None = None,
     skip_malformed: bool = False,
 ) -> PrintSummaryResult:
-    """Stream a log straight into per-(department, month) totals (all or nothing)."""
+    """Stream a log straight into per-(department, month) totals (all or nothing).
+
+    ``department_of`` is a :class:`DepartmentMap` (what the import passes: plain mappings
+    with a documented precedence) or a ``department_of(job)`` callable. Either is asked once
+    per distinct (user, printer, billing code, month) — see :mod:`.departments` — so a
+    callable must not depend on anything else of the job. The totals equal those of
+    :class:`PrintAggregator` over :func:`read_print_log`'s jobs; the work differs: a
+    default-format CUPS log is read by :func:`summarise_default_cups` without building jobs.
+    """
     resolved, compiled = _prepare(source, log_format, page_log_format)
     errors = ErrorLog(source_name(source, file_name))
-    aggregator = PrintAggregator(department_of)
-    counted = aggregator.add_all(_jobs(source, resolved, errors, compiled))
+    tally = MonthlyTally(department_of)
+    if compiled is not None and compiled.is_default:
+        with open_binary(source) as binary:
+            summarise_default_cups(iter_text_blocks(binary), errors, tally)
+    elif resolved == "papercut":
+        summarise_papercut(source, errors, tally)
+    else:
+        for job in _jobs(source, resolved, errors, compiled):
+            tally.add_job(job)
     good = errors.count == 0 or (skip_malformed and not errors.fatal)
     return PrintSummaryResult(
         file_name=errors.file_name,
         log_format=resolved,
-        stats=aggregator.results() if good else {},
-        jobs_counted=counted if good else 0,
+        stats=tally.results() if good else {},
+        jobs_counted=tally.jobs if good else 0,
         errors=errors.errors,
         error_count=errors.count,
         skipped_malformed=skip_malformed and errors.count > 0 and good,

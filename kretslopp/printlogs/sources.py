@@ -66,3 +66,40 @@ def open_text_lines(source: LogSource) -> Iterator[io.TextIOWrapper]:
             yield text
         finally:
             text.detach()
+
+
+#: Bytes read at a time by :func:`iter_line_batches`: large enough that decoding and
+#: splitting run in C over megabytes, small enough to keep memory flat.
+BATCH_BYTES = 8 << 20
+
+
+def iter_text_blocks(binary: BinaryIO, batch_bytes: int = BATCH_BYTES) -> Iterator[str]:
+    """The stream's text a few megabytes at a time, each block whole lines ending in ``\\n``.
+
+    Holds the same lines as :func:`open_text_lines` — UTF-8 with replacement, universal
+    newlines (``\\r\\n`` and ``\\r`` become ``\\n``) — but decoded a block at a time, so a
+    reader can match or split a whole block in C instead of handling lines one by one. Each
+    block is cut after its last ``\\n`` byte; that byte never occurs inside a UTF-8
+    sequence, so a block decodes exactly as it would within the whole file.
+    """
+    pending: list[bytes] = []  # the start of a line that continues in the next read
+    while True:
+        chunk = binary.read(batch_bytes)
+        if not chunk:
+            break
+        cut = chunk.rfind(b"\n")
+        if cut < 0:
+            pending.append(chunk)
+            continue
+        data = b"".join([*pending, chunk[: cut + 1]]) if pending else chunk[: cut + 1]
+        pending = [chunk[cut + 1 :]] if cut + 1 < len(chunk) else []
+        yield _universal_newlines(data.decode("utf-8", "replace"))
+    if pending:
+        yield _universal_newlines(b"".join(pending).decode("utf-8", "replace") + "\n")
+
+
+def _universal_newlines(text: str) -> str:
+    """``\\r\\n`` and a lone ``\\r`` end a line too, as in :class:`io.TextIOWrapper`."""
+    if "\r" in text:
+        text = text.replace("\r\n", "\n").replace("\r", "\n")
+    return text
