@@ -22,6 +22,7 @@ from kretslopp.imports.models import ImportJob, SavedMapping
 from kretslopp.imports.pipeline import ImportResult
 from kretslopp.imports.snipeit import FIELDS, SnipeITError, SnipeITSource
 from kretslopp.organisation.access import Access, Action, access_for
+from kretslopp.printing import cli as printing_cli
 from kretslopp.tabular import TabularError
 from kretslopp.tabular.mapping import ColumnMapping
 
@@ -43,6 +44,7 @@ class Command(BaseCommand):
         snipeit.add_argument(
             "--token-file", required=True, type=Path, help="a file holding the API token"
         )
+        printing_cli.add_parser(sources)  # prints: a CUPS page_log or PaperCut log
         for sub in (assets, snipeit):
             sub.add_argument("--dry-run", action="store_true", help="check only, write nothing")
             sub.add_argument(
@@ -68,6 +70,8 @@ class Command(BaseCommand):
             raise CommandError(_headline(result), returncode=code)
 
     def _run(self, options: dict[str, Any]) -> ImportResult:
+        if options["source"] == "prints":
+            return printing_cli.run(options)
         user, access = self._who(options.get("user"))
         if options["source"] == "snipeit":
             return self._snipeit(options, user, access)
