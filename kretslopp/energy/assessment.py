@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from django.utils.formats import number_format
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -59,6 +60,26 @@ class TargetView:
         if self.latest_value is None or not self.target.baseline_value:
             return None
         return self.latest_value / self.target.baseline_value - 1.0
+
+    @property
+    def forecast_note(self) -> str:
+        """What the forecast rests on, in the user's language (the engine's note is English)."""
+        fc = self.forecast
+        if fc.points_used == 0:
+            return _("No actual values yet: no forecast.")
+        if fc.points_used == 1:
+            return _("One year of actual values: no trend yet, so no forecast band.")
+        if fc.points_used == 2:
+            return _(
+                "Two years of actual values: the forecast follows the trend through them, "
+                "without a band (a band needs at least three years)."
+            )
+        return _("Trend of %(n)s years, %(rate)s a year; %(level)s prediction band.") % {
+            "n": fc.points_used,
+            "rate": ("+" if (fc.annual_rate or 0) > 0 else "−" if fc.annual_rate else "")
+            + f"{number_format(abs(fc.annual_rate or 0) * 100, 1)} %",
+            "level": f"{fc.level:.0%}",
+        }
 
     def rule_lines(self) -> list[tuple[str, str]]:
         """The status rule in the user's language, one sentence per status."""

@@ -120,8 +120,8 @@ def target_chart(view: TargetView, labels: dict[str, str]) -> dict[str, Any]:
                 "strokeDash": {
                     "field": "series",
                     "type": "nominal",
+                    "title": None,
                     "scale": {"domain": series, "range": [[6, 4], [1, 0], [2, 3]]},
-                    "legend": None,
                 },
                 "tooltip": [
                     {"field": "series", "title": " "},

@@ -231,7 +231,7 @@ class Target(models.Model):
             target_value=float(self.target_value),
             trajectory=self.trajectory,
             direction=definition.direction,
-            unit=definition.unit,
+            unit=str(definition.unit),
         )
 
     @property

@@ -13,6 +13,10 @@
         return;
       }
       var spec = JSON.parse(block.textContent);
+      // The spec has a fixed width for server-side SVG; on screen it fills its container.
+      if (element.clientWidth > 0 && !spec.hconcat && !spec.vconcat) {
+        spec.width = "container";
+      }
       // ast + the bundled interpreter: expressions are interpreted, never eval'd (CSP).
       window.vegaEmbed(element, spec, {
         mode: "vega-lite",
@@ -20,7 +24,7 @@
         actions: false,
         ast: true,
         defaultStyle: false,
-        tooltip: true
+        tooltip: { disableDefaultStyle: true }
       }).then(function () {
         element.setAttribute("data-rendered", "true");
       }).catch(function (error) {
