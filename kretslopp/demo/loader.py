@@ -22,7 +22,7 @@ from django.contrib.auth import get_user_model
 from django.db import connection, transaction
 
 from kretslopp.core import audit
-from kretslopp.demo import city, fleet
+from kretslopp.demo import city, fleet, takeback
 from kretslopp.demo.catalogue import Catalogue, build_catalogue
 from kretslopp.demo.fastinsert import insert_rows
 from kretslopp.demo.takeback import extend_catalogue_models
@@ -172,6 +172,7 @@ def load(*, assets: int = fleet.DEFAULT_ASSETS, seed: int = 1, replace: bool = F
         model_ids = _catalogue(catalogue, result)
         result.accounts = _accounts(departments)
         _fleet(plan, catalogue, seed, departments, people, model_ids, result)
+        _takeback_campaign(departments, result)
         result.counts.update(energy_demo.load(seed))  # energy ledger, print volumes, targets
         result.seconds = time.perf_counter() - started
         audit.record(
@@ -364,15 +365,203 @@ def _fleet(
     )
 
 
+def _takeback_campaign(departments: dict[str, Department], result: Result) -> None:
+    """The 2019 campaign's records for the take-back assets the fleet already holds.
+
+    Everything is read back from the assets' lifecycle events (returned, handed over, the
+    erasure certificate, the grading note, the outcome), so the campaign, its manifests and
+    the partner's results tell the same story as the asset pages. Written in bulk; one audit
+    entry on the campaign records the load.
+    """
+    from kretslopp.circular.models import (
+        Campaign,
+        CampaignItem,
+        CampaignStatus,
+        CollectionPoint,
+        PartnerReport,
+    )
+    from kretslopp.organisation.models import Partner, PartnerKind
+
+    journeys = _takeback_journeys()
+    if not journeys:
+        return
+    partner = Partner.objects.create(
+        name=takeback.PARTNER_NAME,
+        organisation_number=takeback.PARTNER_NUMBER,
+        kind=PartnerKind.REFURBISHER,
+    )
+    Membership.objects.filter(role=Role.PARTNER, partner__isnull=True).update(partner=partner)
+    campaign = Campaign.objects.create(
+        name=takeback.CAMPAIGN,
+        partner=partner,
+        starts_on=takeback.COLLECTION_START,
+        ends_on=takeback.CAMPAIGN_END,
+        goal_products=7000,
+        goal_reuse_percent=70,
+        status=CampaignStatus.CLOSED,
+        public=True,
+        closing_note="Alla enheter redovisade av partnern; inga avvikelser.",
+        closed_at=_at(takeback.CAMPAIGN_END),
+    )
+    CollectionPoint.objects.bulk_create(
+        CollectionPoint(
+            campaign=campaign,
+            name=location.name,
+            address=location.address,
+            opens_on=takeback.COLLECTION_START,
+            closes_on=takeback.COLLECTION_END,
+        )
+        for location in Location.objects.filter(department__code__in=sorted(departments)).order_by(
+            "department__code", "name"
+        )[: len(departments)]
+    )
+    manifests = _manifests(campaign, sorted({j["handed"].date() for j in journeys.values()}))
+    weights = takeback.weights_kg()
+    items = [
+        _campaign_item(campaign, asset_id, journey, manifests, weights)
+        for asset_id, journey in journeys.items()
+    ]
+    CampaignItem.objects.bulk_create(items, batch_size=BATCH)
+    PartnerReport.objects.create(
+        campaign=campaign,
+        file_name=takeback.REPORT_FILE,
+        digest=f"demo-{takeback.CAMPAIGN}-{len(items)}",
+        rows=len(items),
+        summary={"applied": len(items), "unchanged": 0, "findings": 0},
+    )
+    result.counts.update(takeback_items=len(items), takeback_manifests=len(manifests))
+    audit.record(
+        campaign,
+        "create",
+        {
+            "demo": [None, "Demo: återtaget 2019 med manifest och partnerrapport"],
+            "items": [None, len(items)],
+            "manifests": [None, len(manifests)],
+        },
+    )
+
+
+def _at(day):
+    import datetime as dt
+
+    from django.utils import timezone
+
+    return timezone.make_aware(dt.datetime.combine(day, dt.time(16, 0)))
+
+
+def _takeback_journeys() -> dict[int, dict]:
+    """Per take-back asset: its facts and the dates and evidence of each step, from events."""
+    returned = dict(
+        LifecycleEvent.objects.filter(reference=takeback.CAMPAIGN, to_status="returned")
+        .values_list("asset_id", "at")
+        .order_by()
+    )
+    journeys: dict[int, dict] = {}
+    ids = sorted(returned)
+    for chunk in chunked(ids, 900):
+        for pk, tag, serial, dept, category, storage in Asset.objects.filter(
+            pk__in=chunk
+        ).values_list(
+            "pk", "asset_tag", "serial_number", "department_id", "model__category", "has_storage"
+        ):
+            journeys[pk] = {
+                "tag": tag,
+                "serial": serial,
+                "department_id": dept,
+                "category": category,
+                "has_storage": storage,
+                "collected": returned[pk],
+            }
+        events = LifecycleEvent.objects.filter(
+            asset_id__in=chunk,
+            to_status__in=["with_partner", "erased", "graded", "resold", "recycled"],
+        ).values_list("asset_id", "to_status", "at", "reference", "note")
+        for pk, status, at, reference, note in events:
+            journey = journeys[pk]
+            if status == "with_partner":
+                journey["handed"] = at
+            elif status == "erased":
+                journey["certificate"], journey["erased"] = reference, at
+            elif status == "graded":
+                journey["grade"] = takeback.grade_of(note)
+            else:
+                journey["outcome"], journey["reported"] = status, at
+    return {pk: j for pk, j in journeys.items() if "handed" in j and "outcome" in j}
+
+
+def _manifests(campaign, days) -> dict:
+    from kretslopp.circular.models import Manifest
+
+    made = Manifest.objects.bulk_create(
+        Manifest(
+            campaign=campaign,
+            number=f"M-2019-{n:03d}",
+            handed_over_on=day,
+            handed_over_by="IT-avdelningen (demo)",
+            received_by="Inrego, mottagning (demo)",
+        )
+        for n, day in enumerate(days, start=1)
+    )
+    if any(m.pk is None for m in made):
+        made = list(Manifest.objects.filter(campaign=campaign))
+    return {m.handed_over_on: m for m in made}
+
+
+def _campaign_item(campaign, asset_id: int, j: dict, manifests: dict, weights: dict):
+    from kretslopp.circular.models import CampaignItem
+
+    grade = j.get("grade", "")
+    category = j["category"]
+    certificate = j.get("certificate", "")
+    weight = weights.get(category)
+    value = takeback.resale_value_sek(category, grade, j["outcome"])
+    return CampaignItem(
+        campaign=campaign,
+        asset_id=asset_id,
+        department_id=j["department_id"],
+        category=category,
+        asset_tag=j["tag"],
+        serial_number=j["serial"],
+        has_storage=j["has_storage"],
+        collected_at=j["collected"],
+        manifest=manifests[j["handed"].date()],
+        erasure_method=takeback.erasure_method(category, bool(certificate)),
+        erasure_tool=(
+            takeback.ERASURE_TOOLS.get(category, takeback.DEFAULT_ERASURE_TOOL)
+            if certificate
+            else ""
+        ),
+        erasure_certificate=certificate,
+        erased_on=j["erased"].date() if "erased" in j else None,
+        grade=grade,
+        outcome=j["outcome"],
+        weight_kg=None if weight is None else f"{weight:.2f}",
+        resale_value_sek=value,
+        reported_at=j["reported"],
+    )
+
+
 def delete_demo() -> None:
     """Delete the demo's rows, fast: plain DELETEs in dependency order, inside the caller's
     transaction. Per-row deletes would send an audit signal per asset (minutes at 1M); any
     other app still pointing at these rows makes the transaction fail, so nothing is lost.
     """
     energy_demo.delete()  # its rows point at the departments deleted below
+    from kretslopp.circular import models as circular
+    from kretslopp.organisation.models import Partner
+
     users = get_user_model()
     users.objects.filter(username__in=[a.username for a in ACCOUNTS]).delete()
     tables = [
+        circular.Discrepancy,
+        circular.PartnerReport,
+        circular.CampaignItem,
+        circular.Manifest,
+        circular.CollectionPoint,
+        circular.Campaign.departments.through,
+        circular.Campaign,
+        circular.TakebackSettings,
+        Partner,
         LifecycleEvent,
         Asset,
         ProductLabel,
