@@ -55,7 +55,10 @@ def _remember_last(adapt: Callable[[Any], Any]) -> Callable[[Any], Any]:
 class BulkInserter:
     """``INSERT INTO table (columns) VALUES (…)`` for many rows of values in ``attnames`` order."""
 
-    def __init__(self, model: type[models.Model], attnames: Sequence[str]) -> None:
+    def __init__(
+        self, model: type[models.Model], attnames: Sequence[str], encoded: Sequence[str] = ()
+    ) -> None:
+        """``encoded`` names JSON columns whose values the caller passes as JSON text."""
         fields = [
             next(f for f in model._meta.concrete_fields if f.attname == name) for name in attnames
         ]
@@ -63,7 +66,10 @@ class BulkInserter:
         columns = ", ".join(quote(field.column) for field in fields)
         placeholders = ", ".join(["%s"] * len(fields))
         self.sql = f"INSERT INTO {quote(model._meta.db_table)} ({columns}) VALUES ({placeholders})"
-        self.adapters = [(position, _adapter(field)) for position, field in enumerate(fields)]
+        self.adapters = [
+            (position, None if field.attname in encoded else _adapter(field))
+            for position, field in enumerate(fields)
+        ]
         self.adapters = [(position, adapt) for position, adapt in self.adapters if adapt]
 
     def insert(self, rows: Iterable[Sequence[Any]]) -> int:

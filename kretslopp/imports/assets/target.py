@@ -12,7 +12,8 @@ Rows are only *planned* here; :mod:`kretslopp.imports.assets.writer` writes the 
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Sequence
+import operator
+from collections.abc import Callable, Sequence
 from decimal import Decimal
 from typing import Any
 
@@ -136,6 +137,9 @@ class AssetTarget(ImportTarget):
             ((name, position) for position, name in mapping.fields.items()),
             key=lambda item: item[1],
         )
+        # One call picks every mapped cell of a row, in the order of ``limits``.
+        self.limits = [(name, self.max_lengths.get(name, 0)) for name, _pos in self.positions]
+        self.pick = _picker([position for _name, position in self.positions])
         self.default_status = mapping.defaults.get("status") or lifecycle.IN_STOCK
         self.category = category_resolver()
         self.status = status_resolver()
@@ -172,22 +176,18 @@ class AssetTarget(ImportTarget):
     def _texts(self, row: Row, problems: list[Problem]) -> dict[str, str]:
         """The filled-in cells of the row by field, cleaned; formulas are refused."""
         texts: dict[str, str] = {}
-        cells = row.values
-        for name, position in self.positions:
-            text = cells[position]
+        needs_cleaning = _NEEDS_CLEANING
+        for (name, limit), text in zip(self.limits, self.pick(row.values), strict=True):
             if not text:
                 continue
-            if text[0] in _NEEDS_CLEANING or text[-1] in _NEEDS_CLEANING:
+            if text[0] in needs_cleaning or text[-1] in needs_cleaning:
                 text, formula = clean(text)
                 if not text:
                     continue
-            else:
-                formula = False
-            if formula:
-                problems.append(self.problem(row, name, text, "formula", _formula_message()))
-                continue
-            limit = self.max_lengths.get(name)
-            if limit is not None and len(text) > limit:
+                if formula:
+                    problems.append(self.problem(row, name, text, "formula", _formula_message()))
+                    continue
+            if limit and len(text) > limit:
                 message = _("The text is %(length)s characters long; at most %(limit)s fit.") % {
                     "length": len(text),
                     "limit": limit,
@@ -544,10 +544,11 @@ class _RowCheck:
 
     def _parse_values(self, values: dict[str, Any]) -> None:
         texts, target = self.texts, self.target
+        known_dates = target.dates.cache
         for name in DATE_FIELDS:
             text = texts.get(name)
             if text:
-                value, error = target.dates(text)
+                value, error = known_dates.get(text) or target.dates(text)
                 if error is not None:
                     self.fail(name, error.code, tabular_message(error.code, error.params, text))
                 else:
@@ -668,6 +669,16 @@ _NEW_BLANKS = tuple(
 # First or last characters that mean a cell needs more than a look: blank space to trim,
 # a formula sign, or our export's apostrophe guard.
 _NEEDS_CLEANING = frozenset(" \t\r\n\xa0=@+-'")
+
+
+def _picker(positions: list[int]) -> Callable[[tuple[str, ...]], tuple[str, ...]]:
+    """``cells → the cells at positions`` as one C call (``itemgetter``), always a tuple."""
+    if not positions:
+        return lambda cells: ()
+    if len(positions) == 1:
+        only = positions[0]
+        return lambda cells: (cells[only],)
+    return operator.itemgetter(*positions)
 
 
 def _add_months(start: dt.date, months: int) -> dt.date:
