@@ -216,8 +216,10 @@ def _import(job: ImportJob, access: Access, user) -> None:
         runs.unreadable(job, error)
         return
     mapping = ColumnMapping.from_dict(job.mapping)
-    if mapping.headers != table.headers:  # the stored file is not the one previewed
-        raise Http404
+    if mapping.headers != table.headers:  # not the file that was previewed: refuse it
+        job.state = JobState.FAILED
+        job.save(update_fields=["state"])
+        return
     try:
         result = runs.run(
             table,

@@ -217,3 +217,28 @@ def test_manufacturer_spellings_meet(town):
     )
     assert result.status == "committed", result.summary()
     assert Asset.objects.get(asset_tag="MS-8").model == town.laptop
+
+
+@pytest.mark.django_db
+def test_an_asset_saved_by_someone_else_meanwhile_rolls_the_import_back(town, monkeypatch):
+    import datetime as dt
+
+    from django.utils import timezone
+
+    from kretslopp.imports.assets.lookups import Lookups
+
+    load = Lookups.load
+
+    def load_then_someone_saves():
+        lookups = load()
+        later = timezone.now() + dt.timedelta(seconds=5)
+        Asset.objects.filter(pk=town.own_asset.pk).update(updated_at=later)
+        return lookups
+
+    monkeypatch.setattr(Lookups, "load", load_then_someone_saves)
+    before = db_counts()
+    result = import_file(HEADER + ROWS + "MS-0000001,,,,,,,Dustin\n")
+    assert result.status == "failed"
+    assert [p.code for p in result.errors] == ["changed_meanwhile"]
+    assert db_counts() == before
+    assert Asset.objects.get(pk=town.own_asset.pk).supplier == ""
