@@ -154,7 +154,16 @@ class AssetTarget(ImportTarget):
         self.seen_serials: dict[tuple[int, str], int] = {}
         self.seen_assets: dict[int, int] = {}
         self.maker_cache: dict[str, int] = {}
+        self.answers: dict[tuple, int | None] = {}
         self.today = dt.date.today()
+
+    def remembered(self, lookup: Callable[..., int | None], *args: Any) -> int | None:
+        """``lookup(*args)``, asked once per distinct question: files repeat their names."""
+        key = (lookup.__name__, *args)
+        found = self.answers.get(key, _UNKNOWN)
+        if found is _UNKNOWN:
+            found = self.answers[key] = lookup(*args)
+        return found
 
     def _can_edit(self, department_id: int) -> bool:
         allowed = self.may_edit.get(department_id)
@@ -403,7 +412,7 @@ class _RowCheck:
                 return
             maker_id = existing.manufacturer_id
         if maker_id is not None:
-            found = self.lookups.model(maker_id, model_name)
+            found = self.target.remembered(self.lookups.model, maker_id, model_name)
             if found is None:
                 pending = self.target.plan.new_models.get((maker_id, name_key(model_name)))
                 found = pending[0] if pending else None
@@ -472,7 +481,7 @@ class _RowCheck:
                     _("A new asset needs a department (its code or name)."),
                 )
             return
-        found = self.lookups.department(text)
+        found = self.target.remembered(self.lookups.department, text)
         if found is None:
             if self.lookups.department_ambiguous(text):
                 message = _("Several departments are called “%(name)s”; use the code.")
@@ -498,7 +507,7 @@ class _RowCheck:
         if not text:
             return
         key = name_key(text)
-        found = self.lookups.locations.get(key)
+        found = self.target.remembered(self.lookups.locations.get, key)
         if found is None:
             pending = self.target.plan.new_locations.get(key)
             if pending is not None:
@@ -662,6 +671,7 @@ class _RowCheck:
             plan.unchanged += 1
 
 
+_UNKNOWN = object()
 # Each new-asset field with its value when the file does not give one.
 _NEW_BLANKS = tuple(
     (name, "" if name in ("serial_number", *TEXT_FIELDS) else None) for name in NEW_FIELDS
