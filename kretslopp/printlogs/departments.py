@@ -17,7 +17,7 @@ separately, or with :func:`read_print_log` and :class:`PrintAggregator`, which a
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 
 from .aggregate import UNMAPPED, DepartmentOf, MonthlyPrintStats
@@ -201,6 +201,16 @@ class MonthlyTally:
             stats.pages_colour_known += job.pages
             if job.colour:
                 stats.pages_colour += job.pages
+
+    def merge(self, stats: Iterable[MonthlyPrintStats]) -> None:
+        """Add totals summed elsewhere (another part of the same log) into these."""
+        for item in stats:
+            months = self._by_department.get(item.department)
+            if months is None:
+                months = self._by_department[item.department] = DepartmentMonths(
+                    item.department, self._stats
+                )
+            months[item.month].merge(item)
 
     @property
     def jobs(self) -> int:

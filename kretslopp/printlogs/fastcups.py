@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Iterable, Iterator
+from operator import itemgetter
 
 from .departments import MonthlyTally, NameKey
 from .pagelogformat import LineError, parse_clf_time, parse_default_line
@@ -39,6 +40,9 @@ _FIELDS = (
     r"([^ \n]+) [^ \n]+ (.*)"  # billing, host, then "job name media sides"
 )
 _BLOCK = re.compile(f"^{_FIELDS}$", re.MULTILINE)
+_FIRST = itemgetter(0)
+#: Each line's first field (a printer, if the line is one), for a block read line by line.
+_PRINTERS = re.compile(r"^([^ \n]*) ", re.MULTILINE)
 #: The same, also checking that media and sides end the tail: for one line at a time.
 _LINE = re.compile(_FIELDS.replace("(.*)", "(.* [^ \n]+ [^ \n]+)"))
 
@@ -48,8 +52,17 @@ Row = tuple[str, str, str, str, str, str, str, "str | int", "str | None", str]
 
 #: An open job: its first line's fields (what the job is counted with), then the running
 #: page and copy counts. A list, not an object: one is made for every job logged by pages.
-_JOB_ID, _USER, _BILLING, _TIME, _MONTH, _PAPER, _PAGES, _COPIES = range(8)
-OpenJob = list  # [job id, user, billing, time text, month, "media sides", pages, copies]
+_JOB_ID, _USER, _BILLING, _TIME, _MONTH, _PAPER, _PAGES, _COPIES, _HEAD = range(9)
+OpenJob = list  # [job id, user, billing, time text, month, "media sides", pages, copies, head]
+
+#: In a part of a log (see :mod:`.parallel`), the stand-in open job of a printer not seen yet
+#: in that part: its first job may continue one open at the end of the part before.
+_UNSEEN: OpenJob = [object()]
+
+#: How a printer's first job in a part ended: still open, closed by another job id, or by
+#: its own ``total`` line (the impressions follow in the tuple).
+OPEN, OTHER, TOTAL = "open", "other", "total"
+Fragment = tuple[OpenJob, str, int]  # (the job as far as the part saw it, how it ended, total)
 
 
 class _Months:
@@ -78,24 +91,40 @@ class _Months:
 class DefaultCupsSummary:
     """The reader's state across blocks: open jobs per printer, validated days, line count."""
 
-    def __init__(self, errors: ErrorLog, tally: MonthlyTally) -> None:
+    def __init__(self, errors: ErrorLog, tally: MonthlyTally, *, part: bool = False) -> None:
         self.errors = errors
         self.tally = tally
         self.months = _Months()
         self.open_jobs: dict[str, OpenJob] = {}
         self.lines = 0
+        #: Reading one part of a log: each printer's first job is not counted but kept in
+        #: ``heads`` and the jobs open at the end in ``open_jobs``, for the parts to be
+        #: joined in order (:mod:`.parallel`).
+        self.part = part
+        self.heads: dict[str, Fragment] = {}
+        self._seen: set[str] = set()
 
     def read(self, blocks: Iterable[str]) -> None:
         """Add every job of the blocks' lines to the tally; then :meth:`finish`."""
         for text in blocks:
             count = text.count("\n")
             rows: list[Row | None] = _BLOCK.findall(text)
+            if self.part:
+                regular = len(rows) == count
+                self._mark_unseen(set(map(_FIRST, rows) if regular else _PRINTERS.findall(text)))
             done = self._rows(rows, self.lines + 1) if len(rows) == count else 0
             if done < count:  # some line has another shape: take the rest one by one
                 first = self.lines + 1 + done
                 self._rows(self._line_by_line(text.split("\n")[done:count], first), first)
             self.lines += count
         self.finish()
+
+    def _mark_unseen(self, printers: set[str]) -> None:
+        """Give each printer new to this part the :data:`_UNSEEN` stand-in open job, so the
+        loop meets its first line in its rare branch (a different job id) at no extra cost."""
+        for printer in printers - self._seen:
+            self.open_jobs[printer] = _UNSEEN
+        self._seen |= printers
 
     def _line_by_line(self, lines: list[str], first: int) -> Iterator[Row | None]:
         """Each line's fields, by the strict pattern or else the general parser; ``None``
@@ -141,12 +170,18 @@ class DefaultCupsSummary:
             current = open_jobs.get(printer)
             if current is not None and current[_JOB_ID] != job_id:
                 del open_jobs[printer]  # a printer prints one job at a time: that one ended
+                if current is _UNSEEN:  # the printer's first line in this part
+                    head = [job_id, user, billing, time_text, month, paper_key, 0, 1, True]
+                    self._head(printer, head, page, copies)
+                    continue
                 self._close(printer, current, current[_PAGES], current[_COPIES])
                 current = None
             if page == "total":
                 if current is not None:  # its page lines came first: their first line counts
                     del open_jobs[printer]
-                    if copies:
+                    if current[_HEAD]:
+                        self.heads[printer] = (current, TOTAL, copies)
+                    elif copies:
                         self._close(printer, current, copies, 1)
                 elif copies:  # a total of 0 impressions: cancelled, nothing printed
                     names = (user, printer, billing)
@@ -168,7 +203,7 @@ class DefaultCupsSummary:
             copies = copies or 1  # a logged page was printed at least once
             if current is None:
                 open_jobs[printer] = [
-                    job_id, user, billing, time_text, month, paper_key, copies, copies,
+                    job_id, user, billing, time_text, month, paper_key, copies, copies, False,
                 ]  # fmt: skip
             else:
                 current[_PAGES] += copies
@@ -176,8 +211,24 @@ class DefaultCupsSummary:
                     current[_COPIES] = copies
         return number - first + 1
 
+    def _head(self, printer: str, head: OpenJob, page: str, copies: int) -> None:
+        """A printer's first line in a part: a ``total`` line is its whole job; a page line
+        opens a job that is kept (not counted) when it ends."""
+        if page == "total":
+            self.heads[printer] = (head, TOTAL, copies)
+        else:
+            head[_PAGES] = head[_COPIES] = copies or 1
+            self.open_jobs[printer] = head
+
     def _close(self, printer: str, job: OpenJob, pages: int, copies: int) -> None:
         """Count a job opened by page lines, with its first line's names, month and paper."""
+        if job[_HEAD]:  # a part's first job on this printer: the parts' join decides
+            self.heads[printer] = (job, OTHER, 0)
+            return
+        self.count(printer, job, pages, copies)
+
+    def count(self, printer: str, job: OpenJob, pages: int, copies: int) -> None:
+        """Add a job to the totals with its first line's names, month and paper."""
         tally = self.tally
         names = (job[_USER], printer, job[_BILLING])
         months = tally.cells.get(names) or tally.new_names(
@@ -187,7 +238,15 @@ class DefaultCupsSummary:
         tally.add(months[job[_MONTH]], pages, copies, duplex, factor)
 
     def finish(self) -> None:
-        """Count the jobs still open at the end of the log."""
+        """Count the jobs still open at the end of the log (of a part: set them aside)."""
+        if self.part:
+            for printer, current in list(self.open_jobs.items()):
+                if current is _UNSEEN:
+                    del self.open_jobs[printer]
+                elif current[_HEAD]:
+                    self.heads[printer] = (current, OPEN, 0)
+                    del self.open_jobs[printer]
+            return
         for printer, current in self.open_jobs.items():
             self._close(printer, current, current[_PAGES], current[_COPIES])
         self.open_jobs.clear()

@@ -12,8 +12,10 @@ is summed in constant memory.
 
 from __future__ import annotations
 
+import os
 from collections.abc import Iterator
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Literal
 
 from .aggregate import DepartmentOf, MonthlyPrintStats
@@ -22,6 +24,7 @@ from .departments import DepartmentMap, MonthlyTally
 from .fastcups import summarise_default_cups
 from .pagelogformat import CompiledFormat, compile_page_log_format
 from .papercut import METADATA_PREFIX, iter_papercut_jobs, summarise_papercut
+from .parallel import PARALLEL_MIN_BYTES, default_workers, summarise_in_parts
 from .records import ErrorLog, PrintJob, PrintLogError, PrintLogResult
 from .sources import LogSource, iter_text_blocks, open_binary, open_text_lines, source_name
 
@@ -113,6 +116,23 @@ class PrintSummaryResult:
         return self.error_count == 0
 
 
+def _parallel_path(
+    source: LogSource, department_of: DepartmentOf | DepartmentMap, workers: int | None
+) -> Path | None:
+    """The file to read in parts, if it is worth it and possible (plain data, a real file)."""
+    if (workers or default_workers()) < 2 or not isinstance(department_of, DepartmentMap):
+        return None
+    if not isinstance(source, (str, os.PathLike)):
+        return None
+    path = Path(source)
+    if path.stat().st_size < PARALLEL_MIN_BYTES:
+        return None
+    with path.open("rb") as handle:
+        if handle.read(2) == b"\x1f\x8b":  # gzip: cannot be cut at byte offsets
+            return None
+    return path
+
+
 def summarise_print_log(
     source: LogSource,
     department_of: DepartmentOf | DepartmentMap,
@@ -121,6 +141,7 @@ def summarise_print_log(
     log_format: LogFormat = "auto",
     page_log_format: str | None = None,
     skip_malformed: bool = False,
+    workers: int | None = None,
 ) -> PrintSummaryResult:
     """Stream a log straight into per-(department, month) totals (all or nothing).
 
@@ -130,11 +151,19 @@ def summarise_print_log(
     callable must not depend on anything else of the job. The totals equal those of
     :class:`PrintAggregator` over :func:`read_print_log`'s jobs; the work differs: a
     default-format CUPS log is read by :func:`summarise_default_cups` without building jobs.
+
+    A default-format CUPS log given as a path to an uncompressed file of at least
+    :data:`PARALLEL_MIN_BYTES`, with a :class:`DepartmentMap`, is read in ``workers``
+    processes (default: :func:`default_workers`; ``workers=1`` keeps one process) — see
+    :mod:`.parallel` for how jobs straddling the parts are joined.
     """
     resolved, compiled = _prepare(source, log_format, page_log_format)
     errors = ErrorLog(source_name(source, file_name))
     tally = MonthlyTally(department_of)
-    if compiled is not None and compiled.is_default:
+    parallel = _parallel_path(source, department_of, workers)
+    if compiled is not None and compiled.is_default and parallel is not None:
+        summarise_in_parts(parallel, department_of, errors, tally, workers or default_workers())  # type: ignore[arg-type]
+    elif compiled is not None and compiled.is_default:
         with open_binary(source) as binary:
             summarise_default_cups(iter_text_blocks(binary), errors, tally)
     elif resolved == "papercut":

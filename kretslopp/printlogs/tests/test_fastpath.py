@@ -19,6 +19,7 @@ from kretslopp.printlogs import (
     summarise_print_log,
 )
 from kretslopp.printlogs.fastcups import summarise_default_cups
+from kretslopp.printlogs.parallel import summarise_in_parts
 from kretslopp.printlogs.sources import iter_text_blocks
 
 PRINTERS = ["SBK-Plan3-MFP", "FRI-Reception", "MIL-Lab-Farg", "SKOL-A", "SKOL-B"]
@@ -169,3 +170,38 @@ def test_a_callable_is_asked_once_per_user_printer_and_billing_code() -> None:
     data = generated_page_log(jobs=300)
     summarise_print_log(data, department_of)
     assert len(asked) == len(set(asked)) > 5
+
+
+def test_parts_in_worker_processes_add_up_to_the_one_process_totals(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    lines = generated_page_log(jobs=1200).decode().splitlines()
+    lines[100] = lines[100].replace(" [", " x [", 1).replace(" 1 ", " one ", 1)  # malformed
+    lines[900] = "garbage"
+    path = tmp_path / "page_log"
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    one = summarise_print_log(path, MAPPING, skip_malformed=True, workers=1)
+    errors, tally = ErrorLog("page_log"), MonthlyTally(MAPPING)
+    summarise_in_parts(path, MAPPING, errors, tally, workers=2, parts=37)  # cuts inside jobs
+    assert [(e.line, e.code) for e in errors.errors] == [(e.line, e.code) for e in one.errors]
+    assert [e.line for e in errors.errors] == [101, 901]
+    parts = {key: stats.as_dict() for key, stats in tally.results().items()}
+    assert parts.keys() == one.stats.keys()
+    for key, stats in one.stats.items():
+        expected = stats.as_dict()
+        assert parts[key].pop("a4_sheets") == pytest.approx(expected.pop("a4_sheets"))
+        assert parts[key].pop("duplex_share") == pytest.approx(expected.pop("duplex_share"))
+        assert parts[key] == expected
+
+
+def test_large_files_with_a_mapping_take_the_parallel_path(tmp_path, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    from kretslopp.printlogs import reading
+
+    path = tmp_path / "page_log"
+    path.write_bytes(generated_page_log(jobs=300))
+    called: list[int] = []
+    monkeypatch.setattr(reading, "PARALLEL_MIN_BYTES", 1)
+    monkeypatch.setattr(reading, "summarise_in_parts", lambda *a: called.append(a[-1]))
+    summarise_print_log(path, MAPPING, workers=2)
+    summarise_print_log(path, by_printer_prefix, workers=2)  # a closure cannot be pickled
+    summarise_print_log(path.read_bytes(), MAPPING, workers=2)  # not a file
+    summarise_print_log(path, MAPPING, workers=1)
+    assert called == [2]
