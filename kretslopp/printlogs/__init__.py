@@ -1,7 +1,8 @@
 """Print volumes from real print logs (CUPS page_log, PaperCut CSV) — plain Python, no Django.
 
 The printing app calls :func:`read_print_log` (jobs, to store) or :func:`summarise_print_log`
-(per-department, per-month totals, streamed) with a ``department_of(job)`` callback, and
+(per-department, per-month totals, streamed) with a :class:`DepartmentMap` (users, printers
+and billing codes → department; or a ``department_of(job)`` callback for small files), and
 :func:`paper_footprint` for the paper CO2e. Both readers are all or nothing unless
 ``skip_malformed=True``. Method: docs/methodology.md, "Printing".
 """

@@ -147,23 +147,24 @@ def summarise_print_log(
 
     ``department_of`` is a :class:`DepartmentMap` (what the import passes: plain mappings
     with a documented precedence) or a ``department_of(job)`` callable. Either is asked once
-    per distinct (user, printer, billing code, month) — see :mod:`.departments` — so a
-    callable must not depend on anything else of the job. The totals equal those of
+    per distinct (user, printer, billing code) — see :mod:`.departments` — so a callable
+    must not depend on anything else of the job. The totals equal those of
     :class:`PrintAggregator` over :func:`read_print_log`'s jobs; the work differs: a
     default-format CUPS log is read by :func:`summarise_default_cups` without building jobs.
 
     A default-format CUPS log given as a path to an uncompressed file of at least
     :data:`PARALLEL_MIN_BYTES`, with a :class:`DepartmentMap`, is read in ``workers``
     processes (default: :func:`default_workers`; ``workers=1`` keeps one process) — see
-    :mod:`.parallel` for how jobs straddling the parts are joined.
+    :mod:`.parallel` for how jobs straddling the parts are joined. Other logs ignore it.
     """
     resolved, compiled = _prepare(source, log_format, page_log_format)
     errors = ErrorLog(source_name(source, file_name))
     tally = MonthlyTally(department_of)
-    parallel = _parallel_path(source, department_of, workers)
-    if compiled is not None and compiled.is_default and parallel is not None:
+    default_cups = compiled is not None and compiled.is_default
+    parallel = _parallel_path(source, department_of, workers) if default_cups else None
+    if parallel is not None:
         summarise_in_parts(parallel, department_of, errors, tally, workers or default_workers())  # type: ignore[arg-type]
-    elif compiled is not None and compiled.is_default:
+    elif default_cups:
         with open_binary(source) as binary:
             summarise_default_cups(iter_text_blocks(binary), errors, tally)
     elif resolved == "papercut":
