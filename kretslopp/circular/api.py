@@ -34,6 +34,7 @@ router = Router(tags=["take-back"])
 RecordId = Path(..., ge=1, le=2**63 - 1)
 READ_ERRORS = responses(400, 401, 403, 422)
 ONE_ERRORS = responses(401, 403, 404, 422)
+PAGE_ERRORS = responses(400, 401, 403, 404, 422)
 WRITE_ERRORS = responses(400, 401, 403, 404, 409, 422)
 
 
