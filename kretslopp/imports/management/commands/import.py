@@ -76,6 +76,11 @@ class Command(BaseCommand):
         if options["source"] == "snipeit":
             return self._snipeit(options, user, access)
         path: Path = options["file"]
+        saved = None
+        if options.get("mapping"):
+            saved = SavedMapping.objects.filter(name=options["mapping"]).first()
+            if saved is None:
+                raise CommandError(f"there is no saved mapping named {options['mapping']!r}")
         job = ImportJob.objects.create(
             source="file",
             file_name=path.name,
@@ -86,11 +91,6 @@ class Command(BaseCommand):
             table = runs.open_file(path, path.name)
         except TabularError as error:
             return runs.unreadable(job, error)
-        saved = None
-        if options.get("mapping"):
-            saved = SavedMapping.objects.filter(name=options["mapping"]).first()
-            if saved is None:
-                raise CommandError(f"there is no saved mapping named {options['mapping']!r}")
         target = runs.TARGETS["assets"]()
         mapping = runs.decide_mapping(target, table.headers, saved)
         job.file_info = {"format": table.format, "encoding": table.encoding}
