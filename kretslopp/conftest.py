@@ -154,3 +154,26 @@ def page(browser):
     page.set_default_timeout(15_000)
     yield page
     context.close()
+
+
+@pytest.fixture
+def token_for():
+    """``token_for(user, "read", "write")`` → (token, secret): an API token for a login."""
+    from kretslopp.api.models import ApiToken
+
+    def _token_for(user, *scopes: str, days: int = 30):
+        return ApiToken.issue(user, "test", set(scopes or ("read", "write")), days)
+
+    return _token_for
+
+
+@pytest.fixture
+def api_as(token_for):
+    """``api_as(user, "read")``: a JSON API client with a fresh token for ``user``."""
+    from kretslopp.api.testing import ApiClient
+
+    def _api_as(user, *scopes: str):
+        _token, secret = token_for(user, *scopes)
+        return ApiClient(secret)
+
+    return _api_as

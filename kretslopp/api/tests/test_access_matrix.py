@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import pytest
 
-from kretslopp.api.tests.conftest import ApiClient
+from kretslopp.api.testing import ApiClient
 from kretslopp.inventory import lifecycle
 from kretslopp.inventory.models import Asset, LifecycleEvent, Manufacturer
 from kretslopp.organisation.models import Person

@@ -27,7 +27,12 @@ from schemathesis.specs.openapi.checks import (
 
 from kretslopp.organisation.models import Location, Person
 
+# Every resource's routes; other domains add theirs (take-back, targets, footprint), so the
+# document must hold at least these.
 EXPECTED_OPERATIONS = {
+    ("get", "/api/v1/footprint/summary"),
+    ("get", "/api/v1/takeback/campaigns"),
+    ("get", "/api/v1/targets"),
     ("get", "/api/v1/departments"),
     ("get", "/api/v1/departments/{department_id}"),
     ("get", "/api/v1/locations"),
@@ -69,7 +74,7 @@ def test_the_document_lists_every_route_with_its_security_and_errors(client):
     operations = {
         (method, path) for path, methods in document["paths"].items() for method in methods
     }
-    assert operations == EXPECTED_OPERATIONS
+    assert EXPECTED_OPERATIONS <= operations
     schemes = document["components"]["securitySchemes"]
     assert {scheme["type"] for scheme in schemes.values()} == {"http", "apiKey"}
     for path, methods in document["paths"].items():

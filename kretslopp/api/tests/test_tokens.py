@@ -14,7 +14,7 @@ from django.test import Client
 from django.utils import timezone
 
 from kretslopp.api.models import ApiToken
-from kretslopp.api.tests.conftest import ApiClient
+from kretslopp.api.testing import ApiClient
 from kretslopp.core.models import AuditEntry
 from kretslopp.inventory import lifecycle
 

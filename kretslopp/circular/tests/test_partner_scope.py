@@ -8,13 +8,10 @@ import datetime as dt
 import pytest
 from django.urls import reverse
 
-from kretslopp.api.tests.conftest import ApiClient  # noqa: F401  (fixtures below use it)
 from kretslopp.circular.models import Campaign, CampaignItem
 from kretslopp.organisation.access import access_for
 
 pytestmark = pytest.mark.django_db
-
-pytest_plugins = ["kretslopp.api.tests.conftest"]
 
 
 @pytest.fixture

@@ -1,14 +1,11 @@
-"""API test helpers: tokens for the ``town`` fixture's logins and a client that uses them."""
+"""Test helpers for the API, shared by every app's tests: a JSON client with a bearer token."""
 
 from __future__ import annotations
 
 import json
 from typing import Any
 
-import pytest
 from django.test import Client
-
-from kretslopp.api.models import ApiToken
 
 
 class ApiClient:
@@ -31,24 +28,3 @@ class ApiClient:
         payload = json.dumps(body if body is not None else {})
         send = getattr(self.client, method)
         return send(path, payload, content_type="application/json", headers=self.headers)
-
-
-@pytest.fixture
-def token_for():
-    """``token_for(user, "read", "write")`` → (token, secret)."""
-
-    def _token_for(user, *scopes: str, days: int = 30) -> tuple[ApiToken, str]:
-        return ApiToken.issue(user, "test", set(scopes or ("read", "write")), days)
-
-    return _token_for
-
-
-@pytest.fixture
-def api_as(token_for):
-    """``api_as(user, "read")``: an :class:`ApiClient` with a fresh token for ``user``."""
-
-    def _api_as(user, *scopes: str) -> ApiClient:
-        _token, secret = token_for(user, *scopes)
-        return ApiClient(secret)
-
-    return _api_as
