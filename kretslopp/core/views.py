@@ -5,19 +5,22 @@ from __future__ import annotations
 from django.contrib.auth.decorators import login_required
 from django.db.models import Count, Q
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import render
+from django.shortcuts import redirect, render
 
 from kretslopp.carbon import services as carbon
 from kretslopp.inventory import lifecycle
 from kretslopp.inventory.models import Asset, ProductCategory, Status
 from kretslopp.organisation.access import Action, access_for
-from kretslopp.organisation.models import Organisation
+from kretslopp.organisation.models import Organisation, Role
 
 
 @login_required
 def home(request: HttpRequest) -> HttpResponse:
     """Where each user starts: their estate in numbers, scoped to what they may see."""
     access = access_for(request.user)
+    if access.role == Role.PARTNER:
+        # A take-back partner works on its campaigns only; that is its start page.
+        return redirect("circular:campaigns")
     access.require(Action.VIEW)
     assets = access.scope(Asset.objects.all())
     by_status = dict(assets.values_list("status").annotate(n=Count("pk")).order_by())
