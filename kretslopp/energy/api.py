@@ -190,7 +190,8 @@ def list_targets(request: HttpRequest) -> list:
     access = caller_of(request).access
     access.require(Action.VIEW)
     found = access.scope(Target.objects.select_related("department"))
-    return [_target_out(assessment.view_for(t, access)) for t in found]
+    memo: dict = {}
+    return [_target_out(assessment.view_for(t, access, memo)) for t in found]
 
 
 @router.get("/targets/{target_id}", response={200: TargetOut, **ONE_ERRORS}, tags=["targets"])

@@ -149,10 +149,10 @@ def rule_lines(rule: targets.StatusRule, direction: str) -> list[tuple[str, str]
     ]
 
 
-def view_for(target: Target, access: Access) -> TargetView:
-    """Assess one target on the actuals ``access`` may see."""
+def view_for(target: Target, access: Access, memo: dict | None = None) -> TargetView:
+    """Assess one target on the actuals ``access`` may see (``memo``: per-request reuse)."""
     definition = kpis.get(target.kpi)
-    actuals = definition.actuals(access, target.department_id)
+    actuals = definition.actuals(access, target.department_id, {} if memo is None else memo)
     engine_target = target.as_engine_target(definition)
     observations = {y: v for y, v in actuals.values.items() if y >= target.baseline_year}
     assessment = targets.assess(engine_target, observations)

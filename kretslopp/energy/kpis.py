@@ -32,13 +32,13 @@ class KpiDefinition:
     label: str
     unit: str
     direction: Direction
-    actuals: Callable[[Access, int | None], Actuals]
+    actuals: Callable[[Access, int | None, dict], Actuals]
 
 
-def _energy_kwh(access: Access, department_id: int | None) -> Actuals:
+def _energy_kwh(access: Access, department_id: int | None, memo: dict) -> Actuals:
     from kretslopp.energy import ledger
 
-    built = ledger.cached(access, department_id=department_id)
+    built = ledger.cached(access, department_id=department_id, memo=memo)
     return Actuals(
         built.annual_kwh(),
         str(_("IT energy ledger: metered readings, estimates from the device fleet")),
@@ -46,10 +46,10 @@ def _energy_kwh(access: Access, department_id: int | None) -> Actuals:
     )
 
 
-def _energy_kg_co2e(access: Access, department_id: int | None) -> Actuals:
+def _energy_kg_co2e(access: Access, department_id: int | None, memo: dict) -> Actuals:
     from kretslopp.energy import ledger
 
-    built = ledger.cached(access, department_id=department_id)
+    built = ledger.cached(access, department_id=department_id, memo=memo)
     return Actuals(
         built.annual_kg_co2e(),
         str(_("IT energy ledger × grid factor %(grid)s") % {"grid": built.grid_id}),
@@ -57,14 +57,25 @@ def _energy_kg_co2e(access: Access, department_id: int | None) -> Actuals:
     )
 
 
-def _pages(access: Access, department_id: int | None) -> Actuals:
+def _pages(access: Access, department_id: int | None, memo: dict) -> Actuals:
     from kretslopp.printing import services
 
+    key = ("pages_by_year", access.department_ids, department_id, memo.get("versions"))
+    if key not in memo:
+        # across requests too, while the stored data (its version is in the key) is unchanged
+        if key[-1] is None or key not in _PAGES:
+            _PAGES[key] = services.pages_by_year(access, department_id)
+            while len(_PAGES) > 64:
+                _PAGES.pop(next(iter(_PAGES)))
+        memo[key] = _PAGES[key]
     return Actuals(
-        services.pages_by_year(access, department_id),
+        memo[key],
         str(_("Print volumes imported from print logs (complete years only)")),
         "high",
     )
+
+
+_PAGES: dict[tuple, dict[int, float]] = {}
 
 
 def _weakest(built) -> str:

@@ -15,6 +15,7 @@ the grid choice on the methodology page changes every figure here and says so.
 from __future__ import annotations
 
 import datetime as dt
+import time
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
@@ -207,42 +208,74 @@ def _last_month(today: dt.date) -> tuple[int, int]:
     return previous.year, previous.month
 
 
-_MEMO: dict[tuple, Ledger] = {}
-_MEMO_SIZE = 32
+#: How long a remembered ledger trusts the device fleet without asking whether it changed.
+#: Asking costs several aggregate queries over every asset; estimates from the fleet may lag
+#: an inventory change by this much, stored readings and print volumes never do.
+FLEET_RECHECK_SECONDS = 30.0
+_MEMO_SIZE = 64
 
 
-def _versions() -> tuple:
-    """Changes whenever a stored reading or print volume changes."""
-    from kretslopp.printing.models import PrintVolume
+@dataclass
+class _Remembered:
+    ledger: Ledger
+    fleet_id: int
+    checked: float
+
+
+_MEMO: dict[tuple, _Remembered] = {}
+
+
+def forget() -> None:
+    """Drop every remembered ledger, KPI series and fragment (tests; after a restore)."""
+    from kretslopp.energy import fragments, kpis
+
+    _MEMO.clear()
+    kpis._PAGES.clear()
+    fragments.clear()
+
+
+def stored_versions() -> tuple:
+    """Changes whenever a stored reading or print volume changes (two cheap aggregates).
+
+    Print volumes are only ever written and removed with their import record, so the import
+    table (a handful of rows) stands for them.
+    """
+    from kretslopp.printing.models import PrintImport
 
     readings = EnergyReading.objects.aggregate(n=Count("pk"), changed=Max("updated_at"))
-    prints = PrintVolume.objects.aggregate(n=Count("pk"), last=Max("pk"))
+    prints = PrintImport.objects.aggregate(n=Count("pk"), last=Max("pk"))
     return (readings["n"], readings["changed"], prints["n"], prints["last"])
 
 
-def cached(access: Access, *, department_id: int | None = None) -> Ledger:
-    """:func:`build`, remembered until readings, print volumes or the fleet change.
+def cached(access: Access, *, department_id: int | None = None, memo: dict | None = None) -> Ledger:
+    """:func:`build`, remembered until readings, print volumes, the method or the fleet change.
 
-    A dashboard asks for the ledger several times (the table, every energy target); the
-    fleet object from ``fleet_for`` is itself cached per data version, so its identity is
-    part of the key.
+    ``memo`` is a per-request dict: a page that needs the ledger several times (the table and
+    every energy target) checks the versions once. Across requests the ledger is kept per
+    scope; the fleet (whose version check is the expensive part) is re-checked at most every
+    :data:`FLEET_RECHECK_SECONDS`.
     """
-    fleet = services.fleet_for(access)
-    key = (
-        access.department_ids,
-        department_id,
-        timezone.localdate(),
-        services.Choice.current(),
-        _versions(),
-        id(fleet),
-    )
-    found = _MEMO.get(key)
-    if found is None:
-        found = build(access, department_id=department_id)
-        if len(_MEMO) >= _MEMO_SIZE:
-            _MEMO.pop(next(iter(_MEMO)))
-        _MEMO[key] = found
-    return found
+    memo = {} if memo is None else memo
+    found = memo.get(("ledger", department_id))
+    if found is not None:
+        return found
+    if "versions" not in memo:
+        memo["versions"] = (stored_versions(), services.Choice.current())
+    versions, choice = memo["versions"]
+    key = (access.department_ids, department_id, timezone.localdate(), choice, versions)
+    remembered = _MEMO.get(key)
+    now = time.monotonic()
+    if remembered is None or now - remembered.checked > FLEET_RECHECK_SECONDS:
+        fleet = services.fleet_for(access)
+        if remembered is None or remembered.fleet_id != id(fleet):
+            built = build(access, department_id=department_id, fleet=fleet, choice=choice)
+            remembered = _Remembered(built, id(fleet), now)
+            if len(_MEMO) >= _MEMO_SIZE:
+                _MEMO.pop(next(iter(_MEMO)))
+            _MEMO[key] = remembered
+        remembered.checked = now
+    memo[("ledger", department_id)] = remembered.ledger
+    return remembered.ledger
 
 
 def build(
@@ -251,10 +284,12 @@ def build(
     department_id: int | None = None,
     today: dt.date | None = None,
     pages_by_month: dict[tuple[int, int], float] | None = None,
+    fleet: footprint.FleetFootprint | None = None,
+    choice: services.Choice | None = None,
 ) -> Ledger:
     """The ledger ``access`` may see (one department's when ``department_id`` is given)."""
     today = today or timezone.localdate()
-    choice = services.Choice.current()
+    choice = choice or services.Choice.current()
     grid = footprint.get_grid(choice.grid)
     last = _last_month(today)
     entries: list[Entry] = []
@@ -285,7 +320,7 @@ def build(
             )  # fmt: skip
         )
     first_stored = min((e.year for e in entries), default=None)
-    fleet = services.fleet_for(access)
+    fleet = fleet or services.fleet_for(access)
     if pages_by_month is None:
         pages_by_month = _pages_by_month(access, department_id)
     entries.extend(

@@ -9,12 +9,14 @@ from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from kretslopp.carbon import services
 from kretslopp.energy import assessment, charts, ledger, vega
 from kretslopp.energy.forms import ManualReadingForm, ReadingUploadForm, TargetForm
+from kretslopp.energy.fragments import fragment
 from kretslopp.energy.meterimport import TARGET_NAME
 from kretslopp.energy.models import EnergyReading, Kpi, Scope, Target
 from kretslopp.imports import runs
@@ -27,6 +29,11 @@ from kretslopp.tabular import TabularError
 def chart_context(element_id: str, spec: dict[str, Any]) -> dict[str, Any]:
     """What the chart include needs: an element id and the spec as JSON for a data block."""
     return {"id": element_id, "spec_id": f"{element_id}-spec", "spec": spec}
+
+
+def choice_of(memo: dict) -> services.Choice:
+    """The method the page's ledger was computed with (read once per request)."""
+    return memo["versions"][1] if "versions" in memo else services.Choice.current()
 
 
 def chart_assets() -> dict[str, str]:
@@ -98,24 +105,55 @@ def _targets(access: Access):
 def dashboard(request: HttpRequest) -> HttpResponse:
     access = access_for(request.user)
     access.require(Action.VIEW)
-    built = ledger.cached(access)
-    rows = ledger_rows(built)
-    views = [assessment.view_for(t, access) for t in _targets(access)]
-    main = next((v for v in views if v.target.kpi == Kpi.IT_ENERGY_KWH), None)
+    memo: dict = {}
+    built = ledger.cached(access, memo=memo)
+    targets = list(_targets(access))
+    language = get_language()
+    versions = tuple((t.pk, t.updated_at) for t in targets)
+    computed: dict[str, list[assessment.TargetView]] = {}
+
+    def target_views() -> list[assessment.TargetView]:
+        if "views" not in computed:
+            computed["views"] = [assessment.view_for(t, access, memo) for t in targets]
+        return computed["views"]
+
+    def main_context() -> dict[str, Any]:
+        main = next((v for v in target_views() if v.target.kpi == Kpi.IT_ENERGY_KWH), None)
+        return {
+            "main": main,
+            "main_chart": chart_context("target-chart", target_chart_spec(main)) if main else None,
+            "can_manage": access.can(Action.MANAGE_METHODOLOGY),
+        }
+
+    def ledger_context() -> dict[str, Any]:
+        rows = ledger_rows(built)
+        return {
+            "rows": rows,
+            "choice": choice_of(memo),
+            "link_years": True,
+            "years_chart": chart_context(
+                "years-chart", years_chart(rows, "kwh", _("IT energy per year by scope"), "kWh")
+            ),
+        }
+
+    manage = access.can(Action.MANAGE_METHODOLOGY)
     context = {
-        "rows": rows,
-        "choice": services.Choice.current(),
-        "main": main,
-        "views": views,
-        "main_chart": chart_context("target-chart", target_chart_spec(main)) if main else None,
-        "years_chart": chart_context(
-            "years-chart", years_chart(rows, "kwh", _("IT energy per year by scope"), "kWh")
+        "main_html": fragment(
+            built, ("main", language, versions, manage), "energy/includes/main_target.html",
+            main_context,
         ),
-        "can_manage": access.can(Action.MANAGE_METHODOLOGY),
+        "targets_html": fragment(
+            built, ("targets", language, versions), "energy/includes/target_table.html",
+            lambda: {"views": target_views()},
+        ) if len(targets) > 1 else "",
+        "ledger_html": fragment(
+            built, ("ledger", language), "energy/includes/ledger_section.html", ledger_context
+        ),
+        "can_manage": manage,
         "has_demo": EnergyReading.objects.filter(is_demo=True).exists(),
         "departments": access.departments(),
         **chart_assets(),
-    }
+    }  # fmt: skip
     return render(request, "energy/dashboard.html", context)
 
 
@@ -123,7 +161,8 @@ def dashboard(request: HttpRequest) -> HttpResponse:
 def ledger_year(request: HttpRequest, year: int) -> HttpResponse:
     access = access_for(request.user)
     access.require(Action.VIEW)
-    built = ledger.cached(access)
+    memo: dict = {}
+    built = ledger.cached(access, memo=memo)
     months = built.months(year)
     entries = [e for e in built.entries if e.year == year]
     context = {
@@ -132,7 +171,7 @@ def ledger_year(request: HttpRequest, year: int) -> HttpResponse:
         "scopes": [(code, label) for code, label in Scope.choices],
         "entries": entries,
         "summary": built.years().get(year),
-        "choice": services.Choice.current(),
+        "choice": choice_of(memo),
     }
     return render(request, "energy/ledger_year.html", context)
 
@@ -141,9 +180,10 @@ def ledger_year(request: HttpRequest, year: int) -> HttpResponse:
 def department(request: HttpRequest, code: str) -> HttpResponse:
     access = access_for(request.user)
     dept = access.get(Department.objects.all(), department_field="pk", code=code)
-    built = ledger.cached(access, department_id=dept.pk)
+    memo: dict = {}
+    built = ledger.cached(access, department_id=dept.pk, memo=memo)
     rows = ledger_rows(built)
-    views = [assessment.view_for(t, access) for t in _targets(access).filter(department=dept)]
+    views = [assessment.view_for(t, access, memo) for t in _targets(access).filter(department=dept)]
     context = {
         "department": dept,
         "rows": rows,
@@ -154,7 +194,7 @@ def department(request: HttpRequest, code: str) -> HttpResponse:
                 rows, "kwh", _("Energy per year by scope: %(name)s") % {"name": dept}, "kWh"
             ),
         ),
-        "choice": services.Choice.current(),
+        "choice": choice_of(memo),
         **chart_assets(),
     }
     return render(request, "energy/department.html", context)
@@ -164,7 +204,8 @@ def department(request: HttpRequest, code: str) -> HttpResponse:
 def target_list(request: HttpRequest) -> HttpResponse:
     access = access_for(request.user)
     access.require(Action.VIEW)
-    views = [assessment.view_for(t, access) for t in _targets(access)]
+    memo: dict = {}
+    views = [assessment.view_for(t, access, memo) for t in _targets(access)]
     return render(
         request,
         "energy/target_list.html",
@@ -240,7 +281,8 @@ def charter(request: HttpRequest) -> HttpResponse:
     """The Green Digital Charter: ICT's direct footprint since the baseline, towards −30 %."""
     access = access_for(request.user)
     access.require(Action.VIEW)
-    built = ledger.cached(access)
+    memo: dict = {}
+    built = ledger.cached(access, memo=memo)
     target = _targets(access).filter(kpi=Kpi.IT_ENERGY_KWH, department__isnull=True).first()
     co2_target = _targets(access).filter(kpi=Kpi.IT_KG_CO2E, department__isnull=True).first()
     since = target.baseline_year if target else None
@@ -259,8 +301,8 @@ def charter(request: HttpRequest) -> HttpResponse:
         row["kg_change"] = (
             row["kg_co2e"] / baseline["kg_co2e"] - 1 if baseline and baseline["kg_co2e"] else None
         )
-    view = assessment.view_for(target, access) if target else None
-    co2_view = assessment.view_for(co2_target, access) if co2_target else None
+    view = assessment.view_for(target, access, memo) if target else None
+    co2_view = assessment.view_for(co2_target, access, memo) if co2_target else None
     complete = [row for row in rows if row["complete"]]
     context = {
         "rows": rows,
@@ -269,7 +311,7 @@ def charter(request: HttpRequest) -> HttpResponse:
         "view": view,
         "co2_view": co2_view,
         "employees": employees,
-        "choice": services.Choice.current(),
+        "choice": choice_of(memo),
         "energy_chart": chart_context(
             "energy-chart", years_chart(rows, "kwh", _("ICT energy by scope"), "kWh")
         ),

@@ -24,54 +24,42 @@ from kretslopp.imports.pipeline import Counts, ImportResult
 from kretslopp.imports.problems import Problem
 from kretslopp.organisation.access import Access
 from kretslopp.organisation.models import Person
-from kretslopp.printing.models import MappingKind, PrintImport, PrintMapping, PrintVolume
+from kretslopp.printing.models import (
+    MAPPING_ORDER,
+    MappingKind,
+    PrintImport,
+    PrintMapping,
+    PrintVolume,
+)
+from kretslopp.printing.printermap import DepartmentPrinterMap, split_key
 from kretslopp.printlogs.sources import source_name
 
 Source = str | os.PathLike[str] | bytes | BinaryIO
-SEPARATOR = "\t"
 
 
-class DepartmentResolver:
-    """Decides a job's department: billing code, then user, then printer (first match wins).
+def department_map() -> DepartmentPrinterMap:
+    """Users (the people register, then user rows of the mapping table), printers and billing
+    codes → department id, in printlogs' documented precedence: billing code, user, printer.
 
-    User names are matched case-insensitively against the people register and the user
-    mappings; the answer is remembered per (billing code, user, printer), because a year of
-    logs repeats the same few hundred thousand combinations millions of times.
+    A user row in the mapping table overrides the register (someone printing under an
+    account that is not in it). Keys are compared case-insensitively by the map itself.
     """
-
-    def __init__(self) -> None:
-        self.by_kind: dict[str, dict[str, int]] = {kind: {} for kind in MappingKind.values}
-        for identifier, department_id in Person.objects.values_list("identifier", "department_id"):
-            self.by_kind[MappingKind.USER][identifier.casefold()] = department_id
-        for kind, key, department_id in PrintMapping.objects.values_list(
-            "kind", "key", "department_id"
-        ):
-            self.by_kind[kind][key.casefold() if kind == MappingKind.USER else key] = department_id
-        self._memo: dict[tuple[str | None, str, str], str] = {}
-
-    def department(self, billing: str | None, user: str, printer: str) -> int | None:
-        if billing and billing != "-":
-            found = self.by_kind[MappingKind.BILLING_CODE].get(billing)
-            if found is not None:
-                return found
-        found = self.by_kind[MappingKind.USER].get(user.casefold())
-        if found is not None:
-            return found
-        printers = self.by_kind[MappingKind.PRINTER]
-        found = printers.get(printer)
-        if found is None and "\\" in printer:  # PaperCut logs \\server\queue
-            found = printers.get(printer.rsplit("\\", 1)[1])
-        return found
-
-    def key_of(self, job: printlogs.PrintJob) -> str:
-        """The aggregation key: department id and printer (the user is not kept)."""
-        memo_key = (job.billing_code, job.user, job.printer)
-        key = self._memo.get(memo_key)
-        if key is None:
-            department_id = self.department(*memo_key)
-            key = f"{'' if department_id is None else department_id}{SEPARATOR}{job.printer}"
-            self._memo[memo_key] = key
-        return key
+    users = {
+        identifier: str(department_id)
+        for identifier, department_id in Person.objects.values_list("identifier", "department_id")
+    }
+    kinds: dict[str, dict[str, str]] = {kind: {} for kind in MappingKind.values}
+    for kind, key, department_id in PrintMapping.objects.values_list(
+        "kind", "key", "department_id"
+    ):
+        kinds[kind][key] = str(department_id)
+    users.update(kinds[MappingKind.USER])
+    return DepartmentPrinterMap(
+        users=users,
+        printers=kinds[MappingKind.PRINTER],
+        billing_codes=kinds[MappingKind.BILLING_CODE],
+        precedence=tuple(str(kind) for kind in MAPPING_ORDER),  # plain: pickled to workers
+    )
 
 
 def sha256_of(source: Source) -> str:
@@ -120,11 +108,10 @@ def import_print_log(
         result.problems = [_problem(None, message, "already_imported", name)]
         result.problem_count = 1
         return result
-    resolver = DepartmentResolver()
     try:
         summary = printlogs.summarise_print_log(
             source,
-            resolver.key_of,
+            department_map(),
             file_name=name,
             log_format=log_format,  # type: ignore[arg-type]
             page_log_format=page_log_format,
@@ -174,13 +161,11 @@ def _write(
     rows = []
     jobs = pages = unmapped = 0
     for (key, month), stats in summary.stats.items():
-        department, _sep, printer = key.partition(SEPARATOR)
-        if key == printlogs.UNMAPPED:  # cannot happen with our resolver, kept for safety
-            department, printer = "", ""
+        department, printer = (None, "") if key == printlogs.UNMAPPED else split_key(key)
         rows.append((department, month, printer, stats))
         jobs += stats.jobs
         pages += stats.pages
-        if not department:
+        if department is None:
             unmapped += stats.jobs
     months = sorted({month for _d, month, _p, _s in rows})
     with transaction.atomic(), audit.acting_as(actor):
@@ -200,7 +185,7 @@ def _write(
             [
                 PrintVolume(
                     print_import=record,
-                    department_id=int(department) if department else None,
+                    department_id=department,
                     month=_month(month),
                     printer=printer[:200],
                     jobs=s.jobs,

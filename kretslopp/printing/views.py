@@ -59,7 +59,8 @@ def _print_targets(access: Access, department: Department | None = None):
     found = access.scope(Target.objects.filter(kpi=Kpi.PAGES_PRINTED))
     if department is not None:
         found = found.filter(department=department)
-    return [assessment.view_for(t, access) for t in found.select_related("department")]
+    memo: dict = {}
+    return [assessment.view_for(t, access, memo) for t in found.select_related("department")]
 
 
 def _changes(stats: list[printlogs.MonthlyPrintStats], names: dict[str, str]):

@@ -41,3 +41,13 @@ def energy_target(town):
         target_value=700_000,
         commitment="Eurocities Green Digital Charter",
     )
+
+
+@pytest.fixture(autouse=True)
+def _fresh_ledger_memo():
+    """Each test starts without ledgers remembered from another test's database."""
+    from kretslopp.energy import ledger
+
+    ledger.forget()
+    yield
+    ledger.forget()

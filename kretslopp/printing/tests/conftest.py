@@ -19,3 +19,13 @@ def mapped(town):
     PrintMapping.objects.create(kind="printer", key="MF-Reception", department=town.other)
     PrintMapping.objects.create(kind="billing_code", key="MF-ekonomi", department=town.other)
     return town
+
+
+@pytest.fixture(autouse=True)
+def _fresh_ledger_memo():
+    """Each test starts without ledgers remembered from another test's database."""
+    from kretslopp.energy import ledger
+
+    ledger.forget()
+    yield
+    ledger.forget()
