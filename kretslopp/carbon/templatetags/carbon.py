@@ -41,6 +41,12 @@ def quality_label(code: str) -> str:
 
 
 @register.filter
+def quality_short(code: str) -> str:
+    """A one-word data-quality label for table cells."""
+    return {"model": _("model"), "category": _("category"), "manual": _("manual")}.get(code, code)
+
+
+@register.filter
 def get(mapping, key):
     return mapping.get(key) if mapping else None
 
