@@ -106,11 +106,12 @@ def department(request: HttpRequest, code: str) -> HttpResponse:
     access = access_for(request.user)
     dept = access.get(Department.objects.all(), department_field="pk", code=code)
     stats = services.monthly_stats(access, dept.pk)
-    for item in stats:
-        item.paper = printlogs.paper_footprint(item.a4_sheets)  # type: ignore[attr-defined]
     context = {
         "department": dept,
-        "stats": list(reversed(stats)),
+        "months": [
+            {"stats": item, "paper": printlogs.paper_footprint(item.a4_sheets)}
+            for item in reversed(stats)
+        ],
         "overall": services.total(stats, dept.code),
         "views": _print_targets(access, dept),
         "chart": chart_context(
