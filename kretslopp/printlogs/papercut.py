@@ -228,7 +228,8 @@ class _Memo:
     miss always goes back to :func:`_read_cells`, which reports a bad cell as it does for
     the general reader. A time is remembered as its day ("2026-11-21 ") and its clock
     ("09:14:07") apart, and only when it has PaperCut's shape, so any day with any clock
-    is a valid time.
+    is a valid time. Duplex, Grayscale and Paper Size are remembered together, as what
+    the totals need of them: (duplex, colour, A4 factor).
     """
 
     def __init__(self) -> None:
@@ -236,13 +237,16 @@ class _Memo:
         self.clocks: set[str] = set()
         self.pages: dict[str, int] = {}
         self.copies: dict[str, int] = {}
-        self.duplex: dict[str, bool | None] = {}
-        self.grey: dict[str, bool | None] = {}
-        self.papers: dict[str, float] = {}
+        self.settings: dict[tuple[str, str, str], tuple[bool | None, bool | None, float]] = {}
 
-    def learn(self, values: tuple[str, ...], cols: _Columns, cells: _Cells) -> str:
-        """Remember a row's texts that :func:`_read_cells` accepted; returns the month."""
-        time, pages, copies, duplex, grey = cells
+    def learn(
+        self, values: tuple[str, ...], cols: _Columns
+    ) -> tuple[str, int, int, tuple[bool | None, bool | None, float]]:
+        """Read a row the lookups missed (raises :class:`_CellError`) and remember its texts.
+
+        Returns the month, pages, copies and setting, as the lookups would have.
+        """
+        time, pages, copies, duplex, grey = _read_cells(values, cols)
         month = f"{time.year:04d}-{time.month:02d}"
         stamp = values[cols.time]
         if _STAMP.fullmatch(stamp):
@@ -250,17 +254,12 @@ class _Memo:
             self.clocks.add(stamp[11:])
         self.pages[values[cols.pages]] = pages
         self.copies[values[cols.copies]] = copies
-        self.duplex[values[cols.duplex]] = duplex  # type: ignore[index]
-        self.grey[values[cols.grey]] = grey  # type: ignore[index]
-        return month
-
-    def paper(self, text: str) -> float:
-        """The A4 factor of a paper size as written (unknown sizes count as A4)."""
-        factor = self.papers.get(text)
-        if factor is None:
-            size = normalise_paper_size(text)
-            factor = self.papers[text] = A4_EQUIVALENT.get(size, 1.0) if size else 1.0
-        return factor
+        size_text = values[cols.size]  # type: ignore[index]
+        size = normalise_paper_size(size_text)
+        factor = A4_EQUIVALENT.get(size, 1.0) if size else 1.0
+        setting = (duplex, None if grey is None else not grey, factor)
+        self.settings[(values[cols.duplex], values[cols.grey], size_text)] = setting  # type: ignore[index]
+        return month, pages, copies, setting
 
 
 def summarise_papercut(source: LogSource, errors: ErrorLog, tally: MonthlyTally) -> None:
@@ -286,48 +285,59 @@ def summarise_papercut(source: LogSource, errors: ErrorLog, tally: MonthlyTally)
             for job in _jobs(table, skipped, errors):
                 tally.add_job(job)
             return
-        _tally_rows(_rows(table, skipped, errors), cols, errors, tally)
+        _tally_rows(table, skipped, cols, errors, tally)
 
 
 def _tally_rows(
-    rows: Iterator[tuple[int, tuple[str, ...]]],
-    cols: _Columns,
-    errors: ErrorLog,
-    tally: MonthlyTally,
+    table: Table, skipped: int, cols: _Columns, errors: ErrorLog, tally: MonthlyTally
 ) -> None:
-    """The per-row loop of :func:`summarise_papercut`: lookups, and the totals' additions."""
+    """The per-row loop of :func:`summarise_papercut`: lookups, and the totals' additions
+    written out (this runs two million times for a city's year)."""
     memo = _Memo()
-    days, clocks = memo.days, memo.clocks
-    pages_of, copies_of, duplex_of, grey_of = memo.pages, memo.copies, memo.duplex, memo.grey
+    days, clocks, pages_of, copies_of = memo.days, memo.clocks, memo.pages, memo.copies
+    settings = memo.settings
     i_time, i_user, i_printer, i_pages, i_copies = (
         cols.time, cols.user, cols.printer, cols.pages, cols.copies
     )  # fmt: skip
     i_size, i_duplex, i_grey = cols.size, cols.duplex, cols.grey
-    cells, add, unknown, papers = tally.cells, tally.add, _UNKNOWN, memo.papers
-    for line, values in rows:
-        stamp = values[i_time]
-        month = days.get(stamp[:11]) if stamp[11:] in clocks else None
-        pages = pages_of.get(values[i_pages])
-        copies = copies_of.get(values[i_copies])
-        duplex = duplex_of.get(values[i_duplex], unknown)  # type: ignore[index]
-        grey = grey_of.get(values[i_grey], unknown)  # type: ignore[index]
-        if month is None or pages is None or copies is None or unknown in (duplex, grey):
-            try:
-                read = _read_cells(values, cols)
-            except _CellError as exc:
-                errors.add(line, "bad_value", str(exc), exc.column)
-                continue
-            month = memo.learn(values, cols, read)
-            _, pages, copies, duplex, grey = read
-        names = (values[i_user], values[i_printer], None)
-        months = cells.get(names) or tally.new_names(names, _maker(values, cols, line))
-        colour = None if grey is None else not grey
-        size = values[i_size]  # type: ignore[index]
-        factor = papers.get(size) or memo.paper(size)
-        add(months[month], pages, copies, duplex, factor, colour)  # type: ignore[arg-type]
-
-
-_UNKNOWN: bool | None = object()  # type: ignore[assignment]  # "not looked at yet"
+    cells = tally.cells
+    try:
+        for row in table.rows():
+            values = row.values
+            stamp = values[i_time]
+            month = days.get(stamp[:11]) if stamp[11:] in clocks else None
+            pages = pages_of.get(values[i_pages])
+            copies = copies_of.get(values[i_copies])
+            setting = settings.get((values[i_duplex], values[i_grey], values[i_size]))  # type: ignore[index]
+            if month is None or pages is None or copies is None or setting is None:
+                try:
+                    month, pages, copies, setting = memo.learn(values, cols)
+                except _CellError as exc:
+                    errors.add(row.number + skipped, "bad_value", str(exc), exc.column)
+                    continue
+            names = (values[i_user], values[i_printer], None)
+            stats = (
+                cells.get(names)
+                or tally.new_names(names, _maker(values, cols, row.number + skipped))
+            )[month]
+            duplex, colour, factor = setting
+            sheets = sheets_for(pages, copies, duplex) if duplex else pages
+            stats.jobs += 1
+            stats.pages += pages
+            stats.sheets += sheets
+            stats.a4_sheets += sheets * factor
+            if duplex is not None:
+                stats.pages_duplex_known += pages
+                if duplex:
+                    stats.pages_duplex += pages
+            if colour is not None:
+                stats.pages_colour_known += pages
+                if colour:
+                    stats.pages_colour += pages
+    except TabularError as exc:
+        line = None if exc.row is None else exc.row + skipped
+        errors.add(line, exc.code or "unreadable", exc.message)
+        errors.fatal = True  # the reader cannot go on after a structural error
 
 
 def _maker(values: tuple[str, ...], cols: _Columns, line: int) -> Callable[[], PrintJob]:

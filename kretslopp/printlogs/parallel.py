@@ -41,17 +41,17 @@ def default_workers() -> int:
     return min(2, os.cpu_count() or 1)
 
 
-def plan_parts(path: Path, parts: int) -> list[tuple[int, int]]:
-    """Byte ranges of about equal size, each starting at the start of a line."""
+def plan_parts(path: Path, parts: int, begin: int = 0) -> list[tuple[int, int]]:
+    """Byte ranges of about equal size from ``begin`` to the end, each starting a line."""
     size = path.stat().st_size
-    starts = [0]
+    starts = [begin]
     with path.open("rb") as handle:
         for index in range(1, parts):
-            handle.seek(max(size * index // parts, starts[-1]))
+            handle.seek(max(begin + (size - begin) * index // parts, starts[-1]))
             if handle.tell() > 0:
                 handle.seek(handle.tell() - 1)
                 handle.readline()  # to just after the next line break
-            if handle.tell() < size and handle.tell() > starts[-1]:
+            if starts[-1] < handle.tell() < size:
                 starts.append(handle.tell())
     return list(zip(starts, [*starts[1:], size], strict=True))
 

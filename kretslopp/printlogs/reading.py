@@ -24,6 +24,7 @@ from .departments import DepartmentMap, MonthlyTally
 from .fastcups import summarise_default_cups
 from .pagelogformat import CompiledFormat, compile_page_log_format
 from .papercut import METADATA_PREFIX, iter_papercut_jobs, summarise_papercut
+from .papercut_parts import summarise_papercut_in_parts
 from .parallel import PARALLEL_MIN_BYTES, default_workers, summarise_in_parts
 from .records import ErrorLog, PrintJob, PrintLogError, PrintLogResult
 from .sources import LogSource, iter_text_blocks, open_binary, open_text_lines, source_name
@@ -152,23 +153,32 @@ def summarise_print_log(
     :class:`PrintAggregator` over :func:`read_print_log`'s jobs; the work differs: a
     default-format CUPS log is read by :func:`summarise_default_cups` without building jobs.
 
-    A default-format CUPS log given as a path to an uncompressed file of at least
-    :data:`PARALLEL_MIN_BYTES`, with a :class:`DepartmentMap`, is read in ``workers``
-    processes (default: :func:`default_workers`; ``workers=1`` keeps one process) — see
-    :mod:`.parallel` for how jobs straddling the parts are joined. Other logs ignore it.
+    A log given as a path to an uncompressed file of at least :data:`PARALLEL_MIN_BYTES`,
+    with a :class:`DepartmentMap`, is read in ``workers`` processes (default:
+    :func:`default_workers`; ``workers=1`` keeps one process): a default-format CUPS log
+    always (:mod:`.parallel` joins the jobs straddling the parts), a PaperCut CSV when
+    cutting it cannot change how it reads (:mod:`.papercut_parts`). Custom formats: one.
     """
     resolved, compiled = _prepare(source, log_format, page_log_format)
     errors = ErrorLog(source_name(source, file_name))
     tally = MonthlyTally(department_of)
     default_cups = compiled is not None and compiled.is_default
-    parallel = _parallel_path(source, department_of, workers) if default_cups else None
-    if parallel is not None:
-        summarise_in_parts(parallel, department_of, errors, tally, workers or default_workers())  # type: ignore[arg-type]
+    parallel = _parallel_path(source, department_of, workers)
+    count = workers or default_workers()
+    if default_cups and parallel is not None:
+        summarise_in_parts(parallel, department_of, errors, tally, count)  # type: ignore[arg-type]
     elif default_cups:
         with open_binary(source) as binary:
             summarise_default_cups(iter_text_blocks(binary), errors, tally)
     elif resolved == "papercut":
-        summarise_papercut(source, errors, tally)
+        if parallel is None or not summarise_papercut_in_parts(
+            parallel,
+            department_of,
+            errors,
+            tally,
+            count,  # type: ignore[arg-type]
+        ):
+            summarise_papercut(source, errors, tally)
     else:
         for job in _jobs(source, resolved, errors, compiled):
             tally.add_job(job)

@@ -19,6 +19,7 @@ from kretslopp.printlogs import (
     summarise_print_log,
 )
 from kretslopp.printlogs.fastcups import summarise_default_cups
+from kretslopp.printlogs.papercut_parts import summarise_papercut_in_parts
 from kretslopp.printlogs.parallel import summarise_in_parts
 from kretslopp.printlogs.sources import iter_text_blocks
 
@@ -120,7 +121,8 @@ def test_fast_cups_summary_reports_the_same_errors() -> None:
     assert as_dicts(skipped) == general(data, MAPPING, skip_malformed=True)
 
 
-def test_papercut_summary_equals_the_general_path() -> None:
+def generated_papercut_log() -> bytes:
+    """A Print Logger file with two malformed rows (a bad flag on line 7, a bad time on 11)."""
     rng = random.Random(3)
     rows = ["Time,User,Pages,Copies,Printer,Document Name,Paper Size,Duplex,Grayscale"]
     for n in range(800):
@@ -134,11 +136,15 @@ def test_papercut_summary_equals_the_general_path() -> None:
         )
     rows[5] = "2026-03-01 10:00:00,anna,2,1,P,d,A4,MAYBE,GRAYSCALE"  # a bad flag
     rows[9] = "20x6-03-01 10:00:00,anna,2,1,P,d,A4,DUPLEX,GRAYSCALE"  # a bad time
-    data = ("\n".join(rows) + "\n").encode()
+    return ("PaperCut Print Logger : http://www.papercut.com/\n" + "\n".join(rows) + "\n").encode()
+
+
+def test_papercut_summary_equals_the_general_path() -> None:
+    data = generated_papercut_log()
     fast = summarise_print_log(data, MAPPING, skip_malformed=True)
     assert fast.error_count == 2 and [(e.line, e.column) for e in fast.errors] == [
-        (6, "Duplex"),
-        (10, "Time"),
+        (7, "Duplex"),
+        (11, "Time"),
     ]
     assert as_dicts(fast) == general(data, MAPPING, skip_malformed=True)
     strict = summarise_print_log(data, by_printer_prefix)
@@ -205,3 +211,24 @@ def test_large_files_with_a_mapping_take_the_parallel_path(tmp_path, monkeypatch
     summarise_print_log(path.read_bytes(), MAPPING, workers=2)  # not a file
     summarise_print_log(path, MAPPING, workers=1)
     assert called == [2]
+
+
+def test_papercut_parts_add_up_to_the_one_process_totals(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    path = tmp_path / "papercut-print-log-all.csv"
+    path.write_bytes(generated_papercut_log())
+    one = summarise_print_log(path, MAPPING, skip_malformed=True, workers=1)
+    errors, tally = ErrorLog(path.name), MonthlyTally(MAPPING)
+    assert summarise_papercut_in_parts(path, MAPPING, errors, tally, workers=2, parts=9)
+    assert [(e.line, e.column, e.message) for e in errors.errors] == [
+        (e.line, e.column, e.message) for e in one.errors
+    ]
+    parts = {key: stats.as_dict() for key, stats in tally.results().items()}
+    assert parts.keys() == one.stats.keys()
+    for key, stats in one.stats.items():
+        expected = stats.as_dict()
+        for name in ("a4_sheets", "duplex_share", "colour_share"):
+            assert parts[key].pop(name) == pytest.approx(expected.pop(name))
+        assert parts[key] == expected
+    quoted = tmp_path / "quoted.csv"  # a quoted cell may hold a line break: one piece
+    quoted.write_bytes(generated_papercut_log().replace(b",doc7,", b',"doc 7",'))
+    assert not summarise_papercut_in_parts(quoted, MAPPING, ErrorLog("q"), tally, workers=2)
