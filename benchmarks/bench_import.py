@@ -5,14 +5,17 @@ up Django itself on a throw-away SQLite file (KRETSLOPP_DATABASE_URL and KRETSLO
 point into a temporary directory), migrates, creates 14 departments and a small catalogue,
 and writes a 100,000-row CSV in our own export format. Then, in the same run:
 
-* **baseline** — ``csv.reader`` + ``Asset`` objects + ``bulk_create`` of the same rows, no
-  validation, no events, no audit (median of R, the assets truncated before each);
+* **baseline** — ``csv.reader`` + one prepared ``INSERT`` through ``executemany`` of the same
+  asset rows in one transaction: no validation, no events, no audit (median of R, the assets
+  truncated before each). ``--bulk-create`` also times ``Asset`` objects + ``bulk_create``
+  once, for information: it is far slower than the pipeline, so it is no baseline;
 * **import** — the full pipeline: read, map, validate, plan, write assets, lifecycle events
   and audit entries in one transaction (median of R, truncated before each);
 * **re-import** — the same file again onto the imported assets: every row unchanged;
 * **peak memory** — the maximum resident set size of a child process doing one import.
 
-It prints a table and PASS/FAIL against the targets and exits 1 on any FAIL.
+It prints the load average (a busy machine stretches wall-clock times, not CPU times), a
+table with PASS/FAIL against the requirements, and exits 1 on any FAIL.
 """
 
 from __future__ import annotations
@@ -20,6 +23,7 @@ from __future__ import annotations
 import argparse
 import csv
 import datetime as dt
+import itertools
 import os
 import random
 import resource
@@ -39,6 +43,9 @@ IMPORT_LIMIT_S = 10.0
 RATIO_LIMIT = 4.0
 MEMORY_LIMIT_MB = 600.0
 REIMPORT_LIMIT_S = 5.0
+# Goals for the CPU time alone, so that the wall-clock limits hold on a busy machine too.
+IMPORT_CPU_GOAL_S = 6.0
+REIMPORT_CPU_GOAL_S = 3.0
 
 HEADERS = [
     "Asset tag", "Serial number", "Manufacturer", "Model", "Category", "Department",
@@ -142,23 +149,73 @@ def pipeline_import(path: Path) -> dict:
     return result.summary()
 
 
-def baseline_import(path: Path) -> int:
-    """csv.reader + bulk_create of the same Asset rows: the least any import must do."""
-    from django.db import transaction
-
-    from kretslopp.inventory.models import Asset, Manufacturer, ProductModel
+def _catalogue_ids() -> tuple[dict, dict, dict]:
+    """Model, department and location ids by the names the file uses (read once per run)."""
+    from kretslopp.inventory.models import ProductModel
     from kretslopp.organisation.models import Department, Location
 
-    makers = dict(Manufacturer.objects.values_list("name", "pk"))
     models = {
-        (makers_by_id, name): pk
-        for pk, makers_by_id, name in ProductModel.objects.values_list(
-            "pk", "manufacturer_id", "name"
-        )
+        (maker, name): pk
+        for pk, maker, name in ProductModel.objects.values_list("pk", "manufacturer__name", "name")
     }
     departments = dict(Department.objects.values_list("code", "pk"))
     locations = dict(Location.objects.values_list("name", "pk"))
-    statuses = {"In use": "in_use", "In stock": "in_stock", "Returned": "returned"}
+    return models, departments, locations
+
+
+STATUSES = {"In use": "in_use", "In stock": "in_stock", "Returned": "returned"}
+BASELINE_COLUMNS = (
+    "asset_tag", "serial_number", "model_id", "department_id", "location_id", "purchase_date",
+    "delivery_date", "in_use_date", "purchase_price_sek", "supplier", "order_number",
+    "warranty_end", "planned_end_of_life", "has_storage", "status", "notes",
+    "status_changed_at", "created_at", "updated_at",
+)  # fmt: skip
+
+
+def baseline_import(path: Path) -> int:
+    """``csv.reader`` + one prepared INSERT through ``executemany``: the least an import does.
+
+    The same asset rows the pipeline writes, in one transaction, with the fastest plain
+    method: names become ids through dictionaries, ISO dates and prices go to SQLite as the
+    text they are, and nothing is validated, audited or logged.
+    """
+    from django.db import connection, transaction
+    from django.utils import timezone
+
+    from kretslopp.inventory.models import Asset
+
+    models, departments, locations = _catalogue_ids()
+    now = connection.ops.adapt_datetimefield_value(timezone.now())
+    columns = ", ".join(BASELINE_COLUMNS)
+    marks = ", ".join(["%s"] * len(BASELINE_COLUMNS))
+    sql = f"INSERT INTO {Asset._meta.db_table} ({columns}) VALUES ({marks})"  # noqa: S608
+    count = 0
+    with transaction.atomic(), path.open(encoding="utf-8-sig", newline="") as handle:
+        reader = csv.reader(handle)
+        next(reader)
+        with connection.cursor() as cursor:
+            while batch := [_baseline_row(cells, models, departments, locations, now)
+                            for cells in itertools.islice(reader, 10_000)]:  # fmt: skip
+                cursor.executemany(sql, batch)
+                count += len(batch)
+    return count
+
+
+def _baseline_row(cells: list[str], models: dict, departments: dict, locations: dict, now: str):
+    return (
+        cells[0], cells[1], models[(cells[2], cells[3])], departments[cells[5]],
+        locations[cells[6]], cells[7], cells[8], cells[9], cells[10], cells[11], cells[12],
+        cells[13], cells[14], cells[15] == "true", STATUSES[cells[16]], cells[17], now, now, now,
+    )  # fmt: skip
+
+
+def bulk_create_import(path: Path) -> int:
+    """The same rows through ``Asset`` objects and ``bulk_create`` (for information only)."""
+    from django.db import transaction
+
+    from kretslopp.inventory.models import Asset
+
+    models, departments, locations = _catalogue_ids()
     day = dt.date.fromisoformat
     count = 0
     with transaction.atomic(), path.open(encoding="utf-8-sig", newline="") as handle:
@@ -170,7 +227,7 @@ def baseline_import(path: Path) -> int:
                 Asset(
                     asset_tag=cells[0],
                     serial_number=cells[1],
-                    model_id=models[(makers[cells[2]], cells[3])],
+                    model_id=models[(cells[2], cells[3])],
                     department_id=departments[cells[5]],
                     location_id=locations[cells[6]],
                     purchase_date=day(cells[7]),
@@ -182,7 +239,7 @@ def baseline_import(path: Path) -> int:
                     warranty_end=day(cells[13]),
                     planned_end_of_life=day(cells[14]),
                     has_storage=cells[15] == "true",
-                    status=statuses[cells[16]],
+                    status=STATUSES[cells[16]],
                     notes=cells[17],
                 )
             )
@@ -238,11 +295,15 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--rows", type=int, default=100_000)
     parser.add_argument("--runs", type=int, default=3)
+    parser.add_argument(
+        "--bulk-create", action="store_true", help="also time bulk_create (information only)"
+    )
     parser.add_argument("--child", nargs=2, help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.child:
         child(Path(args.child[0]), Path(args.child[1]))
         return 0
+    load_before = os.getloadavg()[0]
     with tempfile.TemporaryDirectory(prefix="kretslopp-bench-") as name:
         directory = Path(name)
         configure(directory)
@@ -250,44 +311,86 @@ def main() -> int:
         path = directory / "assets.csv"
         make_file(path, args.rows)
         size_mb = path.stat().st_size / 1e6
-        walls, cpus = timed(lambda: baseline_import(path), args.runs, truncate)
-        baseline, baseline_cpu = statistics.median(walls), statistics.median(cpus)
-        summary: dict = {}
-
-        def full() -> None:
-            summary.update(pipeline_import(path))
-
-        walls, cpus = timed(full, args.runs, truncate)
-        imported, imported_cpu = statistics.median(walls), statistics.median(cpus)
-        assert summary["created"] == args.rows, summary
-        summary.clear()
-        walls, cpus = timed(full, args.runs, lambda: None)
-        reimport, reimport_cpu = statistics.median(walls), statistics.median(cpus)
-        assert summary["unchanged"] == args.rows and summary["created"] == 0, summary
-        peak = child_peak_mb(directory, path)
-    ratio = imported / baseline
-    checks = [
-        ("import (median)", f"{imported:.2f} s", IMPORT_LIMIT_S, imported, "s"),
-        ("  CPU time of the import", f"{imported_cpu:.2f} s", None, imported_cpu, "s"),
-        ("baseline (median)", f"{baseline:.2f} s", None, baseline, "s"),
-        ("  CPU time of the baseline", f"{baseline_cpu:.2f} s", None, baseline_cpu, "s"),
-        ("ratio import / baseline", f"{ratio:.2f} x", RATIO_LIMIT, ratio, "x"),
-        ("re-import unchanged (median)", f"{reimport:.2f} s", REIMPORT_LIMIT_S, reimport, "s"),
-        ("  CPU time of the re-import", f"{reimport_cpu:.2f} s", None, reimport_cpu, "s"),
-        ("peak memory (child RSS)", f"{peak:.0f} MB", MEMORY_LIMIT_MB, peak, "MB"),
-    ]
+        measured = measure(path, args.rows, args.runs, bulk=args.bulk_create)
+        measured["peak"] = child_peak_mb(directory, path)
     print(f"file: {args.rows:,} rows x {len(HEADERS)} columns, {size_mb:.1f} MB; {args.runs} runs")
-    print(f"load average at the end: {os.getloadavg()[0]:.2f} on {os.cpu_count()} CPUs")
-    print(f"{'measure':<32}{'value':>12}  {'target':<10}result")
-    failed = []
-    for label, shown, limit, value, unit in checks:
-        target = f"≤ {limit:.0f} {unit}" if limit is not None else ""
-        result = "" if limit is None else verdict(value <= limit)
-        if limit is not None and value > limit:
-            failed.append(label)
-        print(f"{label:<32}{shown:>12}  {target:<10}{result}")
+    print(
+        f"load average: {load_before:.2f} at the start, {os.getloadavg()[0]:.2f} at the end, "
+        f"on {os.cpu_count()} CPUs (CPU times are what the import itself cost)"
+    )
+    failed = report(measured)
     print("FAIL: " + ", ".join(failed) if failed else "PASS")
     return 1 if failed else 0
+
+
+def measure(path: Path, rows: int, runs: int, *, bulk: bool) -> dict[str, float]:
+    """Medians of wall-clock and CPU seconds of the baseline, the import and the re-import."""
+    measured: dict[str, float] = {}
+    walls, cpus = timed(lambda: baseline_import(path), runs, truncate)
+    measured["baseline"], measured["baseline_cpu"] = (
+        statistics.median(walls),
+        statistics.median(cpus),
+    )
+    if bulk:
+        walls, cpus = timed(lambda: bulk_create_import(path), 1, truncate)
+        measured["bulk"], measured["bulk_cpu"] = walls[0], cpus[0]
+    summary: dict = {}
+
+    def full() -> None:
+        summary.update(pipeline_import(path))
+
+    walls, cpus = timed(full, runs, truncate)
+    measured["import"], measured["import_cpu"] = statistics.median(walls), statistics.median(cpus)
+    assert summary["created"] == rows, summary
+    summary.clear()
+    walls, cpus = timed(full, runs, lambda: None)
+    measured["reimport"], measured["reimport_cpu"] = (
+        statistics.median(walls),
+        statistics.median(cpus),
+    )
+    assert summary["unchanged"] == rows and summary["created"] == 0, summary
+    return measured
+
+
+def report(m: dict[str, float]) -> list[str]:
+    """Print the table; returns the labels of the requirements that failed.
+
+    The CPU goals are not requirements: they show whether a wall-clock FAIL is the import's
+    own cost or a busy machine's.
+    """
+    ratio = m["import"] / m["baseline"]
+    rows: list[tuple[str, str, str, bool | None, bool]] = [
+        row("import (median)", m["import"], "s", IMPORT_LIMIT_S),
+        row("  CPU time of the import", m["import_cpu"], "s", IMPORT_CPU_GOAL_S, goal=True),
+        row("baseline: csv + executemany", m["baseline"], "s"),
+        row("  CPU time of the baseline", m["baseline_cpu"], "s"),
+        row("ratio import / baseline", ratio, "x", RATIO_LIMIT),
+        row("re-import unchanged (median)", m["reimport"], "s", REIMPORT_LIMIT_S),
+        row("  CPU time of the re-import", m["reimport_cpu"], "s", REIMPORT_CPU_GOAL_S, goal=True),
+        row("peak memory (child RSS)", m["peak"], "MB", MEMORY_LIMIT_MB),
+    ]
+    if "bulk" in m:
+        rows.insert(4, row("(info) bulk_create, 1 run", m["bulk"], "s"))
+        rows.insert(5, row("  CPU time of bulk_create", m["bulk_cpu"], "s"))
+    print(f"{'measure':<32}{'value':>12}  {'target':<14}result")
+    failed = []
+    for label, shown, target, ok, goal in rows:
+        result = "" if ok is None else ("ok" if ok else "over") if goal else verdict(ok)
+        if ok is False and not goal:
+            failed.append(label)
+        print(f"{label:<32}{shown:>12}  {target:<14}{result}")
+    return failed
+
+
+def row(
+    label: str, value: float, unit: str, limit: float | None = None, *, goal: bool = False
+) -> tuple[str, str, str, bool | None, bool]:
+    """One line of the table: label, value shown, target shown, within it?, only a goal?"""
+    shown = f"{value:.0f} {unit}" if unit == "MB" else f"{value:.2f} {unit}"
+    if limit is None:
+        return label, shown, "", None, goal
+    target = f"{'goal ' if goal else ''}≤ {limit:g} {unit}"
+    return label, shown, target, value <= limit, goal
 
 
 if __name__ == "__main__":
