@@ -162,7 +162,7 @@ def _target_out(view: assessment.TargetView) -> dict:
         "id": target.pk,
         "name": target.name,
         "kpi": target.kpi,
-        "unit": view.definition.unit,
+        "unit": str(view.definition.unit),
         "department": target.department.code if target.department_id else None,
         "baseline_year": target.baseline_year,
         "baseline_value": target.baseline_value,

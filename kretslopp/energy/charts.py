@@ -21,7 +21,7 @@ COLOURS = {
     "trajectory": "#5d6b65",
     "actual": "#1f6f50",
     "forecast": "#9a5b00",
-    "devices": "#1f6f50",
+    "end_user_devices": "#1f6f50",
     "data_centre": "#1d4f91",
     "network": "#9a5b00",
     "printing": "#a4262c",

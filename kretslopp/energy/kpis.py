@@ -92,7 +92,7 @@ KPIS: dict[str, KpiDefinition] = {
         "it_kg_co2e", _("IT energy CO2e"), "kg CO2e", "decrease", _energy_kg_co2e
     ),
     "pages_printed": KpiDefinition(
-        "pages_printed", _("Pages printed"), "pages", "decrease", _pages
+        "pages_printed", _("Pages printed"), _("pages"), "decrease", _pages
     ),
 }
 
