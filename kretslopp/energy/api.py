@@ -20,7 +20,7 @@ from kretslopp.organisation.models import Department
 
 router = Router()
 READ_ERRORS = responses(400, 401, 403, 422)
-ONE_ERRORS = responses(401, 403, 404, 422)
+ONE_ERRORS = responses(400, 401, 403, 404, 422)
 RecordId = Path(..., ge=1, le=2**63 - 1)
 
 
@@ -74,7 +74,7 @@ def _department_id(access: Access, code: str) -> int | None:
     return found.pk
 
 
-@router.get("/energy/ledger", response={200: LedgerOut, **READ_ERRORS}, tags=["energy"])
+@router.get("/energy/ledger", response={200: LedgerOut, **ONE_ERRORS}, tags=["energy"])
 def get_ledger(request: HttpRequest, query: Query[LedgerQuery]) -> dict:
     """The IT energy ledger per year and scope, with origin and data quality."""
     access = caller_of(request).access
