@@ -13,10 +13,10 @@ The requirement: "a year of print logs for 26,000 users (about 2 million jobs) i
 
 Measures :func:`kretslopp.printlogs.summarise_print_log` — parse, map to a department with a
 :class:`~kretslopp.printlogs.DepartmentMap` (what the import passes), total per month, in two
-worker processes as the import does for files this large — beside
-a bare baseline over the same file (read the lines, split them on spaces, nothing else),
-median of ``--repeat`` runs each (default 3), wall-clock and CPU. Prints lines, jobs, medians
-and ratio, then PASS/FAIL: every log must be summed in ≤ 30 s median. Exits 1 on FAIL.
+worker processes as the import does for files this large — beside a bare baseline over the
+same file (read the lines, split them on spaces, nothing else), median of ``--repeat`` runs
+each (default 3), wall-clock and CPU. Prints lines, jobs, medians and ratio, then PASS/FAIL:
+every log must be summed in ≤ 30 s median. Exits 1 on FAIL.
 
     .venv/bin/python benchmarks/bench_printlogs.py [--jobs N] [--papercut-rows N] [--repeat R]
 """

@@ -21,6 +21,7 @@ import re
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from datetime import datetime
+from functools import cache
 from typing import BinaryIO
 
 from kretslopp.tabular import Table, TabularError, normalise_header, open_table, parse_bool
@@ -220,21 +221,34 @@ def _job(line: int, values: tuple[str, ...], cols: _Columns, cells: _Cells) -> P
 _STAMP = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}[ T][0-9]{2}:[0-9]{2}:[0-9]{2}")
 
 
+@cache
+def _clocks() -> frozenset[str]:
+    """Every valid "HH:MM:SS": known up front, a year's rows need not learn them one by one
+    (in a part of a log each clock time is mostly new)."""
+    return frozenset(
+        f"{hour:02d}:{minute:02d}:{second:02d}"
+        for hour in range(24)
+        for minute in range(60)
+        for second in range(60)
+    )
+
+
 class _Memo:
     """Cell texts already read once, so a repeated text costs one dict lookup.
 
-    A year's rows repeat a few hundred days, 86,400 clock times at most, and a handful of
-    page counts, flags and paper sizes. Only texts that read well are remembered, so a
-    miss always goes back to :func:`_read_cells`, which reports a bad cell as it does for
-    the general reader. A time is remembered as its day ("2026-11-21 ") and its clock
-    ("09:14:07") apart, and only when it has PaperCut's shape, so any day with any clock
-    is a valid time. Duplex, Grayscale and Paper Size are remembered together, as what
-    the totals need of them: (duplex, colour, A4 factor).
+    A year's rows repeat a few hundred days and a handful of page counts, flags and paper
+    sizes; the 86,400 clock times are all known from the start. Only texts that read well
+    are remembered, so a miss always goes back to :func:`_read_cells`, which reports a bad
+    cell as it does for the general reader. A time is looked up as its day ("2026-11-21 ")
+    and its clock ("09:14:07") apart, and a day is remembered only from a time of
+    PaperCut's shape, so any known day with any valid clock is a valid time. Duplex,
+    Grayscale and Paper Size are remembered together, as what the totals need of them:
+    (duplex, colour, A4 factor).
     """
 
     def __init__(self) -> None:
         self.days: dict[str, str] = {}
-        self.clocks: set[str] = set()
+        self.clocks = _clocks()
         self.pages: dict[str, int] = {}
         self.copies: dict[str, int] = {}
         self.settings: dict[tuple[str, str, str], tuple[bool | None, bool | None, float]] = {}
@@ -251,7 +265,6 @@ class _Memo:
         stamp = values[cols.time]
         if _STAMP.fullmatch(stamp):
             self.days[stamp[:11]] = month
-            self.clocks.add(stamp[11:])
         self.pages[values[cols.pages]] = pages
         self.copies[values[cols.copies]] = copies
         size_text = values[cols.size]  # type: ignore[index]
