@@ -13,8 +13,8 @@ from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.db import connections
-from django.db.models import QuerySet
+from django.db import connections, models
+from django.db.models import F, Func, QuerySet
 
 from kretslopp.inventory.models import Asset, Manufacturer, ProductModel
 from kretslopp.organisation.models import Department, Location, Person
@@ -117,11 +117,10 @@ class Lookups:
 
     def _load_assets(self) -> None:
         columns = ("pk", "asset_tag", "model__manufacturer_id", "updated_at", *COMPARED)
+        queryset, columns = _undeclared(Asset.objects.order_by(), columns)
         by_tag = self.assets_by_tag
         by_serial = self.assets_by_serial
-        for pk, tag, manufacturer_id, updated_at, *values in _rows(
-            Asset.objects.order_by(), columns
-        ):
+        for pk, tag, manufacturer_id, updated_at, *values in _rows(queryset, columns):
             existing = Existing(pk, tag, manufacturer_id, updated_at, tuple(values))
             by_tag[tag] = existing
             serial = values[0]
@@ -149,6 +148,30 @@ class Lookups:
             text = text.rsplit(">", 1)[1]
         key = name_key(text)
         return key in self.departments_by_name and self.departments_by_name[key] is None
+
+
+def _undeclared(queryset: QuerySet, columns: Sequence[str]) -> tuple[QuerySet, list[str]]:
+    """On SQLite, read dates, time stamps and flags without the driver's type converters.
+
+    Django has the ``sqlite3`` driver convert every column declared ``date``, ``datetime``
+    or ``bool`` through a Python function, value by value, before Django's own converters
+    run again. ``+column`` is the same value without a declared type, so only Django's
+    converters apply — and :func:`_rows` runs them once per distinct value.
+    """
+    if connections[queryset.db].vendor != "sqlite":
+        return queryset, list(columns)
+    model = queryset.model
+    names: list[str] = []
+    annotations: dict[str, Func] = {}
+    for name in columns:
+        field = model._meta.get_field(name) if "__" not in name and name != "pk" else None
+        if isinstance(field, models.DateField | models.BooleanField):
+            alias = f"undeclared_{name}"
+            annotations[alias] = Func(F(name), template="+%(expressions)s", output_field=field)
+            names.append(alias)
+        else:
+            names.append(name)
+    return queryset.annotate(**annotations), names
 
 
 def _rows(queryset: QuerySet, columns: Sequence[str]) -> Iterator[tuple]:
