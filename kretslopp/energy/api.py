@@ -58,7 +58,7 @@ class LedgerEntryOut(ApiSchema):
     data_quality: str
     kwh: float
     kg_co2e: float
-    source: str
+    source: str = Field(description="meters:<count>, entries:<count> or fleet:<factor set>")
 
 
 class LedgerQuery(ApiSchema):

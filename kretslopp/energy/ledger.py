@@ -306,7 +306,8 @@ def build(
         kwh = float(row["kwh"] or 0)
         covered.add((year, row["scope"]))
         meters = row["meters"]
-        source = f"{meters} meter(s)" if row["origin"] == Origin.METERED else f"{meters} entry(ies)"
+        # language-neutral here (the ledger is shared across requests); worded by the page
+        source = f"{'meters' if row['origin'] == Origin.METERED else 'entries'}:{meters}"
         entries.append(
             Entry(
                 year,
@@ -368,7 +369,7 @@ def _estimates(
             weights = (
                 _month_weights(year, pages_by_month) if scope == Scope.PRINTING else [1 / 12] * 12
             )
-            source = f"footprint engine ({choice.factor_set}), device fleet"
+            source = f"fleet:{choice.factor_set}"
             for month in months:
                 value = kwh * weights[month - 1]
                 yield Entry(

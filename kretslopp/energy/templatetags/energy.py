@@ -74,3 +74,22 @@ def origin_label(code: str) -> str:
     from kretslopp.energy.models import Origin
 
     return str(dict(Origin.choices).get(code, code))
+
+
+@register.filter
+def source_label(source: str) -> str:
+    """A ledger entry's source (``meters:3``, ``entries:1``, ``fleet:<factor set>``) in words."""
+    from django.utils.translation import ngettext
+
+    kind, _sep, value = source.partition(":")
+    if kind == "meters":
+        count = int(value or 0)
+        return ngettext("%(count)s meter", "%(count)s meters", count) % {"count": count}
+    if kind == "entries":
+        count = int(value or 0)
+        return ngettext("%(count)s entry by hand", "%(count)s entries by hand", count) % {
+            "count": count
+        }
+    if kind == "fleet":
+        return _("footprint engine, device fleet (factor set %(set)s)") % {"set": value}
+    return source
