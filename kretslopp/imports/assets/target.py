@@ -143,6 +143,9 @@ class AssetTarget(ImportTarget):
         self.limits = [(name, self.max_lengths.get(name, 0)) for name, _pos in self.positions]
         self.pick = _picker([position for _name, position in self.positions])
         self.names = [name for name, _limit in self.limits]
+        # Only the mapped ones: a row cannot fill a field no column feeds.
+        self.date_fields = [name for name in DATE_FIELDS if name in self.names]
+        self.text_fields = [name for name in ("serial_number", *TEXT_FIELDS) if name in self.names]
         # For the whole-row check: a column without a limit takes any length.
         self.lengths = [limit or sys.maxsize for _name, limit in self.limits]
         self.default_status = mapping.defaults.get("status") or lifecycle.IN_STOCK
@@ -580,7 +583,7 @@ class _RowCheck:
     def _parse_values(self, values: dict[str, Any]) -> None:
         texts, target = self.texts, self.target
         known_dates = target.dates.cache
-        for name in DATE_FIELDS:
+        for name in target.date_fields:
             text = texts.get(name)
             if text:
                 value, error = known_dates.get(text) or target.dates(text)
@@ -588,7 +591,7 @@ class _RowCheck:
                     self.fail(name, error.code, tabular_message(error.code, error.params, text))
                 else:
                     values[name] = value
-        for name in ("serial_number", *TEXT_FIELDS):
+        for name in target.text_fields:
             if name in texts:
                 values[name] = texts[name]
         self._price(values)
@@ -685,12 +688,14 @@ class _RowCheck:
                 category = plan.model_category(model_id, self.lookups)
                 values["has_storage"] = category in CATEGORIES_WITH_STORAGE
             values["asset_tag"] = self.texts["asset_tag"]
-            get = values.get
-            plan.new.append((self.row.number, *[get(name, blank) for name, blank in _NEW_BLANKS]))
+            plan.new.append((self.row.number, *map(values.get, NEW_FIELDS, _NEW_BLANKS)))
             return
-        changes = {
-            name: value for name, value in values.items() if value != existing.values[INDEX[name]]
-        }
+        old = existing.values
+        # Most rows of a re-import change nothing: compare all values at once first.
+        if tuple(values.values()) == tuple(map(old.__getitem__, map(INDEX.__getitem__, values))):
+            plan.unchanged += 1
+            return
+        changes = {name: value for name, value in values.items() if value != old[INDEX[name]]}
         if changes:
             plan.updates.append(Update(self.row.number, existing, changes))
         else:
@@ -698,10 +703,8 @@ class _RowCheck:
 
 
 _UNKNOWN = object()
-# Each new-asset field with its value when the file does not give one.
-_NEW_BLANKS = tuple(
-    (name, "" if name in ("serial_number", *TEXT_FIELDS) else None) for name in NEW_FIELDS
-)
+# Each new-asset field's value when the file does not give one, in NEW_FIELDS order.
+_NEW_BLANKS = tuple("" if name in ("serial_number", *TEXT_FIELDS) else None for name in NEW_FIELDS)
 # First or last characters that mean a cell needs more than a look: blank space to trim,
 # a formula sign, or our export's apostrophe guard.
 _NEEDS_CLEANING = frozenset(" \t\r\n\xa0=@+-'")
