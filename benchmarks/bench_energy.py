@@ -25,7 +25,6 @@ import http.client
 import os
 import random
 import re
-import resource
 import statistics
 import sys
 import tempfile
@@ -125,16 +124,6 @@ def write_page_log(path: Path, jobs: int, seed: int = 7) -> int:
     return lines
 
 
-CPU_TIMES: list[float] = []
-
-
-def _cpu_seconds() -> float:
-    """CPU time of this process and its finished workers (printlogs may use two)."""
-    own = resource.getrusage(resource.RUSAGE_SELF)
-    children = resource.getrusage(resource.RUSAGE_CHILDREN)
-    return own.ru_utime + own.ru_stime + children.ru_utime + children.ru_stime
-
-
 def bench_import(path: Path, repeat: int) -> tuple[list[float], int, int]:
     from kretslopp.imports.runs import SYSTEM_ACCESS
     from kretslopp.printing.importer import import_print_log
@@ -144,10 +133,8 @@ def bench_import(path: Path, repeat: int) -> tuple[list[float], int, int]:
     for _ in range(repeat):
         PrintImport.objects.filter(file_name=path.name).delete()  # the same file again
         started = time.perf_counter()
-        cpu = _cpu_seconds()
         result = import_print_log(path, access=SYSTEM_ACCESS, log_format="cups")
         times.append(time.perf_counter() - started)
-        CPU_TIMES.append(_cpu_seconds() - cpu)
         if result.status != "committed":
             raise SystemExit(f"the import failed: {result.problems[:3]}")
         jobs, rows = result.rows, result.counts.created
@@ -285,8 +272,7 @@ def main() -> int:
         (
             f"print-log import: {jobs:,} jobs, {lines:,} lines, {size_mb:,.0f} MB"
             f" -> {rows:,} totals",
-            f"median {import_median:.1f} s (runs: {', '.join(f'{t:.1f}' for t in times)};"
-            f" CPU {statistics.median(CPU_TIMES):.1f} s)",
+            f"median {import_median:.1f} s (runs: {', '.join(f'{t:.1f}' for t in times)})",
             f"<= {IMPORT_LIMIT_S:.0f} s",
             import_median <= IMPORT_LIMIT_S,
         ),
