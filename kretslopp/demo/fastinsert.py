@@ -1,71 +1,51 @@
-"""Inserting many plain rows without the ORM's per-object cost.
+"""Inserting the demo's hundreds of thousands of rows without the ORM's per-object cost.
 
-``bulk_create`` spends most of its time building model instances and preparing each field of
-each one (about 75 µs a row here); the demo's assets and lifecycle events are hundreds of
-thousands of rows whose values are already clean, so they go in with ``executemany`` instead.
-Values are still adapted by the backend's own ``adapt_*`` operations and every column the
-caller does not give gets the model field's default, so the SQL follows the model and works
-on SQLite and PostgreSQL alike. Only for rows that need no signals, validation or ids back.
+The rows go in through the import pipeline's :class:`~kretslopp.imports.fastinsert.BulkInserter`
+(``executemany`` with Django's own value adapters), so there is one fast insert in the
+project. What the demo adds: every column the caller does not give gets the model field's
+default (``auto_now`` fields the load's moment), so the generators name only what they vary.
+Only for rows that need no signals, validation or ids back.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Iterable, Sequence
 from typing import Any
 
-from django.db import connection, models
+from django.db import models
 from django.utils import timezone
+
+from kretslopp.imports.fastinsert import BulkInserter
 
 BATCH = 2000
 
 
-def _adapter(field: models.Field) -> Callable[[Any], Any] | None:
-    ops = connection.ops
-    if isinstance(field, models.DateTimeField):
-        return ops.adapt_datetimefield_value
-    if isinstance(field, models.DateField):
-        return ops.adapt_datefield_value
-    if isinstance(field, models.DecimalField):
-        digits, places = field.max_digits, field.decimal_places
-        return lambda value: ops.adapt_decimalfield_value(value, digits, places)
-    return None
+def _defaults(model: type[models.Model], columns: Sequence[str]) -> list[tuple[str, Any]]:
+    """(attname, value) for every column not given: the field's default, or now for auto."""
+    now = timezone.now()
+    defaults = []
+    for field in model._meta.concrete_fields:
+        if field.attname in columns or field.primary_key:
+            continue
+        auto = getattr(field, "auto_now", False) or getattr(field, "auto_now_add", False)
+        defaults.append((field.attname, now if auto else field.get_default()))
+    return defaults
 
 
 def insert_rows(
     model: type[models.Model], columns: Sequence[str], rows: Iterable[Sequence[Any]]
 ) -> int:
     """Insert ``rows`` (values in the order of ``columns``, by field attname); return count."""
-    fields = {field.attname: field for field in model._meta.concrete_fields}
-    given = [fields[name] for name in columns]
-    constants: list[tuple[models.Field, Any]] = []
-    now = timezone.now()
-    for field in model._meta.concrete_fields:
-        if field.attname in columns or field.primary_key:
-            continue
-        auto = getattr(field, "auto_now", False) or getattr(field, "auto_now_add", False)
-        value = now if auto else field.get_default()
-        constants.append((field, field.get_db_prep_save(value, connection)))
-    adapters = [_adapter(field) for field in given]
-    table = connection.ops.quote_name(model._meta.db_table)
-    names = [connection.ops.quote_name(f.column) for f in given + [f for f, _ in constants]]
-    sql = f"INSERT INTO {table} ({', '.join(names)}) VALUES ({', '.join(['%s'] * len(names))})"
-    tail = tuple(value for _, value in constants)
+    defaults = _defaults(model, columns)
+    inserter = BulkInserter(model, [*columns, *(name for name, _value in defaults)])
+    tail = tuple(value for _name, value in defaults)
     count = 0
     batch: list[tuple[Any, ...]] = []
-    with connection.cursor() as cursor:
-        for row in rows:
-            batch.append(
-                tuple(
-                    value if adapt is None or value is None else adapt(value)
-                    for adapt, value in zip(adapters, row, strict=True)
-                )
-                + tail
-            )
-            if len(batch) >= BATCH:
-                cursor.executemany(sql, batch)
-                count += len(batch)
-                batch = []
-        if batch:
-            cursor.executemany(sql, batch)
-            count += len(batch)
+    for row in rows:
+        batch.append((*row, *tail))
+        if len(batch) >= BATCH:
+            count += inserter.insert(batch)
+            batch = []
+    if batch:
+        count += inserter.insert(batch)
     return count
