@@ -74,7 +74,7 @@ def test_the_document_lists_every_route_with_its_security_and_errors(client):
     operations = {
         (method, path) for path, methods in document["paths"].items() for method in methods
     }
-    assert EXPECTED_OPERATIONS <= operations
+    assert operations >= EXPECTED_OPERATIONS
     schemes = document["components"]["securitySchemes"]
     assert {scheme["type"] for scheme in schemes.values()} == {"http", "apiKey"}
     for path, methods in document["paths"].items():
