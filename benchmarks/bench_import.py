@@ -127,11 +127,11 @@ def truncate() -> None:
     from django.db import connection
 
     from kretslopp.core.models import AuditEntry
-    from kretslopp.imports.models import ImportJob
+    from kretslopp.imports.models import ImportFingerprint, ImportJob
     from kretslopp.inventory.models import Asset, LifecycleEvent
 
     with connection.cursor() as cursor:
-        for model in (LifecycleEvent, AuditEntry, Asset, ImportJob):
+        for model in (LifecycleEvent, AuditEntry, ImportFingerprint, Asset, ImportJob):
             cursor.execute(f"DELETE FROM {model._meta.db_table}")  # noqa: S608
 
 

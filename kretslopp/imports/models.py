@@ -126,3 +126,37 @@ class ValueMap(models.Model):
     def save(self, *args, **kwargs) -> None:
         self.key = normalise_header(self.source_name)
         super().save(*args, **kwargs)
+
+
+class ImportFingerprint(models.Model):
+    """What the import row that last wrote an asset looked like, so a re-import can skip it.
+
+    ``digest`` is a keyed hash of the row's mapped cells, keyed by the column mapping and by
+    the reference data the cells were resolved through (see
+    :mod:`kretslopp.imports.assets.fingerprints`); ``asset_updated_at`` is the asset's
+    ``updated_at`` just after that import. A later row with the same digest for an asset
+    whose ``updated_at`` is still that moment cannot change anything, so it is counted as
+    unchanged without being parsed.
+
+    The link to the asset has no database constraint (``db_constraint=False``): the demo
+    loader and the benchmarks empty the asset table with plain SQL, and a leftover
+    fingerprint is harmless — asset ids are never reused, and it is only ever looked up
+    through an asset that exists. Deleting an asset through the ORM still deletes it.
+    """
+
+    asset = models.OneToOneField(
+        "inventory.Asset",
+        on_delete=models.CASCADE,
+        primary_key=True,
+        db_constraint=False,
+        related_name="+",
+    )
+    digest = models.CharField(max_length=32)
+    asset_updated_at = models.DateTimeField()
+
+    class Meta:
+        verbose_name = _("import fingerprint")
+        verbose_name_plural = _("import fingerprints")
+
+    def __str__(self) -> str:
+        return f"{self.asset_id}: {self.digest}"

@@ -29,6 +29,7 @@ class Update:
     row: int
     existing: Existing
     changes: dict[str, Any]
+    digest: str | None = None  # the row's fingerprint, when it had no problem at all
 
 
 @dataclass
@@ -36,6 +37,11 @@ class Plan:
     new: list[tuple] = field(default_factory=list)
     updates: list[Update] = field(default_factory=list)
     unchanged: int = 0
+    # Fingerprints to record at commit (see kretslopp.imports.assets.fingerprints): one per
+    # new asset, in ``new`` order (None: the row had a warning), and (asset id, digest,
+    # updated_at) of rows found unchanged the normal way.
+    new_digests: list[str | None] = field(default_factory=list)
+    unchanged_digests: list[tuple[int, str, Any]] = field(default_factory=list)
     new_manufacturers: dict[str, tuple[int, str]] = field(default_factory=dict)
     new_models: dict[tuple[int, str], tuple[int, str, str, str]] = field(default_factory=dict)
     new_locations: dict[str, tuple[int, str, int | None]] = field(default_factory=dict)

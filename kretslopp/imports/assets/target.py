@@ -21,6 +21,7 @@ from typing import Any
 
 from django.utils.translation import gettext as _
 
+from kretslopp.imports.assets import fingerprints
 from kretslopp.imports.assets.lookups import INDEX, Existing, Lookups, manufacturer_key, name_key
 from kretslopp.imports.assets.plan import NEW_FIELDS, Plan, Update
 from kretslopp.imports.cells import CachedParser, clean
@@ -164,6 +165,16 @@ class AssetTarget(ImportTarget):
         self.maker_cache: dict[str, int] = {}
         self.answers: dict[tuple, int | None] = {}
         self.today = dt.date.today()
+        self._prepare_fingerprints(context, mapping)
+
+    def _prepare_fingerprints(self, context: Context, mapping: ColumnMapping) -> None:
+        """The fast path needs the tag column; without one every row goes the normal way."""
+        self.key = fingerprints.run_key(self.names, mapping, context.options, self.lookups)
+        self.tag_index = self.names.index("asset_tag") if "asset_tag" in self.names else None
+        self.serial_index = (
+            self.names.index("serial_number") if "serial_number" in self.names else None
+        )
+        self.known = fingerprints.load() if self.tag_index is not None else {}
 
     def remembered(self, lookup: Callable[..., int | None], *args: Any) -> int | None:
         """``lookup(*args)``, asked once per distinct question: files repeat their names."""
@@ -184,13 +195,49 @@ class AssetTarget(ImportTarget):
     # --- validating -------------------------------------------------------------------
 
     def validate(self, row: Row) -> list[Problem]:
+        cells = self.pick(row.values)
+        digest = fingerprints.digest(self.key, cells)
+        if self.known and self._unchanged_since_imported(row.number, cells, digest):
+            self.plan.unchanged += 1
+            return []
         problems: list[Problem] = []
-        texts = self._texts(row, problems)
-        check = _RowCheck(self, row, texts, problems)
+        texts = self._texts(row, cells, problems)
+        check = _RowCheck(self, row, texts, problems, digest)
         check.run()
         return problems
 
-    def _texts(self, row: Row, problems: list[Problem]) -> dict[str, str]:
+    def _unchanged_since_imported(self, number: int, cells: tuple[str, ...], digest: str) -> bool:
+        """Whether the row is the one that last wrote its asset, which nobody changed since.
+
+        Besides the fingerprint, what it cannot know is checked as the normal way checks
+        it (anything unexpected sends the row the normal way, which words the problem):
+        the user's right to edit the asset, the serial number still being this asset's, and
+        the tag, asset and serial number occurring once in the file.
+        """
+        assert self.tag_index is not None
+        tag = cells[self.tag_index]
+        existing = self.lookups.assets_by_tag.get(tag) if tag else None
+        if existing is None:
+            return False
+        known = self.known.get(existing.id)
+        if known is None or known[0] != digest or known[1] != existing.updated_at:
+            return False
+        if not self._can_edit(existing.get("department_id")):
+            return False
+        serial_key = None
+        if self.serial_index is not None and cells[self.serial_index]:
+            serial = existing.get("serial_number")
+            serial_key = (existing.manufacturer_id, serial.casefold())
+            if self.lookups.assets_by_serial.get(serial_key) is not existing:
+                return False
+        if (
+            self.seen_tags.setdefault(tag, number) != number
+            or self.seen_assets.setdefault(existing.id, number) != number
+        ):
+            return False
+        return serial_key is None or self.seen_serials.setdefault(serial_key, number) == number
+
+    def _texts(self, row: Row, cells: tuple[str, ...], problems: list[Problem]) -> dict[str, str]:
         """The filled-in cells of the row by field, cleaned; formulas are refused.
 
         Nearly every row needs no cleaning and fits its columns; that is checked for the
@@ -198,7 +245,6 @@ class AssetTarget(ImportTarget):
         closer look, and their lengths against the limits); only a row that fails goes cell
         by cell.
         """
-        cells = self.pick(row.values)
         firsts = "".join(map(operator.getitem, cells, repeat(_FIRST)))
         lasts = "".join(map(operator.getitem, cells, repeat(_LAST)))
         if (
@@ -270,13 +316,19 @@ class _RowCheck:
     """The checks of one row, in order; each step may add problems and stop the row."""
 
     def __init__(
-        self, target: AssetTarget, row: Row, texts: dict[str, str], problems: list[Problem]
+        self,
+        target: AssetTarget,
+        row: Row,
+        texts: dict[str, str],
+        problems: list[Problem],
+        digest: str | None = None,
     ) -> None:
         self.target = target
         self.lookups = target.lookups
         self.row = row
         self.texts = texts
         self.problems = problems
+        self.digest = digest
         self.existing: Existing | None = None
         self.manufacturer_id: int | None = None
 
@@ -682,6 +734,9 @@ class _RowCheck:
     def _plan(self, values: dict[str, Any]) -> None:
         plan = self.target.plan
         existing = self.existing
+        # Only a row without even a warning may skip validation next time: the warning
+        # must be shown again.
+        digest = None if self.problems else self.digest
         if existing is None:
             model_id = values["model_id"]
             if "has_storage" not in values:
@@ -689,17 +744,23 @@ class _RowCheck:
                 values["has_storage"] = category in CATEGORIES_WITH_STORAGE
             values["asset_tag"] = self.texts["asset_tag"]
             plan.new.append((self.row.number, *map(values.get, NEW_FIELDS, _NEW_BLANKS)))
+            plan.new_digests.append(digest)
             return
         old = existing.values
         # Most rows of a re-import change nothing: compare all values at once first.
         if tuple(values.values()) == tuple(map(old.__getitem__, map(INDEX.__getitem__, values))):
-            plan.unchanged += 1
-            return
-        changes = {name: value for name, value in values.items() if value != old[INDEX[name]]}
-        if changes:
-            plan.updates.append(Update(self.row.number, existing, changes))
+            changes = {}
         else:
-            plan.unchanged += 1
+            changes = {name: value for name, value in values.items() if value != old[INDEX[name]]}
+        if changes:
+            plan.updates.append(Update(self.row.number, existing, changes, digest))
+            return
+        plan.unchanged += 1
+        if digest is not None and self.target.known.get(existing.id) != (
+            digest,
+            existing.updated_at,
+        ):
+            plan.unchanged_digests.append((existing.id, digest, existing.updated_at))
 
 
 _UNKNOWN = object()

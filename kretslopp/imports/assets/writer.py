@@ -29,6 +29,7 @@ from django.utils.translation import gettext as _
 
 from kretslopp.core import audit
 from kretslopp.core.models import AuditEntry
+from kretslopp.imports.assets import fingerprints
 from kretslopp.imports.assets.plan import NEW_FIELDS, Plan, Update
 from kretslopp.imports.fastinsert import BulkInserter
 from kretslopp.imports.pipeline import CommitConflict, Context
@@ -125,6 +126,7 @@ class _Writer:
             for name in _AUDITED_NAMES[:-1]
         ]
         self.done = 0
+        self.created_ids: list[int] = []  # the new assets' ids, in ``plan.new`` order
 
     def real(self, value: int | None) -> int | None:
         if value is not None and value < 0:
@@ -164,6 +166,7 @@ class _Writer:
             assets.insert_columns([*columns, now, now, now])
             tags = columns[0]
             ids = self._ids_by_tag(tags)
+            self.created_ids.extend(ids)
             events.insert_columns(
                 [ids, repeat(""), columns[_STATUS], now, repeat(self.actor_id),
                  repeat(self.note), repeat(self.reference)]
@@ -294,6 +297,25 @@ class _Writer:
             if updated_at != update.existing.updated_at:
                 raise CommitConflict(_conflict(update))
 
+    def record_fingerprints(self) -> None:
+        """What the next import of the same rows may skip (:mod:`.fingerprints`).
+
+        New and updated assets now carry this import's moment as ``updated_at``; assets the
+        rows left unchanged keep theirs.
+        """
+        plan, now = self.plan, self.now
+        rows = [
+            (asset_id, digest, now)
+            for asset_id, digest in zip(self.created_ids, plan.new_digests, strict=True)
+            if digest is not None
+        ]
+        updated = [update for update in plan.updates if update.digest is not None]
+        rows += [(update.existing.id, update.digest, now) for update in updated]
+        rows += plan.unchanged_digests
+        replacing = [update.existing.id for update in plan.updates]
+        replacing += [asset_id for asset_id, _digest, _at in plan.unchanged_digests]
+        fingerprints.store(rows, replacing)
+
     def _advance(self, count: int) -> None:
         self.done += count
         self.context.progress("writing", self.done, self.total)
@@ -320,3 +342,4 @@ def write(plan: Plan, context: Context) -> None:
     writer.create_catalogue()
     writer.create_assets()
     writer.update_assets()
+    writer.record_fingerprints()

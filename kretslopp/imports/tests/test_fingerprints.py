@@ -1,0 +1,147 @@
+"""The re-import fast path: a row that last wrote its asset, unchanged since, is not parsed.
+
+Each test counts how many rows took the normal way (a full :class:`_RowCheck`), so that a
+fast path that silently stopped working — or one that skipped a row it must check — shows.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from kretslopp.imports.assets import target as asset_target
+from kretslopp.imports.models import ImportFingerprint
+from kretslopp.imports.tests.conftest import db_counts, import_file
+from kretslopp.inventory.models import Asset
+from kretslopp.organisation.models import Location
+
+HEADER = "Asset tag,Serial number,Manufacturer,Model,Department,Status,Purchase date,Supplier\n"
+ROWS = (
+    "MS-1,SN-1,Dell,Latitude 5420,GRF,In use,2021-03-04,Atea\n"
+    "MS-2,SN-2,Dell,P2422H,GRF,In stock,2021-03-04,Atea\n"
+)
+
+
+@pytest.fixture
+def checked(monkeypatch) -> list[int]:
+    """Row numbers that went through the full check, appended as they do."""
+    numbers: list[int] = []
+    original = asset_target._RowCheck.run
+
+    def run(check: asset_target._RowCheck) -> None:
+        numbers.append(check.row.number)
+        original(check)
+
+    monkeypatch.setattr(asset_target._RowCheck, "run", run)
+    return numbers
+
+
+def counts(result) -> tuple[int, int, int]:
+    return result.counts.created, result.counts.updated, result.counts.unchanged
+
+
+@pytest.mark.django_db
+def test_an_unchanged_reimport_parses_no_row_and_writes_nothing(town, checked):
+    assert import_file(HEADER + ROWS).status == "committed"
+    assert ImportFingerprint.objects.count() == 2
+    before = db_counts()
+    checked.clear()
+    again = import_file(HEADER + ROWS)
+    assert again.status == "committed"
+    assert counts(again) == (0, 0, 2)
+    assert checked == []
+    assert db_counts() == before
+
+
+@pytest.mark.django_db
+def test_an_asset_edited_since_is_checked_the_normal_way(town, checked):
+    import_file(HEADER + ROWS)
+    asset = Asset.objects.get(asset_tag="MS-1")
+    asset.supplier = "Dustin"
+    asset.save()
+    checked.clear()
+    again = import_file(HEADER + ROWS)
+    assert counts(again) == (0, 1, 1)
+    assert checked == [2]
+    asset.refresh_from_db()
+    assert asset.supplier == "Atea"
+
+
+@pytest.mark.django_db
+def test_a_changed_cell_updates_its_row_and_is_skipped_the_time_after(town, checked):
+    import_file(HEADER + ROWS)
+    changed = ROWS.replace("2021-03-04,Atea\n", "2021-03-04,Dustin\n", 1)
+    checked.clear()
+    result = import_file(HEADER + changed)
+    assert counts(result) == (0, 1, 1)
+    assert checked == [2]
+    assert Asset.objects.get(asset_tag="MS-1").supplier == "Dustin"
+    checked.clear()
+    assert counts(import_file(HEADER + changed)) == (0, 0, 2)
+    assert checked == []
+
+
+@pytest.mark.django_db
+def test_a_different_mapping_takes_the_normal_way(town, checked):
+    import_file(HEADER + ROWS)
+    checked.clear()
+    # The same cells, but the supplier column is not mapped this time.
+    result = import_file(HEADER + ROWS, columns={"Supplier": ""})
+    assert counts(result) == (0, 0, 2), result.summary()
+    assert checked == [2, 3]
+
+
+@pytest.mark.django_db
+def test_changed_reference_data_takes_the_normal_way(town, checked):
+    header = "Asset tag,Serial number,Manufacturer,Model,Department,Location\n"
+    rows = "MS-1,SN-1,Dell,Latitude 5420,GRF,Stadshuset\n"
+    import_file(header + rows)
+    Location.objects.filter(name="Stadshuset").update(name="Rådhuset")
+    checked.clear()
+    result = import_file(header + rows)
+    assert result.status == "rejected"
+    assert [problem.code for problem in result.errors] == ["unknown_location"]
+    assert checked == [2]
+
+
+@pytest.mark.django_db
+def test_the_importing_user_must_still_be_allowed_to_edit_the_asset(town, checked):
+    import_file(HEADER + ROWS)
+    result = import_file(HEADER + ROWS, user=town.users["viewer"])
+    assert result.status == "rejected"
+    assert {problem.code for problem in result.errors} == {"not_yours"}
+
+
+@pytest.mark.django_db
+def test_a_row_repeated_in_the_file_is_still_a_duplicate(town, checked):
+    import_file(HEADER + ROWS)
+    result = import_file(HEADER + ROWS + ROWS.splitlines(keepends=True)[0])
+    assert result.status == "rejected"
+    assert [problem.code for problem in result.errors] == ["duplicate_tag"]
+
+
+@pytest.mark.django_db
+def test_a_row_with_a_warning_shows_it_again(town, checked):
+    header = "Asset tag,Serial number,Manufacturer,Model,Department,Assignee\n"
+    rows = "MS-1,SN-1,Dell,Latitude 5420,GRF,nobody-here\n"
+    first = import_file(header + rows)
+    assert first.status == "committed" and first.warning_count == 1, first.summary()
+    again = import_file(header + rows)
+    assert again.warning_count == 1
+    assert counts(again) == (0, 0, 1)
+
+
+@pytest.mark.django_db
+def test_a_dry_run_records_no_fingerprint(town):
+    import_file(HEADER + ROWS, dry_run=True)
+    assert ImportFingerprint.objects.count() == 0
+
+
+@pytest.mark.django_db
+def test_rows_found_unchanged_the_normal_way_leave_a_fingerprint(town, checked):
+    import_file(HEADER + ROWS)
+    ImportFingerprint.objects.all().delete()
+    import_file(HEADER + ROWS)
+    assert ImportFingerprint.objects.count() == 2
+    checked.clear()
+    assert counts(import_file(HEADER + ROWS)) == (0, 0, 2)
+    assert checked == []
