@@ -22,6 +22,8 @@ def test_deploy_checks_pass_with_debug_off(tmp_path):
         "KRETSLOPP_ALLOWED_HOSTS": "kretslopp.example.se",
     }
     env.pop("KRETSLOPP_SECRET_KEY", None)
+    # Set by the browser tests' fixture for Playwright's event loop; never in a deployment.
+    env.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)
     result = subprocess.run(
         [sys.executable, "-m", "kretslopp", "check", "--deploy", "--fail-level", "WARNING"],
         env=env,
