@@ -22,7 +22,7 @@ the file, and the serial number still belongs to this asset.
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 from typing import Any
 
 from django.conf import settings
@@ -77,8 +77,12 @@ def load() -> dict[int, tuple[str, Any]]:
     return {asset_id: (found, at) for asset_id, found, at in _rows(queryset, columns)}
 
 
-def store(rows: Iterable[tuple[int, str, Any]], replacing: Sequence[int]) -> None:
-    """Record ``(asset id, digest, updated_at)`` rows, dropping the old ones of ``replacing``."""
+def store(rows: Sequence[tuple[int, str, Any]], replacing: Sequence[int]) -> None:
+    """Record ``(asset id, digest, updated_at)`` rows, dropping the old ones of ``replacing``.
+
+    Inserted column by column (:meth:`BulkInserter.insert_columns`): the time stamp, the
+    same for nearly every row, is then adapted once rather than once per row.
+    """
     table = connection.ops.quote_name(ImportFingerprint._meta.db_table)
     step = min(connection.features.max_query_params or 900, 900)
     with connection.cursor() as cursor:
@@ -86,4 +90,6 @@ def store(rows: Iterable[tuple[int, str, Any]], replacing: Sequence[int]) -> Non
             chunk = list(replacing[start : start + step])
             marks = ", ".join(["%s"] * len(chunk))
             cursor.execute(f"DELETE FROM {table} WHERE asset_id IN ({marks})", chunk)  # noqa: S608
-    BulkInserter(ImportFingerprint, ("asset_id", "digest", "asset_updated_at")).insert(rows)
+    if rows:
+        inserter = BulkInserter(ImportFingerprint, ("asset_id", "digest", "asset_updated_at"))
+        inserter.insert_columns(list(zip(*rows, strict=True)))
