@@ -3,32 +3,15 @@
 from __future__ import annotations
 
 from django import template
-from django.template.defaultfilters import floatformat
 from django.utils.translation import gettext as _
+
+from kretslopp.core.templatetags import units
 
 register = template.Library()
 
 
-@register.filter
-def tonnes(kg: float | None) -> str:
-    """kg CO2e shown as tonnes with one decimal (what a forum reads), grouped by locale."""
-    if kg is None:
-        return "–"
-    return floatformat(kg / 1000.0, "1g")
-
-
-@register.filter
-def kg(value: float | None) -> str:
-    if value is None:
-        return "–"
-    return floatformat(value, "0g" if abs(value) >= 100 else "1g")
-
-
-@register.filter
-def percent(share: float | None) -> str:
-    if share is None:
-        return "–"
-    return floatformat(100 * share, "0") + " %"
+for _name, _filter in (("tonnes", units.tonnes), ("kg", units.kg), ("percent", units.percent)):
+    register.filter(_name, _filter)
 
 
 @register.filter

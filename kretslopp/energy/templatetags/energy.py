@@ -6,9 +6,12 @@ from django import template
 from django.template.defaultfilters import floatformat
 from django.utils.translation import gettext as _
 
+from kretslopp.core.templatetags import units
 from kretslopp.energy.models import DataQuality
 
 register = template.Library()
+for _name, _filter in (("share", units.percent), ("mwh", units.mwh), ("tonnes", units.tonnes)):
+    register.filter(_name, _filter)
 
 
 @register.filter
@@ -19,28 +22,6 @@ def signed_percent(value: float | None, digits: int = 1) -> str:
     number = floatformat(abs(value) * 100, digits)
     sign = "−" if value < 0 else "+" if value > 0 else ""
     return f"{sign}{number} %"
-
-
-@register.filter
-def share(value: float | None) -> str:
-    """0.42 → "42 %" ; None → "–" (not recorded is not zero)."""
-    if value is None:
-        return "–"
-    return f"{floatformat(value * 100, 0)} %"
-
-
-@register.filter
-def mwh(kwh: float | None) -> str:
-    if kwh is None:
-        return "–"
-    return floatformat(kwh / 1000, "0g")
-
-
-@register.filter
-def tonnes(kg: float | None) -> str:
-    if kg is None:
-        return "–"
-    return floatformat(kg / 1000, "1g")
 
 
 @register.filter
