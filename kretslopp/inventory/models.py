@@ -162,8 +162,13 @@ class Asset(models.Model):
     model = models.ForeignKey(
         ProductModel, verbose_name=_("model"), on_delete=models.PROTECT, related_name="assets"
     )
+    # No index of its own: the (department, status) index below serves department lookups.
     department = models.ForeignKey(
-        Department, verbose_name=_("department"), on_delete=models.PROTECT, related_name="assets"
+        Department,
+        verbose_name=_("department"),
+        on_delete=models.PROTECT,
+        related_name="assets",
+        db_index=False,
     )
     assignee = models.ForeignKey(
         Person,
@@ -305,7 +310,10 @@ class Asset(models.Model):
 class LifecycleEvent(models.Model):
     """One move of an asset: from, to, when, by whom, and the evidence."""
 
-    asset = models.ForeignKey(Asset, on_delete=models.CASCADE, related_name="events")
+    # No index of its own: the (asset, -at) index below serves lookups by asset.
+    asset = models.ForeignKey(
+        Asset, on_delete=models.CASCADE, related_name="events", db_index=False
+    )
     from_status = models.CharField(_("from"), max_length=20, choices=Status.choices, blank=True)
     to_status = models.CharField(_("to"), max_length=20, choices=Status.choices)
     at = models.DateTimeField(_("when"), default=timezone.now)
