@@ -7,7 +7,8 @@ and writes a 100,000-row CSV in our own export format. Then, in the same run:
 
 * **baseline** — ``csv.reader`` + one prepared ``INSERT`` through ``executemany`` of the same
   asset rows in one transaction: no validation, no events, no audit (median of R, the assets
-  truncated before each). ``--bulk-create`` also times ``Asset`` objects + ``bulk_create``
+  truncated before each; each baseline run is followed by an import run, so both see the
+  same load). ``--bulk-create`` also times ``Asset`` objects + ``bulk_create``
   once, for information: it is far slower than the pipeline, so it is no baseline;
 * **import** — the full pipeline: read, map, validate, plan, write assets, lifecycle events
   and audit entries in one transaction (median of R, truncated before each);
@@ -324,24 +325,30 @@ def main() -> int:
 
 
 def measure(path: Path, rows: int, runs: int, *, bulk: bool) -> dict[str, float]:
-    """Medians of wall-clock and CPU seconds of the baseline, the import and the re-import."""
+    """Medians of wall-clock and CPU seconds of the baseline, the import and the re-import.
+
+    Baseline and import runs alternate, so that a change in the machine's other load
+    during the benchmark stretches both sides of the ratio alike rather than one of them.
+    """
     measured: dict[str, float] = {}
-    walls, cpus = timed(lambda: baseline_import(path), runs, truncate)
-    measured["baseline"], measured["baseline_cpu"] = (
-        statistics.median(walls),
-        statistics.median(cpus),
-    )
-    if bulk:
-        walls, cpus = timed(lambda: bulk_create_import(path), 1, truncate)
-        measured["bulk"], measured["bulk_cpu"] = walls[0], cpus[0]
     summary: dict = {}
 
     def full() -> None:
         summary.update(pipeline_import(path))
 
-    walls, cpus = timed(full, runs, truncate)
-    measured["import"], measured["import_cpu"] = statistics.median(walls), statistics.median(cpus)
+    pairs = [
+        (timed(lambda: baseline_import(path), 1, truncate), timed(full, 1, truncate))
+        for _run in range(runs)
+    ]
+    for position, name in enumerate(("baseline", "import")):
+        measured[name] = statistics.median(pair[position][0][0] for pair in pairs)
+        measured[f"{name}_cpu"] = statistics.median(pair[position][1][0] for pair in pairs)
     assert summary["created"] == rows, summary
+    if bulk:
+        walls, cpus = timed(lambda: bulk_create_import(path), 1, truncate)
+        measured["bulk"], measured["bulk_cpu"] = walls[0], cpus[0]
+        truncate()
+        full()
     summary.clear()
     walls, cpus = timed(full, runs, lambda: None)
     measured["reimport"], measured["reimport_cpu"] = (
