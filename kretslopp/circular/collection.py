@@ -16,6 +16,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from kretslopp.circular.models import Campaign, CampaignItem, CampaignStatus, CollectionPoint
+from kretslopp.core import audit
 from kretslopp.inventory import lifecycle
 from kretslopp.inventory.models import CATEGORIES_WITH_STORAGE, Asset, ProductCategory
 from kretslopp.organisation.access import Access, Action
@@ -220,11 +221,10 @@ def collect_many(
 
     Each scan is judged by the same rules as :func:`collect`, one by one and in order, so a
     refused scan is reported and the others go in; the writes are made in bulk, with the
-    lifecycle deciding every move (``moves.move_many``) and every write audited.
+    lifecycle deciding every move (``inventory.moves.move_many``) and every write audited.
     """
-    from kretslopp.circular import fastwrite
-    from kretslopp.circular.moves import Planned, move_many
-    from kretslopp.circular.outcomes import Step
+    from kretslopp.inventory.lifecycle import Step
+    from kretslopp.inventory.moves import Planned, move_many
 
     check_open(campaign)
     wanted = [code.strip()[:MAX_CODE] for code in codes if code.strip()]
@@ -258,7 +258,7 @@ def collect_many(
         items = CampaignItem.objects.bulk_create(
             [_item(campaign, asset, point, now, by) for asset in accepted], batch_size=1000
         )
-        fastwrite.audit_rows(
+        audit.record_many(
             CampaignItem,
             (
                 (item.pk, str(item), "create", {"asset": [None, str(item.asset_id)]})

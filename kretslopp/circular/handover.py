@@ -16,7 +16,6 @@ from django.db.models import Max
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from kretslopp.circular import fastwrite
 from kretslopp.circular.models import (
     Campaign,
     CampaignItem,
@@ -26,10 +25,10 @@ from kretslopp.circular.models import (
     DiscrepancyState,
     Manifest,
 )
-from kretslopp.circular.moves import BulkMoveRefused, Planned, move_many
-from kretslopp.circular.outcomes import Step
 from kretslopp.core import audit
 from kretslopp.inventory import lifecycle
+from kretslopp.inventory.lifecycle import Step
+from kretslopp.inventory.moves import BulkMoveRefused, Planned, move_many
 
 BATCH = 1000
 
@@ -101,9 +100,7 @@ def _next_number(campaign: Campaign) -> str:
 
 def record_item_changes(item_ids: list[int], changes: dict[str, list], *, by: Any = None) -> None:
     """Audit entries for a bulk update of items (bulk writes send no signals)."""
-    fastwrite.audit_rows(
-        CampaignItem, ((pk, f"#{pk}", "update", changes) for pk in item_ids), by=by
-    )
+    audit.record_many(CampaignItem, ((pk, f"#{pk}", "update", changes) for pk in item_ids), by=by)
 
 
 # --- reconciliation ---------------------------------------------------------------------

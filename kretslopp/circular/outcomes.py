@@ -28,15 +28,6 @@ NEEDS_GRADING = frozenset({"reused_internally", "resold", "donated", "refurbishe
 
 
 @dataclass(frozen=True)
-class Step:
-    """One move the result implies: the target status and the evidence it rests on."""
-
-    target: str
-    reference: str = ""
-    note: str = ""
-
-
-@dataclass(frozen=True)
 class Refusal:
     """Why a result cannot be applied, and which result field is to blame."""
 
@@ -44,21 +35,21 @@ class Refusal:
     error: lifecycle.IllegalMove
 
 
-def steps_for(*, outcome: str, certificate: str, grade: str) -> list[Step]:
+def steps_for(*, outcome: str, certificate: str, grade: str) -> list[lifecycle.Step]:
     """The moves from "with partner" that a result (certificate, grade, outcome) implies."""
     if outcome == "destroyed":
         # The destruction record is the evidence: the lifecycle asks for it as reference.
-        return [Step(lifecycle.DESTROYED, reference=certificate)]
-    steps: list[Step] = []
+        return [lifecycle.Step(lifecycle.DESTROYED, reference=certificate)]
+    steps: list[lifecycle.Step] = []
     if certificate:
-        steps.append(Step(lifecycle.ERASED, reference=certificate))
+        steps.append(lifecycle.Step(lifecycle.ERASED, reference=certificate))
     if grade or outcome in NEEDS_GRADING:
-        steps.append(Step(lifecycle.GRADED, note=grade))
-    steps.append(Step(OUTCOME_STATUS[outcome], reference=certificate))
+        steps.append(lifecycle.Step(lifecycle.GRADED, note=grade))
+    steps.append(lifecycle.Step(OUTCOME_STATUS[outcome], reference=certificate))
     return steps
 
 
-def check_steps(source: str, steps: list[Step], *, has_storage: bool) -> Refusal | None:
+def check_steps(source: str, steps: list[lifecycle.Step], *, has_storage: bool) -> Refusal | None:
     """Walk ``steps`` from ``source`` through the lifecycle; the first refusal, or None."""
     status = source
     for step in steps:
@@ -73,5 +64,5 @@ def check_steps(source: str, steps: list[Step], *, has_storage: bool) -> Refusal
     return None
 
 
-def final_status(steps: list[Step]) -> str:
+def final_status(steps: list[lifecycle.Step]) -> str:
     return steps[-1].target

@@ -26,7 +26,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from kretslopp.circular import fastwrite, handover
+from kretslopp.circular import handover
 from kretslopp.circular.models import (
     Campaign,
     CampaignItem,
@@ -38,8 +38,7 @@ from kretslopp.circular.models import (
     Outcome,
     PartnerReport,
 )
-from kretslopp.circular.moves import BulkMoveRefused, Planned, move_many
-from kretslopp.circular.outcomes import Step, check_steps, steps_for
+from kretslopp.circular.outcomes import check_steps, steps_for
 from kretslopp.circular.reportcolumns import (
     ERASURE_METHODS,
     FIELDS,
@@ -48,7 +47,7 @@ from kretslopp.circular.reportcolumns import (
     suggest_mapping,
     value_of,
 )
-from kretslopp.core import audit
+from kretslopp.core import audit, bulk
 from kretslopp.imports import pipeline
 from kretslopp.imports.cells import CachedParser, clean
 from kretslopp.imports.pipeline import (
@@ -63,6 +62,8 @@ from kretslopp.imports.pipeline import (
 )
 from kretslopp.imports.problems import Problem, tabular_message
 from kretslopp.inventory import lifecycle
+from kretslopp.inventory.lifecycle import Step
+from kretslopp.inventory.moves import BulkMoveRefused, Planned, move_many
 from kretslopp.organisation.access import Access
 from kretslopp.tabular import Row, parse_date, parse_decimal
 from kretslopp.tabular.mapping import ColumnMapping
@@ -384,12 +385,12 @@ class PartnerReportTarget(ImportTarget):
                 "reason": refused.error.explain(_)
             }
             raise CommitConflict(Problem(None, None, "", message, "conflict")) from None
-        fastwrite.update_by_pk(
+        bulk.update_by_pk(
             CampaignItem,
             [*RESULT_FIELDS, "reported_at"],
             ((item.pk, *(getattr(item, name) for name in RESULT_FIELDS), now) for item in items),
         )
-        fastwrite.audit_rows(
+        audit.record_many(
             CampaignItem,
             (
                 (

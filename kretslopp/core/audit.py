@@ -2,13 +2,13 @@
 
 Models opt in with :func:`register`; the signal handlers below then record old → new values
 for every save and delete, whatever code path made it (views, API, imports, shell). Bulk
-writes that bypass signals (imports, the demo loader) call :func:`record` themselves.
+writes that bypass signals (imports, take-back batches) call :func:`record_many` themselves.
 """
 
 from __future__ import annotations
 
 import contextvars
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from typing import Any
 
@@ -32,6 +32,12 @@ def acting_as(user: Any) -> Iterator[None]:
 
 def current_actor() -> Any:
     return _actor.get()
+
+
+def actor_id(by: Any = None) -> int | None:
+    """The user to record: the one given, else whoever the block acts as, else none."""
+    user = by if getattr(by, "pk", None) else current_actor()
+    return user.pk if getattr(user, "pk", None) else None
 
 
 def _tracked_fields(model: type[models.Model]) -> list[models.Field]:
@@ -76,6 +82,38 @@ def record(
         object_repr=str(instance)[:200],
         changes=changes,
     )
+
+
+ENTRY_COLUMNS = (
+    "at", "actor_id", "action", "content_type_id", "object_id", "object_repr", "changes",
+)  # fmt: skip
+
+
+def record_many(
+    model: type[models.Model],
+    entries: Iterable[tuple[object, str, str, dict[str, list]]],
+    *,
+    by: Any = None,
+) -> int:
+    """Audit rows written in bulk: one entry per ``(pk, repr, action, changes)``.
+
+    Bulk writes send no signals, so whoever writes in bulk records here what the signals
+    would have recorded, in the same shape, through one prepared insert.
+    """
+    from django.contrib.contenttypes.models import ContentType
+    from django.utils import timezone
+
+    from kretslopp.core import bulk
+    from kretslopp.core.models import AuditEntry
+
+    content_type = ContentType.objects.get_for_model(model).pk
+    who = actor_id(by)
+    now = timezone.now()
+    rows = (
+        (now, who, action, content_type, str(pk), text[:200], changes)
+        for pk, text, action, changes in entries
+    )
+    return bulk.insert(AuditEntry, ENTRY_COLUMNS, rows)
 
 
 def _before_save(sender: type[models.Model], instance: models.Model, **kwargs: Any) -> None:

@@ -1,9 +1,9 @@
 """Inserting the demo's hundreds of thousands of rows without the ORM's per-object cost.
 
-The rows go in through the import pipeline's :class:`~kretslopp.imports.fastinsert.BulkInserter`
-(``executemany`` with Django's own value adapters), so there is one fast insert in the
-project. What the demo adds: every column the caller does not give gets the model field's
-default (``auto_now`` fields the load's moment), so the generators name only what they vary.
+The rows go in through :func:`kretslopp.core.bulk.insert` (``executemany`` with Django's own
+value adapters), so there is one fast insert in the project. What the demo adds: every
+column the caller does not give gets the model field's default (``auto_now`` fields the
+load's moment), so the generators name only what they vary.
 Only for rows that need no signals, validation or ids back.
 """
 
@@ -15,9 +15,7 @@ from typing import Any
 from django.db import models
 from django.utils import timezone
 
-from kretslopp.imports.fastinsert import BulkInserter
-
-BATCH = 2000
+from kretslopp.core import bulk
 
 
 def _defaults(model: type[models.Model], columns: Sequence[str]) -> list[tuple[str, Any]]:
@@ -37,15 +35,6 @@ def insert_rows(
 ) -> int:
     """Insert ``rows`` (values in the order of ``columns``, by field attname); return count."""
     defaults = _defaults(model, columns)
-    inserter = BulkInserter(model, [*columns, *(name for name, _value in defaults)])
     tail = tuple(value for _name, value in defaults)
-    count = 0
-    batch: list[tuple[Any, ...]] = []
-    for row in rows:
-        batch.append((*row, *tail))
-        if len(batch) >= BATCH:
-            count += inserter.insert(batch)
-            batch = []
-    if batch:
-        count += inserter.insert(batch)
-    return count
+    names = [*columns, *(name for name, _value in defaults)]
+    return bulk.insert(model, names, ((*row, *tail) for row in rows))

@@ -14,10 +14,9 @@ import re
 from collections.abc import Sequence
 from decimal import Decimal
 
-from django.contrib.contenttypes.models import ContentType
 from django.utils.translation import gettext as _
 
-from kretslopp.core.models import AuditEntry
+from kretslopp.core import audit
 from kretslopp.energy.models import (
     DataQuality,
     EnergyReading,
@@ -276,22 +275,18 @@ class MeterReadingTarget(ImportTarget):
 
     def _audit(self, ids: dict) -> None:
         """Bulk writes send no signals: write the audit entries here, one per reading."""
-        content_type = ContentType.objects.get_for_model(EnergyReading)
-        actor = self.context.actor if getattr(self.context.actor, "pk", None) else None
-        entries = [
-            AuditEntry(
-                actor=actor,
-                action=action,
-                content_type=content_type,
-                object_id=str(pk),
-                object_repr=f"{r.meter} {r.month:%Y-%m}"[:200],
-                changes={"kwh": [None, str(r.kwh)], "source": [None, r.source]},
-            )  # fmt: skip
+        entries = (
+            (
+                pk,
+                f"{r.meter} {r.month:%Y-%m}",
+                action,
+                {"kwh": [None, str(r.kwh)], "source": [None, r.source]},
+            )
             for action, readings in (("create", self.new), ("update", self.changed))
             for r in readings
             if (pk := r.pk or ids.get((r.scope, r.meter, r.month)))
-        ]
-        AuditEntry.objects.bulk_create(entries, batch_size=1000)
+        )
+        audit.record_many(EnergyReading, entries, by=self.context.actor)
 
 
 def _number(text: str) -> Decimal | None:

@@ -7,7 +7,9 @@ gettext extracts them; the web layer translates them when it shows them.
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass
+from typing import Any
 
 
 def _(text: str) -> str:  # marks text for translation without importing Django
@@ -136,6 +138,15 @@ class IllegalMove(ValueError):
         return str(self)
 
 
+@dataclass(frozen=True)
+class Step:
+    """One move to make: the target status and the evidence it rests on."""
+
+    target: str
+    reference: str = ""
+    note: str = ""
+
+
 def label(status: str) -> str:
     return STATUS_LABELS.get(status, status)
 
@@ -166,3 +177,24 @@ def next_moves(source: str, *, has_storage: bool) -> list[Move]:
         for move in _MOVES
         if move.source == source and not (move.only_without_storage and has_storage)
     ]
+
+
+def dates_after_move(
+    target: str, on: dt.date, *, in_use_date: dt.date | None, end_date: dt.date | None
+) -> dict[str, Any]:
+    """The asset's dates a move to ``target`` on day ``on`` changes (only those that change).
+
+    Leaving custody or going missing ends the asset's time with the organisation (its
+    ``end_date``, which the footprint's years in service stop at); coming back into stock
+    reopens it; the first move into use starts its service (``in_use_date``). Every path that
+    moves assets — one at a time or in bulk — takes the dates from here.
+    """
+    changes: dict[str, Any] = {}
+    if target in LEFT_CUSTODY or target in MISSING:
+        if end_date != on:
+            changes["end_date"] = on
+    elif target == IN_STOCK and end_date is not None:
+        changes["end_date"] = None
+    if target == IN_USE and in_use_date is None:
+        changes["in_use_date"] = on
+    return changes

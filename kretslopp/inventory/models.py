@@ -288,12 +288,12 @@ class Asset(models.Model):
             )
             self.status = target
             self.status_changed_at = when
-            if target in lifecycle.LEFT_CUSTODY or target in lifecycle.MISSING:
-                self.end_date = timezone.localdate(when) if timezone.is_aware(when) else when.date()
-            elif target == lifecycle.IN_STOCK:
-                self.end_date = None
-            if target == lifecycle.IN_USE and self.in_use_date is None:
-                self.in_use_date = timezone.localdate(when)
+            on = timezone.localdate(when) if timezone.is_aware(when) else when.date()
+            dates = lifecycle.dates_after_move(
+                target, on, in_use_date=self.in_use_date, end_date=self.end_date
+            )
+            for name, value in dates.items():
+                setattr(self, name, value)
             with audit.acting_as(by):
                 self.save(
                     update_fields=[

@@ -28,8 +28,8 @@ from typing import Any
 from django.conf import settings
 from django.db import connection
 
+from kretslopp.core.bulk import BulkInserter
 from kretslopp.imports.assets.lookups import Lookups, _rows, _undeclared
-from kretslopp.imports.fastinsert import BulkInserter
 from kretslopp.imports.models import ImportFingerprint, ValueMap
 from kretslopp.tabular.mapping import ColumnMapping
 

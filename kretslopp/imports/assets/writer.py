@@ -2,7 +2,8 @@
 
 Bulk writes skip the model signals that audit ordinary saves, so this module writes the
 :class:`~kretslopp.core.models.AuditEntry` rows itself — the same shape the signals write
-(field name → [old, new] as display-neutral strings), with the importing user as actor — and
+(field name → [old, new] as display-neutral strings), with the importing user as actor;
+updates through :func:`kretslopp.core.audit.record_many`, creations from pieces — and
 one :class:`~kretslopp.inventory.models.LifecycleEvent` per new asset and per status change,
 with the import as its reference. The few new manufacturers, models and locations are
 saved one by one, so the ordinary signals audit them.
@@ -27,11 +28,11 @@ from django.db import connection, models
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from kretslopp.core import audit
+from kretslopp.core import audit, bulk
+from kretslopp.core.bulk import BulkInserter
 from kretslopp.core.models import AuditEntry
 from kretslopp.imports.assets import fingerprints
 from kretslopp.imports.assets.plan import NEW_FIELDS, Plan, Update
-from kretslopp.imports.fastinsert import BulkInserter
 from kretslopp.imports.pipeline import CommitConflict, Context
 from kretslopp.imports.problems import Problem
 from kretslopp.inventory import lifecycle
@@ -51,9 +52,6 @@ _MODEL = NEW_FIELDS.index("model_id")
 _LOCATION = NEW_FIELDS.index("location_id")
 _STATUS = NEW_FIELDS.index("status")
 _EVENT_COLUMNS = ("asset_id", "from_status", "to_status", "at", "actor_id", "note", "reference")
-_ENTRY_COLUMNS = (
-    "at", "actor_id", "action", "content_type_id", "object_id", "object_repr", "changes",
-)  # fmt: skip
 
 
 def audit_text(value: Any) -> str | None:
@@ -101,11 +99,6 @@ def _text_pieces(name: str) -> Callable[[Iterable[str]], list[str]]:
         return [f"{prefix}{quote(text)}], " if text else "" for text in column]
 
     return pieces
-
-
-def _batches(items: Sequence, size: int = BATCH) -> Iterator[Sequence]:
-    for start in range(0, len(items), size):
-        yield items[start : start + size]
 
 
 class _Writer:
@@ -159,8 +152,8 @@ class _Writer:
         """
         assets = BulkInserter(Asset, [*NEW_FIELDS, "status_changed_at", "created_at", "updated_at"])
         events = BulkInserter(LifecycleEvent, _EVENT_COLUMNS)
-        entries = BulkInserter(AuditEntry, _ENTRY_COLUMNS, encoded=("changes",))
-        for batch in _batches(self.plan.new):
+        entries = BulkInserter(AuditEntry, audit.ENTRY_COLUMNS, encoded=("changes",))
+        for batch in bulk.batched(self.plan.new, BATCH):
             columns = self._real_columns(list(zip(*batch, strict=True))[1:])
             now = repeat(self.now)
             assets.insert_columns([*columns, now, now, now])
@@ -214,54 +207,31 @@ class _Writer:
         last = f'"{_AUDITED_NAMES[-1]}": [null, {encode_basestring(audit_text(self.now))}]}}'
         return map("".join, zip(repeat("{"), *pieces, repeat(last)))
 
-    def _event(self, asset_id: int, source: str, target: str) -> LifecycleEvent:
-        return LifecycleEvent(
-            asset_id=asset_id,
-            from_status=source,
-            to_status=target,
-            at=self.now,
-            actor=self.actor,
-            note=self.note,
-            reference=self.reference,
-        )
-
-    def _entry(self, asset_id: int, tag: str, action: str, changes: dict) -> AuditEntry:
-        return AuditEntry(
-            actor=self.actor,
-            action=action,
-            content_type=self.content_type,
-            object_id=str(asset_id),
-            object_repr=tag[:200],
-            changes=changes,
-        )
-
     def update_assets(self) -> None:
-        for batch in _batches(self.plan.updates):
+        """Update the changed fields (grouped by which fields change), with events and audit."""
+        for batch in bulk.batched(self.plan.updates, BATCH):
             self._check_unchanged_since_read(batch)
-            groups: dict[tuple[str, ...], list[Asset]] = defaultdict(list)
+            groups: dict[tuple[str, ...], list[tuple]] = defaultdict(list)
             events, entries = [], []
             for update in batch:
                 changes = self._with_side_effects(update)
-                asset = Asset(pk=update.existing.id, updated_at=self.now, **changes)
-                groups[tuple(sorted(changes))].append(asset)
+                names = tuple(sorted(changes))
                 old = update.existing
-                entries.append(
-                    self._entry(
-                        old.id,
-                        old.asset_tag,
-                        "update",
-                        {
-                            _FIELD_NAMES[name]: [audit_text(old.get(name)), audit_text(value)]
-                            for name, value in changes.items()
-                        },
-                    )
-                )
+                groups[names].append((old.id, *map(changes.__getitem__, names), self.now))
+                audited = {
+                    _FIELD_NAMES[name]: [audit_text(old.get(name)), audit_text(value)]
+                    for name, value in changes.items()
+                }
+                entries.append((old.id, old.asset_tag, "update", audited))
                 if "status" in changes:
-                    events.append(self._event(old.id, old.get("status"), changes["status"]))
-            for names, assets in groups.items():
-                Asset.objects.bulk_update(assets, [*names, "updated_at"])
-            LifecycleEvent.objects.bulk_create(events)
-            AuditEntry.objects.bulk_create(entries)
+                    events.append(
+                        (old.id, old.get("status"), changes["status"], self.now,
+                         self.actor_id, self.note, self.reference)
+                    )  # fmt: skip
+            for names, rows in groups.items():
+                bulk.update_by_pk(Asset, [*names, "updated_at"], rows)
+            bulk.insert(LifecycleEvent, _EVENT_COLUMNS, events)
+            audit.record_many(Asset, entries, by=self.actor)
             self._advance(len(batch))
 
     def _with_side_effects(self, update: Update) -> dict[str, Any]:
@@ -275,13 +245,13 @@ class _Writer:
             return changes
         old = update.existing
         changes["status_changed_at"] = self.now
-        if status in lifecycle.LEFT_CUSTODY or status in lifecycle.MISSING:
-            changes["end_date"] = self.today
-        elif status == lifecycle.IN_STOCK and old.get("end_date") is not None:
-            changes["end_date"] = None
-        in_use_since = changes.get("in_use_date", old.get("in_use_date"))
-        if status == lifecycle.IN_USE and in_use_since is None:
-            changes["in_use_date"] = self.today
+        dates = lifecycle.dates_after_move(
+            status,
+            self.today,
+            in_use_date=changes.get("in_use_date", old.get("in_use_date")),
+            end_date=changes.get("end_date", old.get("end_date")),
+        )
+        changes.update(dates)
         return changes
 
     def _check_unchanged_since_read(self, batch: Sequence[Update]) -> None:
