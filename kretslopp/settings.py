@@ -145,6 +145,9 @@ STATIC_ROOT = VAR_DIR / "static"
 STATIC_ROOT.mkdir(parents=True, exist_ok=True)  # WhiteNoise expects it even when empty
 WHITENOISE_USE_FINDERS = True
 MEDIA_ROOT = VAR_DIR / "media"
+# Uploaded import files (MEDIA_ROOT/imports/) may hold personal data: a preview nobody
+# confirms loses its file after this many days; see kretslopp/imports/retention.py.
+IMPORT_UPLOAD_RETENTION_DAYS = int(os.environ.get("KRETSLOPP_IMPORT_UPLOAD_RETENTION_DAYS", "7"))
 
 # Security: secure cookies and HSTS whenever the site is served over HTTPS.
 SESSION_COOKIE_SECURE = HTTPS

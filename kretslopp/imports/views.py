@@ -31,7 +31,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from kretslopp.imports import progress, runs
+from kretslopp.imports import progress, retention, runs
 from kretslopp.imports.assets import export as asset_export
 from kretslopp.imports.forms import MappingForm, UploadForm, ValueMapForm
 from kretslopp.imports.models import ImportJob, JobState, SavedMapping, ValueMap
@@ -75,6 +75,7 @@ def upload(request: HttpRequest) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         job = _store(request, form)
         _preview(job, access, request.user, saved=form.cleaned_data["mapping"])
+        retention.clean_uploads_hourly()  # so that an installation without cron cleans up too
         return redirect(job)
     jobs = ImportJob.objects.filter(user=request.user)[:10]
     return render(request, "imports/upload.html", {"form": form, "jobs": jobs})
@@ -134,7 +135,8 @@ def job_detail(request: HttpRequest, pk: int) -> HttpResponse:
         )
     context = _job_context(job)
     if job.state == JobState.PREVIEWED:
-        context["mapping_form"] = _mapping_form(job)
+        if context["expired_days"] is None:  # no mapping to change without the file
+            context["mapping_form"] = _mapping_form(job)
         return render(request, "imports/preview.html", context)
     return render(request, "imports/result.html", context)
 
@@ -153,7 +155,10 @@ def _job_context(job: ImportJob) -> dict:
         > len([p for p in job.problems if not p.get("warning")]),
         "headers": headers,
         "preview_rows": job.preview_rows,
-        "can_import": job.state == JobState.PREVIEWED and job.problem_count == 0,
+        "expired_days": retention.expired_days(job),
+        "can_import": job.state == JobState.PREVIEWED
+        and job.problem_count == 0
+        and bool(job.stored_file),
     }
 
 
@@ -195,10 +200,12 @@ def confirm(request: HttpRequest, pk: int) -> HttpResponse:
     access = _importer(request)
     job = _own_job(request, pk)
     ready = job.problem_count == 0 and job.stored_file
-    # Claim the job atomically so a double click cannot import the file twice.
-    if not ready or not ImportJob.objects.filter(pk=job.pk, state=JobState.PREVIEWED).update(
-        state=JobState.RUNNING
-    ):
+    # Claim the job atomically so a double click cannot import the file twice, nor a job
+    # whose file the retention cleanup removed meanwhile (see kretslopp.imports.retention).
+    claimable = ImportJob.objects.filter(pk=job.pk, state=JobState.PREVIEWED).exclude(
+        stored_file=""
+    )
+    if not ready or not claimable.update(state=JobState.RUNNING):
         return redirect(job)
     job.state = JobState.RUNNING
     progress.write(job.pk, {"phase": "starting", "done": 0, "total": job.summary.get("rows")})
