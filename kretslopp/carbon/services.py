@@ -8,10 +8,8 @@ sheet, else the category default); each asset then takes its model's figures, so
 from __future__ import annotations
 
 import datetime as dt
-from collections import OrderedDict
 from collections.abc import Iterable
 from dataclasses import dataclass
-from typing import Any
 
 import numpy as np
 from django.db.models import Count, Max, QuerySet
@@ -19,12 +17,13 @@ from django.utils import timezone
 
 from kretslopp import footprint
 from kretslopp.carbon.models import FootprintSettings, ModelFigures, ModelMatchDecision
+from kretslopp.core.memo import Memo
 from kretslopp.inventory.models import Asset, ProductModel
+from kretslopp.inventory.summary import assets_version
 from kretslopp.organisation.models import Department
 
 FIRST_YEAR = 2014  # the oldest purchases a municipality's register normally still holds
-_CACHE_SIZE = 64
-_cache: OrderedDict[tuple, Any] = OrderedDict()
+_memo = Memo(size=64)
 
 
 @dataclass(frozen=True)
@@ -83,27 +82,14 @@ def figures_for(
 
 def _data_version() -> tuple:
     """Changes whenever anything the figures depend on changes (assets, catalogue, choices)."""
-    assets = Asset.objects.aggregate(n=Count("pk"), changed=Max("updated_at"))
     return (
-        assets["n"],
-        assets["changed"],
+        *assets_version(),
         ProductModel.objects.aggregate(n=Count("pk"), last=Max("pk"))["n"],
         FootprintSettings.objects.aggregate(changed=Max("updated_at"))["changed"],
         ModelFigures.objects.aggregate(n=Count("pk"), changed=Max("updated_at"))["changed"],
         ModelMatchDecision.objects.aggregate(changed=Max("decided_at"))["changed"],
         Department.objects.aggregate(total=Max("employees"), n=Count("pk"))["n"],
     )
-
-
-def _remember(key: tuple, compute):
-    if key in _cache:
-        _cache.move_to_end(key)
-        return _cache[key]
-    value = compute()
-    _cache[key] = value
-    if len(_cache) > _CACHE_SIZE:
-        _cache.popitem(last=False)
-    return value
 
 
 @dataclass(frozen=True)
@@ -175,13 +161,13 @@ def fleet_for(access, *, years: Iterable[int] | None = None) -> footprint.FleetF
     year_list = tuple(years or years_until())
     scope = access.department_ids  # None: every department
     key = ("fleet", scope, choice, year_list, _data_version())
-    return _remember(
+    return _memo.get(
         key, lambda: _compute_fleet(access.scope(Asset.objects.all()), scope, year_list, choice)
     )
 
 
 def _compute_fleet(assets: QuerySet, scope, years: tuple[int, ...], choice: Choice):
-    table = _remember(("models", choice, _data_version()), lambda: _model_table(choice))
+    table = _memo.get(("models", choice, _data_version()), lambda: _model_table(choice))
     rows = list(
         assets.values_list(
             "model_id", "model__category", "department_id", "in_use_date", "end_date"

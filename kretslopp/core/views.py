@@ -3,13 +3,12 @@
 from __future__ import annotations
 
 from django.contrib.auth.decorators import login_required
-from django.db.models import Count, Q
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 
 from kretslopp.carbon import services as carbon
-from kretslopp.inventory import lifecycle
-from kretslopp.inventory.models import Asset, ProductCategory, Status
+from kretslopp.inventory import lifecycle, summary
+from kretslopp.inventory.models import ProductCategory, Status
 from kretslopp.organisation.access import Action, access_for
 from kretslopp.organisation.models import Organisation, Role
 
@@ -22,29 +21,25 @@ def home(request: HttpRequest) -> HttpResponse:
         # A take-back partner works on its campaigns only; that is its start page.
         return redirect("circular:campaigns")
     access.require(Action.VIEW)
-    assets = access.scope(Asset.objects.all())
-    by_status = dict(assets.values_list("status").annotate(n=Count("pk")).order_by())
-    by_category = dict(assets.values_list("model__category").annotate(n=Count("pk")).order_by())
-    custody = sum(by_status.get(code, 0) for code in lifecycle.IN_CUSTODY)
-    departments = (
-        access.departments()
-        .annotate(
-            assets_in_custody=Count("assets", filter=Q(assets__status__in=lifecycle.IN_CUSTODY))
-        )
-        .order_by("-assets_in_custody")
+    counts = summary.estate_counts(access)
+    departments = sorted(
+        access.departments(),
+        key=lambda department: -counts.in_custody_by_department.get(department.pk, 0),
     )
+    for department in departments:
+        department.assets_in_custody = counts.in_custody_by_department.get(department.pk, 0)
     context = {
         "organisation": Organisation.current(),
-        "in_custody": custody,
-        "in_use": by_status.get(lifecycle.IN_USE, 0),
+        "in_custody": counts.in_custody,
+        "in_use": counts.by_status.get(lifecycle.IN_USE, 0),
         "statuses": [
-            (code, Status(code).label, by_status.get(code, 0)) for code in lifecycle.STATUSES
+            (code, Status(code).label, counts.by_status.get(code, 0)) for code in lifecycle.STATUSES
         ],
         "categories": sorted(
             (
-                (code, label, by_category.get(code, 0))
+                (code, label, counts.by_category.get(code, 0))
                 for code, label in ProductCategory.choices
-                if by_category.get(code)
+                if counts.by_category.get(code)
             ),
             key=lambda row: -row[2],
         ),

@@ -239,6 +239,8 @@ class Asset(models.Model):
             models.Index(fields=["serial_number"]),
             models.Index(fields=["in_use_date"]),
             models.Index(fields=["purchase_date"]),
+            # The dashboards' data version asks for the latest change (inventory.summary).
+            models.Index(fields=["updated_at"]),
         ]
 
     def __str__(self) -> str:

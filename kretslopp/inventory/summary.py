@@ -1,0 +1,61 @@
+"""The estate in numbers — assets by status, category and department — for the dashboards.
+
+Counting 100,000 assets three ways costs tens of milliseconds per request; the counts only
+change when an asset does. They are remembered per scope (the departments a user sees)
+under :func:`assets_version`, which changes on every create, save, bulk write and delete.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from django.db.models import Count, Max, Q
+
+from kretslopp.core.memo import Memo
+from kretslopp.inventory import lifecycle
+from kretslopp.inventory.models import Asset
+
+_memo = Memo(size=64)
+
+
+def assets_version() -> tuple[int, Any]:
+    """How many assets there are and when the last one changed: two index look-ups.
+
+    Every write path stamps ``updated_at`` (saves, imports, bulk moves) and a delete lowers
+    the count, so any change to the assets changes this pair.
+    """
+    changed = Asset.objects.aggregate(changed=Max("updated_at"))["changed"]
+    return Asset.objects.count(), changed
+
+
+@dataclass(frozen=True)
+class EstateCounts:
+    """Asset counts of one scope."""
+
+    by_status: dict[str, int]
+    by_category: dict[str, int]
+    in_custody_by_department: dict[int, int]
+
+    @property
+    def in_custody(self) -> int:
+        return sum(self.by_status.get(status, 0) for status in lifecycle.IN_CUSTODY)
+
+
+def estate_counts(access) -> EstateCounts:
+    """The counts of the assets ``access`` may see, computed once per data version."""
+    key = ("estate", access.department_ids, assets_version())
+    return _memo.get(key, lambda: _count(access.scope(Asset.objects.all())))
+
+
+def _count(assets) -> EstateCounts:
+    plain = assets.order_by()
+    return EstateCounts(
+        by_status=dict(plain.values_list("status").annotate(n=Count("pk"))),
+        by_category=dict(plain.values_list("model__category").annotate(n=Count("pk"))),
+        in_custody_by_department=dict(
+            plain.values_list("department_id").annotate(
+                n=Count("pk", filter=Q(status__in=lifecycle.IN_CUSTODY))
+            )
+        ),
+    )
