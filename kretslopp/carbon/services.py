@@ -12,14 +12,14 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 import numpy as np
-from django.db.models import Count, Max, QuerySet
+from django.db.models import QuerySet
 from django.utils import timezone
 
 from kretslopp import footprint
 from kretslopp.carbon.models import FootprintSettings, ModelFigures, ModelMatchDecision
-from kretslopp.core.memo import Memo
+from kretslopp.core.memo import Memo, data_version
 from kretslopp.inventory.models import Asset, ProductModel
-from kretslopp.inventory.summary import assets_version
+from kretslopp.inventory.summary import ASSETS_VERSION
 from kretslopp.organisation.models import Department
 
 FIRST_YEAR = 2014  # the oldest purchases a municipality's register normally still holds
@@ -81,14 +81,18 @@ def figures_for(
 
 
 def _data_version() -> tuple:
-    """Changes whenever anything the figures depend on changes (assets, catalogue, choices)."""
-    return (
-        *assets_version(),
-        ProductModel.objects.aggregate(n=Count("pk"), last=Max("pk"))["n"],
-        FootprintSettings.objects.aggregate(changed=Max("updated_at"))["changed"],
-        ModelFigures.objects.aggregate(n=Count("pk"), changed=Max("updated_at"))["changed"],
-        ModelMatchDecision.objects.aggregate(changed=Max("decided_at"))["changed"],
-        Department.objects.aggregate(total=Max("employees"), n=Count("pk"))["n"],
+    """Changes whenever anything the figures depend on changes (assets, catalogue, choices,
+    departments and their head counts, which the per-employee figures divide by)."""
+    return data_version(
+        *ASSETS_VERSION,
+        (ProductModel, "COUNT", "*"),
+        (ProductModel, "MAX", "updated_at"),
+        (FootprintSettings, "MAX", "updated_at"),
+        (ModelFigures, "COUNT", "*"),
+        (ModelFigures, "MAX", "updated_at"),
+        (ModelMatchDecision, "MAX", "decided_at"),
+        (Department, "COUNT", "*"),
+        (Department, "MAX", "updated_at"),
     )
 
 

@@ -45,3 +45,27 @@ class Memo:
     def clear(self) -> None:
         with self._lock:
             self._results.clear()
+
+
+#: A probe of a data version: (model, "COUNT" or "MAX", field name or "*").
+Probe = tuple[type, str, str]
+
+
+def data_version(*probes: Probe) -> tuple:
+    """The probes' answers (row counts, latest time stamps) in one query.
+
+    A dashboard asks for its data version on every request, so the few index look-ups it
+    needs go to the database as one statement of sub-selects rather than one query each.
+    """
+    from django.db import connection
+
+    quote = connection.ops.quote_name
+    selects = []
+    for model, function, field in probes:
+        if function not in ("COUNT", "MAX"):
+            raise ValueError(f"a data version counts or takes a maximum, not {function}")
+        column = "*" if field == "*" else quote(model._meta.get_field(field).column)
+        selects.append(f"(SELECT {function}({column}) FROM {quote(model._meta.db_table)})")
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT " + ", ".join(selects))
+        return tuple(cursor.fetchone())

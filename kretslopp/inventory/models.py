@@ -99,6 +99,8 @@ class ProductModel(models.Model):
         help_text=_("Typical energy consumption (TEC) where the manufacturer states it."),
     )
     notes = models.TextField(_("notes"), blank=True)
+    # The footprint resolves figures from the category and names: cached results key on this.
+    updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:
         verbose_name = _("product model")

@@ -10,23 +10,23 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from django.db.models import Count, Max, Q
+from django.db.models import Count, Q
 
-from kretslopp.core.memo import Memo
+from kretslopp.core.memo import Memo, Probe, data_version
 from kretslopp.inventory import lifecycle
 from kretslopp.inventory.models import Asset
 
 _memo = Memo(size=64)
 
 
-def assets_version() -> tuple[int, Any]:
-    """How many assets there are and when the last one changed: two index look-ups.
+#: How many assets there are and when the last one changed: two index look-ups. Every
+#: write path stamps ``updated_at`` (saves, imports, bulk moves) and a delete lowers the
+#: count, so any change to the assets changes this pair.
+ASSETS_VERSION: tuple[Probe, ...] = ((Asset, "COUNT", "*"), (Asset, "MAX", "updated_at"))
 
-    Every write path stamps ``updated_at`` (saves, imports, bulk moves) and a delete lowers
-    the count, so any change to the assets changes this pair.
-    """
-    changed = Asset.objects.aggregate(changed=Max("updated_at"))["changed"]
-    return Asset.objects.count(), changed
+
+def assets_version() -> tuple[Any, ...]:
+    return data_version(*ASSETS_VERSION)
 
 
 @dataclass(frozen=True)

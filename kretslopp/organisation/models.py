@@ -55,6 +55,8 @@ class Department(models.Model):
         related_name="children",
     )
     employees = models.PositiveIntegerField(_("employees"), default=0)
+    # Per-employee figures divide by the head count: cached results key on this.
+    updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:
         verbose_name = _("department")

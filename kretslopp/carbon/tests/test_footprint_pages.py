@@ -167,3 +167,19 @@ def test_department_page_shows_its_footprint(town, login):
         .content.decode()
     )
     assert 'id="footprint"' in page
+
+
+@pytest.mark.django_db
+def test_figures_follow_a_changed_head_count_and_a_recategorised_model_at_once(town):
+    from kretslopp.organisation.access import access_for
+
+    lead = access_for(town.users["sustainability_lead"])
+    before = services.fleet_for(lead).total(department=town.own.pk)
+    town.own.employees = 300
+    town.own.save()
+    assert services.fleet_for(lead).total(department=town.own.pk).headcount == 300
+    # The laptop model becomes a desktop: another category default, another embodied figure.
+    town.laptop.category = "desktop"
+    town.laptop.save()
+    after = services.fleet_for(lead).total(department=town.own.pk)
+    assert after.embodied_kg_co2e != pytest.approx(before.embodied_kg_co2e)
