@@ -196,7 +196,13 @@ def log_in(port: int) -> dict[str, str]:
     return jar
 
 
-def bench_dashboard(port: int, requests: int) -> list[float]:
+def bench_dashboard(
+    port: int, requests: int, path: str = "/energy/", marker: bytes = b"target-chart"
+) -> list[float]:
+    """Milliseconds of each of ``CLIENTS`` × ``requests`` concurrent GETs of ``path``.
+
+    Each client logs in through the form; a response without ``marker`` counts as failed.
+    """
     sessions = [log_in(port) for _ in range(CLIENTS)]
     latencies: list[float] = []
     lock = threading.Lock()
@@ -208,11 +214,11 @@ def bench_dashboard(port: int, requests: int) -> list[float]:
         mine = []
         for _ in range(requests):
             started = time.perf_counter()
-            connection.request("GET", "/energy/", headers={"Cookie": cookie})
+            connection.request("GET", path, headers={"Cookie": cookie})
             response = connection.getresponse()
             body = response.read()
             mine.append((time.perf_counter() - started) * 1000)
-            if response.status != 200 or b"target-chart" not in body:
+            if response.status != 200 or marker not in body:
                 failures.append(f"status {response.status}")
         connection.close()
         with lock:
@@ -222,7 +228,7 @@ def bench_dashboard(port: int, requests: int) -> list[float]:
     for _ in range(3):  # the first request computes the fleet footprint and the ledger
         warm.request(
             "GET",
-            "/energy/",
+            path,
             headers={"Cookie": "; ".join(f"{k}={v}" for k, v in sessions[0].items())},
         )
         warm.getresponse().read()

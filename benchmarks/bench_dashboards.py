@@ -1,0 +1,117 @@
+"""Benchmark: the dashboards at 10,000 and at 100,000 assets, under 8 concurrent clients.
+
+The product's quality bar: a dashboard's p95 ≤ 300 ms with 100,000 assets and 8 concurrent
+clients, and no more than 2× its time at 10,000 assets. For each fleet size a child process
+loads the demo city with that many assets into a throw-away SQLite database (the same
+generator as ``kretslopp demo``), serves it in-process (a threading WSGI server on
+127.0.0.1, a random port) and lets 8 clients, each logged in through the login form as the
+demo's sustainability lead, fetch each dashboard ``--requests`` times (the helpers of
+:mod:`bench_energy`). Measured pages: the overview (``/``) and the energy dashboard
+(``/energy/``).
+
+Prints per page the median and p95 at both sizes, the ratio of the p95s, PASS/FAIL, and
+exits 1 on any FAIL.
+
+    .venv/bin/python benchmarks/bench_dashboards.py [--requests N] [--small N] [--large N]
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+import bench_energy  # noqa: E402  (the demo loader, the server and the clients)
+
+P95_LIMIT_MS = 300.0
+RATIO_LIMIT = 2.0
+#: path → text only the complete page holds.
+PAGES = {"/": b'class="kpis"', "/energy/": b"target-chart"}
+
+
+def child(assets: int, requests: int) -> dict:
+    """Load a city of ``assets`` assets, then time every page; returns the latencies."""
+    with tempfile.TemporaryDirectory(prefix="kretslopp-bench-dash-") as tmp:
+        bench_energy.configure(Path(tmp))
+        load_s = bench_energy.load_city(assets)
+        server, port = bench_energy.serve()
+        try:
+            latencies = {
+                path: bench_energy.bench_dashboard(port, requests, path, marker)
+                for path, marker in PAGES.items()
+            }
+        finally:
+            server.shutdown()
+    return {"load_s": load_s, "latencies": latencies}
+
+
+def measure(assets: int, requests: int) -> dict:
+    """One fresh process per fleet size: Django reads its database settings once."""
+    output = subprocess.run(
+        [sys.executable, __file__, "--child", str(assets), "--requests", str(requests)],
+        check=True,
+        capture_output=True,
+        text=True,
+    ).stdout
+    return json.loads(output.strip().splitlines()[-1])
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--requests", type=int, default=25, help="per client and page")
+    parser.add_argument("--small", type=int, default=10_000)
+    parser.add_argument("--large", type=int, default=100_000)
+    parser.add_argument("--child", type=int, help=argparse.SUPPRESS)
+    args = parser.parse_args()
+    if args.child:
+        print(json.dumps(child(args.child, args.requests)))
+        return 0
+    load_start = os.getloadavg()[0]
+    started = time.perf_counter()
+    small, large = measure(args.small, args.requests), measure(args.large, args.requests)
+    print(
+        f"demo cities loaded: {args.small:,} assets in {small['load_s']:.1f} s, "
+        f"{args.large:,} assets in {large['load_s']:.1f} s; whole run "
+        f"{time.perf_counter() - started:.0f} s"
+    )
+    print(
+        f"machine: {os.cpu_count()} CPUs, load average at start {load_start:.1f}, at end "
+        f"{os.getloadavg()[0]:.1f}; {bench_energy.CLIENTS} clients x {args.requests} requests"
+    )
+    header = f"{'page':<10}{'assets':>9}{'median ms':>11}{'p95 ms':>9}  {'limit':<18}verdict"
+    print(header)
+    failed = False
+    for path in PAGES:
+        p95s = {}
+        for label, size, result in (("small", args.small, small), ("large", args.large, large)):
+            values = result["latencies"][path]
+            p95s[label] = bench_energy.p95(values)
+            ok = label == "small" or p95s[label] <= P95_LIMIT_MS
+            limit = "" if label == "small" else f"p95 <= {P95_LIMIT_MS:.0f} ms"
+            verdict = "" if label == "small" else ("PASS" if ok else "FAIL")
+            failed |= not ok
+            print(
+                f"{path:<10}{size:>9,}{statistics.median(values):>11.0f}{p95s[label]:>9.0f}"
+                f"  {limit:<18}{verdict}"
+            )
+        ratio = p95s["large"] / p95s["small"]
+        ok = ratio <= RATIO_LIMIT
+        failed |= not ok
+        print(
+            f"{path:<10}{'ratio':>9}{'':>11}{ratio:>8.2f}x  {f'<= {RATIO_LIMIT:g}x':<18}"
+            f"{'PASS' if ok else 'FAIL'}"
+        )
+    print("FAIL" if failed else "PASS")
+    return 1 if failed else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
