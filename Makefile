@@ -9,7 +9,7 @@ PORT ?= 8000
 KRETSLOPP_TEST_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/kretslopp
 CHROMIUM ?= /usr/bin/chromium
 
-.PHONY: run install test lint format test-sqlite test-postgres bench messages browser clean
+.PHONY: run install test lint format test-sqlite test-postgres bench messages browser pgclient clean
 
 $(BIN)/kretslopp: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -40,10 +40,14 @@ format: install
 browser:
 	@test -x $(CHROMIUM) || (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium)
 
+# PostgreSQL's client programs (pg_dump, pg_restore) for `kretslopp backup` and its tests.
+pgclient:
+	@command -v pg_dump >/dev/null || (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq postgresql-client)
+
 test-sqlite: install browser
 	KRETSLOPP_HTTPS=0 KRETSLOPP_DATABASE_URL=sqlite:///var/test.sqlite3 $(BIN)/python -m pytest -q
 
-test-postgres: install
+test-postgres: install pgclient
 	KRETSLOPP_HTTPS=0 KRETSLOPP_DATABASE_URL=$(KRETSLOPP_TEST_DATABASE_URL) $(BIN)/python -m pytest -q -m "not browser"
 
 test: lint test-sqlite test-postgres
