@@ -48,8 +48,9 @@ from kretslopp.circular.reportcolumns import (
     value_of,
 )
 from kretslopp.core import audit, bulk
-from kretslopp.imports import pipeline
+from kretslopp.imports import pipeline, runs
 from kretslopp.imports.cells import CachedParser, clean
+from kretslopp.imports.models import SavedMapping
 from kretslopp.imports.pipeline import (
     CommitConflict,
     Context,
@@ -499,10 +500,15 @@ def import_report(
     access: Access,
     actor: Any = None,
     dry_run: bool = False,
+    saved: SavedMapping | None = None,
 ) -> ImportResult:
-    """Run a partner report through the import pipeline (all rows or none)."""
+    """Run a partner report through the import pipeline (all rows or none).
+
+    The columns are recognised by their names, or by a ``saved`` mapping where a partner
+    names them differently.
+    """
     target = PartnerReportTarget(campaign)
-    mapping = target.suggest_mapping(source.headers)
+    mapping = runs.decide_mapping(target, source.headers, saved)
     context = Context(
         access=access,
         actor=actor,

@@ -121,11 +121,16 @@ def run(
 
 def unreadable(job: ImportJob, error: TabularError) -> ImportResult:
     """Record that the file could not be opened at all."""
-    result = ImportResult(status="unreadable", file_name=job.file_name)
-    problem = from_tabular(error)
-    result.problems = [problem]
-    result.problem_count = 1
+    result = unreadable_result(job.file_name, error)
     record(job, result, dry_run=False)
+    return result
+
+
+def unreadable_result(file_name: str, error: TabularError) -> ImportResult:
+    """The outcome of a file that could not be opened at all, for imports that keep no job."""
+    result = ImportResult(status="unreadable", file_name=file_name)
+    result.problems = [from_tabular(error)]
+    result.problem_count = 1
     return result
 
 

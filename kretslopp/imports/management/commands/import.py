@@ -1,4 +1,5 @@
-"""``kretslopp import <source> …``: import assets from a file or from a Snipe-IT server.
+"""``kretslopp import <source> …``: assets from a file or a Snipe-IT server, print logs, and
+a take-back partner's processing report.
 
 Exit status: 0 when the import was written (or a dry run found nothing wrong), 1 when rows
 were rejected (nothing was written), 2 when the file or server could not be read at all.
@@ -17,6 +18,8 @@ from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.utils import translation
 
+from kretslopp.circular.models import Campaign
+from kretslopp.circular.report import PartnerReportTarget, import_report
 from kretslopp.imports import runs, valuemaps
 from kretslopp.imports.models import ImportJob, SavedMapping
 from kretslopp.imports.pipeline import ImportResult
@@ -30,29 +33,44 @@ EXIT_CODES = {"committed": 0, "dry_run": 0, "rejected": 1, "failed": 1, "unreada
 
 
 class Command(BaseCommand):
-    help = "Import assets from a CSV/XLSX file or a Snipe-IT server (all rows or none)."
+    help = (
+        "Import assets from a CSV/XLSX file or a Snipe-IT server, print logs, or a take-back "
+        "partner's report (all rows or none)."
+    )
 
     def add_arguments(self, parser: CommandParser) -> None:
         sources = parser.add_subparsers(dest="source", required=True, metavar="SOURCE")
         assets = sources.add_parser(
             "assets", help="a CSV or XLSX file of assets (ours, Snipe-IT, GLPI, Intune, …)"
         )
-        assets.add_argument("file", type=Path)
-        assets.add_argument("--mapping", help="use the column mapping saved under this name")
         snipeit = sources.add_parser("snipeit", help="the hardware of a Snipe-IT server")
         snipeit.add_argument("--url", required=True, help="the server, e.g. https://snipe.example")
         snipeit.add_argument(
             "--token-file", required=True, type=Path, help="a file holding the API token"
         )
         printing_cli.add_parser(sources)  # prints: a CUPS page_log or PaperCut log
+        report = sources.add_parser(
+            "partner-report",
+            help="a take-back partner's report: erasure certificates, grades, outcomes",
+        )
+        report.add_argument(
+            "--campaign", required=True, metavar="REF", help="the campaign's number or name"
+        )
+        for sub in (assets, report):
+            sub.add_argument("file", type=Path)
+            sub.add_argument("--mapping", help="use the column mapping saved under this name")
         for sub in (assets, snipeit):
-            sub.add_argument("--dry-run", action="store_true", help="check only, write nothing")
             sub.add_argument(
                 "--allow-new-models",
                 action="store_true",
                 help="create missing manufacturers, models and locations",
             )
             sub.add_argument("--user", help="import as this user, within their departments")
+        report.add_argument(
+            "--user", help="report as this user (a partner only on its own campaigns)"
+        )
+        for sub in (assets, snipeit, report):
+            sub.add_argument("--dry-run", action="store_true", help="check only, write nothing")
             sub.add_argument("--format", choices=["text", "json"], default="text")
             sub.add_argument(
                 "--language",
@@ -72,15 +90,13 @@ class Command(BaseCommand):
     def _run(self, options: dict[str, Any]) -> ImportResult:
         if options["source"] == "prints":
             return printing_cli.run(options)
-        user, access = self._who(options.get("user"))
+        if options["source"] == "partner-report":
+            return self._partner_report(options)
+        user, access = _who(options.get("user"), Action.EDIT_ASSETS, "import assets")
         if options["source"] == "snipeit":
             return self._snipeit(options, user, access)
         path: Path = options["file"]
-        saved = None
-        if options.get("mapping"):
-            saved = SavedMapping.objects.filter(name=options["mapping"]).first()
-            if saved is None:
-                raise CommandError(f"there is no saved mapping named {options['mapping']!r}")
+        saved = _saved_mapping(options.get("mapping"), runs.TARGETS["assets"].name)
         job = ImportJob.objects.create(
             source="file",
             file_name=path.name,
@@ -96,6 +112,28 @@ class Command(BaseCommand):
         job.file_info = {"format": table.format, "encoding": table.encoding}
         return runs.run(
             table, mapping, job=job, access=access, actor=user, dry_run=options["dry_run"]
+        )
+
+    def _partner_report(self, options: dict[str, Any]) -> ImportResult:
+        """The same report target as the web upload and the API, with the web's access rules."""
+        user, access = _who(options.get("user"), Action.REPORT_TAKEBACK, "report take-back results")
+        campaign = _campaign(options["campaign"])
+        if not (
+            access.scope_campaigns(Campaign.objects.filter(pk=campaign.pk)).exists()
+            and access.may_report_for(campaign.partner_id)
+        ):
+            raise CommandError(
+                f"{options['user']!r} may not report results for campaign #{campaign.pk} "
+                f"{campaign.name!r}: a partner reports only on its own campaigns"
+            )
+        saved = _saved_mapping(options.get("mapping"), PartnerReportTarget.name)
+        path: Path = options["file"]
+        try:
+            table = runs.open_file(path, path.name)
+        except TabularError as error:
+            return runs.unreadable_result(path.name, error)
+        return import_report(
+            campaign, table, access=access, actor=user, dry_run=options["dry_run"], saved=saved
         )
 
     def _snipeit(self, options: dict[str, Any], user: Any, access: Access) -> ImportResult:
@@ -132,17 +170,6 @@ class Command(BaseCommand):
             job.delete()
             raise CommandError(str(exc), returncode=2) from None
 
-    def _who(self, username: str | None) -> tuple[Any, Access]:
-        if not username:
-            return None, runs.SYSTEM_ACCESS
-        user = get_user_model().objects.filter(username=username, is_active=True).first()
-        if user is None:
-            raise CommandError(f"there is no active user {username!r}")
-        access = access_for(user)
-        if not access.can(Action.EDIT_ASSETS):
-            raise CommandError(f"{username!r} may not import assets")
-        return user, access
-
     def _report(self, result: ImportResult, output: str) -> None:
         if output == "json":
             self.stdout.write(json.dumps(result.summary(), ensure_ascii=False, indent=2))
@@ -169,6 +196,55 @@ class Command(BaseCommand):
             self.stdout.write(
                 translation.gettext("… and %(count)s more problems") % {"count": hidden}
             )
+
+
+def _who(username: str | None, action: Action, doing: str) -> tuple[Any, Access]:
+    """The user an import acts as: nobody with an administrator's reach, or ``--user``."""
+    if not username:
+        return None, runs.SYSTEM_ACCESS
+    user = get_user_model().objects.filter(username=username, is_active=True).first()
+    if user is None:
+        raise CommandError(f"there is no active user {username!r}")
+    access = access_for(user)
+    if not access.can(action):
+        raise CommandError(f"{username!r} may not {doing}")
+    return user, access
+
+
+def _saved_mapping(name: str | None, target: str) -> SavedMapping | None:
+    """The column mapping saved under ``name`` for imports into ``target``."""
+    if not name:
+        return None
+    saved = SavedMapping.objects.filter(name=name).first()
+    if saved is None:
+        raise CommandError(f"there is no saved mapping named {name!r}")
+    if saved.target != target:
+        raise CommandError(f"the saved mapping {name!r} is for {saved.target}, not {target}")
+    return saved
+
+
+def _campaign(reference: str) -> Campaign:
+    """The take-back campaign with this number or name; exit 2 when there is not exactly one."""
+    found = []
+    if reference.isdigit() and len(reference) < 10:
+        found = list(Campaign.objects.filter(pk=int(reference)))
+    if not found:
+        found = list(Campaign.objects.filter(name=reference))
+    if not found:
+        found = list(Campaign.objects.filter(name__iexact=reference.strip()))
+    if not found:
+        raise CommandError(
+            f"there is no take-back campaign {reference!r} (give its number or its name)",
+            returncode=2,
+        )
+    if len(found) > 1:
+        which = ", ".join(f"#{campaign.pk}" for campaign in found)
+        raise CommandError(
+            f"{len(found)} take-back campaigns are named {reference!r} ({which}); "
+            "give the campaign's number",
+            returncode=2,
+        )
+    return found[0]
 
 
 def _headline(result: ImportResult) -> str:
