@@ -1,4 +1,4 @@
-"""Removing uploaded import files once nobody needs them: they may hold personal data.
+"""Removing uploaded import files, and the jobs' copies of their content, once not needed.
 
 A web upload is kept under ``MEDIA_ROOT/imports/`` only so that its user can correct the
 column mapping and confirm the preview. The file may hold personal data (assignees' user
@@ -12,9 +12,26 @@ removes
 * files in the folder no job points at (an upload whose job was never created, a progress
   file left by a killed process) once they are that old, and at least an hour old.
 
-The jobs themselves stay: they are the record of what was imported, by whom, with which
-problems. Each file removed for a job is an entry in that job's audit trail, attributed to
-the system. Nothing outside the upload folder is ever touched: a stored name that is not a
+The job keeps copies of the file's content too, and they go the same way:
+
+* its preview rows (the first rows of the file, as read) together with the file: only the
+  preview page shows them, and only so that the mapping can be checked before confirming;
+* the cell value of each of its problems (and that value where the problem's message
+  quotes it, replaced by "…"), which may be an assignee's user name or e-mail address.
+  These are what the error report is for: finding and correcting the cells of one's own
+  file before uploading it again. That is worth doing as long as an unconfirmed preview
+  is kept, so the values are kept as long, counted from the job's end: for a finished job
+  from when it finished (from its start if it recorded no end, as a run that broke off with
+  an error does not), for an expired preview or a dead run at once, as its period has
+  passed with its upload.
+  After that the row and column still locate every problem in the user's own copy of the
+  file, and the pages and the error report say that the values were removed, and when.
+
+The jobs themselves stay: they are the record of what was imported, by whom, when, with
+which outcome and which problems (row, column, code and message). A cleanup that removes
+anything of a job writes one entry in its audit trail, attributed to the system, naming
+what went: the file by its stored name, the preview rows and cell values by their number,
+never their content. Nothing outside the upload folder is ever touched: a stored name that is not a
 plain file name in that folder is forgotten, never followed.
 
 ``kretslopp cleanup_imports`` runs it (from cron), and so does a web upload at most once an
@@ -25,10 +42,12 @@ from __future__ import annotations
 
 import logging
 import os
+import re
 import stat
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from pathlib import Path
+from typing import Any
 
 from django.conf import settings
 from django.core.cache import cache
@@ -44,6 +63,8 @@ logger = logging.getLogger(__name__)
 
 #: The outcome is recorded on the job; nothing can be done with its file any more.
 FINISHED_STATES = (JobState.DONE, JobState.REJECTED, JobState.UNREADABLE, JobState.FAILED)
+#: Waiting for their user (a preview) or for their run to finish.
+WAITING_STATES = (JobState.PREVIEWED, JobState.RUNNING)
 #: A file no job points at is younger than this while its upload is still being stored.
 ORPHAN_MIN_AGE = timedelta(hours=1)
 #: A web upload runs the cleanup at most this often (across all processes, via the cache).
@@ -51,24 +72,55 @@ WEB_INTERVAL_SECONDS = 60 * 60
 WEB_CACHE_KEY = "kretslopp:imports:upload-cleanup"
 #: Kept in ``ImportJob.file_info`` when a waiting job's file is removed, for the preview page.
 REMOVED_AFTER_DAYS = "removed_after_days"
+#: Kept in ``ImportJob.file_info`` once the problems' cell values are removed, for the pages.
+VALUES_REMOVED_AFTER_DAYS = "values_removed_after_days"
+#: Stands where a problem's message quoted the cell value that was removed.
+REMOVED_VALUE = "…"
+#: Jobs loaded at a time (their problems can be long).
+BATCH = 100
 
 
 @dataclass
 class Cleanup:
-    """What one cleanup removed (or, in a dry run, would remove)."""
+    """What one cleanup removed (or, in a dry run, would remove).
+
+    ``jobs`` are the jobs whose file went, ``orphans`` the files no job pointed at (together
+    :attr:`count`, the files); ``contents`` the jobs whose copies of their file's content
+    (preview rows, problems' cell values) went, with or without their file.
+    """
 
     days: int
     dry_run: bool
     jobs: list[ImportJob] = field(default_factory=list)
     orphans: list[str] = field(default_factory=list)
+    contents: list[ImportJob] = field(default_factory=list)
 
     @property
     def count(self) -> int:
         return len(self.jobs) + len(self.orphans)
 
 
+@dataclass
+class _Removal:
+    """What one job keeps that it needs no more."""
+
+    file: bool
+    preview_rows: int
+    values_due: bool  # the problems' cell values have outlived their period
+    problems: list[dict[str, Any]]  # the problems without their values, if due
+    values: int  # how many cell values that removes
+
+    @property
+    def changes_content(self) -> bool:
+        return bool(self.preview_rows or self.values)
+
+    @property
+    def anything(self) -> bool:
+        return self.file or self.changes_content or self.values_due
+
+
 def clean_uploads(days: int | None = None, *, dry_run: bool = False) -> Cleanup:
-    """Remove the upload files no job needs any more; ``days`` overrides the setting."""
+    """Remove what no job needs any more (see the module); ``days`` overrides the setting."""
     days = settings.IMPORT_UPLOAD_RETENTION_DAYS if days is None else days
     if days < 0:
         raise ValueError("the retention period cannot be negative")
@@ -77,9 +129,16 @@ def clean_uploads(days: int | None = None, *, dry_run: bool = False) -> Cleanup:
     folder = progress.folder()
     result = Cleanup(days=days, dry_run=dry_run)
     with audit.acting_as(None):  # the system removes them, not whoever's upload triggered it
-        for job in _jobs_done_with_their_file(cutoff):
-            if dry_run or _remove_job_file(job, folder, days):
+        for job in _jobs_keeping_too_much(cutoff):
+            removal = _removal(job, cutoff)
+            if not removal.anything:
+                continue
+            if not dry_run and not _remove(job, removal, folder, days):
+                continue
+            if removal.file:
                 result.jobs.append(job)
+            if removal.changes_content:
+                result.contents.append(job)
     result.orphans = _orphans(folder, min(cutoff, now - ORPHAN_MIN_AGE))
     if not dry_run:
         for name in result.orphans:
@@ -90,6 +149,13 @@ def clean_uploads(days: int | None = None, *, dry_run: bool = False) -> Cleanup:
                 result.count,
                 len(result.jobs),
                 len(result.orphans),
+                days,
+            )
+        if result.contents:
+            logger.info(
+                "removed the preview rows or problems' cell values of %d import jobs "
+                "(retention %d days)",
+                len(result.contents),
                 days,
             )
     return result
@@ -111,44 +177,121 @@ def expired_days(job: ImportJob) -> int | None:
     return job.file_info.get(REMOVED_AFTER_DAYS)
 
 
-def _jobs_done_with_their_file(cutoff: datetime) -> list[ImportJob]:
-    waiting = Q(state__in=[JobState.PREVIEWED, JobState.RUNNING], created_at__lt=cutoff)
-    jobs = (
-        ImportJob.objects.exclude(stored_file="")
-        .filter(Q(state__in=FINISHED_STATES) | waiting)
-        .only("pk", "file_name", "stored_file", "state", "created_at", "file_info")
-        .order_by("pk")
+def values_removed_days(job: ImportJob) -> int | None:
+    """After how many days the cell values of the job's problems were removed; None: not."""
+    return job.file_info.get(VALUES_REMOVED_AFTER_DAYS)
+
+
+def _jobs_keeping_too_much(cutoff: datetime) -> list[ImportJob]:
+    """Jobs done with their file that may still keep it, or copies of its content."""
+    finished = Q(state__in=FINISHED_STATES)
+    waiting = Q(state__in=WAITING_STATES, created_at__lt=cutoff)
+    ended_long_ago = Q(finished_at__lt=cutoff) | Q(finished_at__isnull=True, created_at__lt=cutoff)
+    values_due = (
+        (waiting | (finished & ended_long_ago))
+        & ~Q(problems=[])
+        & ~Q(file_info__has_key=VALUES_REMOVED_AFTER_DAYS)
     )
-    # A run still reporting progress keeps its file, however long ago it was uploaded.
-    return [
-        job
-        for job in jobs
-        if job.state != JobState.RUNNING or progress.is_stale(progress.read(job.pk))
-    ]
+    keeping = ~Q(stored_file="") | ~Q(preview_rows=[]) | values_due
+    pks = list(
+        ImportJob.objects.filter(finished | waiting)
+        .filter(keeping)
+        .order_by("pk")
+        .values_list("pk", flat=True)
+    )
+    fields = (
+        "pk", "file_name", "stored_file", "state", "created_at", "finished_at", "file_info",
+        "preview_rows", "problems",
+    )  # fmt: skip
+    jobs = []
+    for start in range(0, len(pks), BATCH):
+        batch = ImportJob.objects.filter(pk__in=pks[start : start + BATCH]).only(*fields)
+        # A run still reporting progress keeps its file, however long ago it was uploaded.
+        jobs.extend(
+            job
+            for job in batch.order_by("pk")
+            if job.state != JobState.RUNNING or progress.is_stale(progress.read(job.pk))
+        )
+    return jobs
 
 
-def _remove_job_file(job: ImportJob, folder: Path, days: int) -> bool:
-    """Forget the job's file and delete it; False if the job changed meanwhile."""
-    info = job.file_info
-    if job.state not in FINISHED_STATES:
-        info = {**info, REMOVED_AFTER_DAYS: days}
+def _removal(job: ImportJob, cutoff: datetime) -> _Removal:
+    """What of ``job`` goes now (it is done with its file: see the query above)."""
+    # An expired preview or a dead run has outlived its period with its upload.
+    ended = job.created_at
+    if job.state in FINISHED_STATES and job.finished_at:
+        ended = job.finished_at
+    values_due = (
+        bool(job.problems) and VALUES_REMOVED_AFTER_DAYS not in job.file_info and ended < cutoff
+    )
+    problems, values = _without_values(job.problems) if values_due else (job.problems, 0)
+    return _Removal(
+        file=bool(job.stored_file),
+        preview_rows=len(job.preview_rows),
+        values_due=values_due,
+        problems=problems,
+        values=values,
+    )
+
+
+def _without_values(problems: list[dict[str, Any]]) -> tuple[list[dict[str, Any]], int]:
+    """The problems with their cell values blanked, and how many values that blanked."""
+    kept, removed = [], 0
+    for problem in problems:
+        value = str(problem.get("value") or "")
+        if value:
+            removed += 1
+            message = _unquoted(str(problem.get("message") or ""), value)
+            problem = {**problem, "value": "", "message": message}
+        kept.append(problem)
+    return kept, removed
+
+
+def _unquoted(message: str, value: str) -> str:
+    """``message`` with ``value`` (where it stands on its own, as quoted) replaced by "…"."""
+    if not re.search(r"\w", value):  # punctuation alone: it could stand for the wording's own
+        return message
+    return re.sub(rf"(?<!\w){re.escape(value)}(?!\w)", REMOVED_VALUE, message)
+
+
+def _remove(job: ImportJob, removal: _Removal, folder: Path, days: int) -> bool:
+    """Forget what the job needs no more and delete its file; False if it changed meanwhile."""
+    info = dict(job.file_info)
+    fields: dict[str, Any] = {}
+    changes: dict[str, list] = {}
+    if removal.file:
+        if job.state not in FINISHED_STATES:
+            info[REMOVED_AFTER_DAYS] = days
+        fields["stored_file"] = ""
+        changes["stored_file"] = [job.stored_file, ""]
+    if removal.preview_rows:
+        fields["preview_rows"] = []
+        changes["preview_rows"] = [str(removal.preview_rows), "0"]
+    if removal.values_due:
+        # Noted even where no problem had a value, so that the job is not looked at again.
+        info[VALUES_REMOVED_AFTER_DAYS] = days
+        fields["problems"] = removal.problems
+        if removal.values:
+            changes["problem_values"] = [str(removal.values), "0"]
     with transaction.atomic():
         # Only if still in the state seen: a preview confirmed meanwhile keeps its file.
         forgotten = ImportJob.objects.filter(
             pk=job.pk, state=job.state, stored_file=job.stored_file
-        ).update(stored_file="", file_info=info)
+        ).update(file_info=info, **fields)
         if not forgotten:
             return False
-        audit.record(job, "update", {"stored_file": [job.stored_file, ""]})
-    path = _inside(folder, job.stored_file)
-    if path is None:
-        logger.warning(
-            "%s pointed outside the upload folder (%r): forgotten, left alone",
-            job.reference,
-            job.stored_file,
-        )
-    else:
-        _unlink(path)  # if this fails, the orphan sweep removes it later
+        if changes:  # nothing of the file's content was there: nothing to account for
+            audit.record(job, "update", changes)
+    if removal.file:
+        path = _inside(folder, job.stored_file)
+        if path is None:
+            logger.warning(
+                "%s pointed outside the upload folder (%r): forgotten, left alone",
+                job.reference,
+                job.stored_file,
+            )
+        else:
+            _unlink(path)  # if this fails, the orphan sweep removes it later
     return True
 
 

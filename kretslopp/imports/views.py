@@ -29,6 +29,7 @@ from django.http import (
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
 from kretslopp.imports import progress, retention, runs
@@ -156,6 +157,7 @@ def _job_context(job: ImportJob) -> dict:
         "headers": headers,
         "preview_rows": job.preview_rows,
         "expired_days": retention.expired_days(job),
+        "values_removed_days": retention.values_removed_days(job),
         "can_import": job.state == JobState.PREVIEWED
         and job.problem_count == 0
         and bool(job.stored_file),
@@ -264,10 +266,22 @@ def progress_json(request: HttpRequest, pk: int) -> JsonResponse:
 
 @login_required
 def error_report(request: HttpRequest, pk: int) -> HttpResponse:
-    """Every kept problem as CSV (cells neutralised against formula injection)."""
+    """Every kept problem as CSV (cells neutralised against formula injection).
+
+    Once the retention cleanup has removed the cells' values, the value column is empty
+    and its heading says so (see :mod:`kretslopp.imports.retention`).
+    """
     _importer(request)
     job = _own_job(request, pk)
-    headers = [_("File"), _("Row"), _("Column"), _("Value"), _("Problem"), _("Kind")]
+    value = _("Value")
+    removed_after = retention.values_removed_days(job)
+    if removed_after is not None:
+        value = ngettext(
+            "Value (removed after %(days)s day; may be personal data)",
+            "Value (removed after %(days)s days; may be personal data)",
+            removed_after,
+        ) % {"days": removed_after}
+    headers = [_("File"), _("Row"), _("Column"), value, _("Problem"), _("Kind")]
     rows = [
         [
             p.get("file") or job.file_name,

@@ -3,11 +3,17 @@
 A preview keeps its file while its user may still confirm it (the retention period, 7 days
 by default); finished imports lose theirs at once; files no import points at go too. The
 import records stay, and nothing outside the upload folder is ever touched.
+
+The copies of the file's content an import keeps go the same way: its preview rows with the
+file, the cell values in its problems (an assignee's e-mail address, say) once the error
+report has been of use for the retention period, counted from the end of the import.
 """
 
 from __future__ import annotations
 
+import csv
 import datetime as dt
+import io
 import os
 import subprocess
 import sys
@@ -266,3 +272,166 @@ def test_the_retention_period_comes_from_the_environment(tmp_path):
         [sys.executable, "-c", code], env=env, capture_output=True, text=True, timeout=60
     )
     assert run.stdout.strip() == "7", run.stderr
+
+
+# The copies of the file's content an import keeps -------------------------------------
+
+PERSON_HEADER = "Asset tag,Serial number,Manufacturer,Model,Department,Status,Assignee\n"
+EMAIL = "anna.andersson@malmo.example"
+PERSON_ROW = f"MS-10,SN-10,Dell,P2422H,GRF,In stock,{EMAIL}\n"
+
+
+def report_of(client, job: ImportJob) -> list[list[str]]:
+    response = client.get(reverse("imports:errors", args=[job.pk]))
+    assert response.status_code == 200
+    return list(csv.reader(io.StringIO(response.content.decode("utf-8-sig"))))
+
+
+def finished_days_ago(job: ImportJob, days: float) -> None:
+    ImportJob.objects.filter(pk=job.pk).update(finished_at=timezone.now() - dt.timedelta(days=days))
+
+
+@pytest.mark.django_db
+def test_an_expired_preview_keeps_no_copy_of_the_file(coordinator):
+    web_upload(coordinator, PERSON_HEADER + PERSON_ROW)
+    job = ImportJob.objects.get()
+    text = coordinator.get(job.get_absolute_url()).content.decode()
+    assert "De första raderna" in text and text.count(EMAIL) == 3  # rows, value, message
+    ImportJob.objects.filter(pk=job.pk).update(created_at=timezone.now() - dt.timedelta(days=8))
+    result = retention.clean_uploads()
+    assert [j.pk for j in result.jobs] == [job.pk] and [j.pk for j in result.contents] == [job.pk]
+    text = coordinator.get(job.get_absolute_url()).content.decode()
+    assert EMAIL not in text and "De första raderna" not in text
+    assert "Den uppladdade filen har tagits bort efter 7 dagar" in text
+    assert "Cellernas värden togs bort efter 7 dagar eftersom de kan innehålla personuppgifter" in (
+        text
+    )
+    # The note is still there, located, and says what was wrong without quoting the cell.
+    assert "”…” finns inte som person i Kretslopp" in text
+    job.refresh_from_db()
+    assert job.preview_rows == [] and job.stored_file == ""
+    [problem] = job.problems
+    assert problem["value"] == "" and problem["row"] == 2 and problem["column"] == "Assignee"
+    assert problem["code"] == "unknown_person" and problem["warning"] is True
+    assert job.file_name == "personal.csv" and job.summary["rows"] == 1
+    # One audit entry says what went, by the system, without the content itself.
+    [entry] = audit_of(job)
+    assert entry.actor is None and EMAIL not in str(entry.changes)
+    assert entry.changes == {
+        "stored_file": [entry.changes["stored_file"][0], ""],
+        "preview_rows": ["1", "0"],
+        "problem_values": ["1", "0"],
+    }
+
+
+@pytest.mark.django_db
+def test_a_finished_imports_report_keeps_its_values_for_the_retention_period(coordinator):
+    web_upload(coordinator, PERSON_HEADER + PERSON_ROW)
+    job = ImportJob.objects.get()
+    coordinator.post(reverse("imports:confirm", args=[job.pk]))
+    job.refresh_from_db()
+    assert job.state == JobState.DONE and Asset.objects.filter(asset_tag="MS-10").exists()
+    # Right after the import: the preview rows go, the report still helps correct the file.
+    retention.clean_uploads()
+    job.refresh_from_db()
+    assert job.preview_rows == []
+    header, row = report_of(coordinator, job)
+    assert header[3] == "Värde" and row[1:4] == ["2", "Assignee", EMAIL]
+    finished_days_ago(job, 6)
+    assert not retention.clean_uploads().contents
+    assert report_of(coordinator, job)[1][3] == EMAIL
+    page = coordinator.get(job.get_absolute_url()).content.decode()
+    assert EMAIL in page and "Cellernas värden togs bort" not in page
+    # After the period: row, column and message stay, the cell value does not.
+    finished_days_ago(job, 8)
+    assert [j.pk for j in retention.clean_uploads().contents] == [job.pk]
+    header, row = report_of(coordinator, job)
+    value = "Värde (borttaget efter 7 dagar; kan vara personuppgifter)"
+    assert header == ["Fil", "Rad", "Kolumn", value, "Problem", "Slag"]
+    assert row[:4] == ["personal.csv", "2", "Assignee", ""]
+    assert row[4].startswith("”…” finns inte som person i Kretslopp") and row[5] == "varning"
+    page = coordinator.get(job.get_absolute_url()).content.decode()
+    assert EMAIL not in page
+    assert "Cellernas värden togs bort efter 7 dagar eftersom de kan innehålla personuppgifter" in (
+        page
+    )
+    coordinator.cookies[django_settings.LANGUAGE_COOKIE_NAME] = "en"
+    assert report_of(coordinator, job)[0][3] == "Value (removed after 7 days; may be personal data)"
+    page = coordinator.get(job.get_absolute_url()).content.decode()
+    assert "The cells' values were removed after 7 days" in page
+    # Each cleanup that changed the job left one entry; another one changes nothing.
+    assert [entry.changes for entry in audit_of(job)] == [
+        {"problem_values": ["1", "0"]},
+        {"preview_rows": ["1", "0"]},
+    ]
+    assert not retention.clean_uploads().contents and len(audit_of(job)) == 2
+
+
+@pytest.mark.django_db
+def test_a_rejected_imports_errors_lose_their_values_and_keep_their_wording(coordinator, town):
+    message = "There is no department “Nordväst”. Use a department's code or name."
+    job = ImportJob.objects.create(
+        user=town.users["coordinator"],
+        file_name="rejected.csv",
+        state=JobState.REJECTED,
+        problem_count=2,
+        problems=[
+            {
+                "row": 3,
+                "column": "Department",
+                "value": "Nordväst",
+                "message": message,
+                "code": "unknown_department",
+            },
+            {
+                "row": 4,
+                "column": "Asset tag",
+                "value": "",
+                "message": "The asset tag is missing.",
+                "code": "required",
+            },
+        ],
+    )
+    finished_days_ago(job, 8)
+    retention.clean_uploads()
+    coordinator.cookies[django_settings.LANGUAGE_COOKIE_NAME] = "en"
+    page = coordinator.get(job.get_absolute_url()).content.decode()
+    assert "There is no department “…”. Use a department&#x27;s code or name." in page
+    assert "Nordväst" not in page
+    assert "The cells' values were removed after 7 days" in page
+    rows = report_of(coordinator, job)[1:]
+    assert [row[1:4] for row in rows] == [["3", "Department", ""], ["4", "Asset tag", ""]]
+    # Problems that hold nothing of the file: nothing to remove, nothing to audit.
+    empty = ImportJob.objects.create(
+        file_name="b.csv",
+        state=JobState.FAILED,
+        problems=[{"row": None, "column": None, "value": "", "message": "Failed."}],
+    )
+    finished_days_ago(empty, 8)
+    assert not retention.clean_uploads().contents
+    assert not audit_of(empty) and empty.problems == ImportJob.objects.get(pk=empty.pk).problems
+
+
+@pytest.mark.django_db
+def test_a_dry_run_lists_the_copies_it_would_remove_and_changes_nothing(coordinator):
+    web_upload(coordinator, PERSON_HEADER + PERSON_ROW)
+    expired = ImportJob.objects.get()
+    ImportJob.objects.filter(pk=expired.pk).update(created_at=timezone.now() - dt.timedelta(days=8))
+    web_upload(coordinator, PERSON_HEADER + PERSON_ROW.replace("MS-10,SN-10", "MS-11,SN-11"))
+    done = ImportJob.objects.exclude(pk=expired.pk).get()
+    coordinator.post(reverse("imports:confirm", args=[done.pk]))
+    finished_days_ago(done, 8)
+    before = {job.pk: job for job in ImportJob.objects.all()}
+    audited = AuditEntry.objects.count()
+    result = retention.clean_uploads(dry_run=True)
+    assert [j.pk for j in result.contents] == [expired.pk, done.pk]
+    assert [j.pk for j in result.jobs] == [expired.pk]
+    for job in ImportJob.objects.all():
+        old = before[job.pk]
+        assert (job.stored_file, job.preview_rows, job.problems, job.file_info) == (
+            old.stored_file, old.preview_rows, old.problems, old.file_info,
+        )  # fmt: skip
+    assert AuditEntry.objects.count() == audited
+    assert report_of(coordinator, done)[1][3] == EMAIL
+    assert "Would remove 1 uploaded import file" in cleanup("--dry-run")
+    assert report_of(coordinator, done)[1][3] == EMAIL
