@@ -140,6 +140,14 @@ class PartnerReportTarget(ImportTarget):
         return suggest_mapping(headers)
 
     def check_mapping(self, mapping: ColumnMapping, file_name: str) -> list[Problem]:
+        """The whole file is refused before any row: for a closed campaign, or columns missing.
+
+        A closed campaign takes no report at all — not even one of unexpected devices only,
+        which would otherwise add discrepancies to a campaign whose figures are final.
+        """
+        if self.campaign.is_closed:
+            message = _("The campaign is closed; its results can no longer change.")
+            return [Problem(1, None, "", message, "closed", file=file_name)]
         mapped = set(mapping.fields.values())
         missing = []
         if not mapped & {"asset_tag", "serial_number"}:
@@ -311,10 +319,6 @@ class PartnerReportTarget(ImportTarget):
                 "that has been applied cannot be changed by a later report."
             ) % {"outcome": Outcome(known.result[RESULT_FIELDS.index("outcome")]).label.lower()}
             problems.append(self.problem(row, "outcome", result["outcome"], "reported", message))
-            return
-        if self.campaign.is_closed:
-            message = _("The campaign is closed; its results can no longer change.")
-            problems.append(self.problem(row, "outcome", result["outcome"], "closed", message))
             return
         steps = steps_for(
             outcome=result["outcome"],

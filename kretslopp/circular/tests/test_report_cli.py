@@ -274,3 +274,20 @@ def test_a_saved_mapping_names_the_partners_own_columns(
     )  # fmt: skip
     assert code == 0, out
     assert json.loads(out)["updated"] == 3
+
+
+def test_a_closed_campaign_takes_not_even_a_report_of_unexpected_devices_only(
+    town, campaign, handed_over, report_file, capsys
+):
+    Campaign.objects.filter(pk=campaign.pk).update(status=CampaignStatus.CLOSED)
+    rows = [["MS-9999", "SN-STRANGER", "", "", "", "", "", "recycled", "", ""]]
+    before = _written()
+    code, out, _err = kretslopp(
+        "import", "partner-report", report_file(rows), "--campaign", str(campaign.pk),
+        "--format", "json", "--language", "en", capsys=capsys,
+    )  # fmt: skip
+    assert code == 1
+    assert [error["message"] for error in json.loads(out)["errors"]] == [
+        "The campaign is closed; its results can no longer change."
+    ]
+    assert _written() == before
