@@ -11,12 +11,9 @@ from pathlib import Path
 from typing import Any
 
 from django.conf import settings
-from django.contrib.auth import get_user_model
-from django.core.management.base import CommandError
 
 from kretslopp.imports.pipeline import ImportResult
-from kretslopp.imports.runs import SYSTEM_ACCESS
-from kretslopp.organisation.access import Action, access_for
+from kretslopp.organisation.access import Access
 from kretslopp.printing.importer import import_print_log
 
 
@@ -37,15 +34,8 @@ def add_parser(sources: Any) -> None:
     )
 
 
-def run(options: dict[str, Any]) -> ImportResult:
-    user, access = None, SYSTEM_ACCESS
-    if options.get("user"):
-        user = get_user_model().objects.filter(username=options["user"], is_active=True).first()
-        if user is None:
-            raise CommandError(f"there is no active user {options['user']!r}")
-        access = access_for(user)
-        if not access.can(Action.MANAGE_METHODOLOGY):
-            raise CommandError(f"{options['user']!r} may not import print logs")
+def run(options: dict[str, Any], user: Any, access: Access) -> ImportResult:
+    """Import the print log as ``user`` (the command decides who, as for every import)."""
     path: Path = options["file"]
     return import_print_log(
         path,

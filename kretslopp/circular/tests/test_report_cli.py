@@ -123,7 +123,7 @@ def test_a_bad_row_exits_1_naming_row_and_column_and_writes_nothing(
         capsys=capsys,
     )  # fmt: skip
     assert code == 1
-    assert "rapport.csv: 1 problems, nothing was imported." in out
+    assert "rapport.csv: 1 problem, nothing was imported." in out
     assert "row 3" in out and "“Intygsnummer”" in out
 
 

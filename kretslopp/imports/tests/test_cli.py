@@ -91,8 +91,10 @@ def test_text_output_names_row_and_column_in_english_or_swedish(town, write, cap
     code, out, _err = kretslopp("import", "assets", write(BAD), "--language", "en", capsys=capsys)
     assert code == 1
     assert "row 3" in out and "“Status”" in out and "Förlagd" in out
-    code, out, _err = kretslopp("import", "assets", write(BAD), "--language", "sv", capsys=capsys)
+    code, out, err = kretslopp("import", "assets", write(BAD), "--language", "sv", capsys=capsys)
     assert "rad 3" in out
+    # The closing line on standard error speaks the chosen language too, in the singular.
+    assert "assets.csv: 1 problem, ingenting importerades." in err
 
 
 @pytest.mark.django_db

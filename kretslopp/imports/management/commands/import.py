@@ -83,13 +83,14 @@ class Command(BaseCommand):
         with translation.override(options["language"]):
             result = self._run(options)
             self._report(result, options["format"])
-        code = EXIT_CODES[result.status]
-        if code:
-            raise CommandError(_headline(result), returncode=code)
+            code = EXIT_CODES[result.status]
+            if code:
+                raise CommandError(_headline(result), returncode=code)
 
     def _run(self, options: dict[str, Any]) -> ImportResult:
         if options["source"] == "prints":
-            return printing_cli.run(options)
+            user, access = _who(options.get("user"), Action.MANAGE_METHODOLOGY, "import print logs")
+            return printing_cli.run(options, user, access)
         if options["source"] == "partner-report":
             return self._partner_report(options)
         user, access = _who(options.get("user"), Action.EDIT_ASSETS, "import assets")
@@ -193,9 +194,10 @@ class Command(BaseCommand):
             self.stdout.write(f"{prefix}: {line}" if prefix else line)
         hidden = result.problem_count + result.warning_count - len(result.problems)
         if hidden > 0:
-            self.stdout.write(
-                translation.gettext("… and %(count)s more problems") % {"count": hidden}
+            more = translation.ngettext(
+                "… and %(count)s more problem", "… and %(count)s more problems", hidden
             )
+            self.stdout.write(more % {"count": hidden})
 
 
 def _who(username: str | None, action: Action, doing: str) -> tuple[Any, Access]:
@@ -252,7 +254,11 @@ def _headline(result: ImportResult) -> str:
     return {
         "committed": gettext("Imported %(rows)s rows from %(file)s."),
         "dry_run": gettext("Checked %(rows)s rows of %(file)s: ready to import."),
-        "rejected": gettext("%(file)s: %(errors)s problems, nothing was imported."),
+        "rejected": translation.ngettext(
+            "%(file)s: %(errors)s problem, nothing was imported.",
+            "%(file)s: %(errors)s problems, nothing was imported.",
+            result.problem_count,
+        ),
         "failed": gettext("%(file)s: the import failed, nothing was imported."),
         "unreadable": gettext("%(file)s could not be read; nothing was imported."),
     }[result.status] % {
