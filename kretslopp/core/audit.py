@@ -10,6 +10,7 @@ from __future__ import annotations
 import contextvars
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
+from datetime import datetime
 from typing import Any
 
 from django.db import models
@@ -87,18 +88,25 @@ def record(
 ENTRY_COLUMNS = (
     "at", "actor_id", "action", "content_type_id", "object_id", "object_repr", "changes",
 )  # fmt: skip
+#: ``(pk, repr, action, changes)``: one bulk-written audit entry, timed now.
+Entry = tuple[object, str, str, dict[str, list]]
+#: The same with the moment the write happened (None: now).
+TimedEntry = tuple[object, str, str, dict[str, list], datetime | None]
 
 
 def record_many(
     model: type[models.Model],
-    entries: Iterable[tuple[object, str, str, dict[str, list]]],
+    entries: Iterable[Entry | TimedEntry],
     *,
     by: Any = None,
 ) -> int:
     """Audit rows written in bulk: one entry per ``(pk, repr, action, changes)``.
 
     Bulk writes send no signals, so whoever writes in bulk records here what the signals
-    would have recorded, in the same shape, through one prepared insert.
+    would have recorded, in the same shape, through one prepared insert. An entry may carry
+    a fifth item, the moment the write happened (an aware datetime), for records whose
+    history is older than the write (the demo's assets); without it, or with None, the
+    entry is timed now.
     """
     from django.contrib.contenttypes.models import ContentType
     from django.utils import timezone
@@ -109,11 +117,11 @@ def record_many(
     content_type = ContentType.objects.get_for_model(model).pk
     who = actor_id(by)
     now = timezone.now()
-    rows = (
-        (now, who, action, content_type, str(pk), text[:200], changes)
-        for pk, text, action, changes in entries
-    )
-    return bulk.insert(AuditEntry, ENTRY_COLUMNS, rows)
+
+    def row(pk: object, text: str, action: str, changes: dict, at: datetime | None = None):
+        return (at or now, who, action, content_type, str(pk), text[:200], changes)
+
+    return bulk.insert(AuditEntry, ENTRY_COLUMNS, (row(*entry) for entry in entries))
 
 
 def _before_save(sender: type[models.Model], instance: models.Model, **kwargs: Any) -> None:

@@ -1,16 +1,19 @@
-"""Writing the demo into the database: in one transaction, in chunks, with one audit entry.
+"""Writing the demo into the database: in one transaction, in chunks, with audit entries.
 
 The generators in this package are plain Python; this module is the only one that touches
 Django. Rows are written in batches with ``bulk_create``, and assets and events (the bulk of
 the rows) with plain ``executemany`` (see :mod:`kretslopp.demo.fastinsert`). Neither sends the
 per-row signals that audit normal saves (they would cost minutes at a million assets), so the
-load writes one audit entry for itself instead, on the organisation, with the counts. Assets
-and their events are generated and inserted a chunk at a time, so memory does not grow with
-``--assets``.
+load writes the audit entries itself: each asset's "create" entry in the save signal's shape,
+by the system and timed at the asset's order (its first lifecycle event), so its history and
+its timeline agree, through one bulk insert; and one entry on the organisation with the
+counts. Assets, their events and their entries are generated and inserted a chunk at a time,
+so memory does not grow with ``--assets``.
 """
 
 from __future__ import annotations
 
+import datetime as dt
 import itertools
 import random
 import time
@@ -19,9 +22,11 @@ from dataclasses import dataclass, field
 from typing import TypeVar
 
 from django.contrib.auth import get_user_model
-from django.db import connection, transaction
+from django.contrib.contenttypes.models import ContentType
+from django.db import connection, models, transaction
 
 from kretslopp.core import audit
+from kretslopp.core.models import AuditEntry
 from kretslopp.demo import city, fleet, takeback
 from kretslopp.demo.catalogue import Catalogue, build_catalogue
 from kretslopp.demo.fastinsert import insert_rows
@@ -66,6 +71,9 @@ ASSET_COLUMNS = (
     "status_changed_at",
     "end_date",
 )
+#: The field of each of ASSET_COLUMNS, and its name in the audit trail (``model_id``: ``model``).
+AUDITED = tuple(Asset._meta.get_field(column) for column in ASSET_COLUMNS)
+AUDITED_NAMES = tuple(field.name for field in AUDITED)
 EVENT_COLUMNS = ("asset_id", "from_status", "to_status", "at", "note", "reference")
 CHUNK = 5000
 BATCH = 1000
@@ -317,33 +325,30 @@ def _fleet(
     storage = frozenset(CATEGORIES_WITH_STORAGE)
     asset_count = event_count = 0
     for chunk in chunked(fleet.generate(plan, catalogue, storage, seed), CHUNK):
-        asset_count += insert_rows(
-            Asset,
-            ASSET_COLUMNS,
+        rows = [
             (
-                (
-                    spec.asset_tag,
-                    spec.serial_number,
-                    model_ids[spec.model_index],
-                    department_ids[spec.department],
-                    None if spec.assignee is None else people[spec.assignee[0]][spec.assignee[1]],
-                    locations[spec.location],
-                    spec.purchase_date,
-                    spec.delivery_date,
-                    spec.in_use_date,
-                    spec.purchase_price_sek,
-                    spec.supplier,
-                    spec.order_number,
-                    spec.warranty_end,
-                    spec.planned_end_of_life,
-                    spec.has_storage,
-                    spec.status,
-                    spec.status_changed_at,
-                    spec.end_date,
-                )
-                for spec in chunk
-            ),
-        )
+                spec.asset_tag,
+                spec.serial_number,
+                model_ids[spec.model_index],
+                department_ids[spec.department],
+                None if spec.assignee is None else people[spec.assignee[0]][spec.assignee[1]],
+                locations[spec.location],
+                spec.purchase_date,
+                spec.delivery_date,
+                spec.in_use_date,
+                spec.purchase_price_sek,
+                spec.supplier,
+                spec.order_number,
+                spec.warranty_end,
+                spec.planned_end_of_life,
+                spec.has_storage,
+                spec.status,
+                spec.status_changed_at,
+                spec.end_date,
+            )
+            for spec in chunk
+        ]
+        asset_count += insert_rows(Asset, ASSET_COLUMNS, rows)
         ids = dict(
             Asset.objects.filter(asset_tag__in=[spec.asset_tag for spec in chunk]).values_list(
                 "asset_tag", "pk"
@@ -358,11 +363,51 @@ def _fleet(
                 for e in spec.events
             ),
         )
+        audit.record_many(Asset, _created_entries(chunk, rows, ids))
     result.counts.update(
         assets=asset_count,
         lifecycle_events=event_count,
         takeback_2019=plan.takeback_total,
     )
+
+
+def _created_entries(
+    chunk: list, rows: list[tuple], ids: dict[str, int]
+) -> Iterator[audit.TimedEntry]:
+    """Each asset's "create" audit entry, as the save signal would have written it had the
+    asset been saved when it was ordered: every non-empty field as ``[None, text]``.
+
+    The texts are made column by column, each distinct date, id or price once per chunk.
+    """
+    columns = zip(*rows, strict=True)
+    texts = [
+        map(_Texts(field).__getitem__, column)
+        for field, column in zip(AUDITED, columns, strict=True)
+    ]
+    for spec, row in zip(chunk, zip(*texts, strict=True), strict=True):
+        changes = {
+            name: [None, text] for name, text in zip(AUDITED_NAMES, row, strict=True) if text
+        }
+        yield ids[spec.asset_tag], spec.asset_tag, "create", changes, spec.events[0].at
+
+
+class _Texts(dict):
+    """value → its text as :func:`audit.snapshot` gives it for the stored asset, made on
+    first sight: dates ISO, time stamps ISO in UTC (as the database gives them back), ids,
+    prices and flags by ``str``; None stays None."""
+
+    def __init__(self, field: models.Field) -> None:
+        super().__init__()
+        if isinstance(field, models.DateTimeField):
+            self.text = lambda value: value.astimezone(dt.UTC).isoformat()
+        elif isinstance(field, models.DateField):
+            self.text = dt.date.isoformat
+        else:
+            self.text = str
+
+    def __missing__(self, value: object) -> str | None:
+        text = self[value] = None if value is None else self.text(value)
+        return text
 
 
 def _takeback_campaign(departments: dict[str, Department], result: Result) -> None:
@@ -545,6 +590,8 @@ def delete_demo() -> None:
     """Delete the demo's rows, fast: plain DELETEs in dependency order, inside the caller's
     transaction. Per-row deletes would send an audit signal per asset (minutes at 1M); any
     other app still pointing at these rows makes the transaction fail, so nothing is lost.
+    Every asset goes, so every asset's audit entries go with them: the load's own and any
+    later edits', none left behind to point at an asset that no longer exists.
     """
     energy_demo.delete()  # its rows point at the departments deleted below
     from kretslopp.circular import models as circular
@@ -575,6 +622,10 @@ def delete_demo() -> None:
     with connection.cursor() as cursor:
         for model in tables:
             cursor.execute(f"DELETE FROM {connection.ops.quote_name(model._meta.db_table)}")
+        table = connection.ops.quote_name(AuditEntry._meta.db_table)
+        column = connection.ops.quote_name(AuditEntry._meta.get_field("content_type").column)
+        asset_type = ContentType.objects.get_for_model(Asset).pk
+        cursor.execute(f"DELETE FROM {table} WHERE {column} = %s", [asset_type])  # noqa: S608
         table = connection.ops.quote_name(Department._meta.db_table)
         cursor.execute(f"UPDATE {table} SET parent_id = NULL")
         cursor.execute(f"DELETE FROM {table}")

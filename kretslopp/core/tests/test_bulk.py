@@ -62,3 +62,30 @@ def test_bulk_audit_takes_the_acting_user_when_none_is_given(town):
     with audit.acting_as(lead):
         audit.record_many(Asset, [(town.own_asset.pk, "MS-0000001", "update", {})])
     assert AuditEntry.objects.latest("id").actor == lead
+
+
+@pytest.mark.django_db
+def test_bulk_audit_entries_keep_the_moment_they_happened_when_given_one(town):
+    asset = town.own_asset
+    ordered = dt.datetime(2016, 3, 4, 9, 30, tzinfo=dt.UTC)
+    before = timezone.now()
+    entries = [
+        (asset.pk, str(asset), "update", {"notes": ["", "Inventerad"]}),
+        (asset.pk, str(asset), "create", {"status": [None, "ordered"]}, ordered),
+        (asset.pk, str(asset), "update", {"notes": ["Inventerad", "Märkt"]}, None),
+    ]
+    assert audit.record_many(Asset, entries) == 3
+    history = [item.entry for item in history_for(asset)]
+    # newest first: the two timed now lead; the 2016 one sits at its own moment, last,
+    # behind the entry the asset's ordinary save wrote when the test town was made
+    assert [entry.changes for entry in history[:2]] == [
+        {"notes": ["Inventerad", "Märkt"]},
+        {"notes": ["", "Inventerad"]},
+    ]
+    assert all(entry.at >= before for entry in history[:2])
+    oldest = history[-1]
+    assert (oldest.action, oldest.at, oldest.changes) == (
+        "create",
+        ordered,
+        {"status": [None, "ordered"]},
+    )

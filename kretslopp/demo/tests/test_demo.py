@@ -2,14 +2,21 @@
 
 from __future__ import annotations
 
+import html
 import io
+import re
 from collections import Counter, defaultdict
 
 import pytest
+from django.conf import settings
 from django.contrib.auth import get_user_model
+from django.contrib.contenttypes.models import ContentType
 from django.core.management import CommandError, call_command
-from django.db.models import Sum
+from django.db.models import Count, Sum
+from django.urls import reverse
+from django.utils import timezone
 
+from kretslopp.core import audit
 from kretslopp.core.models import AuditEntry
 from kretslopp.demo import city, fleet, loader, takeback
 from kretslopp.demo.catalogue import build_catalogue, find_pcf_file
@@ -202,6 +209,88 @@ def test_one_login_per_role(demo):
     assert scoped["lasare"] == ["MF"]
     assert scoped["partner"] == []
     assert get_user_model().objects.get(username="lasare").check_password(loader.DEMO_PASSWORD)
+
+
+def section(page: str, name: str) -> str:
+    """The text of the page's ``<section id=name>``, tags stripped, spaces collapsed."""
+    found = re.search(rf'<section[^>]*id="{name}".*?</section>', page, re.S)
+    assert found, f"no #{name} on the page"
+    text = " ".join(html.unescape(re.sub(r"<[^>]+>", " ", found.group())).split())
+    return text.replace(" :", ":")
+
+
+@pytest.mark.django_db
+def test_a_demo_assets_history_starts_when_its_timeline_does(demo, client):
+    """Opened in the demo, an asset's history is not empty: it was created by the system on
+    the day and at the minute its timeline says it was ordered, with what was recorded."""
+    recycled = LifecycleEvent.objects.filter(reference=takeback.CAMPAIGN, to_status="recycled")
+    asset = Asset.objects.get(pk=recycled.values_list("asset_id", flat=True).first())
+    ordered = LifecycleEvent.objects.get(asset=asset, to_status="ordered")
+    when = timezone.localtime(ordered.at).strftime("%Y-%m-%d %H:%M")
+    client.force_login(get_user_model().objects.get(username="admin"))
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+    page = client.get(reverse("inventory:asset", args=[asset.pk])).content.decode()
+    assert f"Ordered {when}" in section(page, "timeline")
+    history = section(page, "history")
+    assert "No recorded changes yet" not in history
+    assert f"{when} system Created" in history
+    for shown in (
+        f"Asset tag: – → {asset.asset_tag}",
+        f"Serial number: – → {asset.serial_number}",
+        f"Order number: – → {asset.order_number}",
+        f"Purchase date: – → {asset.purchase_date.isoformat()}",
+        f"Department: – → {asset.department}",
+        "Status: – → Recycled",
+    ):
+        assert shown in history
+
+
+@pytest.mark.django_db
+def test_every_demo_asset_was_created_as_an_ordinary_save_would_record_it(demo):
+    """One "create" entry per asset, by nobody, at its order, holding every non-empty field
+    as the save signal records it (what :func:`audit.snapshot` gives for the stored asset)."""
+    asset_type = ContentType.objects.get_for_model(Asset)
+    entries = {
+        entry.object_id: entry for entry in AuditEntry.objects.filter(content_type=asset_type)
+    }
+    ordered = dict(LifecycleEvent.objects.filter(to_status="ordered").values_list("asset_id", "at"))
+    assets = list(Asset.objects.all())
+    assert len(entries) == len(assets) == SMALL
+    for asset in assets:
+        entry = entries[str(asset.pk)]
+        assert (entry.action, entry.actor_id, entry.object_repr) == (
+            "create",
+            None,
+            asset.asset_tag,
+        )
+        assert entry.at == ordered[asset.pk]
+        snapshot = audit.snapshot(asset)
+        assert entry.changes == {name: [None, value] for name, value in snapshot.items() if value}
+    # the organisation keeps its one entry for the load, with the counts
+    summary = AuditEntry.objects.get(
+        content_type=ContentType.objects.get_for_model(Organisation), changes__has_key="demo"
+    )
+    assert summary.changes["assets"] == [None, SMALL]
+
+
+@pytest.mark.django_db
+def test_replacing_the_demo_leaves_no_history_of_assets_that_are_gone():
+    call_command("demo", "--assets", "300", stdout=io.StringIO())
+    edited = Asset.objects.order_by("pk").first()
+    edited.notes = "Ny laddare"
+    edited.save()  # an ordinary edit in the demo: its own audit entry
+    gone = set(Asset.objects.values_list("pk", flat=True))
+    call_command("demo", "--assets", "400", "--replace", "--seed", "2", stdout=io.StringIO())
+    assets = set(Asset.objects.values_list("pk", flat=True))
+    assert not gone & assets
+    asset_type = ContentType.objects.get_for_model(Asset)
+    per_asset = dict(
+        AuditEntry.objects.filter(content_type=asset_type)
+        .values_list("object_id")
+        .annotate(entries=Count("id"))
+    )
+    assert {int(pk) for pk in per_asset} == assets
+    assert set(per_asset.values()) == {1}
 
 
 @pytest.mark.django_db
