@@ -56,6 +56,7 @@ ASSET_COLUMNS = (
     "serial_number",
     "model_id",
     "department_id",
+    "cost_centre_id",
     "assignee_id",
     "location_id",
     "purchase_date",
@@ -74,6 +75,8 @@ ASSET_COLUMNS = (
 #: The field of each of ASSET_COLUMNS, and its name in the audit trail (``model_id``: ``model``).
 AUDITED = tuple(Asset._meta.get_field(column) for column in ASSET_COLUMNS)
 AUDITED_NAMES = tuple(field.name for field in AUDITED)
+#: Fields that lifecycle moves set later: not known when the asset was registered.
+SET_BY_MOVES = frozenset({"status", "status_changed_at", "in_use_date", "end_date"})
 EVENT_COLUMNS = ("asset_id", "from_status", "to_status", "at", "note", "reference")
 CHUNK = 5000
 BATCH = 1000
@@ -322,6 +325,10 @@ def _fleet(
 ) -> None:
     locations = dict(Location.objects.values_list("name", "pk"))
     department_ids = {code: d.pk for code, d in departments.items()}
+    # Each asset is booked on one of its department's cost centres, in turn.
+    centres: dict[int, list[int]] = {}
+    for pk, department_id in CostCentre.objects.order_by("code").values_list("pk", "department"):
+        centres.setdefault(department_id, []).append(pk)
     storage = frozenset(CATEGORIES_WITH_STORAGE)
     asset_count = event_count = 0
     for chunk in chunked(fleet.generate(plan, catalogue, storage, seed), CHUNK):
@@ -331,6 +338,7 @@ def _fleet(
                 spec.serial_number,
                 model_ids[spec.model_index],
                 department_ids[spec.department],
+                _in_turn(centres.get(department_ids[spec.department]), number),
                 None if spec.assignee is None else people[spec.assignee[0]][spec.assignee[1]],
                 locations[spec.location],
                 spec.purchase_date,
@@ -346,7 +354,7 @@ def _fleet(
                 spec.status_changed_at,
                 spec.end_date,
             )
-            for spec in chunk
+            for number, spec in enumerate(chunk, start=asset_count)
         ]
         asset_count += insert_rows(Asset, ASSET_COLUMNS, rows)
         ids = dict(
@@ -371,11 +379,18 @@ def _fleet(
     )
 
 
+def _in_turn(choices: list[int] | None, number: int) -> int | None:
+    return choices[number % len(choices)] if choices else None
+
+
 def _created_entries(
     chunk: list, rows: list[tuple], ids: dict[str, int]
 ) -> Iterator[audit.TimedEntry]:
-    """Each asset's "create" audit entry, as the save signal would have written it had the
-    asset been saved when it was ordered: every non-empty field as ``[None, text]``.
+    """Each asset's "create" audit entry, as the save signal would have written it when the
+    asset was registered at its order: every non-empty field known then as ``[None, text]``,
+    in status "ordered". What the moves set later (status, in-use and end dates) is in the
+    asset's lifecycle timeline, not in this entry, so the history is not dated before it
+    happened.
 
     The texts are made column by column, each distinct date, id or price once per chunk.
     """
@@ -386,9 +401,14 @@ def _created_entries(
     ]
     for spec, row in zip(chunk, zip(*texts, strict=True), strict=True):
         changes = {
-            name: [None, text] for name, text in zip(AUDITED_NAMES, row, strict=True) if text
+            name: [None, text]
+            for name, text in zip(AUDITED_NAMES, row, strict=True)
+            if text and name not in SET_BY_MOVES
         }
-        yield ids[spec.asset_tag], spec.asset_tag, "create", changes, spec.events[0].at
+        first = spec.events[0]
+        changes["status"] = [None, first.to_status]
+        changes["status_changed_at"] = [None, first.at.astimezone(dt.UTC).isoformat()]
+        yield ids[spec.asset_tag], spec.asset_tag, "create", changes, first.at
 
 
 class _Texts(dict):

@@ -159,6 +159,7 @@ class AssetOut(ApiSchema):
     model_id: int
     category: str = Field(alias="model.category")
     department_id: int
+    cost_centre_id: int | None
     assignee_id: int | None
     location_id: int | None
     purchase_date: dt.date | None
@@ -188,6 +189,7 @@ class AssetQuery(PageQuery):
 
     q: str = Field("", max_length=100, description="Asset tag, serial, model or assignee.")
     department: str = Field("", max_length=20, description="Department code, e.g. GRF.")
+    cost_centre: str = Field("", max_length=20, description="Cost centre code.")
     category: CategoryCode | None = None
     status: StatusCode | None = None
     custody: CustodyCode | None = Field(None, description="in, left or missing.")
@@ -209,6 +211,9 @@ class AssetChange(ApiSchema):
     serial_number: str | None = Field(None, max_length=100)
     model_id: int | None = Field(None, ge=1, le=2**63 - 1)
     department_id: int | None = Field(None, ge=1, le=2**63 - 1)
+    cost_centre_id: int | None = Field(
+        None, ge=1, le=2**63 - 1, description="One of the department's cost centres."
+    )
     assignee_id: int | None = Field(None, ge=1, le=2**63 - 1)
     location_id: int | None = Field(None, ge=1, le=2**63 - 1)
     purchase_date: dt.date | None = None
@@ -263,6 +268,7 @@ ASSETS = Asset.objects.select_related("model")
 FORM_FIELDS = {
     "model_id": "model",
     "department_id": "department",
+    "cost_centre_id": "cost_centre",
     "assignee_id": "assignee",
     "location_id": "location",
 }

@@ -42,6 +42,7 @@ SORTS = {
 class AssetFilter:
     q: str = ""
     department: str = ""
+    cost_centre: str = ""
     category: str = ""
     status: str = ""
     custody: str = ""
@@ -58,6 +59,7 @@ class AssetFilter:
         return cls(
             q=query.get("q", "").strip()[:100],
             department=query.get("department", ""),
+            cost_centre=query.get("cost_centre", "").strip()[:20],
             category=query.get("category", "")
             if query.get("category") in ProductCategory.values
             else "",
@@ -74,6 +76,8 @@ class AssetFilter:
         assets = access.scope(Asset.objects.all()).search(self.q)
         if self.department:
             assets = assets.filter(department__code=self.department)
+        if self.cost_centre:
+            assets = assets.filter(cost_centre__code=self.cost_centre)
         if self.category:
             assets = assets.filter(model__category=self.category)
         if self.status:

@@ -14,7 +14,7 @@ from kretslopp.core.models import AuditEntry
 from kretslopp.inventory import lifecycle
 from kretslopp.inventory.models import Asset, LifecycleEvent, ProductModel
 from kretslopp.organisation.access import Access
-from kretslopp.organisation.models import Person
+from kretslopp.organisation.models import CostCentre, Person
 
 INITIAL_STATUSES = [lifecycle.ORDERED, lifecycle.IN_STOCK, lifecycle.IN_USE]
 
@@ -38,6 +38,7 @@ class AssetForm(forms.ModelForm):
             "serial_number",
             "model",
             "department",
+            "cost_centre",
             "assignee",
             "location",
             "purchase_date",
@@ -66,6 +67,9 @@ class AssetForm(forms.ModelForm):
         super().__init__(*args, **kwargs)
         self.access = access
         self.fields["department"].queryset = access.departments()
+        self.fields["cost_centre"].queryset = CostCentre.objects.filter(
+            department__in=access.departments()
+        ).select_related("department")
         self.fields["model"].queryset = ProductModel.objects.select_related("manufacturer")
         self.fields["assignee"].queryset = access.scope(Person.objects.filter(active=True))
         if self.instance.pk is not None:
@@ -92,6 +96,21 @@ class AssetForm(forms.ModelForm):
                     _("Another %(manufacturer)s asset already has serial number %(serial)s.")
                     % {"manufacturer": model.manufacturer.name, "serial": serial},
                 )
+        cost_centre, department = cleaned.get("cost_centre"), cleaned.get("department")
+        if (
+            cost_centre is not None
+            and department is not None
+            and cost_centre.department_id != department.pk
+        ):
+            self.add_error(
+                "cost_centre",
+                _("Cost centre %(code)s belongs to %(owner)s, not to %(department)s.")
+                % {
+                    "code": cost_centre.code,
+                    "owner": cost_centre.department.name,
+                    "department": department.name,
+                },
+            )
         assignee = cleaned.get("assignee")
         if assignee is not None and cleaned.get("status") == lifecycle.ORDERED:
             self.add_error("assignee", _("An ordered asset cannot be assigned to anyone yet."))

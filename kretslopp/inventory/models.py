@@ -11,7 +11,7 @@ from django.utils.translation import gettext_lazy as _
 
 from kretslopp.core import audit
 from kretslopp.inventory import lifecycle
-from kretslopp.organisation.models import Department, Location, Person
+from kretslopp.organisation.models import CostCentre, Department, Location, Person
 
 
 class ProductCategory(models.TextChoices):
@@ -171,6 +171,15 @@ class Asset(models.Model):
         on_delete=models.PROTECT,
         related_name="assets",
         db_index=False,
+    )
+    # Where the asset's costs are booked; one of its department's cost centres.
+    cost_centre = models.ForeignKey(
+        CostCentre,
+        verbose_name=_("cost centre"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="assets",
     )
     assignee = models.ForeignKey(
         Person,

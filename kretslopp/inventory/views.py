@@ -26,6 +26,7 @@ from kretslopp.inventory.models import (
     Status,
 )
 from kretslopp.organisation.access import Action, access_for
+from kretslopp.organisation.models import CostCentre
 
 PAGE_SIZE = 50
 
@@ -46,6 +47,12 @@ def asset_list(request: HttpRequest) -> HttpResponse:
         "filter": asset_filter,
         "query": query.urlencode(),
         "departments": access.departments(),
+        # A department's cost centres, once one department is chosen.
+        "cost_centres": CostCentre.objects.filter(
+            department__in=access.departments(), department__code=asset_filter.department
+        )
+        if asset_filter.department
+        else [],
         "categories": ProductCategory.choices,
         "statuses": Status.choices,
         "custody_choices": [(key, text) for key, (text, _codes) in CUSTODY.items()],

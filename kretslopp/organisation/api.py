@@ -1,4 +1,4 @@
-"""API routes for the organisation: departments, locations and people, read-only.
+"""API routes for the organisation: departments, cost centres, locations and people, read-only.
 
 Scoped like the pages: a coordinator sees their departments (and those below them) and
 the people and locations that belong to them. People are kept minimal: the e-mail address
@@ -15,7 +15,7 @@ from kretslopp.api.errors import responses
 from kretslopp.api.pagination import Ordering, Page, PageQuery, paginate
 from kretslopp.api.schema import ApiSchema
 from kretslopp.organisation.access import Action
-from kretslopp.organisation.models import Department, Location, Person
+from kretslopp.organisation.models import CostCentre, Department, Location, Person
 
 router = Router(tags=["organisation"])
 
@@ -33,6 +33,18 @@ class DepartmentOut(ApiSchema):
 class DepartmentPage(ApiSchema):
     items: list[DepartmentOut]
     next: str | None = Field(None, description="The next page, or null on the last one.")
+
+
+class CostCentreOut(ApiSchema):
+    id: int
+    code: str
+    name: str
+    department_id: int
+
+
+class CostCentrePage(ApiSchema):
+    items: list[CostCentreOut]
+    next: str | None
 
 
 class LocationOut(ApiSchema):
@@ -67,6 +79,7 @@ class PersonQuery(PageQuery):
 
 
 BY_NAME = Ordering("name")
+BY_CODE = Ordering("code")
 BY_IDENTIFIER = Ordering("identifier")
 READ_ERRORS = responses(400, 401, 403, 422)
 ONE_ERRORS = responses(401, 403, 404, 422)
@@ -85,6 +98,21 @@ def get_department(request: HttpRequest, department_id: int = RecordId) -> Depar
     access = caller_of(request).access
     access.require(Action.VIEW)
     return access.get(Department.objects.all(), department_field="pk", pk=department_id)
+
+
+@router.get("/cost-centres", response={200: CostCentrePage, **READ_ERRORS})
+def list_cost_centres(request: HttpRequest, page: Query[PageQuery]) -> Page:
+    """The cost centres of the departments in the caller's scope, by code."""
+    access = caller_of(request).access
+    access.require(Action.VIEW)
+    return paginate(request, access.scope(CostCentre.objects.all()), BY_CODE, page)
+
+
+@router.get("/cost-centres/{cost_centre_id}", response={200: CostCentreOut, **ONE_ERRORS})
+def get_cost_centre(request: HttpRequest, cost_centre_id: int = RecordId) -> CostCentre:
+    access = caller_of(request).access
+    access.require(Action.VIEW)
+    return access.get(CostCentre.objects.all(), pk=cost_centre_id)
 
 
 @router.get("/locations", response={200: LocationPage, **READ_ERRORS})

@@ -71,6 +71,10 @@ def department_detail(request: HttpRequest, code: str) -> HttpResponse:
         ],
         "ages": [(age, n, round(100 * n / widest)) for age, n in ages],
         "children": access.departments().filter(parent=department),
+        "cost_centres": department.costcentre_set.annotate(
+            in_custody=Count("assets", filter=Q(assets__status__in=lifecycle.IN_CUSTODY))
+        ),
+        "without_cost_centre": in_custody.filter(cost_centre__isnull=True).count(),
         "history": history_for(department) if access.can(Action.VIEW_AUDIT) else None,
         "by_year": carbon.department_by_year(carbon.fleet_for(access), department.pk)[-8:],
         "choice": carbon.Choice.current(),

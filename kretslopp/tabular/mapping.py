@@ -26,7 +26,8 @@ from kretslopp.tabular.values import normalise_header
 
 ASSET_FIELDS: tuple[str, ...] = (
     "asset_tag", "serial_number", "manufacturer", "model_name", "model_number", "category",
-    "department", "location", "assignee", "purchase_date", "delivery_date", "in_use_date",
+    "department", "cost_centre", "location", "assignee", "purchase_date", "delivery_date",
+    "in_use_date",
     "purchase_price_sek", "supplier", "order_number", "warranty_end", "planned_end_of_life",
     "has_storage", "status", "notes",
 )  # fmt: skip
@@ -56,6 +57,7 @@ _KRETSLOPP: dict[str, tuple[str, ...]] = {
     "model_number": ("Model number", "Modellnummer"),
     "category": ("Category", "Kategori"),
     "department": ("Department", "Förvaltning"),
+    "cost_centre": ("Cost centre", "Kostnadsställe", "Cost center"),
     "location": ("Location", "Plats"),
     "assignee": ("Assignee", "Användare"),
     "purchase_date": ("Purchase date", "Inköpsdatum"),

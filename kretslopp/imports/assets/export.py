@@ -31,6 +31,7 @@ HEADERS: dict[str, tuple[str, str]] = {
     "model_number": ("Model number", "Modellnummer"),
     "category": ("Category", "Kategori"),
     "department": ("Department", "Förvaltning"),
+    "cost_centre": ("Cost centre", "Kostnadsställe"),
     "location": ("Location", "Plats"),
     "assignee": ("Assignee", "Användare"),
     "purchase_date": ("Purchase date", "Inköpsdatum"),
@@ -47,7 +48,8 @@ HEADERS: dict[str, tuple[str, str]] = {
 }
 _COLUMNS = (
     "asset_tag", "serial_number", "model__manufacturer__name", "model__name",
-    "model__model_number", "model__category", "department__name", "location__name",
+    "model__model_number", "model__category", "department__name", "cost_centre__code",
+    "location__name",
     "assignee__identifier", "purchase_date", "delivery_date", "in_use_date",
     "purchase_price_sek", "supplier", "order_number", "warranty_end", "planned_end_of_life",
     "has_storage", "status", "notes",

@@ -43,6 +43,7 @@ _REFERENCE: dict[str, tuple[str, ...]] = {
     "model_number": ("models_by_number",),
     "category": ("model_category",),
     "department": ("departments_by_code", "departments_by_name"),
+    "cost_centre": ("cost_centres",),
     "location": ("locations",),
     "assignee": ("people",),
 }

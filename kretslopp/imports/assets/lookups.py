@@ -17,7 +17,7 @@ from django.db import connections, models
 from django.db.models import F, Func, QuerySet
 
 from kretslopp.inventory.models import Asset, Manufacturer, ProductModel
-from kretslopp.organisation.models import Department, Location, Person
+from kretslopp.organisation.models import CostCentre, Department, Location, Person
 from kretslopp.tabular import normalise_header
 
 # Legal-form words that exports add to a manufacturer's name ("Dell Inc.", "LENOVO AB").
@@ -30,7 +30,7 @@ _MANUFACTURER_ALIASES = {"hewlett packard": "hp", "hewlett packard enterprise": 
 #: The asset columns an import compares and may change, in this order in :class:`Existing`;
 #: the last two only change with the status, and are kept for the audit trail's old values.
 COMPARED: tuple[str, ...] = (
-    "serial_number", "model_id", "department_id", "assignee_id", "location_id",
+    "serial_number", "model_id", "department_id", "cost_centre_id", "assignee_id", "location_id",
     "purchase_date", "delivery_date", "in_use_date", "purchase_price_sek", "supplier",
     "order_number", "warranty_end", "planned_end_of_life", "has_storage", "status", "notes",
     "end_date", "status_changed_at",
@@ -76,6 +76,9 @@ class Lookups:
     model_category: dict[int, str] = field(default_factory=dict)
     model_manufacturer: dict[int, int] = field(default_factory=dict)
     locations: dict[str, int] = field(default_factory=dict)
+    # code → (id, department id, department code); id → department id
+    cost_centres: dict[str, tuple[int, int, str]] = field(default_factory=dict)
+    cost_centre_department: dict[int, int] = field(default_factory=dict)
     people: dict[str, int] = field(default_factory=dict)
     assets_by_tag: dict[str, Existing] = field(default_factory=dict)
     assets_by_serial: dict[tuple[int, str], Existing] = field(default_factory=dict)
@@ -99,6 +102,10 @@ class Lookups:
             self.departments_by_code[name_key(code)] = pk
             key = name_key(name)
             self.departments_by_name[key] = None if key in self.departments_by_name else pk
+        centres = CostCentre.objects.values_list("pk", "code", "department_id", "department__code")
+        for pk, code, department_id, department_code in centres:
+            self.cost_centres[name_key(code)] = (pk, department_id, department_code)
+            self.cost_centre_department[pk] = department_id
 
     def _load_catalogue(self) -> None:
         for pk, name in Manufacturer.objects.order_by("pk").values_list("pk", "name"):

@@ -16,7 +16,8 @@ from kretslopp.imports.pipeline import Counts
 
 #: The values of a new asset, after its row number, in this order.
 NEW_FIELDS: tuple[str, ...] = (
-    "asset_tag", "serial_number", "model_id", "department_id", "assignee_id", "location_id",
+    "asset_tag", "serial_number", "model_id", "department_id", "cost_centre_id", "assignee_id",
+    "location_id",
     "purchase_date", "delivery_date", "in_use_date", "purchase_price_sek", "supplier",
     "order_number", "warranty_end", "planned_end_of_life", "has_storage", "status", "notes",
 )  # fmt: skip

@@ -343,6 +343,7 @@ class _RowCheck:
         values: dict[str, Any] = {}
         self._model(values)
         self._department(values)
+        self._cost_centre(values)
         self._location(values)
         self._assignee(values)
         self._parse_values(values)
@@ -582,6 +583,48 @@ class _RowCheck:
             )
             return
         values["department_id"] = found
+
+    def _cost_centre(self, values: dict[str, Any]) -> None:
+        """One of the asset's department's cost centres, by code.
+
+        A row that moves an asset to another department without naming a cost centre
+        clears the old one: it belongs to the department the asset leaves.
+        """
+        existing = self.existing
+        department_id = values.get("department_id") or (
+            existing.get("department_id") if existing else None
+        )
+        text = self.texts.get("cost_centre", "")
+        if not text:
+            current = existing.get("cost_centre_id") if existing else None
+            if (
+                current is not None
+                and "department_id" in values
+                and self.lookups.cost_centre_department.get(current) != department_id
+            ):
+                values["cost_centre_id"] = None
+            return
+        found = self.lookups.cost_centres.get(name_key(text))
+        if found is None:
+            self.fail(
+                "cost_centre",
+                "unknown_cost_centre",
+                _("There is no cost centre “%(code)s”. Use a cost centre's code.") % {"code": text},
+            )
+            return
+        centre_id, owner_id, owner_code = found
+        if department_id is not None and owner_id != department_id:
+            self.fail(
+                "cost_centre",
+                "cost_centre_department",
+                _(
+                    "Cost centre %(code)s belongs to department %(owner)s, not to the asset's "
+                    "department."
+                )
+                % {"code": text, "owner": owner_code},
+            )
+            return
+        values["cost_centre_id"] = centre_id
 
     def _location(self, values: dict[str, Any]) -> None:
         text = self.texts.get("location", "")

@@ -12,7 +12,7 @@ from kretslopp.conftest import make_asset
 from kretslopp.imports.assets import export
 from kretslopp.imports.tests.conftest import db_counts, import_file
 from kretslopp.inventory.models import Asset
-from kretslopp.organisation.models import Location, Person
+from kretslopp.organisation.models import CostCentre, Location, Person
 from kretslopp.tabular import open_table
 from kretslopp.tabular.mapping import ASSET_FIELDS, suggest_mapping
 
@@ -23,6 +23,9 @@ def fleet(town):
     asset = town.own_asset
     asset.assignee = Person.objects.get(identifier="anv000001")
     asset.location = Location.objects.get(name="Stadshuset")
+    asset.cost_centre = CostCentre.objects.create(
+        code="GRF-01", name="Grundskolor öster", department=town.own
+    )
     asset.purchase_price_sek = Decimal("12495.50")
     asset.purchase_date = dt.date(2021, 3, 4)
     asset.warranty_end = dt.date(2024, 3, 4)
