@@ -2,13 +2,25 @@ from __future__ import annotations
 
 from django import forms
 
+from kretslopp import footprint
 from kretslopp.carbon.models import FootprintSettings, ModelFigures
+from kretslopp.carbon.texts import data_text
 
 
 class FootprintSettingsForm(forms.ModelForm):
     class Meta:
         model = FootprintSettings
         fields = ["factor_set", "grid", "avoided_set", "allocation"]
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        # Each grid choice says what it is, in the page's language ("owid-swe — Sverige, …").
+        self.fields["grid"].choices = [
+            (grid_id, f"{grid_id} — {data_text(footprint.get_grid(grid_id), 'label')}")
+            if grid_id
+            else (grid_id, label)
+            for grid_id, label in self.fields["grid"].choices
+        ]
 
 
 class ModelFiguresForm(forms.ModelForm):

@@ -15,6 +15,7 @@ from kretslopp import footprint
 from kretslopp.carbon import services
 from kretslopp.carbon.forms import FootprintSettingsForm, ModelFiguresForm
 from kretslopp.carbon.models import FootprintSettings, ModelFigures, ModelMatchDecision
+from kretslopp.carbon.texts import data_text
 from kretslopp.footprint.sources import sources
 from kretslopp.inventory.models import ProductCategory, ProductModel
 from kretslopp.organisation.access import Access, Action, access_for
@@ -37,7 +38,7 @@ def methodology(request: HttpRequest) -> HttpResponse:
         factor_sets.append(
             {
                 "id": set_id,
-                "description": factor_set.description,
+                "description": data_text(factor_set, "description"),
                 "active": set_id == choice.factor_set,
                 "rows": [
                     (code, labels.get(code, code), factor_set[code])

@@ -20,6 +20,7 @@ from django.utils.translation import gettext as _
 
 from kretslopp import footprint
 from kretslopp.carbon.services import Choice
+from kretslopp.carbon.texts import data_text
 from kretslopp.inventory.models import ProductCategory
 
 COMPUTERS = frozenset({"laptop", "desktop", "all_in_one", "thin_client"})
@@ -180,7 +181,7 @@ def equivalences(avoided_kg_co2e: float, choice: Choice) -> list[Equivalence]:
             label=_("new laptops' manufacturing emissions"),
             factor_text=_("%(kg)s kg CO2e per laptop") % {"kg": f"{laptop.embodied_kg_co2e:.0f}"},
             source=_("Footprint factor set %(set)s: %(basis)s")
-            % {"set": choice.factor_set, "basis": laptop.embodied_basis},
+            % {"set": choice.factor_set, "basis": data_text(laptop, "embodied_basis")},
             url="",
         )
     )

@@ -14,6 +14,8 @@ Public API (what the Django side calls):
   :func:`get_grid`, :func:`grid_factor`, :func:`describe_all`
 * avoided CO2e: :func:`avoided_emissions`, :func:`avoided_set_ids`, :func:`get_avoided_set`
 * scenarios: :func:`lifetime_extension`
+* texts: labels, bases, notes and descriptions are English; each object that carries them
+  offers ``text(field, language)`` for the Swedish twin (:mod:`kretslopp.footprint.texts`)
 """
 
 from kretslopp.footprint.avoided import (

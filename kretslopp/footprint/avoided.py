@@ -26,8 +26,10 @@ from dataclasses import dataclass, field
 from functools import cache
 
 from .derive import AVOIDED_FILE
+from .factors import set_descriptions
 from .sources import read_csv, source
 from .taxonomy import CATEGORY_CODES, check_category
+from .texts import Localised
 
 OUTCOMES: tuple[str, ...] = (
     "reused_internally",
@@ -50,18 +52,6 @@ RECYCLING_NOTE = (
     "recycling_credit_kg_co2e_per_unit with a sourced figure to credit it."
 )
 
-AVOIDED_SET_DESCRIPTIONS: dict[str, str] = {
-    "ivl-inrego-2020": (
-        "IVL/Inrego 2020: new production + transport + waste handling avoided - refurbishment "
-        "(0, no source) - extra transport (2 x transport to waste handling, choice); ranges "
-        "from the table's sub-category rows"
-    ),
-    "inrego-legacy": (
-        "Inrego legacy factors (TU Berlin 2005, EuP Lot 3 2007; three extra years of use): "
-        "laptop 69, desktop 109, monitor 41, phone 27 kg CO2e per reused unit; no range"
-    ),
-}
-
 
 class UnknownOutcomeError(ValueError):
     def __init__(self, outcome: str) -> None:
@@ -77,8 +67,11 @@ def check_outcome(outcome: str) -> str:
 
 
 @dataclass(frozen=True, slots=True)
-class AvoidedFactor:
-    """kg CO2e avoided per reused unit of a category, before allocation."""
+class AvoidedFactor(Localised):
+    """kg CO2e avoided per reused unit of a category, before allocation.
+
+    ``note`` is English; ``text("note", "sv")`` gives its Swedish twin.
+    """
 
     factor_set: str
     category: str
@@ -89,6 +82,7 @@ class AvoidedFactor:
     source_ids: tuple[str, ...]
     note: str
     terms: dict[str, float] = field(default_factory=dict)
+    note_sv: str = ""
 
     def as_dict(self) -> dict[str, object]:
         return {
@@ -105,10 +99,11 @@ class AvoidedFactor:
 
 
 @dataclass(frozen=True, slots=True)
-class AvoidedFactorSet:
+class AvoidedFactorSet(Localised):
     factor_set_id: str
     description: str
     factors: dict[str, AvoidedFactor]
+    description_sv: str = ""
 
     @property
     def missing_categories(self) -> tuple[str, ...]:
@@ -155,6 +150,7 @@ def _sets() -> dict[str, AvoidedFactorSet]:
             source_ids=tuple(row["source_ids"].split()),
             note=f"IVL row '{row['ivl_row']}'; {row['note']}",
             terms={name: float(row[name]) for name in _TERM_COLUMNS},
+            note_sv=f"IVL-raden '{row['ivl_row']}'; {row['note_sv']}",
         )
     legacy: dict[str, AvoidedFactor] = {}
     for row in read_csv("inrego-legacy-factors.csv"):
@@ -168,15 +164,13 @@ def _sets() -> dict[str, AvoidedFactorSet]:
             has_range=False,
             source_ids=(row["source_id"],),
             note=row["note"] + "; no range in source",
+            note_sv=row["note_sv"] + "; inget intervall i källan",
         )
-    return {
-        "ivl-inrego-2020": AvoidedFactorSet(
-            "ivl-inrego-2020", AVOIDED_SET_DESCRIPTIONS["ivl-inrego-2020"], ivl
-        ),
-        "inrego-legacy": AvoidedFactorSet(
-            "inrego-legacy", AVOIDED_SET_DESCRIPTIONS["inrego-legacy"], legacy
-        ),
-    }
+    sets: dict[str, AvoidedFactorSet] = {}
+    for set_id, factors in (("ivl-inrego-2020", ivl), ("inrego-legacy", legacy)):
+        english, swedish = set_descriptions()[set_id]
+        sets[set_id] = AvoidedFactorSet(set_id, english, factors, swedish)
+    return sets
 
 
 class UnknownAvoidedSetError(KeyError):

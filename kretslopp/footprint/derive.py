@@ -9,7 +9,9 @@ the rule here and trust the numbers there. Regenerate after changing a rule with
     python -m kretslopp.footprint.derive --write
 
 Every row says, in its ``*_basis`` columns, which source rows it rests on, and whether a
-figure is a proxy (borrowed from the closest source row) or not estimated at all.
+figure is a proxy (borrowed from the closest source row) or not estimated at all. Each of
+these texts is written by the same rule in English and in Swedish (the ``*_sv`` column beside
+it); source row names, column names and category codes are quoted as they are, untranslated.
 """
 
 from __future__ import annotations
@@ -24,6 +26,7 @@ from dataclasses import dataclass
 
 from .sources import data_path, read_csv
 from .taxonomy import CATEGORY_CODES
+from .texts import swedish_number
 
 PCF_FILE = "pcf-boavizta-data-us.csv"
 IVL_FILE = "ivl-2020-device-emissions-and-weights.csv"
@@ -42,14 +45,17 @@ FACTOR_SET_COLUMNS: tuple[str, ...] = (
     "embodied_kg_co2e_min",
     "embodied_kg_co2e_max",
     "embodied_basis",
+    "embodied_basis_sv",
     "embodied_source_ids",
     "kwh_per_year",
     "kwh_per_year_min",
     "kwh_per_year_max",
     "energy_basis",
+    "energy_basis_sv",
     "energy_source_ids",
     "lifetime_years",
     "lifetime_basis",
+    "lifetime_basis_sv",
     "lifetime_source_ids",
 )
 
@@ -69,6 +75,7 @@ AVOIDED_COLUMNS: tuple[str, ...] = (
     "range_rows",
     "source_ids",
     "note",
+    "note_sv",
 )
 
 
@@ -260,6 +267,43 @@ IVL_MAPPING: dict[str, tuple[str, tuple[str, ...], str]] = {
     ),
 }
 
+#: The Swedish twin of each proxy note in :data:`IVL_MAPPING`.
+IVL_PROXY_SV: dict[str, str] = {
+    "thin_client": (
+        "närmaste motsvarighet: IVL har ingen rad för tunna klienter; den ultrasmå stationära "
+        "datorn ligger närmast"
+    ),
+    "network_switch": (
+        "närmaste motsvarighet: IVL:s genomsnitt för nätverksutrustning (ingen egen rad för "
+        "switchar)"
+    ),
+    "router_firewall": (
+        "närmaste motsvarighet: IVL:s genomsnitt för nätverksutrustning (ingen rad för "
+        "routrar eller brandväggar)"
+    ),
+    "access_point": (
+        "närmaste motsvarighet: IVL:s rad för liten nätverksutrustning ligger närmast en "
+        "accesspunkt"
+    ),
+    "storage": (
+        "närmaste motsvarighet: IVL har ingen rad för lagringssystem; serverraden "
+        "(rackmonterat chassi) ligger närmast"
+    ),
+    "other": (
+        "närmaste motsvarighet: ingen källa har värden för 'other'; IVL:s genomsnittliga "
+        "komponent används, som för en mindre kringenhet"
+    ),
+}
+
+
+def _proxies(code: str) -> tuple[str, str]:
+    """The proxy note of ``code``'s IVL row in English and Swedish ('' when not a proxy)."""
+    english = IVL_MAPPING[code][2]
+    swedish = IVL_PROXY_SV.get(code, "")
+    if bool(english) != bool(swedish):
+        raise ValueError(f"IVL proxy note of {code!r} lacks its English or Swedish text")
+    return english, swedish
+
 
 @dataclass(frozen=True, slots=True)
 class IvlRow:
@@ -382,13 +426,18 @@ def _shared_energy_and_lifetime(
             cols["kwh_per_year"] = fmt(energy.typical)
             cols["kwh_per_year_min"] = fmt(energy.minimum)
             cols["kwh_per_year_max"] = fmt(energy.maximum)
-            proxy = (
-                " (proxy: server sheets; no storage sheet with energy)"
-                if energy_code != code
-                else ""
-            )
+            proxy = energy_code != code
             cols["energy_basis"] = (
-                f"median (min-max) yearly_tec of {energy.n} PCF sheets, {energy_code}{proxy}"
+                f"median (min-max) yearly_tec of {energy.n} PCF sheets, {energy_code}"
+                + (" (proxy: server sheets; no storage sheet with energy)" if proxy else "")
+            )
+            cols["energy_basis_sv"] = (
+                f"median (min–max) av yearly_tec för {energy.n} PCF-blad, {energy_code}"
+                + (
+                    " (närmaste motsvarighet: serverblad; inget blad för lagring anger energi)"
+                    if proxy
+                    else ""
+                )
             )
             cols["energy_source_ids"] = "boavizta-pcf"
         elif code in ENERGY_ARCHETYPE:
@@ -396,12 +445,19 @@ def _shared_energy_and_lifetime(
             cols["kwh_per_year"] = fmt(a.kwh_per_year)
             cols["kwh_per_year_min"] = fmt(a.kwh_per_year_min)
             cols["kwh_per_year_max"] = fmt(a.kwh_per_year_max)
+            box = a.archetype_id == "box-default"
             cols["energy_basis"] = (
                 f"Boavizta archetype {a.archetype_id}: avg_power (typical;min;max) W x "
                 "use_time_ratio x 8760 h / 1000"
+                + (" (proxy: home/office network box; likely low for PoE switches)" if box else "")
+            )
+            cols["energy_basis_sv"] = (
+                f"Boavizta-arketypen {a.archetype_id}: avg_power (typvärde;min;max) W × "
+                "use_time_ratio × 8760 h / 1000"
                 + (
-                    " (proxy: home/office network box; likely low for PoE switches)"
-                    if a.archetype_id == "box-default"
+                    " (närmaste motsvarighet: nätverksbox för hem och kontor; troligen för lågt "
+                    "för PoE-switchar)"
+                    if box
                     else ""
                 )
             )
@@ -409,20 +465,29 @@ def _shared_energy_and_lifetime(
         else:
             cols["kwh_per_year"] = cols["kwh_per_year_min"] = cols["kwh_per_year_max"] = "0"
             cols["energy_basis"] = "none: no source gives a figure; energy not estimated"
+            cols["energy_basis_sv"] = "ingen: ingen källa anger ett värde; energin uppskattas inte"
             cols["energy_source_ids"] = "kretslopp-choice"
 
         life_code = "server" if code == "storage" else code
         life = stats[life_code]["lifetime"]
         if life is not None:
-            proxy = " (proxy: server sheets)" if life_code != code else ""
+            proxy = life_code != code
             cols["lifetime_years"] = fmt(life.typical)
-            cols["lifetime_basis"] = f"median lifetime of {life.n} PCF sheets, {life_code}{proxy}"
+            cols["lifetime_basis"] = f"median lifetime of {life.n} PCF sheets, {life_code}" + (
+                " (proxy: server sheets)" if proxy else ""
+            )
+            cols["lifetime_basis_sv"] = f"medianlivslängd för {life.n} PCF-blad, {life_code}" + (
+                " (närmaste motsvarighet: serverblad)" if proxy else ""
+            )
             cols["lifetime_source_ids"] = "boavizta-pcf"
         elif code in ENERGY_ARCHETYPE and arch[ENERGY_ARCHETYPE[code]].lifetime_years:
             a = arch[ENERGY_ARCHETYPE[code]]
             assert a.lifetime_years is not None
             cols["lifetime_years"] = fmt(a.lifetime_years)
             cols["lifetime_basis"] = f"Boavizta archetype {a.archetype_id}: hours_life_time / 8760"
+            cols["lifetime_basis_sv"] = (
+                f"Boavizta-arketypen {a.archetype_id}: hours_life_time / 8760"
+            )
             cols["lifetime_source_ids"] = "boavizta-archetypes"
         elif code == "docking_station":
             laptop = stats["laptop"]["lifetime"]
@@ -432,11 +497,19 @@ def _shared_energy_and_lifetime(
                 f"choice: laptop median lifetime ({laptop.n} PCF sheets); docks are bought "
                 "and retired with laptops"
             )
+            cols["lifetime_basis_sv"] = (
+                f"eget val: medianlivslängd för laptop ({laptop.n} PCF-blad); dockningsstationer "
+                "köps in och avvecklas tillsammans med de bärbara datorerna"
+            )
             cols["lifetime_source_ids"] = "boavizta-pcf kretslopp-choice"
         else:
             cols["lifetime_years"] = fmt(all_life.typical)
             cols["lifetime_basis"] = (
                 f"choice: median lifetime over all {all_life.n} PCF sheets (no category source)"
+            )
+            cols["lifetime_basis_sv"] = (
+                f"eget val: medianlivslängd för alla {all_life.n} PCF-blad (ingen källa för "
+                "kategorin)"
             )
             cols["lifetime_source_ids"] = "boavizta-pcf kretslopp-choice"
         out[code] = cols
@@ -445,31 +518,40 @@ def _shared_energy_and_lifetime(
 
 def _ivl_embodied(code: str, widen_with_ademe: bool) -> dict[str, str]:
     rows = ivl_rows()
-    typical_row, range_rows, proxy = IVL_MAPPING[code]
+    typical_row, range_rows, _proxy = IVL_MAPPING[code]
+    proxy, proxy_sv = _proxies(code)
     typical = rows[typical_row].new_production_kg_co2e
     spread = [typical] + [rows[r].new_production_kg_co2e for r in range_rows]
     basis = f"IVL 2020 new production, row '{typical_row.strip()}'"
+    basis_sv = f"IVL 2020, nyproduktion, raden '{typical_row.strip()}'"
     if range_rows:
-        basis += "; min-max over rows " + ", ".join(f"'{r}'" for r in range_rows)
+        quoted = ", ".join(f"'{r}'" for r in range_rows)
+        basis += "; min-max over rows " + quoted
+        basis_sv += "; min–max över raderna " + quoted
     else:
         basis += "; no range in source (min = max = typical)"
+        basis_sv += "; inget intervall i källan (min = max = typvärde)"
     source_ids = "ivl-inrego-2020"
     if widen_with_ademe and code in ADEME_MAPPING:
         key = ADEME_MAPPING[code]
         value = ademe_gwp()[key]
         spread.append(value)
-        basis += (
-            f"; range widened with ADEME/NegaOctet {key[0]} {key[1]}".rstrip()
-            + f" whole-life GWP {fmt(value)}"
+        device = f"{key[0]} {key[1]}".rstrip()
+        basis += f"; range widened with ADEME/NegaOctet {device} whole-life GWP {fmt(value)}"
+        basis_sv += (
+            f"; intervallet breddat med ADEME/NegaOctet {device}, GWP över hela livscykeln "
+            f"{swedish_number(fmt(value))}"
         )
         source_ids += " ademe-negaoctet"
     if proxy:
         basis += f" ({proxy})"
+        basis_sv += f" ({proxy_sv})"
     return {
         "embodied_kg_co2e": fmt(typical),
         "embodied_kg_co2e_min": fmt(min(spread)),
         "embodied_kg_co2e_max": fmt(max(spread)),
         "embodied_basis": basis,
+        "embodied_basis_sv": basis_sv,
         "embodied_source_ids": source_ids,
     }
 
@@ -490,12 +572,19 @@ def derive_factor_sets() -> list[dict[str, str]]:
                     f"median (min-max) of gwp_total x gwp_manufacturing_ratio over "
                     f"{embodied.n} PCF sheets, {code}"
                 ),
+                "embodied_basis_sv": (
+                    f"median (min–max) av gwp_total × gwp_manufacturing_ratio för "
+                    f"{embodied.n} PCF-blad, {code}"
+                ),
                 "embodied_source_ids": "boavizta-pcf",
             }
         else:
             emb = _ivl_embodied(code, widen_with_ademe=False)
             emb["embodied_basis"] = (
                 "no PCF sheet with a manufacturing share; " + emb["embodied_basis"]
+            )
+            emb["embodied_basis_sv"] = (
+                "inget PCF-blad anger tillverkningens andel; " + emb["embodied_basis_sv"]
             )
         rows.append({"factor_set": "pcf-median-2023", "category": code, **emb, **shared[code]})
     for code in CATEGORY_CODES:
@@ -539,7 +628,8 @@ def derive_avoided_factors() -> list[dict[str, str]]:
     for code in CATEGORY_CODES:
         if code in IVL_AVOIDED_MISSING:
             continue
-        typical_row, range_rows, proxy = IVL_MAPPING[code]
+        typical_row, range_rows, _proxy = IVL_MAPPING[code]
+        proxy, proxy_sv = _proxies(code)
         row = rows_by_name[typical_row]
         net, refurbishment, extra = ivl_net_avoided(row)
         spread = [net] + [ivl_net_avoided(rows_by_name[r])[0] for r in range_rows]
@@ -564,6 +654,12 @@ def derive_avoided_factors() -> list[dict[str, str]]:
                     "handling (choice)"
                     + (f"; {proxy}" if proxy else "")
                     + ("" if range_rows else "; no range in source")
+                ),
+                "note_sv": (
+                    "renovering 0 (ingen källa); extra transport = 2 × transport till "
+                    "avfallshantering (eget val)"
+                    + (f"; {proxy_sv}" if proxy_sv else "")
+                    + ("" if range_rows else "; inget intervall i källan")
                 ),
             }
         )

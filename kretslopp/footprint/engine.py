@@ -39,6 +39,7 @@ from .taxonomy import (
     UnknownCategoryError,
     check_category,
 )
+from .texts import Localised, swedish_number
 
 DAYS_PER_YEAR = 365.25
 _EPOCH = np.datetime64("1970-01-01", "D")
@@ -194,8 +195,11 @@ def _core(
 
 
 @dataclass(frozen=True, slots=True)
-class AssetFigures:
-    """The figures one asset is computed with, with their data quality and sources."""
+class AssetFigures(Localised):
+    """The figures one asset is computed with, with their data quality and sources.
+
+    The ``*_source`` texts are English; ``text("embodied_source", "sv")`` gives the Swedish.
+    """
 
     category: str
     data_quality: str
@@ -213,6 +217,9 @@ class AssetFigures:
     lifetime_years: float
     lifetime_source: str
     resolution: ModelResolution | None = None
+    embodied_source_sv: str = ""
+    energy_source_sv: str = ""
+    lifetime_source_sv: str = ""
 
     def as_dict(self) -> dict[str, object]:
         return {
@@ -235,10 +242,18 @@ class AssetFigures:
         }
 
 
-def _category_source(factors: CategoryFactors, which: str) -> str:
-    basis = getattr(factors, f"{which}_basis")
+def _category_source(factors: CategoryFactors, which: str) -> tuple[str, str]:
+    """Where a category default comes from, in English and Swedish."""
     ids = " ".join(getattr(factors, f"{which}_source_ids"))
-    return f"category default {factors.factor_set}/{factors.category} [{ids}]: {basis}"
+    where = f"{factors.factor_set}/{factors.category} [{ids}]"
+    return (
+        f"category default {where}: {factors.text(f'{which}_basis', 'en')}",
+        f"kategoristandard {where}: {factors.text(f'{which}_basis', 'sv')}",
+    )
+
+
+def _number_sv(value: float) -> str:
+    return swedish_number(f"{value:g}")
 
 
 def resolve_figures(
@@ -269,12 +284,12 @@ def resolve_figures(
     record = resolution.record if resolution else None
 
     emb = (defaults.embodied_kg_co2e, defaults.embodied_kg_co2e_min, defaults.embodied_kg_co2e_max)
-    emb_src = _category_source(defaults, "embodied")
+    emb_src, emb_src_sv = _category_source(defaults, "embodied")
     kwh = (defaults.kwh_per_year, defaults.kwh_per_year_min, defaults.kwh_per_year_max)
-    kwh_src = _category_source(defaults, "energy")
+    kwh_src, kwh_src_sv = _category_source(defaults, "energy")
     energy_estimated = defaults.energy_estimated
     life = defaults.lifetime_years
-    life_src = _category_source(defaults, "lifetime")
+    life_src, life_src_sv = _category_source(defaults, "lifetime")
     quality = "category"
     energy_quality = "category"
 
@@ -292,26 +307,39 @@ def resolve_figures(
             )
             + f"; {record.source_url}"
         )
+        emb_src_sv = (
+            f"PCF-blad {record.record_id} [boavizta-pcf]: gwp_total "
+            f"{_number_sv(record.gwp_total_kg_co2e)} × gwp_manufacturing_ratio "
+            f"{_number_sv(record.gwp_manufacturing_ratio)}"
+            + (
+                f", intervall ± gwp_error_ratio {_number_sv(record.gwp_error_ratio)}"
+                if record.gwp_error_ratio
+                else ", inget intervall på bladet"
+            )
+            + f"; {record.source_url}"
+        )
     if record is not None and record.kwh_per_year is not None:
         energy_quality = "model"
         kwh = (record.kwh_per_year,) * 3
         kwh_src = f"model sheet {record.record_id} [boavizta-pcf]: yearly_tec; no range"
+        kwh_src_sv = f"PCF-blad {record.record_id} [boavizta-pcf]: yearly_tec; inget intervall"
         energy_estimated = True
     if record is not None and record.lifetime_years is not None and quality == "model":
         life = record.lifetime_years
         life_src = f"model sheet {record.record_id} [boavizta-pcf]: lifetime"
+        life_src_sv = f"PCF-blad {record.record_id} [boavizta-pcf]: livslängd (lifetime)"
     if embodied_kg_co2e is not None:
         quality = "manual"
         emb = (float(embodied_kg_co2e),) * 3
-        emb_src = "manual entry; no range"
+        emb_src, emb_src_sv = "manual entry; no range", "inmatat för hand; inget intervall"
     if kwh_per_year is not None:
         energy_quality = "manual"
         kwh = (float(kwh_per_year),) * 3
-        kwh_src = "manual entry; no range"
+        kwh_src, kwh_src_sv = "manual entry; no range", "inmatat för hand; inget intervall"
         energy_estimated = True
     if lifetime_years is not None:
         life = float(lifetime_years)
-        life_src = "manual entry"
+        life_src, life_src_sv = "manual entry", "inmatat för hand"
     return AssetFigures(
         category=code,
         data_quality=quality,
@@ -329,6 +357,9 @@ def resolve_figures(
         lifetime_years=life,
         lifetime_source=life_src,
         resolution=resolution,
+        embodied_source_sv=emb_src_sv,
+        energy_source_sv=kwh_src_sv,
+        lifetime_source_sv=life_src_sv,
     )
 
 

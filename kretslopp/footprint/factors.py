@@ -3,7 +3,9 @@
 A factor set is data, not code: ``data/factor-sets.csv`` holds one row per (set, category),
 derived reproducibly by :mod:`kretslopp.footprint.derive` from the shipped source files.
 Each figure carries the basis it rests on and the ids of its sources, so a report can always
-say what stands behind a number.
+say what stands behind a number. Bases and descriptions are English, with a Swedish twin
+(``text("embodied_basis", "sv")``, see :mod:`kretslopp.footprint.texts`); the descriptions
+of all sets live in ``data/set-descriptions.csv``.
 """
 
 from __future__ import annotations
@@ -16,29 +18,28 @@ import numpy as np
 from .derive import FACTOR_SETS_FILE
 from .sources import read_csv, source
 from .taxonomy import CATEGORY_CODES, CATEGORY_INDEX, check_category
+from .texts import Localised
 
 DEFAULT_FACTOR_SET = "pcf-median-2023"
+SET_DESCRIPTIONS_FILE = "set-descriptions.csv"
 
-FACTOR_SET_DESCRIPTIONS: dict[str, str] = {
-    "pcf-median-2023": (
-        "Medians (min-max) of the 1,226 manufacturer PCF sheets per category (Boavizta "
-        "environmental-footprint-data, 2023); IVL 2020 rows where no sheet gives a "
-        "manufacturing share"
-    ),
-    "ivl-ademe-2020": (
-        "IVL/Inrego 2020 new-production figures per device type, ranges widened with "
-        "ADEME/NegaOctet where it has the device; energy and lifetime from the PCF medians "
-        "(IVL and ADEME give none)"
-    ),
-}
+
+@cache
+def set_descriptions() -> dict[str, tuple[str, str]]:
+    """Every factor set's description (footprint and avoided sets): (English, Swedish)."""
+    return {
+        row["set_id"]: (row["description"], row["description_sv"])
+        for row in read_csv(SET_DESCRIPTIONS_FILE)
+    }
 
 
 @dataclass(frozen=True, slots=True)
-class CategoryFactors:
+class CategoryFactors(Localised):
     """Default figures for one category in one factor set.
 
     ``kwh_per_year`` is 0 with ``energy_estimated`` False where no source gives a figure: the
-    engine reports such categories instead of pretending their energy is known.
+    engine reports such categories instead of pretending their energy is known. The
+    ``*_basis`` texts are English; their Swedish twins are the ``*_basis_sv`` fields.
     """
 
     factor_set: str
@@ -56,6 +57,9 @@ class CategoryFactors:
     lifetime_years: float
     lifetime_basis: str
     lifetime_source_ids: tuple[str, ...]
+    embodied_basis_sv: str = ""
+    energy_basis_sv: str = ""
+    lifetime_basis_sv: str = ""
 
     @property
     def energy_estimated(self) -> bool:
@@ -83,12 +87,13 @@ class CategoryFactors:
 
 
 @dataclass(frozen=True, slots=True)
-class FactorSet:
+class FactorSet(Localised):
     """A named, versioned set of category defaults, with arrays for the vectorised engine."""
 
     factor_set_id: str
     description: str
     categories: dict[str, CategoryFactors]
+    description_sv: str = ""
 
     def __getitem__(self, category: str) -> CategoryFactors:
         return self.categories[check_category(category)]
@@ -154,6 +159,9 @@ def _all_sets() -> dict[str, FactorSet]:
             lifetime_years=float(row["lifetime_years"]),
             lifetime_basis=row["lifetime_basis"],
             lifetime_source_ids=_ids(row["lifetime_source_ids"]),
+            embodied_basis_sv=row["embodied_basis_sv"],
+            energy_basis_sv=row["energy_basis_sv"],
+            lifetime_basis_sv=row["lifetime_basis_sv"],
         )
         grouped.setdefault(factors.factor_set, {})[factors.category] = factors
     result: dict[str, FactorSet] = {}
@@ -161,7 +169,8 @@ def _all_sets() -> dict[str, FactorSet]:
         missing = [code for code in CATEGORY_CODES if code not in categories]
         if missing:
             raise ValueError(f"factor set {set_id!r} lacks categories: {', '.join(missing)}")
-        result[set_id] = FactorSet(set_id, FACTOR_SET_DESCRIPTIONS.get(set_id, ""), categories)
+        description, description_sv = set_descriptions().get(set_id, ("", ""))
+        result[set_id] = FactorSet(set_id, description, categories, description_sv)
     return result
 
 

@@ -15,6 +15,7 @@ from functools import cache
 import numpy as np
 
 from .sources import read_csv, source
+from .texts import Localised
 
 OWID_FILE = "owid-carbon-intensity-electricity.csv"
 BOAVIZTA_MIX_FILE = "boavizta-electrical-mix.csv"
@@ -23,8 +24,8 @@ DEFAULT_GRID = "owid-swe"
 
 
 @dataclass(frozen=True, slots=True)
-class GridFactor:
-    """The grid factor used for one year, and how it was found."""
+class GridFactor(Localised):
+    """The grid factor used for one year, and how it was found (``text("note", "sv")``)."""
 
     grid_id: str
     year: int
@@ -32,6 +33,7 @@ class GridFactor:
     data_year: int | None
     source_id: str
     note: str
+    note_sv: str = ""
 
     @property
     def kg_co2e_per_kwh(self) -> float:
@@ -49,8 +51,11 @@ class GridFactor:
 
 
 @dataclass(frozen=True, slots=True)
-class Grid:
-    """A grid choice: a per-year series or one constant figure."""
+class Grid(Localised):
+    """A grid choice: a per-year series or one constant figure.
+
+    ``label`` and ``note`` are English; ``text("label", "sv")`` gives the Swedish twin.
+    """
 
     grid_id: str
     label: str
@@ -58,6 +63,8 @@ class Grid:
     note: str
     series: dict[int, float]
     constant_g_co2e_per_kwh: float | None
+    label_sv: str = ""
+    note_sv: str = ""
 
     def factor(self, year: int) -> GridFactor:
         """g CO2e/kWh for ``year``; outside the series, the nearest year (and a note)."""
@@ -69,10 +76,11 @@ class Grid:
                 None,
                 self.source_id,
                 "one figure for every year",
+                "samma värde för alla år",
             )
         years = sorted(self.series)
         if year in self.series:
-            return GridFactor(self.grid_id, year, self.series[year], year, self.source_id, "")
+            return GridFactor(self.grid_id, year, self.series[year], year, self.source_id, "", "")
         nearest = min(years, key=lambda y: (abs(y - year), -y))
         return GridFactor(
             self.grid_id,
@@ -81,6 +89,7 @@ class Grid:
             nearest,
             self.source_id,
             f"no figure for {year}; nearest year {nearest} used",
+            f"inget värde för {year}; närmaste år, {nearest}, används",
         )
 
     def factors(self, years: list[int] | range) -> np.ndarray:
@@ -144,22 +153,23 @@ def _named() -> dict[str, Grid]:
     for row in read_csv(GRIDS_FILE):
         kind = row["kind"]
         if kind == "series":
-            grids[row["grid_id"]] = Grid(
-                row["grid_id"], row["label"], row["source_id"], row["note"],
-                dict(series[row["entity"]]), None,
-            )  # fmt: skip
+            figures, constant = dict(series[row["entity"]]), None
         elif kind == "constant":
-            grids[row["grid_id"]] = Grid(
-                row["grid_id"], row["label"], row["source_id"], row["note"],
-                {}, float(row["g_co2e_per_kwh"]),
-            )  # fmt: skip
+            figures, constant = {}, float(row["g_co2e_per_kwh"])
         elif kind == "boavizta-mix":
-            value = boavizta_mix_kg_per_kwh(row["entity"]) * 1000.0
-            grids[row["grid_id"]] = Grid(
-                row["grid_id"], row["label"], row["source_id"], row["note"], {}, value
-            )
+            figures, constant = {}, boavizta_mix_kg_per_kwh(row["entity"]) * 1000.0
         else:
             raise ValueError(f"grids.csv: unknown kind {kind!r}")
+        grids[row["grid_id"]] = Grid(
+            grid_id=row["grid_id"],
+            label=row["label"],
+            source_id=row["source_id"],
+            note=row["note"],
+            series=figures,
+            constant_g_co2e_per_kwh=constant,
+            label_sv=row["label_sv"],
+            note_sv=row["note_sv"],
+        )
     return grids
 
 
@@ -186,6 +196,7 @@ def get_grid(grid_id: str = DEFAULT_GRID) -> Grid:
                 "",
                 dict(series[entity]),
                 None,
+                label_sv=f"{entity}, platsbaserad (OWID/Ember), per år",
             )
     raise UnknownGridError(grid_id)
 

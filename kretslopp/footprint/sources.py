@@ -12,6 +12,8 @@ from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
 
+from .texts import Localised
+
 DATA_DIR = Path(__file__).resolve().parent / "data"
 
 
@@ -27,8 +29,12 @@ def read_csv(name: str) -> list[dict[str, str]]:
 
 
 @dataclass(frozen=True, slots=True)
-class Source:
-    """One published dataset or documented choice a figure rests on."""
+class Source(Localised):
+    """One published dataset or documented choice a figure rests on.
+
+    ``title``, ``publisher`` and ``licence`` are as published; ``note`` is ours, with its
+    Swedish twin ``note_sv`` (``text("note", "sv")``).
+    """
 
     source_id: str
     title: str
@@ -38,6 +44,7 @@ class Source:
     url: str
     file: str
     note: str
+    note_sv: str = ""
 
     def as_dict(self) -> dict[str, str]:
         return {

@@ -5,6 +5,7 @@ from __future__ import annotations
 from django import template
 from django.utils.translation import gettext as _
 
+from kretslopp.carbon import texts
 from kretslopp.core.templatetags import units
 
 register = template.Library()
@@ -43,3 +44,15 @@ def figure_anchor(figures, which: str) -> str:
     if quality == "manual":
         return "manual"
     return f"fs-{figures.factor_set}-{figures.category}"
+
+
+@register.filter
+def data_text(item, field: str) -> str:
+    """A footprint data text in the page's language: ``{{ grid|data_text:"label" }}``."""
+    return texts.data_text(item, field)
+
+
+@register.simple_tag
+def grid_note(grid_id: str, year: int) -> str:
+    """The note on ``grid_id``'s factor for ``year``, in the page's language."""
+    return texts.grid_note(grid_id, year)
