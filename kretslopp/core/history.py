@@ -31,11 +31,31 @@ def _display(field: models.Field, raw: str | None) -> str:
         return str(related) if related is not None else f"#{raw}"
     if field.choices:
         return str(dict(field.flatchoices).get(raw, raw))
+    if isinstance(field, models.DateTimeField):
+        return _local_time(raw)
     if isinstance(field, models.BooleanField):
         from django.utils.translation import gettext as _
 
         return _("yes") if raw in ("True", "true", "1") else _("no")
     return raw
+
+
+def _local_time(raw: str) -> str:
+    """A stored ISO time stamp as the pages show times: local, to the minute."""
+    import datetime as dt
+
+    from django.utils import timezone
+    from django.utils.dateparse import parse_datetime
+
+    try:
+        moment = parse_datetime(raw)
+    except ValueError:
+        moment = None
+    if moment is None:
+        return raw
+    if timezone.is_naive(moment):
+        moment = timezone.make_aware(moment, dt.UTC)
+    return timezone.localtime(moment).strftime("%Y-%m-%d %H:%M")
 
 
 def history_for(instance: models.Model, limit: int = 100) -> list[HistoryEntry]:

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import datetime as dt
+
 import pytest
 from django.urls import reverse
-from django.utils import translation
+from django.utils import timezone, translation
 
 from kretslopp.conftest import make_asset
 from kretslopp.core.history import history_for
@@ -174,3 +176,13 @@ def test_an_edit_on_a_stale_form_does_not_undo_someone_elses_change(town, client
     assert client.post(url, again).status_code == 302
     asset.refresh_from_db()
     assert asset.supplier == "Dustin"
+
+
+@pytest.mark.django_db
+def test_times_in_the_history_read_as_local_times_to_the_minute(town):
+    asset = town.own_asset
+    asset.move(lifecycle.RETURNED, at=timezone.make_aware(dt.datetime(2026, 6, 1, 9, 30), dt.UTC))
+    shown = [change.new for change in history_for(asset)[0].changes]
+    # Stockholm is two hours ahead of UTC in June; no ISO string with seconds and offset.
+    assert "2026-06-01 11:30" in shown
+    assert not any("+00:00" in value for value in shown)
