@@ -85,6 +85,23 @@ def make_asset(tag: str, model: ProductModel, department: Department, status="in
     return asset
 
 
+def edit_form_data(client, url: str, **changes) -> dict:
+    """What the edit form at ``url`` sends as shown, hidden fields too, with ``changes``.
+
+    Empty values are left out, as a browser leaves out an unticked box: for every field
+    type that means the same as sending it empty.
+    """
+    form = client.get(url).context["form"]
+    data = {}
+    for field in form:
+        value = field.value()
+        if value is True:
+            value = "on"
+        if value not in (None, "", False, []):
+            data[field.html_name] = value
+    return data | changes
+
+
 @pytest.fixture
 def town(db) -> Town:
     from kretslopp.inventory.models import Manufacturer, ProductModel

@@ -7,6 +7,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from kretslopp.circular.models import Campaign, CollectionPoint, TakebackSettings
+from kretslopp.core.forms import VersionedModelForm
 from kretslopp.inventory.models import ProductCategory
 from kretslopp.organisation.access import Access
 
@@ -15,7 +16,7 @@ class DateInput(forms.DateInput):
     input_type = "date"
 
 
-class CampaignForm(forms.ModelForm):
+class CampaignForm(VersionedModelForm):
     class Meta:
         model = Campaign
         fields = [

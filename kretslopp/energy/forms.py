@@ -5,10 +5,11 @@ from __future__ import annotations
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from kretslopp.core.forms import VersionedModelForm
 from kretslopp.energy.models import EnergyReading, Origin, Target
 
 
-class TargetForm(forms.ModelForm):
+class TargetForm(VersionedModelForm):
     class Meta:
         model = Target
         fields = [

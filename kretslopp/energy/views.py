@@ -260,9 +260,10 @@ def target_edit(request: HttpRequest, pk: int | None = None) -> HttpResponse:
     target = _get_target(access, pk) if pk else None
     form = TargetForm(request.POST or None, instance=target)
     if request.method == "POST" and form.is_valid():
-        saved = form.save()
-        messages.success(request, _("The target was saved."))
-        return redirect(saved)
+        saved = form.save_unless_changed(by=request.user)
+        if saved is not None:
+            messages.success(request, _("The target was saved."))
+            return redirect(saved)
     return render(request, "energy/target_form.html", {"form": form, "target": target})
 
 

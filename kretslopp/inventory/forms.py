@@ -2,15 +2,13 @@
 
 from __future__ import annotations
 
-import datetime as dt
-
 from django import forms
 from django.db import transaction
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from kretslopp.core import audit
-from kretslopp.core.models import AuditEntry
+from kretslopp.core.forms import VersionedModelForm
 from kretslopp.inventory import lifecycle
 from kretslopp.inventory.models import Asset, LifecycleEvent, ProductModel
 from kretslopp.organisation.access import Access
@@ -23,13 +21,8 @@ class DateInput(forms.DateInput):
     input_type = "date"
 
 
-class AssetForm(forms.ModelForm):
+class AssetForm(VersionedModelForm):
     """Create or change an asset; the status changes only through lifecycle moves."""
-
-    # The asset's version as this form showed it — when it was last saved, and its latest
-    # audit entry — since an edit made on a stale copy would silently undo someone else's
-    # change (see :meth:`save_edit`).
-    seen = forms.CharField(widget=forms.HiddenInput, required=False)
 
     class Meta:
         model = Asset
@@ -72,10 +65,7 @@ class AssetForm(forms.ModelForm):
         ).select_related("department")
         self.fields["model"].queryset = ProductModel.objects.select_related("manufacturer")
         self.fields["assignee"].queryset = access.scope(Person.objects.filter(active=True))
-        if self.instance.pk is not None:
-            self.fields["seen"].initial = _version(self.instance.pk, self.instance.updated_at)
-        else:
-            del self.fields["seen"]
+        if self.instance.pk is None:
             self.fields["status"] = forms.ChoiceField(
                 label=_("Status"),
                 choices=[(code, _(lifecycle.label(code))) for code in INITIAL_STATUSES],
@@ -133,49 +123,6 @@ class AssetForm(forms.ModelForm):
                 note=gettext("Registered in Kretslopp"),
             )
         return asset
-
-    def save_edit(self, *, by) -> bool:
-        """Save the changes, unless someone saved the asset after this form was shown.
-
-        Then nothing is saved: the form says who changed what meanwhile and now carries the
-        current state, so saving again is a decision made knowing the other change.
-        """
-        seen = self.cleaned_data.get("seen") or ""
-        with audit.acting_as(by), transaction.atomic():
-            stored = Asset.objects.select_for_update().only("updated_at").get(pk=self.instance.pk)
-            saved_at, _sep, last_entry = seen.partition("#")
-            if seen and saved_at != stored.updated_at.isoformat():
-                self.data = self.data.copy()
-                self.data[self.add_prefix("seen")] = _version(stored.pk, stored.updated_at)
-                self.add_error(None, self._changed_meanwhile(int(last_entry or 0)))
-                return False
-            self.save()
-        return True
-
-    def _changed_meanwhile(self, last_entry: int) -> str:
-        since = _entries(self.instance.pk).filter(pk__gt=last_entry).select_related("actor")
-        names = {field.name: str(field.verbose_name) for field in Asset._meta.fields}
-        who = sorted(
-            {str(entry.actor) if entry.actor else gettext("the system") for entry in since}
-        )
-        changed = sorted({names.get(name, name) for entry in since for name in entry.changes})
-        return gettext(
-            "%(who)s changed this asset after you opened it (%(fields)s), so your changes were "
-            "not saved. Check the values below against the asset page; saving again "
-            "overwrites their change."
-        ) % {"who": ", ".join(who) or gettext("Someone"), "fields": ", ".join(changed) or "–"}
-
-
-def _entries(asset_id: int):
-    return AuditEntry.objects.filter(
-        content_type__app_label="inventory", content_type__model="asset", object_id=str(asset_id)
-    )
-
-
-def _version(asset_id: int, updated_at: dt.datetime) -> str:
-    """``<updated_at>#<latest audit entry id>``: what changed since can then be named."""
-    latest = _entries(asset_id).order_by("-pk").values_list("pk", flat=True).first() or 0
-    return f"{updated_at.isoformat()}#{latest}"
 
 
 class MoveForm(forms.Form):

@@ -109,7 +109,7 @@ def asset_edit(request: HttpRequest, pk: int) -> HttpResponse:
     form = AssetForm(request.POST or None, instance=asset, access=access)
     if request.method == "POST" and form.is_valid():
         access.require(Action.EDIT_ASSETS, form.cleaned_data["department"].pk)
-        if form.save_edit(by=request.user):
+        if form.save_unless_changed(by=request.user):
             messages.success(request, _("Changes to %(tag)s saved.") % {"tag": asset.asset_tag})
             return redirect(asset)
     return render(request, "inventory/asset_form.html", {"form": form, "asset": asset})

@@ -21,7 +21,6 @@ from kretslopp.circular.models import (
     DiscrepancyState,
 )
 from kretslopp.circular.views.common import campaign_in_scope, reader
-from kretslopp.core import audit
 from kretslopp.organisation.access import Action, access_for
 
 
@@ -84,10 +83,10 @@ def campaign_form(request: HttpRequest, pk: int | None = None) -> HttpResponse:
     campaign = campaign_in_scope(access, pk) if pk else None
     form = CampaignForm(request.POST or None, instance=campaign)
     if request.method == "POST" and form.is_valid():
-        with audit.acting_as(request.user):
-            campaign = form.save()
-        messages.success(request, _("Campaign %(name)s saved.") % {"name": campaign.name})
-        return redirect(campaign)
+        saved = form.save_unless_changed(by=request.user)
+        if saved is not None:
+            messages.success(request, _("Campaign %(name)s saved.") % {"name": saved.name})
+            return redirect(saved)
     return render(request, "circular/campaign_form.html", {"form": form, "campaign": campaign})
 
 

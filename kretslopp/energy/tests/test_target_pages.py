@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import pytest
+from django.urls import reverse
 
 from kretslopp import targets
+from kretslopp.conftest import edit_form_data
 from kretslopp.energy import assessment
 from kretslopp.energy.tests.conftest import OFF_TRACK, ON_TRACK, add_years
 from kretslopp.organisation.access import access_for
@@ -55,3 +57,21 @@ def test_required_change_is_the_engines(town, energy_target):
     )
     assert view.assessment.required_annual_change == pytest.approx(expected)
     assert expected < 0
+
+
+@pytest.mark.django_db
+def test_a_target_saved_from_a_stale_form_does_not_undo_a_colleagues_change(
+    town, client, energy_target
+):
+    url = reverse("energy:target_edit", args=[energy_target.pk])
+    client.force_login(town.users["sustainability_lead"])
+    stale = edit_form_data(client, url, target_value="650000")
+    fresh = edit_form_data(client, url, target_year="2030")
+    client.force_login(town.users["administrator"])
+    assert client.post(url, fresh).status_code == 302
+    client.force_login(town.users["sustainability_lead"])
+    refused = client.post(url, stale)
+    assert refused.status_code == 200
+    assert "admin" in " ".join(refused.context["form"].non_field_errors())
+    energy_target.refresh_from_db()
+    assert (energy_target.target_year, energy_target.target_value) == (2030, 700_000)

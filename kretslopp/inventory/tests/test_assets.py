@@ -8,7 +8,7 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone, translation
 
-from kretslopp.conftest import make_asset
+from kretslopp.conftest import edit_form_data, make_asset
 from kretslopp.core.history import history_for
 from kretslopp.inventory import lifecycle
 from kretslopp.inventory.models import Asset, LifecycleEvent
@@ -140,24 +140,13 @@ def test_editing_an_asset_is_audited_with_old_and_new_values(town, login):
     assert "Atea" in page
 
 
-def _edit_form_data(client, asset, **changes) -> dict:
-    """What the edit form would send: its shown values, hidden ones included, then changes."""
-    form = client.get(reverse("inventory:asset_edit", args=[asset.pk])).context["form"]
-    data = {
-        name: "" if value is None else value
-        for name, value in ((field.name, field.value()) for field in form)
-    }
-    data["has_storage"] = "on" if data.get("has_storage") else ""
-    return {**data, **changes}
-
-
 @pytest.mark.django_db
 def test_an_edit_on_a_stale_form_does_not_undo_someone_elses_change(town, client):
     asset = town.own_asset
     client.force_login(town.users["administrator"])
-    stale = _edit_form_data(client, asset, supplier="Dustin")
-    fresh = _edit_form_data(client, asset, notes="Batteriet bytt")
     url = reverse("inventory:asset_edit", args=[asset.pk])
+    stale = edit_form_data(client, url, supplier="Dustin")
+    fresh = edit_form_data(client, url, notes="Batteriet bytt")
     client.force_login(town.users["coordinator"])
     assert client.post(url, fresh).status_code == 302
 
@@ -168,7 +157,7 @@ def test_an_edit_on_a_stale_form_does_not_undo_someone_elses_change(town, client
     message = " ".join(refused.context["form"].non_field_errors())
     with translation.override("sv"):
         notes = str(Asset._meta.get_field("notes").verbose_name)
-    assert message.startswith(f"coord ändrade tillgången efter att du öppnade den ({notes})")
+    assert message.startswith(f"coord ändrade uppgifterna efter att du öppnade dem ({notes})")
     asset.refresh_from_db()
     assert (asset.notes, asset.supplier) == ("Batteriet bytt", "")
     # Saving the form as shown again is a decision made knowing the other change.

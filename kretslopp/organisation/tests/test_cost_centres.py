@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from django.urls import reverse
 
-from kretslopp.conftest import make_asset
+from kretslopp.conftest import edit_form_data, make_asset
 from kretslopp.imports.tests.conftest import import_file
 from kretslopp.inventory.models import Asset
 from kretslopp.organisation.models import CostCentre
@@ -22,11 +22,8 @@ def centres(town):
 
 
 def _edit(client, asset, **changes):
-    form = client.get(reverse("inventory:asset_edit", args=[asset.pk])).context["form"]
-    data = {field.name: field.value() for field in form}
-    data = {name: "" if value is None else value for name, value in data.items()}
-    data["has_storage"] = "on" if data.get("has_storage") else ""
-    return client.post(reverse("inventory:asset_edit", args=[asset.pk]), {**data, **changes})
+    url = reverse("inventory:asset_edit", args=[asset.pk])
+    return client.post(url, edit_form_data(client, url, **changes))
 
 
 @pytest.mark.django_db
