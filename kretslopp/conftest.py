@@ -102,6 +102,24 @@ def edit_form_data(client, url: str, **changes) -> dict:
     return data | changes
 
 
+def save_over_a_colleague(client, url: str, *, me, colleague, mine: dict, theirs: dict):
+    """Both open the edit form at ``url``; the colleague saves ``theirs`` first, then I save
+    ``mine`` from my now stale form. Returns my response and what my form sent."""
+    client.force_login(me)
+    stale = edit_form_data(client, url, **mine)
+    client.force_login(colleague)
+    fresh = edit_form_data(client, url, **theirs)
+    assert client.post(url, fresh).status_code == 302
+    client.force_login(me)
+    return client.post(url, stale), stale
+
+
+def refusal_of(response) -> str:
+    """The form-wide error a refused save shows."""
+    assert response.status_code == 200
+    return " ".join(response.context["form"].non_field_errors())
+
+
 @pytest.fixture
 def town(db) -> Town:
     from kretslopp.inventory.models import Manufacturer, ProductModel

@@ -6,7 +6,7 @@ import pytest
 from django.urls import reverse
 
 from kretslopp import targets
-from kretslopp.conftest import edit_form_data
+from kretslopp.conftest import refusal_of, save_over_a_colleague
 from kretslopp.energy import assessment
 from kretslopp.energy.tests.conftest import OFF_TRACK, ON_TRACK, add_years
 from kretslopp.organisation.access import access_for
@@ -63,15 +63,14 @@ def test_required_change_is_the_engines(town, energy_target):
 def test_a_target_saved_from_a_stale_form_does_not_undo_a_colleagues_change(
     town, client, energy_target
 ):
-    url = reverse("energy:target_edit", args=[energy_target.pk])
-    client.force_login(town.users["sustainability_lead"])
-    stale = edit_form_data(client, url, target_value="650000")
-    fresh = edit_form_data(client, url, target_year="2030")
-    client.force_login(town.users["administrator"])
-    assert client.post(url, fresh).status_code == 302
-    client.force_login(town.users["sustainability_lead"])
-    refused = client.post(url, stale)
-    assert refused.status_code == 200
-    assert "admin" in " ".join(refused.context["form"].non_field_errors())
+    refused, _sent = save_over_a_colleague(
+        client,
+        reverse("energy:target_edit", args=[energy_target.pk]),
+        me=town.users["sustainability_lead"],
+        colleague=town.users["administrator"],
+        mine={"target_value": "650000"},
+        theirs={"target_year": "2030"},
+    )
+    assert "admin" in refusal_of(refused)
     energy_target.refresh_from_db()
     assert (energy_target.target_year, energy_target.target_value) == (2030, 700_000)

@@ -8,7 +8,7 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone, translation
 
-from kretslopp.conftest import edit_form_data, make_asset
+from kretslopp.conftest import make_asset, refusal_of, save_over_a_colleague
 from kretslopp.core.history import history_for
 from kretslopp.inventory import lifecycle
 from kretslopp.inventory.models import Asset, LifecycleEvent
@@ -143,18 +143,16 @@ def test_editing_an_asset_is_audited_with_old_and_new_values(town, login):
 @pytest.mark.django_db
 def test_an_edit_on_a_stale_form_does_not_undo_someone_elses_change(town, client):
     asset = town.own_asset
-    client.force_login(town.users["administrator"])
     url = reverse("inventory:asset_edit", args=[asset.pk])
-    stale = edit_form_data(client, url, supplier="Dustin")
-    fresh = edit_form_data(client, url, notes="Batteriet bytt")
-    client.force_login(town.users["coordinator"])
-    assert client.post(url, fresh).status_code == 302
-
-    client.force_login(town.users["administrator"])
-    refused = client.post(url, stale)
-
-    assert refused.status_code == 200
-    message = " ".join(refused.context["form"].non_field_errors())
+    refused, stale = save_over_a_colleague(
+        client,
+        url,
+        me=town.users["administrator"],
+        colleague=town.users["coordinator"],
+        mine={"supplier": "Dustin"},
+        theirs={"notes": "Batteriet bytt"},
+    )
+    message = refusal_of(refused)
     with translation.override("sv"):
         notes = str(Asset._meta.get_field("notes").verbose_name)
     assert message.startswith(f"coord ändrade uppgifterna efter att du öppnade dem ({notes})")
