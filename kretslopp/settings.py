@@ -10,6 +10,7 @@ import os
 import secrets
 from pathlib import Path
 
+from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
 from kretslopp.core.dburl import database_from_url
@@ -148,6 +149,8 @@ MEDIA_ROOT = VAR_DIR / "media"
 # Uploaded import files (MEDIA_ROOT/imports/) may hold personal data: a preview nobody
 # confirms loses its file after this many days; see kretslopp/imports/retention.py.
 IMPORT_UPLOAD_RETENTION_DAYS = int(os.environ.get("KRETSLOPP_IMPORT_UPLOAD_RETENTION_DAYS", "7"))
+if IMPORT_UPLOAD_RETENTION_DAYS < 0:
+    raise ImproperlyConfigured("KRETSLOPP_IMPORT_UPLOAD_RETENTION_DAYS cannot be negative")
 
 # Security: secure cookies and HSTS whenever the site is served over HTTPS.
 SESSION_COOKIE_SECURE = HTTPS

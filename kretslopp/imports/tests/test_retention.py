@@ -272,6 +272,12 @@ def test_the_retention_period_comes_from_the_environment(tmp_path):
         [sys.executable, "-c", code], env=env, capture_output=True, text=True, timeout=60
     )
     assert run.stdout.strip() == "7", run.stderr
+    env["KRETSLOPP_IMPORT_UPLOAD_RETENTION_DAYS"] = "-1"
+    run = subprocess.run(
+        [sys.executable, "-c", code], env=env, capture_output=True, text=True, timeout=60
+    )
+    assert run.returncode != 0
+    assert "KRETSLOPP_IMPORT_UPLOAD_RETENTION_DAYS cannot be negative" in run.stderr
 
 
 # The copies of the file's content an import keeps -------------------------------------
@@ -435,3 +441,18 @@ def test_a_dry_run_lists_the_copies_it_would_remove_and_changes_nothing(coordina
     assert report_of(coordinator, done)[1][3] == EMAIL
     assert "Would remove 1 uploaded import file" in cleanup("--dry-run")
     assert report_of(coordinator, done)[1][3] == EMAIL
+
+
+@pytest.mark.django_db
+def test_the_command_also_lists_imports_whose_copied_content_goes(coordinator):
+    web_upload(coordinator, PERSON_HEADER + PERSON_ROW)
+    job = ImportJob.objects.get()
+    ImportJob.objects.filter(pk=job.pk).update(created_at=timezone.now() - dt.timedelta(days=8))
+    output = cleanup("--dry-run")
+    assert (
+        "Would remove the copied file content (preview rows, cell values in problems) of "
+        "1 import:" in output
+    )
+    assert f"  import #{job.pk}: " in output
+    job.refresh_from_db()
+    assert job.preview_rows and job.stored_file

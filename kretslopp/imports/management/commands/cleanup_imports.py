@@ -39,6 +39,12 @@ class Command(BaseCommand):
             raise CommandError("--days cannot be negative")
         result = retention.clean_uploads(days, dry_run=options["dry_run"])
         verb = "Would remove" if result.dry_run else "Removed"
+        self._files(result, verb)
+        self._contents(result, verb)
+        if result.dry_run:
+            self.stdout.write("Dry run: nothing was removed.")
+
+    def _files(self, result: retention.Cleanup, verb: str) -> None:
         if not result.count:
             self.stdout.write(
                 f"No uploaded import files to remove (unconfirmed previews are kept "
@@ -57,5 +63,15 @@ class Command(BaseCommand):
             )
         for name in result.orphans:
             self.stdout.write(f"  no import: {name}")
-        if result.dry_run:
-            self.stdout.write("Dry run: nothing was removed.")
+
+    def _contents(self, result: retention.Cleanup, verb: str) -> None:
+        """The imports whose copies of their file's content (preview rows, cell values) go."""
+        if not result.contents:
+            return
+        count = len(result.contents)
+        self.stdout.write(
+            f"{verb} the copied file content (preview rows, cell values in problems) of "
+            f"{count} import{'s' if count != 1 else ''}:"
+        )
+        for job in result.contents:
+            self.stdout.write(f"  {job.reference}: {job.file_name} ({job.state})")
