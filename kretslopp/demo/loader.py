@@ -610,8 +610,8 @@ def delete_demo() -> None:
     """Delete the demo's rows, fast: plain DELETEs in dependency order, inside the caller's
     transaction. Per-row deletes would send an audit signal per asset (minutes at 1M); any
     other app still pointing at these rows makes the transaction fail, so nothing is lost.
-    Every asset goes, so every asset's audit entries go with them: the load's own and any
-    later edits', none left behind to point at an asset that no longer exists.
+    Every row of these tables goes, so their audit entries go with them — the load's own
+    and any later edits' — none left behind to point at a record that no longer exists.
     """
     energy_demo.delete()  # its rows point at the departments deleted below
     from kretslopp.circular import models as circular
@@ -642,10 +642,14 @@ def delete_demo() -> None:
     with connection.cursor() as cursor:
         for model in tables:
             cursor.execute(f"DELETE FROM {connection.ops.quote_name(model._meta.db_table)}")
+        emptied = [
+            model for model in (*tables, Department, Organisation) if audit.is_audited(model)
+        ]
+        kinds = [ContentType.objects.get_for_model(model).pk for model in emptied]
         table = connection.ops.quote_name(AuditEntry._meta.db_table)
         column = connection.ops.quote_name(AuditEntry._meta.get_field("content_type").column)
-        asset_type = ContentType.objects.get_for_model(Asset).pk
-        cursor.execute(f"DELETE FROM {table} WHERE {column} = %s", [asset_type])  # noqa: S608
+        marks = ", ".join(["%s"] * len(kinds))
+        cursor.execute(f"DELETE FROM {table} WHERE {column} IN ({marks})", kinds)  # noqa: S608
         table = connection.ops.quote_name(Department._meta.db_table)
         cursor.execute(f"UPDATE {table} SET parent_id = NULL")
         cursor.execute(f"DELETE FROM {table}")
