@@ -55,6 +55,13 @@ def _decimal(value) -> float | None:
     return None if value is None else float(value)
 
 
+def hand_entered(product_model: ProductModel | None) -> ModelFigures | None:
+    """The figures someone entered by hand for ``product_model``, with their source, if any."""
+    if product_model is None:
+        return None
+    return ModelFigures.objects.filter(product_model=product_model).first()
+
+
 def manual_figures(entry: ModelFigures | None) -> dict[str, float | None]:
     """A hand-entered figure set as the engine's keyword arguments (None: not entered)."""
     return {
@@ -69,7 +76,7 @@ def figures_for(
 ) -> footprint.AssetFigures:
     """The figures one catalogue model is computed with, and where each comes from."""
     choice = choice or Choice.current()
-    entry = ModelFigures.objects.filter(product_model=product_model).first()
+    entry = hand_entered(product_model)
     return footprint.resolve_figures(
         product_model.category,
         product_model.manufacturer.name,
@@ -207,7 +214,7 @@ def asset_footprint(asset: Asset, choice: Choice | None = None) -> footprint.Ass
     if asset.in_use_date is None:
         return None
     choice = choice or Choice.current()
-    entry = ModelFigures.objects.filter(product_model=asset.model).first()
+    entry = hand_entered(asset.model)
     # Every calendar year in service up to now: use-phase energy goes on after the
     # embodied charge has been written off.
     last_year = max((asset.end_date or timezone.localdate()).year, asset.in_use_date.year)

@@ -26,6 +26,9 @@ from kretslopp.inventory.models import ProductCategory
 COMPUTERS = frozenset({"laptop", "desktop", "all_in_one", "thin_client"})
 REUSE = frozenset({"reused_internally", "resold", "donated", "refurbished"})
 EQUIVALENCE_FILE = Path(__file__).parent / "data" / "equivalences.csv"
+#: The equivalence file's own prose, each with a Swedish twin ``<column>_sv`` beside it; the
+#: publisher, title and licence are quoted as published.
+EQUIVALENCE_PROSE_COLUMNS: tuple[str, ...] = ("label_en", "note")
 
 
 @dataclass
@@ -168,9 +171,10 @@ def equivalences(avoided_kg_co2e: float, choice: Choice) -> list[Equivalence]:
             found.append(
                 Equivalence(
                     amount=avoided_kg_co2e / per_km,
-                    label=_("km driven by an average new petrol car"),
+                    label=data_text(row, "label_en"),
                     factor_text=_("%(grams)s g CO2 per km") % {"grams": f"{per_km * 1000:g}"},
-                    source=f"{row['publisher']}, {row['year']} ({row['licence']}). {row['note']}",
+                    source=f"{row['publisher']}, {row['year']} ({row['licence']}). "
+                    + data_text(row, "note"),
                     url=row["url"],
                 )
             )

@@ -17,6 +17,10 @@ Only ``exact`` and ``probable`` matches are used by the engine on their own; ``w
 ``ambiguous`` ones fall back to the category default and are reported, unless the caller passes
 a confirmed decision (see :func:`resolve_model`). The index is built once per process; one match
 costs a few dictionary look-ups and a handful of set intersections, and results are cached.
+
+The reasons a resolution gives are English templates marked with a no-op ``_()`` so that
+gettext extracts them; their figures are kept apart (:attr:`ModelResolution.reason_params`) and
+the web layer translates and formats both when it shows them (:meth:`ModelResolution.explain`).
 """
 
 from __future__ import annotations
@@ -29,6 +33,11 @@ from functools import cache, lru_cache
 
 from .derive import PCF_FILE, pcf_category
 from .sources import read_csv
+
+
+def _(text: str) -> str:  # marks text for translation without importing Django
+    return text
+
 
 MATCH_STATUSES: tuple[str, ...] = ("exact", "probable", "weak", "ambiguous")
 USABLE_STATUSES: frozenset[str] = frozenset({"exact", "probable"})
@@ -391,6 +400,42 @@ def match_model(
     return ModelMatch(status, best_score, best)
 
 
+#: Why a catalogue model's sheet is used or not: the reasons a resolution gives.
+REJECTED_BY_A_PERSON = _("match rejected by a person")
+CONFIRMED_BY_A_PERSON = _("match confirmed by a person")
+NO_NAME = _("no manufacturer or model given")
+NO_SHEET = _("no PCF sheet matches")
+#: A usable match, by status.
+USED = {"exact": _("exact match"), "probable": _("probable match")}
+#: A match too unsure to use without a person, by status; ``%(confidence)s`` is its confidence.
+NOT_USED = {
+    "weak": _(
+        "weak match (confidence %(confidence)s) not used without confirmation; "
+        "category default used"
+    ),
+    "ambiguous": _(
+        "ambiguous match (confidence %(confidence)s) not used without confirmation; "
+        "category default used"
+    ),
+}
+MATCH_REASONS: tuple[str, ...] = (
+    REJECTED_BY_A_PERSON,
+    CONFIRMED_BY_A_PERSON,
+    NO_NAME,
+    NO_SHEET,
+    *USED.values(),
+    *NOT_USED.values(),
+)
+
+
+def _same(text: str) -> str:
+    return text
+
+
+def _two_decimals(value: float) -> str:
+    return f"{value:.2f}"
+
+
 #: Decisions people took on matches, by :func:`match_key`: a PCF ``record_id`` to confirm
 #: (a weak or ambiguous match, or a different sheet), or ``None`` to reject any sheet.
 MatchDecisions = Mapping[str, str | None]
@@ -404,11 +449,27 @@ class ModelResolution:
     match: ModelMatch | None
     record: PcfRecord | None
     decision: str | None
-    reason: str
+    #: One of :data:`MATCH_REASONS`, untranslated.
+    reason_template: str
+    #: The figures the template names, as ``(name, value)`` pairs.
+    reason_params: tuple[tuple[str, float], ...] = ()
 
     @property
     def used(self) -> bool:
         return self.record is not None
+
+    @property
+    def reason(self) -> str:
+        """Why the sheet is used or not, in English (``"weak match (confidence 0.72) …"``)."""
+        return self.explain()
+
+    def explain(self, translate=_same, number=_two_decimals) -> str:
+        """The reason, with ``translate`` applied to its template and ``number`` writing each
+        figure (gettext and the page's number format on the web; English by default)."""
+        text = translate(self.reason_template)
+        if not self.reason_params:
+            return text
+        return text % {name: number(value) for name, value in self.reason_params}
 
     def as_dict(self) -> dict[str, object]:
         return {
@@ -438,22 +499,15 @@ def resolve_model(
         decided = decisions[key]
         match = match_model(manufacturer, model_name, category) if model_name else None
         if decided is None:
-            return ModelResolution(key, match, None, "rejected", "match rejected by a person")
-        return ModelResolution(
-            key, match, pcf_record(decided), "confirmed", "match confirmed by a person"
-        )
+            return ModelResolution(key, match, None, "rejected", REJECTED_BY_A_PERSON)
+        return ModelResolution(key, match, pcf_record(decided), "confirmed", CONFIRMED_BY_A_PERSON)
     if not manufacturer or not model_name:
-        return ModelResolution(key, None, None, None, "no manufacturer or model given")
+        return ModelResolution(key, None, None, None, NO_NAME)
     match = match_model(manufacturer, model_name, category)
     if match is None:
-        return ModelResolution(key, None, None, None, "no PCF sheet matches")
+        return ModelResolution(key, None, None, None, NO_SHEET)
     if match.usable:
-        return ModelResolution(key, match, match.record, None, f"{match.status} match")
+        return ModelResolution(key, match, match.record, None, USED[match.status])
     return ModelResolution(
-        key,
-        match,
-        None,
-        None,
-        f"{match.status} match (confidence {match.confidence:.2f}) not used without "
-        "confirmation; category default used",
+        key, match, None, None, NOT_USED[match.status], (("confidence", match.confidence),)
     )

@@ -5,7 +5,7 @@ from __future__ import annotations
 from django import template
 from django.utils.translation import gettext as _
 
-from kretslopp.carbon import texts
+from kretslopp.carbon import services, texts
 from kretslopp.core.templatetags import units
 
 register = template.Library()
@@ -56,3 +56,23 @@ def data_text(item, field: str) -> str:
 def grid_note(grid_id: str, year: int) -> str:
     """The note on ``grid_id``'s factor for ``year``, in the page's language."""
     return texts.grid_note(grid_id, year)
+
+
+@register.filter
+def match_reason(resolution) -> str:
+    """Why a model's PCF sheet is used or not, in the page's language."""
+    return texts.match_reason(resolution)
+
+
+@register.simple_tag
+def hand_entered(product_model):
+    """``{% hand_entered model as entry %}``: the model's hand-entered figures, or None."""
+    return services.hand_entered(product_model)
+
+
+@register.inclusion_tag("carbon/hand_entered_source.html")
+def hand_entered_source(entry, figure: str) -> dict:
+    """The source note of a hand-entered figure, beside it; nothing when ``figure``
+    (``embodied_kg_co2e``, ``kwh_per_year``, ``lifetime_years``) was not entered by hand."""
+    entered = entry is not None and getattr(entry, figure, None) is not None
+    return {"entry": entry if entered else None}

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import csv
 import datetime as dt
 import html
+import re
 
 import pytest
 from django.conf import settings
@@ -13,7 +15,9 @@ from django.utils import translation
 from kretslopp import footprint
 from kretslopp.carbon.models import FootprintSettings
 from kretslopp.carbon.texts import data_text, grid_note
+from kretslopp.circular.figures import EQUIVALENCE_FILE, EQUIVALENCE_PROSE_COLUMNS
 from kretslopp.footprint.sources import source
+from kretslopp.footprint.texts import SWEDISH_SUFFIX
 
 SWEDISH_GRID = "Sverige, platsbaserad (OWID/Ember), per år"
 ENGLISH_GRID = "Sweden, location-based (OWID/Ember), per year"
@@ -83,8 +87,7 @@ def test_the_energy_ledger_names_its_grid_note_in_the_pages_language(town, login
     assert "one figure for every year" in _page(client, url, "en")
 
 
-@pytest.mark.django_db
-def test_the_employee_page_explains_the_method_in_the_pages_language(client, town):
+def _public_campaign_url() -> str:
     from kretslopp.circular.models import Campaign
     from kretslopp.organisation.models import Partner
 
@@ -95,13 +98,74 @@ def test_the_employee_page_explains_the_method_in_the_pages_language(client, tow
         ends_on=dt.date(2024, 3, 31),
         public=True,
     )
-    url = reverse("circular:public", args=[campaign.public_slug])
+    return reverse("circular:public", args=[campaign.public_slug])
+
+
+@pytest.mark.django_db
+def test_the_employee_page_explains_the_method_in_the_pages_language(client, town):
+    url = _public_campaign_url()
     swedish = _page(client, url)
     assert footprint.get_avoided_set("ivl-inrego-2020").text("description", "sv") in swedish
     assert SWEDISH_BASIS in swedish  # the laptop equivalence names its basis
     english = _page(client, url, "en")
     assert footprint.get_avoided_set("ivl-inrego-2020").description in english
     assert ENGLISH_BASIS in english
+
+
+ENGLISH_CAR_NOTE = (
+    "Type-approval (NEDC) tailpipe CO2 of new cars, provisional 2019 data; real-world driving "
+    "emits more, so the distance shown is an upper bound."
+)
+SWEDISH_CAR_NOTE = (
+    "Nya bilars CO2-utsläpp från avgasröret enligt typgodkännandet (NEDC), preliminära siffror "
+    "för 2019. Vid verklig körning blir utsläppen högre, så sträckan som visas är en övre gräns."
+)
+
+
+@pytest.mark.django_db
+def test_the_employee_page_puts_the_car_equivalence_in_the_pages_language(client, town):
+    url = _public_campaign_url()
+    swedish = _page(client, url)
+    assert "km med en genomsnittlig ny bensinbil" in swedish
+    assert SWEDISH_CAR_NOTE in swedish and ENGLISH_CAR_NOTE not in swedish
+    english = _page(client, url, "en")
+    assert "km driven by an average new petrol car" in english
+    assert ENGLISH_CAR_NOTE in english and SWEDISH_CAR_NOTE not in english
+    # The publisher, its licence and the factor stay as published, in both languages.
+    for page in (swedish, english):
+        assert "European Environment Agency (EEA), 2019" in page
+        assert "EEA content: reuse permitted with acknowledgement of the source" in page
+        assert "127.6 g CO2 per km" in page
+
+
+def _equivalence_file() -> tuple[list[str], list[dict[str, str]]]:
+    with EQUIVALENCE_FILE.open(encoding="utf-8", newline="") as handle:
+        reader = csv.DictReader(handle)
+        return list(reader.fieldnames or []), list(reader)
+
+
+def test_the_equivalence_files_own_prose_has_a_swedish_twin_beside_it():
+    header, rows = _equivalence_file()
+    twins = [column for column in header if column.endswith(SWEDISH_SUFFIX)]
+    # Our own prose only: the publisher, title and licence are quoted as published.
+    assert twins == [column + SWEDISH_SUFFIX for column in EQUIVALENCE_PROSE_COLUMNS]
+    for column in EQUIVALENCE_PROSE_COLUMNS:
+        assert header.index(column + SWEDISH_SUFFIX) == header.index(column) + 1
+        for row in rows:
+            english, swedish = row[column], row[column + SWEDISH_SUFFIX]
+            assert swedish.strip() and swedish != english, (row["id"], column)
+            # The same figures (years, standards) in both languages.
+            assert re.findall(r"\d+", swedish) == re.findall(r"\d+", english), swedish
+
+
+def test_the_helper_reads_a_data_files_row_in_the_active_language():
+    row = {"note": "upper bound", "note_sv": "övre gräns", "title": "As published"}
+    with translation.override("sv"):
+        assert data_text(row, "note") == "övre gräns"
+        assert data_text(row, "title") == "As published"  # no twin: as it stands
+        assert data_text({"note": "upper bound", "note_sv": ""}, "note") == "upper bound"
+    with translation.override("en"):
+        assert data_text(row, "note") == "upper bound"
 
 
 def test_the_helper_follows_the_active_language():

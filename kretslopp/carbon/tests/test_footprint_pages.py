@@ -2,19 +2,40 @@
 
 from __future__ import annotations
 
+import html
 import re
 
 import pytest
+from django.conf import settings
 from django.urls import reverse
+from django.utils import translation
+from django.utils.translation import gettext
 
-from kretslopp.carbon import services
+from kretslopp.carbon import services, texts
 from kretslopp.carbon.models import FootprintSettings, ModelFigures, ModelMatchDecision
 from kretslopp.conftest import make_asset
+from kretslopp.footprint import matching
 from kretslopp.inventory.models import ProductModel
 
 
 def _links(page: str) -> list[str]:
     return re.findall(r'href="/methodology/#([^"]+)"', page)
+
+
+def _page(client, url: str, language: str | None = None) -> str:
+    if language:
+        client.cookies[settings.LANGUAGE_COOKIE_NAME] = language
+    response = client.get(url)
+    assert response.status_code == 200
+    return response.content.decode()
+
+
+def _sources_shown(page: str) -> list[str]:
+    """The hand-entered sources the footprint card shows, one per figure that uses one."""
+    return [
+        html.unescape(re.sub(r"<[^>]+>", "", text)).strip()
+        for text in re.findall(r"<div [^>]*data-hand-entered-source>(.*?)</div>", page, re.S)
+    ]
 
 
 @pytest.mark.django_db
@@ -98,7 +119,7 @@ def test_figures_entered_by_hand_need_a_source(town, login):
     figures = services.figures_for(town.monitor)
     assert (figures.data_quality, figures.embodied_kg_co2e) == ("manual", 310.0)
     page = client.get(reverse("inventory:model", args=[town.monitor.pk])).content.decode()
-    assert "Dell PCF P2422H, 2021" in page or "inmatat för hand" in page  # a Swedish page
+    assert "Dell PCF P2422H, 2021" in page  # the source, beside the figure
 
 
 @pytest.mark.django_db
@@ -183,3 +204,104 @@ def test_figures_follow_a_changed_head_count_and_a_recategorised_model_at_once(t
     town.laptop.save()
     after = services.fleet_for(lead).total(department=town.own.pk)
     assert after.embodied_kg_co2e != pytest.approx(before.embodied_kg_co2e)
+
+
+PCF_URL = "https://example.org/pcf/latitude-5420-special.pdf"
+HAND_SOURCE = f"Dell PCF Latitude 5420 (special build), 2021, p. 2 <draft> {PCF_URL}"
+
+
+@pytest.mark.django_db
+def test_a_hand_entered_figure_shows_its_source_on_the_model_and_asset_pages(town, login):
+    ModelFigures.objects.create(
+        product_model=town.laptop,
+        embodied_kg_co2e=290,
+        lifetime_years=5,
+        source_note=HAND_SOURCE,
+    )
+    client = login(town.users["coordinator"])
+    for url in (
+        reverse("inventory:model", args=[town.laptop.pk]),
+        reverse("inventory:asset", args=[town.own_asset.pk]),
+    ):
+        page = _page(client, url)
+        # Beside the embodied figure and the lifetime, which were entered; not beside the
+        # energy figure, which still comes from the sheet.
+        shown = _sources_shown(page)
+        assert shown == [f"Källa för den handinmatade siffran: {HAND_SOURCE}"] * 2, url
+        assert f'<a href="{PCF_URL}"' in page  # the address in the note is a link
+        assert "<draft>" not in page  # the note is text, never markup
+        english = _sources_shown(_page(client, url, "en"))
+        assert english == [f"Source of the figure entered by hand: {HAND_SOURCE}"] * 2
+        client.cookies.pop(settings.LANGUAGE_COOKIE_NAME)
+    # A model with no hand-entered figures shows none.
+    monitor = _page(client, reverse("inventory:model", args=[town.monitor.pk]))
+    assert _sources_shown(monitor) == []
+
+
+@pytest.mark.django_db
+def test_a_hand_entered_energy_figure_shows_its_source_beside_the_energy_use(town, login):
+    ModelFigures.objects.create(
+        product_model=town.monitor, kwh_per_year=21, source_note="Energy Star, 2022"
+    )
+    page = _page(login(town.users["viewer"]), reverse("inventory:model", args=[town.monitor.pk]))
+    energy = page.split("Energianvändning", 1)[1].split("Förväntad livslängd", 1)[0]
+    assert _sources_shown(energy) == ["Källa för den handinmatade siffran: Energy Star, 2022"]
+    assert _sources_shown(page) == _sources_shown(energy)
+
+
+@pytest.mark.django_db
+def test_the_model_page_gives_the_match_reason_in_the_pages_language(town, login):
+    client = login(town.users["procurement"])
+    url = reverse("inventory:model", args=[town.laptop.pk])
+    swedish = _page(client, url)
+    assert "exakt matchning" in swedish and "exact match" not in swedish
+    assert "exact match" in _page(client, url, "en")
+    client.cookies.pop(settings.LANGUAGE_COOKIE_NAME)
+
+    weak = ProductModel.objects.create(
+        manufacturer=town.laptop.manufacturer,
+        name="Latitude 7400 Rugged Extreme",
+        category="laptop",
+    )
+    match = services.figures_for(weak).resolution.match
+    assert match.status == "weak"
+    confidence = f"{match.confidence:.2f}"
+    swedish = _page(client, reverse("inventory:model", args=[weak.pk]))
+    assert (
+        f"svag matchning (säkerhet {confidence.replace('.', ',')}) används inte utan "
+        "bekräftelse; kategorins standardvärde används"
+    ) in swedish
+    assert "not used without confirmation" not in swedish
+
+    client.post(
+        reverse("carbon:decide_match", args=[weak.pk]),
+        {"verdict": "confirm", "record_id": "Dell/Latitude 7400"},
+    )
+    assert "matchningen har bekräftats av en person" in _page(
+        client, reverse("inventory:model", args=[weak.pk])
+    )
+
+
+@pytest.mark.django_db
+def test_an_asset_page_gives_the_match_reason_in_the_pages_language(town, login):
+    weak = ProductModel.objects.create(
+        manufacturer=town.laptop.manufacturer,
+        name="Latitude 7400 Rugged Extreme",
+        category="laptop",
+    )
+    asset = make_asset("MS-0000003", weak, town.own)
+    client = login(town.users["coordinator"])
+    url = reverse("inventory:asset", args=[asset.pk])
+    assert "svag matchning (säkerhet " in _page(client, url)
+    assert "weak match (confidence " in _page(client, url, "en")
+
+
+def test_every_match_reason_has_swedish_in_the_carbon_catalogue():
+    # The reasons are marked in kretslopp.footprint.matching and listed again in
+    # kretslopp.carbon.texts, so that makemessages keeps them in this app's catalogue.
+    assert set(texts.MATCH_REASONS) == set(matching.MATCH_REASONS)
+    with translation.override("sv"):
+        for template in matching.MATCH_REASONS:
+            swedish = gettext(template)
+            assert swedish != template, template
+            assert swedish.count("%(confidence)s") == template.count("%(confidence)s")

@@ -7,7 +7,7 @@ import time
 import pytest
 
 from kretslopp.footprint.engine import resolve_figures
-from kretslopp.footprint.matching import match_key, match_model, resolve_model
+from kretslopp.footprint.matching import MATCH_REASONS, match_key, match_model, resolve_model
 
 
 def test_exact_match_ignores_case_and_manufacturer_spelling():
@@ -111,3 +111,30 @@ def test_matching_thousands_of_catalogue_models_is_fast():
         match_model("Dell", name)
     elapsed = time.perf_counter() - started
     assert elapsed < 2.0, f"3,000 matches took {elapsed:.2f} s"
+
+
+def test_a_reason_is_a_marked_template_with_its_figures_kept_apart():
+    weak = resolve_model("Lenovo", "ThinkPad X1 Carbon Gen 9")
+    assert weak.match is not None
+    assert weak.reason_template in MATCH_REASONS
+    assert "%(confidence)s" in weak.reason_template
+    assert weak.reason_params == (("confidence", weak.match.confidence),)
+    assert weak.reason == (
+        f"weak match (confidence {weak.match.confidence:.2f}) not used without confirmation; "
+        "category default used"
+    )
+    # The web layer translates the template and writes the figure its own way.
+    shouty = weak.explain(lambda text: text.replace("weak match", "WEAK"), lambda v: "0,5")
+    assert shouty.startswith("WEAK (confidence 0,5) not used")
+
+    exact = resolve_model("Dell", "Latitude 5420")
+    assert (exact.reason_template, exact.reason_params, exact.reason) == (
+        "exact match",
+        (),
+        "exact match",
+    )
+    rejected = resolve_model("Dell", "Latitude 5420", decisions={exact.key: None})
+    assert rejected.reason == "match rejected by a person"
+    assert resolve_model("", "").reason == "no manufacturer or model given"
+    assert resolve_model("Lenovo", "ThinkPad T14 Gen 2").reason == "no PCF sheet matches"
+    assert {r.reason_template for r in (weak, exact, rejected)} <= set(MATCH_REASONS)
