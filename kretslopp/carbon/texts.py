@@ -63,6 +63,22 @@ MATCH_REASONS: tuple[str, ...] = (
 )
 
 
+#: The match statuses' names, listed here for the same reason.
+MATCH_STATUS_LABELS: tuple[str, ...] = (
+    gettext_noop("exact"),
+    gettext_noop("probable"),
+    gettext_noop("weak"),
+    gettext_noop("ambiguous"),
+)
+
+
+def match_status(status: str) -> str:
+    """A match status (``exact``, ``weak``, …) named in the active language."""
+    from kretslopp.footprint import matching
+
+    return gettext(matching.MATCH_STATUS_LABELS.get(status, status))
+
+
 def match_reason(resolution: footprint.ModelResolution | None) -> str:
     """Why a model's PCF sheet is used or not, in the active language, its confidence written
     the page's way (``0,72`` in Swedish)."""

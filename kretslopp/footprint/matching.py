@@ -40,6 +40,13 @@ def _(text: str) -> str:  # marks text for translation without importing Django
 
 
 MATCH_STATUSES: tuple[str, ...] = ("exact", "probable", "weak", "ambiguous")
+#: How a page names each status (translated by the web layer).
+MATCH_STATUS_LABELS: dict[str, str] = {
+    "exact": _("exact"),
+    "probable": _("probable"),
+    "weak": _("weak"),
+    "ambiguous": _("ambiguous"),
+}
 USABLE_STATUSES: frozenset[str] = frozenset({"exact", "probable"})
 
 PROBABLE_THRESHOLD = 0.85

@@ -64,6 +64,12 @@ def match_reason(resolution) -> str:
     return texts.match_reason(resolution)
 
 
+@register.filter
+def match_status(status: str) -> str:
+    """A match status named in the page's language."""
+    return texts.match_status(status)
+
+
 @register.simple_tag
 def hand_entered(product_model):
     """``{% hand_entered model as entry %}``: the model's hand-entered figures, or None."""

@@ -300,8 +300,18 @@ def test_every_match_reason_has_swedish_in_the_carbon_catalogue():
     # The reasons are marked in kretslopp.footprint.matching and listed again in
     # kretslopp.carbon.texts, so that makemessages keeps them in this app's catalogue.
     assert set(texts.MATCH_REASONS) == set(matching.MATCH_REASONS)
+    assert set(texts.MATCH_STATUS_LABELS) == set(matching.MATCH_STATUS_LABELS.values())
     with translation.override("sv"):
+        for status in matching.MATCH_STATUSES:
+            assert texts.match_status(status) != status, status
         for template in matching.MATCH_REASONS:
             swedish = gettext(template)
             assert swedish != template, template
             assert swedish.count("%(confidence)s") == template.count("%(confidence)s")
+
+
+def test_match_statuses_are_named_in_the_pages_language():
+    with translation.override("sv"):
+        assert [texts.match_status(s) for s in ("exact", "weak")] == ["exakt", "svag"]
+    with translation.override("en"):
+        assert texts.match_status("ambiguous") == "ambiguous"
