@@ -26,6 +26,7 @@ DOMAIN_ROUTERS: list[str] = [
     "kretslopp.printing.api.router",
     "kretslopp.carbon.api.router",
     "kretslopp.circular.api.router",
+    "kretslopp.imports.api.router",
 ]
 
 DESCRIPTION = """

@@ -24,6 +24,13 @@ class ApiClient:
     def patch(self, path: str, body: Any = None):
         return self._send("patch", path, body)
 
+    def upload(self, path: str, name: str, content: bytes, **fields: Any):
+        """POST a file as multipart form data, with ``fields`` beside it."""
+        from django.core.files.uploadedfile import SimpleUploadedFile
+
+        data = {"file": SimpleUploadedFile(name, content), **fields}
+        return self.client.post(path, data, headers=self.headers)
+
     def _send(self, method: str, path: str, body: Any):
         payload = json.dumps(body if body is not None else {})
         send = getattr(self.client, method)

@@ -1,6 +1,6 @@
-"""Running an import for the web and the command line alike, and keeping its record.
+"""Running an import for the web, the command line and the API alike, and keeping its record.
 
-Both front ends do the same four things: open the source, decide the column mapping (the
+Every front end does the same four things: open the source, decide the column mapping (the
 automatic suggestion, a saved mapping, the user's corrections), run the pipeline, and keep
 an :class:`~kretslopp.imports.models.ImportJob` with the outcome and the problems.
 """
@@ -69,6 +69,50 @@ def apply_columns(mapping: ColumnMapping, columns: Mapping[str, str]) -> ColumnM
         conflicts=[pos for pos in mapping.conflicts if pos not in fields],
         defaults=mapping.defaults,
     )
+
+
+class UnknownMapping(LookupError):
+    """No saved mapping of that name for that kind of import; the message says which."""
+
+
+def saved_mapping(name: str | None, target: str) -> SavedMapping | None:
+    """The column mapping saved under ``name`` for imports into ``target`` (None: no name)."""
+    if not name:
+        return None
+    saved = SavedMapping.objects.filter(name=name).first()
+    if saved is None:
+        raise UnknownMapping(f"there is no saved mapping named {name!r}")
+    if saved.target != target:
+        raise UnknownMapping(f"the saved mapping {name!r} is for {saved.target}, not {target}")
+    return saved
+
+
+def import_assets(
+    source: str | Path | bytes,
+    file_name: str,
+    *,
+    access: Access,
+    actor: Any = None,
+    dry_run: bool = False,
+    allow_new_models: bool = False,
+    saved: SavedMapping | None = None,
+    origin: str = "file",
+) -> ImportResult:
+    """An asset file straight through: open, map automatically (or by ``saved``), run, record.
+
+    What the command line and the API do; the web adds a preview in between.
+    """
+    job = ImportJob.objects.create(
+        source=origin, file_name=file_name[:255], user=actor, allow_new_models=allow_new_models
+    )
+    try:
+        table = open_file(source, file_name)
+    except TabularError as error:
+        return unreadable(job, error)
+    target = TARGETS["assets"]()
+    mapping = decide_mapping(target, table.headers, saved)
+    job.file_info = {"format": table.format, "encoding": table.encoding}
+    return run(table, mapping, job=job, access=access, actor=actor, dry_run=dry_run)
 
 
 def decide_mapping(

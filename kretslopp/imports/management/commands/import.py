@@ -97,22 +97,14 @@ class Command(BaseCommand):
         if options["source"] == "snipeit":
             return self._snipeit(options, user, access)
         path: Path = options["file"]
-        saved = _saved_mapping(options.get("mapping"), runs.TARGETS["assets"].name)
-        job = ImportJob.objects.create(
-            source="file",
-            file_name=path.name,
-            user=user,
+        return runs.import_assets(
+            path,
+            path.name,
+            access=access,
+            actor=user,
+            dry_run=options["dry_run"],
             allow_new_models=options["allow_new_models"],
-        )
-        try:
-            table = runs.open_file(path, path.name)
-        except TabularError as error:
-            return runs.unreadable(job, error)
-        target = runs.TARGETS["assets"]()
-        mapping = runs.decide_mapping(target, table.headers, saved)
-        job.file_info = {"format": table.format, "encoding": table.encoding}
-        return runs.run(
-            table, mapping, job=job, access=access, actor=user, dry_run=options["dry_run"]
+            saved=_saved_mapping(options.get("mapping"), runs.TARGETS["assets"].name),
         )
 
     def _partner_report(self, options: dict[str, Any]) -> ImportResult:
@@ -214,15 +206,10 @@ def _who(username: str | None, action: Action, doing: str) -> tuple[Any, Access]
 
 
 def _saved_mapping(name: str | None, target: str) -> SavedMapping | None:
-    """The column mapping saved under ``name`` for imports into ``target``."""
-    if not name:
-        return None
-    saved = SavedMapping.objects.filter(name=name).first()
-    if saved is None:
-        raise CommandError(f"there is no saved mapping named {name!r}")
-    if saved.target != target:
-        raise CommandError(f"the saved mapping {name!r} is for {saved.target}, not {target}")
-    return saved
+    try:
+        return runs.saved_mapping(name, target)
+    except runs.UnknownMapping as error:
+        raise CommandError(str(error)) from None
 
 
 def _campaign(reference: str) -> Campaign:

@@ -1,0 +1,101 @@
+"""The asset import over the API: another system posts its export, as a person would upload it.
+
+A nightly job can push Intune's or GLPI's device export, or a supplier's delivery file,
+without anyone at a screen: the same pipeline as the web upload and ``kretslopp import
+assets`` (automatic column mapping, or a saved one by name; all or nothing; idempotent), with
+the token owner's rights and departments. A file with errors imports nothing and answers 422
+with every problem located by row and column.
+"""
+
+from __future__ import annotations
+
+from django.http import HttpRequest
+from ninja import Field, File, Form, Router, UploadedFile
+
+from kretslopp.api.auth import caller_of
+from kretslopp.api.errors import ApiError, responses
+from kretslopp.api.schema import ApiSchema
+from kretslopp.imports import runs
+from kretslopp.imports.pipeline import ImportResult
+from kretslopp.imports.problems import Problem
+from kretslopp.organisation.access import Action
+
+router = Router(tags=["imports"])
+
+WRITE_ERRORS = responses(400, 401, 403, 422)
+
+
+class ImportOptions(ApiSchema):
+    mapping: str = Field("", max_length=100, description="A column mapping saved by name.")
+    dry_run: bool = Field(False, description="Check only: write nothing.")
+    allow_new_models: bool = Field(
+        False, description="Create missing manufacturers, models and locations."
+    )
+
+
+class WarningOut(ApiSchema):
+    row: int | None
+    column: str | None
+    value: str
+    message: str
+    code: str
+
+
+class ImportOut(ApiSchema):
+    status: str = Field(description="committed, or dry_run when only checked.")
+    file: str
+    rows: int
+    created: int = Field(description="Assets created (would be, in a dry run).")
+    updated: int
+    unchanged: int
+    warnings: list[WarningOut]
+
+
+@router.post("/imports/assets", response={200: ImportOut, **WRITE_ERRORS})
+def import_asset_file(
+    request: HttpRequest, file: File[UploadedFile], options: Form[ImportOptions]
+) -> dict:
+    """Import a CSV or XLSX file of assets (our export, Snipe-IT, GLPI, Intune, Swedish Excel).
+
+    All or nothing: a file with any error imports nothing and answers 422, each problem's
+    ``field`` saying where ("row 3, Status"). Importing the same file again changes nothing.
+    """
+    caller = caller_of(request)
+    access = caller.access
+    access.require(Action.EDIT_ASSETS)
+    try:
+        saved = runs.saved_mapping(options.mapping, runs.TARGETS["assets"].name)
+    except runs.UnknownMapping as error:
+        raise ApiError(422, "unknown_mapping", str(error), [("mapping", str(error))]) from None
+    name = file.name or "upload"
+    source = file.temporary_file_path() if hasattr(file, "temporary_file_path") else file.read()
+    result = runs.import_assets(
+        source,
+        name,
+        access=access,
+        actor=caller.user,
+        dry_run=options.dry_run,
+        allow_new_models=options.allow_new_models,
+        saved=saved,
+        origin="api",
+    )
+    if result.status not in ("committed", "dry_run"):
+        raise _refusal(result)
+    return result.summary()
+
+
+def _refusal(result: ImportResult) -> ApiError:
+    """Nothing was imported: every error, located, in the API's one error format."""
+    errors = [problem for problem in result.problems if not problem.warning]
+    details = [(_where(problem), problem.message) for problem in errors]
+    if result.status == "unreadable":
+        message = f"{result.file_name} could not be read; nothing was imported."
+    else:
+        message = f"{result.file_name}: {result.problem_count} problem(s), nothing was imported."
+    return ApiError(422, result.status, message, details)
+
+
+def _where(problem: Problem) -> str | None:
+    if problem.row is None:
+        return problem.column
+    return f"row {problem.row}, {problem.column}" if problem.column else f"row {problem.row}"
