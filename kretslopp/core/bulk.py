@@ -19,12 +19,14 @@ for its distinct dates and prices, not for every cell.
 
 from __future__ import annotations
 
+import itertools
 from collections.abc import Callable, Iterable, Iterator, Sequence
-from typing import Any
+from typing import Any, TypeVar
 
 from django.db import connection, models
 
 BATCH = 2000
+T = TypeVar("T")
 
 _AS_IS = (
     models.CharField,
@@ -151,15 +153,10 @@ def _unless_none(adapt: Callable[[Any], Any]) -> Callable[[Any], Any]:
     return lambda value: None if value is None else adapt(value)
 
 
-def batched(rows: Iterable[Sequence[Any]], size: int = BATCH) -> Iterator[list[Sequence[Any]]]:
-    """``rows`` in lists of at most ``size``: memory stays flat however many rows come."""
-    batch: list[Sequence[Any]] = []
-    for row in rows:
-        batch.append(row)
-        if len(batch) >= size:
-            yield batch
-            batch = []
-    if batch:
+def batched(items: Iterable[T], size: int = BATCH) -> Iterator[list[T]]:
+    """``items`` in lists of at most ``size``: memory stays flat however many come."""
+    iterator = iter(items)
+    while batch := list(itertools.islice(iterator, size)):
         yield batch
 
 

@@ -14,18 +14,16 @@ so memory does not grow with ``--assets``.
 from __future__ import annotations
 
 import datetime as dt
-import itertools
 import random
 import time
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterator
 from dataclasses import dataclass, field
-from typing import TypeVar
 
 from django.contrib.auth import get_user_model
 from django.contrib.contenttypes.models import ContentType
 from django.db import connection, models, transaction
 
-from kretslopp.core import audit
+from kretslopp.core import audit, bulk
 from kretslopp.core.models import AuditEntry
 from kretslopp.demo import city, fleet, takeback
 from kretslopp.demo.catalogue import Catalogue, build_catalogue
@@ -80,7 +78,6 @@ SET_BY_MOVES = frozenset({"status", "status_changed_at", "in_use_date", "end_dat
 EVENT_COLUMNS = ("asset_id", "from_status", "to_status", "at", "note", "reference")
 CHUNK = 5000
 BATCH = 1000
-T = TypeVar("T")
 
 
 @dataclass(frozen=True)
@@ -128,12 +125,6 @@ class Result:
     counts: dict[str, int] = field(default_factory=dict)
     accounts: list[tuple[str, str, str]] = field(default_factory=list)  # username, role, note
     seconds: float = 0.0
-
-
-def chunked(items: Iterable[T], size: int) -> Iterator[list[T]]:
-    iterator = iter(items)
-    while chunk := list(itertools.islice(iterator, size)):
-        yield chunk
 
 
 def has_data() -> bool:
@@ -232,7 +223,7 @@ def _people(plan: fleet.Plan, seed: int, result: Result) -> dict[str, list[int]]
     for code, count in plan.people.items():
         mine = numbers[offset : offset + count]
         offset += count
-        for part in chunked(mine, CHUNK):
+        for part in bulk.batched(mine, CHUNK):
             rows = [
                 Person(
                     identifier=city.person_identifier(n),
@@ -331,7 +322,7 @@ def _fleet(
         centres.setdefault(department_id, []).append(pk)
     storage = frozenset(CATEGORIES_WITH_STORAGE)
     asset_count = event_count = 0
-    for chunk in chunked(fleet.generate(plan, catalogue, storage, seed), CHUNK):
+    for chunk in bulk.batched(fleet.generate(plan, catalogue, storage, seed), CHUNK):
         rows = [
             (
                 spec.asset_tag,
@@ -523,7 +514,7 @@ def _takeback_journeys() -> dict[int, dict]:
     )
     journeys: dict[int, dict] = {}
     ids = sorted(returned)
-    for chunk in chunked(ids, 900):
+    for chunk in bulk.batched(ids, 900):
         for pk, tag, serial, dept, category, storage in Asset.objects.filter(
             pk__in=chunk
         ).values_list(

@@ -9,7 +9,6 @@ they come: CSV is streamed to the browser in chunks, XLSX is spooled to a tempor
 from __future__ import annotations
 
 import io
-import itertools
 import tempfile
 from collections.abc import Iterable, Iterator, Sequence
 from typing import IO, Any
@@ -17,6 +16,7 @@ from typing import IO, Any
 from django.db.models import QuerySet
 from django.utils.translation import get_language, gettext
 
+from kretslopp.core import bulk
 from kretslopp.inventory import lifecycle
 from kretslopp.inventory.models import ProductCategory
 from kretslopp.tabular import write_csv, write_xlsx
@@ -76,12 +76,6 @@ def rows(assets: QuerySet) -> Iterator[list[Any]]:
         yield cells
 
 
-def _batched(items: Iterable[Any], size: int) -> Iterator[list[Any]]:
-    iterator = iter(items)
-    while batch := list(itertools.islice(iterator, size)):
-        yield batch
-
-
 def csv_stream(
     header: Sequence[str], cells: Iterable[Sequence[Any]], dialect: str
 ) -> Iterator[bytes]:
@@ -90,7 +84,7 @@ def csv_stream(
     write_csv(prefix, header, [], dialect=dialect)  # type: ignore[arg-type]
     head = prefix.getvalue()
     yield head
-    for batch in _batched(cells, CHUNK):
+    for batch in bulk.batched(cells, CHUNK):
         buffer = io.BytesIO()
         write_csv(buffer, header, batch, dialect=dialect)  # type: ignore[arg-type]
         yield buffer.getvalue()[len(head) :]
