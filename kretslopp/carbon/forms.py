@@ -1,6 +1,9 @@
 from __future__ import annotations
 
+from decimal import Decimal
+
 from django import forms
+from django.utils.translation import gettext_lazy as _
 
 from kretslopp import footprint
 from kretslopp.carbon.models import FootprintSettings, ModelFigures
@@ -39,3 +42,28 @@ class ModelFiguresForm(forms.ModelForm):
 
             raise forms.ValidationError(_("Enter at least one figure, or remove the override."))
         return cleaned
+
+
+class LifetimeScenarioForm(forms.Form):
+    """What if one category of devices were kept longer? (Read-only: nothing is saved.)"""
+
+    category = forms.ChoiceField(label=_("Device category"))
+    extra_years = forms.DecimalField(
+        label=_("Kept this many years longer"),
+        min_value=Decimal("0.5"),
+        max_value=Decimal("10"),
+        decimal_places=1,
+        initial=Decimal("1"),
+    )
+    lifetime_years = forms.DecimalField(
+        label=_("Today's replacement cycle, years"),
+        required=False,
+        min_value=Decimal("1"),
+        max_value=Decimal("15"),
+        decimal_places=1,
+        help_text=_("Empty: the factor set's expected lifetime for the category."),
+    )
+
+    def __init__(self, *args, categories: list[tuple[str, str]], **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["category"].choices = categories

@@ -12,12 +12,13 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 import numpy as np
-from django.db.models import QuerySet
+from django.db.models import Count, QuerySet
 from django.utils import timezone
 
 from kretslopp import footprint
 from kretslopp.carbon.models import FootprintSettings, ModelFigures, ModelMatchDecision
 from kretslopp.core.memo import Memo, data_version
+from kretslopp.inventory import lifecycle
 from kretslopp.inventory.models import Asset, ProductModel
 from kretslopp.inventory.summary import ASSETS_VERSION
 from kretslopp.organisation.models import Department
@@ -229,4 +230,36 @@ def asset_footprint(asset: Asset, choice: Choice | None = None) -> footprint.Ass
         grid=choice.grid,
         decisions=decisions(),
         **manual_figures(entry),
+    )
+
+
+#: The devices a replacement cycle is about: the ones running or waiting to run.
+IN_SERVICE = (lifecycle.IN_USE, lifecycle.IN_STOCK)
+
+
+def installed_base(access) -> dict[str, int]:
+    """Devices in use or in stock per category, in the user's scope (largest first)."""
+    rows = (
+        access.scope(Asset.objects.filter(status__in=IN_SERVICE))
+        .values_list("model__category")
+        .annotate(n=Count("pk"))
+        .order_by("-n")
+    )
+    return dict(rows)
+
+
+def lifetime_scenario(
+    access, category: str, extra_years: float, lifetime_years: float | None = None
+) -> footprint.LifetimeScenario:
+    """The organisation's installed base of ``category`` kept ``extra_years`` longer, with the
+    method in use (docs/methodology.md §10); this year's grid factor for the use phase."""
+    choice = Choice.current()
+    return footprint.lifetime_extension(
+        category,
+        installed_base(access).get(category, 0),
+        extra_years,
+        factor_set=choice.factor_set,
+        grid=choice.grid,
+        year=timezone.localdate().year,
+        lifetime_years=lifetime_years,
     )

@@ -8,12 +8,13 @@ from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
+from django.utils.formats import number_format
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from kretslopp import footprint
 from kretslopp.carbon import services
-from kretslopp.carbon.forms import FootprintSettingsForm, ModelFiguresForm
+from kretslopp.carbon.forms import FootprintSettingsForm, LifetimeScenarioForm, ModelFiguresForm
 from kretslopp.carbon.models import FootprintSettings, ModelFigures, ModelMatchDecision
 from kretslopp.carbon.texts import data_text
 from kretslopp.footprint.sources import sources
@@ -80,6 +81,38 @@ def methodology(request: HttpRequest) -> HttpResponse:
         "can_decide": may_decide(access),
     }
     return render(request, "carbon/methodology.html", context)
+
+
+@login_required
+def lifetime_scenario(request: HttpRequest) -> HttpResponse:
+    """What keeping one category of the user's devices longer would change, year by year."""
+    access = access_for(request.user)
+    access.require(Action.VIEW)
+    base = services.installed_base(access)
+    labels = dict(ProductCategory.choices)
+    categories = [
+        (code, f"{labels.get(code, code)} ({number_format(count, force_grouping=True)})")
+        for code, count in base.items()
+    ]
+    bound = "category" in request.GET
+    form = LifetimeScenarioForm(request.GET if bound else None, categories=categories)
+    scenario = None
+    if bound and form.is_valid():
+        lifetime = form.cleaned_data["lifetime_years"]
+        scenario = services.lifetime_scenario(
+            access,
+            form.cleaned_data["category"],
+            float(form.cleaned_data["extra_years"]),
+            float(lifetime) if lifetime is not None else None,
+        )
+    context = {
+        "form": form,
+        "scenario": scenario,
+        "category_label": labels.get(scenario.category) if scenario else None,
+        "choice": services.Choice.current(),
+        "has_devices": bool(base),
+    }
+    return render(request, "carbon/scenario.html", context)
 
 
 @login_required
