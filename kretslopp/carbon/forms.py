@@ -8,6 +8,7 @@ from django.utils.translation import gettext_lazy as _
 from kretslopp import footprint
 from kretslopp.carbon.models import FootprintSettings, ModelFigures
 from kretslopp.carbon.texts import data_text
+from kretslopp.core.forms import VersionedModelForm
 
 
 class FootprintSettingsForm(forms.ModelForm):
@@ -26,7 +27,7 @@ class FootprintSettingsForm(forms.ModelForm):
         ]
 
 
-class ModelFiguresForm(forms.ModelForm):
+class ModelFiguresForm(VersionedModelForm):
     """Hand-entered figures: at least one figure, and always the source it comes from."""
 
     class Meta:

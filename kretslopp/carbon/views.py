@@ -193,11 +193,10 @@ def model_figures(request: HttpRequest, pk: int) -> HttpResponse:
         return redirect(product_model.get_absolute_url())
     form = ModelFiguresForm(request.POST or None, instance=entry)
     if request.method == "POST" and form.is_valid():
-        figures = form.save(commit=False)
-        figures.product_model = product_model
-        figures.save()
-        messages.success(request, _("Figures saved with their source."))
-        return redirect(product_model.get_absolute_url())
+        form.instance.product_model = product_model
+        if form.save_unless_changed(by=request.user) is not None:
+            messages.success(request, _("Figures saved with their source."))
+            return redirect(product_model.get_absolute_url())
     return render(
         request,
         "carbon/model_figures.html",

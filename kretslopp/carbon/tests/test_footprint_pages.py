@@ -13,7 +13,7 @@ from django.utils.translation import gettext
 
 from kretslopp.carbon import services, texts
 from kretslopp.carbon.models import FootprintSettings, ModelFigures, ModelMatchDecision
-from kretslopp.conftest import make_asset
+from kretslopp.conftest import make_asset, refusal_of, save_over_a_colleague
 from kretslopp.footprint import matching
 from kretslopp.inventory.models import ProductModel
 
@@ -315,3 +315,21 @@ def test_match_statuses_are_named_in_the_pages_language():
         assert [texts.match_status(s) for s in ("exact", "weak")] == ["exakt", "svag"]
     with translation.override("en"):
         assert texts.match_status("ambiguous") == "ambiguous"
+
+
+@pytest.mark.django_db
+def test_hand_entered_figures_saved_from_a_stale_form_do_not_undo_a_colleagues(town, client):
+    ModelFigures.objects.create(
+        product_model=town.monitor, embodied_kg_co2e=300, source_note="Dell PCF 2021"
+    )
+    refused, _sent = save_over_a_colleague(
+        client,
+        reverse("carbon:model_figures", args=[town.monitor.pk]),
+        me=town.users["procurement"],
+        colleague=town.users["sustainability_lead"],
+        mine={"lifetime_years": "6"},
+        theirs={"embodied_kg_co2e": "310", "source_note": "Dell PCF 2023"},
+    )
+    assert "lead" in refusal_of(refused)
+    entry = ModelFigures.objects.get()
+    assert (entry.embodied_kg_co2e, entry.lifetime_years) == (310, None)
