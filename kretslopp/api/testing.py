@@ -21,8 +21,9 @@ class ApiClient:
     def post(self, path: str, body: Any = None):
         return self._send("post", path, body)
 
-    def patch(self, path: str, body: Any = None):
-        return self._send("patch", path, body)
+    def patch(self, path: str, body: Any = None, **headers: str):
+        """PATCH ``body``; ``headers`` such as ``If_Match`` go along (``_`` → ``-``)."""
+        return self._send("patch", path, body, {k.replace("_", "-"): v for k, v in headers.items()})
 
     def upload(self, path: str, name: str, content: bytes, **fields: Any):
         """POST a file as multipart form data, with ``fields`` beside it."""
@@ -31,7 +32,8 @@ class ApiClient:
         data = {"file": SimpleUploadedFile(name, content), **fields}
         return self.client.post(path, data, headers=self.headers)
 
-    def _send(self, method: str, path: str, body: Any):
+    def _send(self, method: str, path: str, body: Any, headers: dict[str, str] | None = None):
         payload = json.dumps(body if body is not None else {})
         send = getattr(self.client, method)
-        return send(path, payload, content_type="application/json", headers=self.headers)
+        all_headers = self.headers | (headers or {})
+        return send(path, payload, content_type="application/json", headers=all_headers)

@@ -44,12 +44,11 @@ class VersionedModelForm(forms.ModelForm):
                     .only("updated_at")
                     .get(pk=self.instance.pk)
                 )
-                seen = self.cleaned_data.get("seen") or ""
-                saved_at, _sep, last_entry = seen.partition("#")
-                if seen and saved_at != stored.updated_at.isoformat():
+                refusal = stale(stored, self.cleaned_data.get("seen") or "")
+                if refusal is not None:
                     self.data = self.data.copy()
                     self.data[self.add_prefix("seen")] = version_of(stored)
-                    self.add_error(None, _changed_meanwhile(stored, int(last_entry or 0)))
+                    self.add_error(None, refusal)
                     return None
             return self.save()
 
@@ -66,6 +65,17 @@ def version_of(instance: models.Model) -> str:
     latest = _entries(instance).order_by("-pk").values_list("pk", flat=True).first() or 0
     updated_at: dt.datetime = instance.updated_at  # type: ignore[attr-defined]
     return f"{updated_at.isoformat()}#{latest}"
+
+
+def stale(stored: models.Model, seen: str) -> str | None:
+    """Why a change made on version ``seen`` must not be saved over ``stored``; None if it may.
+
+    An empty ``seen`` (the client did not say which version it saw) is not checked.
+    """
+    saved_at, _sep, last_entry = seen.partition("#")
+    if not seen or saved_at == stored.updated_at.isoformat():  # type: ignore[attr-defined]
+        return None
+    return _changed_meanwhile(stored, int(last_entry) if last_entry.isdigit() else 0)
 
 
 def _changed_meanwhile(instance: models.Model, last_entry: int) -> str:

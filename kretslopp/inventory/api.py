@@ -15,9 +15,9 @@ from typing import Any, Literal
 from django.db import transaction
 from django.db.models import QuerySet
 from django.forms.models import model_to_dict
-from django.http import Http404, HttpRequest, QueryDict
+from django.http import Http404, HttpRequest, HttpResponse, QueryDict
 from django.utils.translation import gettext as _
-from ninja import Field, Path, Query, Router, Status
+from ninja import Field, Header, Path, Query, Router, Status
 from pydantic import ConfigDict
 
 from kretslopp.api.auth import caller_of
@@ -25,6 +25,7 @@ from kretslopp.api.errors import ApiError, responses
 from kretslopp.api.pagination import Ordering, Page, PageQuery, paginate
 from kretslopp.api.schema import ApiSchema
 from kretslopp.core import audit
+from kretslopp.core.forms import stale, version_of
 from kretslopp.inventory import lifecycle
 from kretslopp.inventory.filters import AGE_BANDS, CUSTODY, SORTS, AssetFilter
 from kretslopp.inventory.forms import INITIAL_STATUSES, AssetForm
@@ -54,6 +55,8 @@ SortKey = Literal[tuple([*SORTS, *(f"-{key}" for key in SORTS)])]  # type: ignor
 READ_ERRORS = responses(400, 401, 403, 422)
 ONE_ERRORS = responses(401, 403, 404, 422)
 WRITE_ERRORS = responses(400, 401, 403, 404, 409, 422)
+# A change made on an older version than the one named in If-Match.
+CHANGED = responses(412)
 
 
 # --- The catalogue ------------------------------------------------------------------------
@@ -288,10 +291,13 @@ def list_assets(request: HttpRequest, query: Query[AssetQuery]) -> Page:
 
 
 @router.get("/assets/{asset_id}", response={200: AssetOut, **ONE_ERRORS}, tags=["assets"])
-def get_asset(request: HttpRequest, asset_id: int = RecordId) -> Asset:
+def get_asset(request: HttpRequest, response: HttpResponse, asset_id: int = RecordId) -> Asset:
+    """The asset; its ``ETag`` header is the version a PATCH may name in ``If-Match``."""
     access = caller_of(request).access
     access.require(Action.VIEW)
-    return access.get(ASSETS, pk=asset_id)
+    asset = access.get(ASSETS, pk=asset_id)
+    response["ETag"] = _etag(asset)
+    return asset
 
 
 @router.post("/assets", response={201: AssetOut, **WRITE_ERRORS}, tags=["assets"])
@@ -309,21 +315,44 @@ def create_asset(request: HttpRequest, payload: AssetCreate) -> Status:
     return Status(201, ASSETS.get(pk=asset.pk))
 
 
-@router.patch("/assets/{asset_id}", response={200: AssetOut, **WRITE_ERRORS}, tags=["assets"])
-def update_asset(request: HttpRequest, payload: AssetChange, asset_id: int = RecordId) -> Asset:
-    """Change the fields sent; the status changes only through moves."""
+@router.patch(
+    "/assets/{asset_id}", response={200: AssetOut, **WRITE_ERRORS, **CHANGED}, tags=["assets"]
+)
+def update_asset(
+    request: HttpRequest,
+    response: HttpResponse,
+    payload: AssetChange,
+    asset_id: int = RecordId,
+    if_match: str = Header("", alias="If-Match", max_length=200),
+) -> Asset:
+    """Change the fields sent; the status changes only through moves.
+
+    With ``If-Match`` set to the ``ETag`` the client read, a change made on an older version
+    is refused with 412 (saying who changed what meanwhile) instead of overwriting it.
+    """
     caller = caller_of(request)
     access = caller.access
     with audit.acting_as(caller.user), transaction.atomic():
         # Locked, so a move or another change cannot slip in between reading and saving.
         asset = access.get(Asset.objects.select_for_update(), pk=asset_id)
         access.require(Action.EDIT_ASSETS, asset.department_id)
+        seen = if_match.strip().strip('"')
+        refusal = stale(asset, seen) if seen and seen != "*" else None
+        if refusal is not None:
+            raise ApiError(412, "changed_meanwhile", refusal)
         current = model_to_dict(asset, fields=AssetForm.Meta.fields)
         sent = _form_data(_without_nulls_for_required(payload.model_dump(exclude_unset=True)))
         form = _valid_form(AssetForm(current | sent, instance=asset, access=access))
         access.require(Action.EDIT_ASSETS, form.cleaned_data["department"].pk)
         form.save()
-    return ASSETS.get(pk=asset_id)
+    updated = ASSETS.get(pk=asset_id)
+    response["ETag"] = _etag(updated)
+    return updated
+
+
+def _etag(asset: Asset) -> str:
+    """The asset's version as an HTTP entity tag: when it was saved, and its latest audit entry."""
+    return f'"{version_of(asset)}"'
 
 
 @router.post("/assets/{asset_id}/moves", response={201: EventOut, **WRITE_ERRORS}, tags=["assets"])

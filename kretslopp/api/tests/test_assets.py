@@ -315,3 +315,26 @@ def test_unknown_paths_and_records_answer_404_in_the_error_format(town, api_as):
         response = api.get(path)
         assert response.status_code == 404
         assert json.loads(response.content)["error"]["code"] == "not_found"
+
+
+@pytest.mark.django_db
+def test_a_patch_naming_an_older_version_is_refused_with_who_changed_what(town, api_as):
+    url = f"/api/v1/assets/{town.own_asset.pk}"
+    mine = api_as(town.users["coordinator"], "read", "write")
+    theirs = api_as(town.users["administrator"], "read", "write")
+    seen = mine.get(url)["ETag"]
+    assert seen.startswith('"')
+    changed = theirs.patch(url, {"notes": "Ny laddare"}, If_Match=theirs.get(url)["ETag"])
+    assert changed.status_code == 200 and changed["ETag"] != seen
+
+    refused = mine.patch(url, {"supplier": "Dustin"}, If_Match=seen)
+
+    assert refused.status_code == 412
+    error = refused.json()["error"]
+    assert error["code"] == "changed_meanwhile" and "admin" in error["message"]
+    town.own_asset.refresh_from_db()
+    assert (town.own_asset.notes, town.own_asset.supplier) == ("Ny laddare", "")
+    # Naming the current version, or none, or any ("*"), the change goes through.
+    assert mine.patch(url, {"supplier": "Dustin"}, If_Match=changed["ETag"]).status_code == 200
+    assert mine.patch(url, {"supplier": "Atea"}).status_code == 200
+    assert mine.patch(url, {"supplier": "Inrego"}, If_Match="*").status_code == 200
