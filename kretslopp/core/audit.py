@@ -165,3 +165,8 @@ def register(model: type[models.Model]) -> type[models.Model]:
 
 def is_audited(model: type[models.Model]) -> bool:
     return model in _registered
+
+
+def registered() -> list[type[models.Model]]:
+    """Every audited model (what the audit log can be filtered by)."""
+    return sorted(_registered, key=lambda model: model._meta.label)

@@ -3,10 +3,14 @@
 from __future__ import annotations
 
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 
 from kretslopp.carbon import services as carbon
+from kretslopp.core import auditlog
+from kretslopp.core.models import AuditEntry
 from kretslopp.inventory import lifecycle, summary
 from kretslopp.inventory.models import ProductCategory, Status
 from kretslopp.organisation.access import Action, access_for
@@ -48,3 +52,30 @@ def home(request: HttpRequest) -> HttpResponse:
         "choice": carbon.Choice.current(),
     }
     return render(request, "core/home.html", context)
+
+
+LOG_PAGE_SIZE = 50
+
+
+@login_required
+def audit_log(request: HttpRequest) -> HttpResponse:
+    """Every recorded write in the organisation, newest first, for organisation-wide readers."""
+    access = access_for(request.user)
+    if not access.may_read_audit_log():
+        raise PermissionDenied
+    form = auditlog.AuditLogFilter(request.GET or None)
+    entries = AuditEntry.objects.select_related("actor").order_by("-at", "-id")
+    if form.is_bound and form.is_valid():
+        entries = form.apply(entries)
+    elif form.is_bound:
+        entries = entries.none()
+    page = Paginator(entries, LOG_PAGE_SIZE).get_page(request.GET.get("page"))
+    query = request.GET.copy()
+    query.pop("page", None)
+    context = {
+        "form": form,
+        "page": page,
+        "lines": auditlog.lines(list(page.object_list)),
+        "query": query.urlencode(),
+    }
+    return render(request, "core/audit_log.html", context)

@@ -82,6 +82,14 @@ class Access:
             return True
         return self.covers(department_id)
 
+    def may_read_audit_log(self) -> bool:
+        """The organisation-wide audit log: for those who read the trail of every department.
+
+        Department-bound readers see each record's own history on its page instead: a log
+        entry does not always say which department its record belongs to.
+        """
+        return self.can(Action.VIEW_AUDIT) and self.department_ids is None
+
     def covers(self, department_id: int | None) -> bool:
         if self.department_ids is None:
             return True

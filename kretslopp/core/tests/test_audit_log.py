@@ -1,0 +1,73 @@
+"""The audit log: every recorded write, for those who read the whole organisation's trail."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+from django.contrib.contenttypes.models import ContentType
+from django.urls import reverse
+from django.utils import timezone
+
+from kretslopp.conftest import make_asset
+from kretslopp.inventory import lifecycle
+from kretslopp.inventory.models import Asset
+
+URL = reverse("audit_log")
+
+
+def _lines(client, **filters):
+    response = client.get(URL, filters)
+    assert response.status_code == 200
+    return response.context["lines"]
+
+
+@pytest.mark.django_db
+def test_a_write_shows_who_what_and_links_to_the_record(town, login):
+    town.own_asset.move(lifecycle.RETURNED, by=town.users["coordinator"])
+    client = login(town.users["administrator"])
+    line = _lines(client, who="coord")[0]
+    assert line.entry.actor == town.users["coordinator"]
+    assert line.url == town.own_asset.get_absolute_url()
+    page = client.get(URL, {"who": "coord"}).content.decode()
+    assert town.own_asset.get_absolute_url() in page and "coord" in page
+
+
+@pytest.mark.django_db
+def test_the_log_narrows_by_person_kind_action_and_days(town, login):
+    town.own_asset.move(lifecycle.RETURNED, by=town.users["coordinator"])
+    gone = make_asset("MS-GONE", town.monitor, town.own)
+    gone.delete()
+    client = login(town.users["sustainability_lead"])
+    assert {line.entry.actor for line in _lines(client, who="COORD")} == {town.users["coordinator"]}
+    deleted = _lines(client, action="delete")
+    assert [line.entry.object_repr for line in deleted] == ["MS-GONE"]
+    assert deleted[0].url is None  # the record is gone; the entry stays
+    kind = ContentType.objects.get_for_model(Asset).pk
+    assert {line.kind.lower() for line in _lines(client, kind=kind)} == {"tillgång"}
+    today = timezone.localdate()
+    assert _lines(client, since=today + dt.timedelta(days=1)) == []
+    assert _lines(client, since=today, until=today)
+    refused = client.get(URL, {"since": today, "until": today - dt.timedelta(days=1)})
+    assert "until" in refused.context["form"].errors and refused.context["lines"] == []
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    ("role", "status"),
+    [
+        ("administrator", 200),
+        ("sustainability_lead", 200),
+        ("procurement", 200),
+        ("coordinator", 403),
+        ("viewer", 403),
+        ("viewer_all", 403),
+        ("partner", 403),
+        ("no_role", 403),
+    ],
+)
+def test_only_organisation_wide_readers_of_the_trail_open_the_log(town, login, role, status):
+    client = login(town.users[role])
+    assert client.get(URL).status_code == status
+    menu = client.get(reverse("organisation:departments")).content.decode()
+    assert (URL in menu) == (status == 200)
