@@ -102,6 +102,14 @@ def edit_form_data(client, url: str, **changes) -> dict:
     return data | changes
 
 
+def downloaded(response) -> bytes:
+    """The bytes of a download, whether it was sent in one piece or streamed."""
+    assert response.status_code == 200, response.status_code
+    if getattr(response, "streaming", False):
+        return b"".join(response.streaming_content)
+    return response.content
+
+
 def save_over_a_colleague(client, url: str, *, me, colleague, mine: dict, theirs: dict):
     """Both open the edit form at ``url``; the colleague saves ``theirs`` first, then I save
     ``mine`` from my now stale form. Returns my response and what my form sent."""

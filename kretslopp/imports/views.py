@@ -12,19 +12,17 @@ Jobs are private to the user who uploaded them; another user's job is a 404.
 
 from __future__ import annotations
 
-import io
 import uuid
 from pathlib import Path
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import (
-    FileResponse,
     Http404,
     HttpRequest,
     HttpResponse,
+    HttpResponseBase,
     JsonResponse,
-    StreamingHttpResponse,
 )
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
@@ -32,6 +30,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
+from kretslopp.core import downloads
 from kretslopp.imports import progress, retention, runs
 from kretslopp.imports.assets import export as asset_export
 from kretslopp.imports.forms import MappingForm, UploadForm, ValueMapForm
@@ -39,7 +38,7 @@ from kretslopp.imports.models import ImportJob, JobState, SavedMapping, ValueMap
 from kretslopp.imports.problems import Problem
 from kretslopp.inventory.filters import AssetFilter
 from kretslopp.organisation.access import Access, Action, access_for
-from kretslopp.tabular import TabularError, write_csv
+from kretslopp.tabular import TabularError
 from kretslopp.tabular.mapping import ColumnMapping
 
 PROBLEMS_SHOWN = 200
@@ -293,16 +292,8 @@ def error_report(request: HttpRequest, pk: int) -> HttpResponse:
         ]
         for p in job.problems
     ]
-    buffer = io.BytesIO()
-    write_csv(buffer, headers, rows)
-    response = HttpResponse(buffer.getvalue(), content_type="text/csv; charset=utf-8")
     stem = Path(job.file_name).stem or "import"
-    response["Content-Disposition"] = f'attachment; filename="{_safe(stem)}-problems.csv"'
-    return response
-
-
-def _safe(name: str) -> str:
-    return "".join(char if char.isalnum() or char in "-_." else "_" for char in name)[:80]
+    return downloads.table_download("csv", f"{stem}-problems", headers, rows)
 
 
 @login_required
@@ -333,34 +324,17 @@ def value_map_delete(request: HttpRequest, pk: int) -> HttpResponse:
     return redirect("imports:value_maps")
 
 
-EXPORT_FORMATS = {
-    "csv": ("comma", "text/csv; charset=utf-8", "csv"),
-    "csv-sv": ("swedish", "text/csv; charset=windows-1252", "csv"),
-    "xlsx": (None, "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", "xlsx"),
-}
-
-
 @login_required
-def export(request: HttpRequest, fmt: str) -> HttpResponse:
+def export(request: HttpRequest, fmt: str) -> HttpResponseBase:
     """The asset list exactly as filtered on screen, as CSV, Swedish CSV or XLSX."""
-    if fmt not in EXPORT_FORMATS:
-        raise Http404
     access = access_for(request.user)
     access.require(Action.VIEW)
     assets = AssetFilter.from_query(request.GET).apply(access)
-    dialect, content_type, suffix = EXPORT_FORMATS[fmt]
-    filename = f"kretslopp-assets-{timezone.localdate():%Y-%m-%d}.{suffix}"
-    header = asset_export.headers(swedish=True if dialect == "swedish" else None)
-    cells = asset_export.rows(assets)
-    if dialect is None:
-        return FileResponse(
-            asset_export.xlsx_file(header, cells),
-            as_attachment=True,
-            filename=filename,
-            content_type=content_type,
-        )
-    response = StreamingHttpResponse(
-        asset_export.csv_stream(header, cells, dialect), content_type=content_type
+    header = asset_export.headers(swedish=True if fmt == "csv-sv" else None)
+    return downloads.table_download(
+        fmt,
+        f"kretslopp-assets-{timezone.localdate():%Y-%m-%d}",
+        header,
+        asset_export.rows(assets),
+        sheet_name="Assets",
     )
-    response["Content-Disposition"] = f'attachment; filename="{filename}"'
-    return response

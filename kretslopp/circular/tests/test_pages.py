@@ -11,7 +11,7 @@ from django.urls import reverse
 from kretslopp.circular.models import CampaignItem
 from kretslopp.circular.report import import_report
 from kretslopp.circular.tests.conftest import report_table, result_row
-from kretslopp.conftest import make_asset, refusal_of, save_over_a_colleague
+from kretslopp.conftest import downloaded, make_asset, refusal_of, save_over_a_colleague
 from kretslopp.organisation.models import Person
 from kretslopp.tabular import open_table
 
@@ -69,7 +69,7 @@ def test_manifest_is_printable_and_exportable(town, login, campaign, handed_over
             reverse("circular:manifest_export", args=[campaign.pk, handed_over.pk, fmt])
         )
         assert response.status_code == 200
-        table = open_table(response.content, f"m.{fmt}")
+        table = open_table(downloaded(response), f"m.{fmt}")
         assert len(list(table.rows())) == 4
 
 
@@ -89,7 +89,7 @@ def test_manifest_export_neutralises_formulas(town, login, campaign, admin_acces
     response = login(town.users["administrator"]).get(
         reverse("circular:manifest_export", args=[campaign.pk, manifest.pk, "csv"])
     )
-    assert "'=HYPERLINK(1)" in response.content.decode("utf-8-sig")
+    assert "'=HYPERLINK(1)" in downloaded(response).decode("utf-8-sig")
 
 
 def test_scan_page_posts_and_comes_back_focused(town, login, campaign):
@@ -98,7 +98,7 @@ def test_scan_page_posts_and_comes_back_focused(town, login, campaign):
     page = client.get(url).content.decode()
     assert "autofocus" in page
     response = client.post(url, {"code": "MS-0000001"}, follow=True)
-    assert "MS-0000001" in response.content.decode()
+    assert "MS-0000001" in downloaded(response).decode()
     again = client.post(url, {"code": "MS-0000001"}, follow=True)
     assert [m.level_tag for m in again.context["messages"]] == ["error"]
     unknown = client.post(url, {"code": "NOPE-1"})
@@ -129,7 +129,7 @@ def test_not_returned_lists_replaced_devices(town, login):
     later = client.get(reverse("circular:not_returned"), {"days": "60"})
     assert later.context["total"] == 0
     export = client.get(reverse("circular:not_returned"), {"format": "xlsx"})
-    rows = list(open_table(export.content, "x.xlsx").rows())
+    rows = list(open_table(downloaded(export), "x.xlsx").rows())
     assert rows[0].values[1] == "OLD-1"
 
 
@@ -156,7 +156,7 @@ def test_lost_register(town, login):
     response = login(town.users["coordinator"]).get(reverse("circular:lost"))
     assert [a.asset_tag for a in response.context["assets"]] == ["LOST-1"]
     export = login(town.users["administrator"]).get(reverse("circular:lost"), {"format": "csv"})
-    assert len(list(open_table(export.content, "l.csv").rows())) == 2
+    assert len(list(open_table(downloaded(export), "l.csv").rows())) == 2
 
 
 def test_report_upload_page(town, login, campaign, handed_over):

@@ -2,20 +2,14 @@
 
 from __future__ import annotations
 
-import io
 from collections.abc import Iterable, Sequence
 
 from django.core.exceptions import PermissionDenied
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponseBase
 
 from kretslopp.circular.models import Campaign
+from kretslopp.core import downloads
 from kretslopp.organisation.access import Access, Action, access_for
-from kretslopp.tabular import write_csv, write_xlsx
-
-EXPORT_FORMATS = {
-    "csv": "text/csv; charset=utf-8",
-    "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-}
 
 
 def reader(request: HttpRequest) -> Access:
@@ -37,16 +31,6 @@ def campaign_in_scope(access: Access, pk: int) -> Campaign:
 
 def export(
     fmt: str, file_stem: str, headers: Sequence[str], rows: Iterable[Sequence[object]]
-) -> HttpResponse:
-    """A CSV or XLSX download through tabular's writers (formula injection neutralised)."""
-    if fmt not in EXPORT_FORMATS:
-        raise Http404
-    response = HttpResponse(content_type=EXPORT_FORMATS[fmt])
-    response["Content-Disposition"] = f'attachment; filename="{file_stem}.{fmt}"'
-    if fmt == "csv":
-        write_csv(response, headers, rows)
-    else:
-        buffer = io.BytesIO()
-        write_xlsx(buffer, headers, rows)
-        response.write(buffer.getvalue())
-    return response
+) -> HttpResponseBase:
+    """A CSV or XLSX download (formula injection neutralised), as every export is made."""
+    return downloads.table_download(fmt, file_stem, headers, rows)

@@ -1,25 +1,20 @@
-"""The asset list as CSV or XLSX: exactly the rows the list shows, in our own import format.
+"""The asset list as a table: exactly the rows the list shows, in our own import format.
 
 The columns are the ones :mod:`kretslopp.tabular.mapping` recognises as our own profile, so
-an export imported again changes nothing. Rows are read with ``iterator()`` and written as
-they come: CSV is streamed to the browser in chunks, XLSX is spooled to a temporary file
-(a workbook is a ZIP, finished only at its end) and then streamed from there.
+an export imported again changes nothing. Rows are read with ``iterator()`` as they are
+written (:mod:`kretslopp.core.downloads` turns them into CSV or XLSX).
 """
 
 from __future__ import annotations
 
-import io
-import tempfile
-from collections.abc import Iterable, Iterator, Sequence
-from typing import IO, Any
+from collections.abc import Iterator
+from typing import Any
 
 from django.db.models import QuerySet
 from django.utils.translation import get_language, gettext
 
-from kretslopp.core import bulk
 from kretslopp.inventory import lifecycle
 from kretslopp.inventory.models import ProductCategory
-from kretslopp.tabular import write_csv, write_xlsx
 
 CHUNK = 2_000
 #: field → (English header, Swedish header); both are our own profile's aliases.
@@ -74,25 +69,3 @@ def rows(assets: QuerySet) -> Iterator[list[Any]]:
         cells[_CATEGORY] = categories.get(cells[_CATEGORY], cells[_CATEGORY])
         cells[_STATUS] = statuses.get(cells[_STATUS], cells[_STATUS])
         yield cells
-
-
-def csv_stream(
-    header: Sequence[str], cells: Iterable[Sequence[Any]], dialect: str
-) -> Iterator[bytes]:
-    """CSV bytes in chunks: ``write_csv`` per chunk of rows, the header only once."""
-    prefix = io.BytesIO()
-    write_csv(prefix, header, [], dialect=dialect)  # type: ignore[arg-type]
-    head = prefix.getvalue()
-    yield head
-    for batch in bulk.batched(cells, CHUNK):
-        buffer = io.BytesIO()
-        write_csv(buffer, header, batch, dialect=dialect)  # type: ignore[arg-type]
-        yield buffer.getvalue()[len(head) :]
-
-
-def xlsx_file(header: Sequence[str], cells: Iterable[Sequence[Any]]) -> IO[bytes]:
-    """A temporary file holding the workbook, positioned at its start."""
-    handle = tempfile.TemporaryFile()  # noqa: SIM115 - the response closes it
-    write_xlsx(handle, header, cells, sheet_name="Assets")
-    handle.seek(0)
-    return handle

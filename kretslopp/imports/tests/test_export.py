@@ -8,7 +8,7 @@ from decimal import Decimal
 import pytest
 from django.urls import reverse
 
-from kretslopp.conftest import make_asset
+from kretslopp.conftest import downloaded, make_asset
 from kretslopp.imports.assets import export
 from kretslopp.imports.tests.conftest import db_counts, import_file
 from kretslopp.inventory.models import Asset
@@ -38,9 +38,7 @@ def fleet(town):
 
 
 def download(client, fmt: str, **query) -> bytes:
-    response = client.get(reverse("imports:export", args=[fmt]), query)
-    assert response.status_code == 200
-    return b"".join(response.streaming_content) if response.streaming else response.content
+    return downloaded(client.get(reverse("imports:export", args=[fmt]), query))
 
 
 @pytest.mark.parametrize("swedish", [False, True])
