@@ -5,11 +5,12 @@ from __future__ import annotations
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, HttpResponseBase
 from django.shortcuts import redirect, render
+from django.utils import timezone
 
 from kretslopp.carbon import services as carbon
-from kretslopp.core import auditlog
+from kretslopp.core import auditlog, downloads
 from kretslopp.core.models import AuditEntry
 from kretslopp.inventory import lifecycle, summary
 from kretslopp.inventory.models import ProductCategory, Status
@@ -58,7 +59,7 @@ LOG_PAGE_SIZE = 50
 
 
 @login_required
-def audit_log(request: HttpRequest) -> HttpResponse:
+def audit_log(request: HttpRequest) -> HttpResponseBase:
     """Every recorded write in the organisation, newest first, for organisation-wide readers."""
     access = access_for(request.user)
     if not access.may_read_audit_log():
@@ -69,6 +70,15 @@ def audit_log(request: HttpRequest) -> HttpResponse:
         entries = form.apply(entries)
     elif form.is_bound:
         entries = entries.none()
+    fmt = request.GET.get("format")
+    if fmt:
+        return downloads.table_download(
+            fmt,
+            f"kretslopp-audit-log-{timezone.localdate():%Y-%m-%d}",
+            auditlog.export_header(),
+            auditlog.export_rows(entries),
+            sheet_name="Audit log",
+        )
     page = Paginator(entries, LOG_PAGE_SIZE).get_page(request.GET.get("page"))
     query = request.GET.copy()
     query.pop("page", None)

@@ -9,9 +9,12 @@ from django.contrib.contenttypes.models import ContentType
 from django.urls import reverse
 from django.utils import timezone
 
-from kretslopp.conftest import make_asset
+from kretslopp.conftest import downloaded, make_asset
+from kretslopp.core.models import AuditEntry
 from kretslopp.inventory import lifecycle
 from kretslopp.inventory.models import Asset
+from kretslopp.organisation.models import Location
+from kretslopp.tabular import open_table
 
 URL = reverse("audit_log")
 
@@ -71,3 +74,18 @@ def test_only_organisation_wide_readers_of_the_trail_open_the_log(town, login, r
     assert client.get(URL).status_code == status
     menu = client.get(reverse("organisation:departments")).content.decode()
     assert (URL in menu) == (status == 200)
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("fmt", ["csv", "csv-sv", "xlsx"])
+def test_the_log_exports_as_filtered_with_formulas_neutralised(town, login, fmt):
+    Location.objects.create(name="=HYPERLINK(1)", department=town.own)
+    town.own_asset.move(lifecycle.RETURNED, by=town.users["coordinator"])
+    client = login(town.users["administrator"])
+    table = open_table(downloaded(client.get(URL, {"format": fmt})), f"log.{fmt.split('-')[0]}")
+    rows = [row.values for row in table.rows()]
+    assert len(rows) == AuditEntry.objects.count()
+    assert any(values[4] == "'=HYPERLINK(1)" for values in rows)  # neutralised
+    name = f"c.{fmt.split('-')[0]}"
+    only_coord = open_table(downloaded(client.get(URL, {"who": "coord", "format": fmt})), name)
+    assert {row.values[1] for row in only_coord.rows()} == {"coord"}
