@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse, HttpResponseBase
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -12,6 +11,7 @@ from django.utils import timezone
 from kretslopp.carbon import services as carbon
 from kretslopp.core import auditlog, downloads
 from kretslopp.core.models import AuditEntry
+from kretslopp.core.paging import page_of
 from kretslopp.inventory import lifecycle, summary
 from kretslopp.inventory.models import ProductCategory, Status
 from kretslopp.organisation.access import Action, access_for
@@ -79,13 +79,11 @@ def audit_log(request: HttpRequest) -> HttpResponseBase:
             auditlog.export_rows(entries),
             sheet_name="Audit log",
         )
-    page = Paginator(entries, LOG_PAGE_SIZE).get_page(request.GET.get("page"))
-    query = request.GET.copy()
-    query.pop("page", None)
+    page, query = page_of(request, entries, LOG_PAGE_SIZE)
     context = {
         "form": form,
         "page": page,
         "lines": auditlog.lines(list(page.object_list)),
-        "query": query.urlencode(),
+        "query": query,
     }
     return render(request, "core/audit_log.html", context)

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.paginator import Paginator
 from django.db.models import Count
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -14,6 +13,7 @@ from django.views.decorators.http import require_POST
 from kretslopp.carbon import services as carbon
 from kretslopp.carbon.views import may_decide
 from kretslopp.core.history import history_for
+from kretslopp.core.paging import page_of
 from kretslopp.inventory import lifecycle
 from kretslopp.inventory.filters import AGE_BANDS, CUSTODY, AssetFilter
 from kretslopp.inventory.forms import AssetForm, MoveForm
@@ -39,13 +39,11 @@ def asset_list(request: HttpRequest) -> HttpResponse:
     assets = asset_filter.apply(access).select_related(
         "model__manufacturer", "department", "assignee"
     )
-    page = Paginator(assets, PAGE_SIZE).get_page(request.GET.get("page"))
-    query = request.GET.copy()
-    query.pop("page", None)
+    page, query = page_of(request, assets, PAGE_SIZE)
     context = {
         "page": page,
         "filter": asset_filter,
-        "query": query.urlencode(),
+        "query": query,
         "departments": access.departments(),
         # A department's cost centres, once one department is chosen.
         "cost_centres": CostCentre.objects.filter(
@@ -160,13 +158,9 @@ def model_list(request: HttpRequest) -> HttpResponse:
     counts = dict(
         access.scope(Asset.objects.all()).values_list("model_id").annotate(n=Count("pk")).order_by()
     )
-    page = Paginator(models.order_by("manufacturer__name", "name"), PAGE_SIZE).get_page(
-        request.GET.get("page")
-    )
+    page, query = page_of(request, models.order_by("manufacturer__name", "name"), PAGE_SIZE)
     for product_model in page:
         product_model.asset_count = counts.get(product_model.pk, 0)
-    query = request.GET.copy()
-    query.pop("page", None)
     return render(
         request,
         "inventory/model_list.html",
@@ -175,7 +169,7 @@ def model_list(request: HttpRequest) -> HttpResponse:
             "categories": ProductCategory.choices,
             "category": category,
             "q": text,
-            "query": query.urlencode(),
+            "query": query,
         },
     )
 
