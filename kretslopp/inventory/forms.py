@@ -10,7 +10,12 @@ from django.utils.translation import gettext_lazy as _
 from kretslopp.core import audit
 from kretslopp.core.forms import VersionedModelForm
 from kretslopp.inventory import lifecycle
-from kretslopp.inventory.models import Asset, LifecycleEvent, ProductModel
+from kretslopp.inventory.models import (
+    Asset,
+    LifecycleEvent,
+    ProductLabel,
+    ProductModel,
+)
 from kretslopp.organisation.access import Access
 from kretslopp.organisation.models import CostCentre, Person
 
@@ -131,3 +136,46 @@ class MoveForm(forms.Form):
     target = forms.ChoiceField(choices=[(code, code) for code in lifecycle.STATUSES])
     note = forms.CharField(required=False, max_length=2000)
     reference = forms.CharField(required=False, max_length=200)
+
+
+class ProductModelForm(VersionedModelForm):
+    """A catalogue model as procurement keeps it: what it is and what it uses.
+
+    The footprint follows at once (the category picks the default figures, the name and
+    number find the manufacturer's sheet): results are keyed on the model's ``updated_at``.
+    """
+
+    class Meta:
+        model = ProductModel
+        fields = [
+            "manufacturer",
+            "name",
+            "model_number",
+            "category",
+            "screen_size_inch",
+            "energy_kwh_per_year",
+            "notes",
+        ]
+        widgets = {"notes": forms.Textarea(attrs={"rows": 3})}
+
+
+class ProductLabelForm(forms.ModelForm):
+    class Meta:
+        model = ProductLabel
+        fields = ["scheme", "level", "certificate_id", "valid_from", "valid_until"]
+        widgets = {
+            "valid_from": DateInput(format="%Y-%m-%d"),
+            "valid_until": DateInput(format="%Y-%m-%d"),
+        }
+
+    def clean(self):
+        cleaned = super().clean()
+        start, end = cleaned.get("valid_from"), cleaned.get("valid_until")
+        if start and end and end < start:
+            self.add_error("valid_until", _("A label cannot end before it starts."))
+        return cleaned
+
+
+LabelFormSet = forms.inlineformset_factory(
+    ProductModel, ProductLabel, form=ProductLabelForm, extra=1, can_delete=True
+)

@@ -11,4 +11,6 @@ urlpatterns = [
     path("assets/<int:pk>/move/", views.asset_move, name="asset_move"),
     path("models/", views.model_list, name="models"),
     path("models/<int:pk>/", views.model_detail, name="model"),
+    path("models/new/", views.model_edit, name="model_create"),
+    path("models/<int:pk>/edit/", views.model_edit, name="model_edit"),
 ]

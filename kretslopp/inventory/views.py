@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.db import transaction
 from django.db.models import Count
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -12,11 +13,12 @@ from django.views.decorators.http import require_POST
 
 from kretslopp.carbon import services as carbon
 from kretslopp.carbon.views import may_decide
+from kretslopp.core import audit
 from kretslopp.core.history import history_for
 from kretslopp.core.paging import page_of
 from kretslopp.inventory import lifecycle
 from kretslopp.inventory.filters import AGE_BANDS, CUSTODY, AssetFilter
-from kretslopp.inventory.forms import AssetForm, MoveForm
+from kretslopp.inventory.forms import AssetForm, LabelFormSet, MoveForm, ProductModelForm
 from kretslopp.inventory.models import (
     Asset,
     LabelScheme,
@@ -170,6 +172,7 @@ def model_list(request: HttpRequest) -> HttpResponse:
             "category": category,
             "q": text,
             "query": query,
+            "can_edit": access.can(Action.EDIT_CATALOGUE),
         },
     )
 
@@ -192,5 +195,28 @@ def model_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "history": history_for(product_model) if access.can(Action.VIEW_AUDIT) else None,
         "figures": carbon.figures_for(product_model),
         "can_decide": may_decide(access),
+        "can_edit": access.can(Action.EDIT_CATALOGUE),
     }
     return render(request, "inventory/model_detail.html", context)
+
+
+@login_required
+def model_edit(request: HttpRequest, pk: int | None = None) -> HttpResponse:
+    """Add or change a catalogue model and its labels (procurement and administrators)."""
+    access = access_for(request.user)
+    access.require(Action.EDIT_CATALOGUE)
+    product_model = get_object_or_404(ProductModel, pk=pk) if pk else None
+    form = ProductModelForm(request.POST or None, instance=product_model)
+    labels = LabelFormSet(request.POST or None, instance=product_model, prefix="labels")
+    if request.method == "POST" and form.is_valid() and labels.is_valid():
+        with transaction.atomic():
+            saved = form.save_unless_changed(by=request.user)
+            if saved is not None:
+                labels.instance = saved
+                with audit.acting_as(request.user):
+                    labels.save()
+        if saved is not None:
+            messages.success(request, _("%(model)s saved.") % {"model": saved})
+            return redirect(saved)
+    context = {"form": form, "labels": labels, "model": product_model}
+    return render(request, "inventory/model_form.html", context)
