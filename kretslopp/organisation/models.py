@@ -77,6 +77,8 @@ class CostCentre(models.Model):
     department = models.ForeignKey(
         Department, verbose_name=_("department"), on_delete=models.PROTECT
     )
+    # The version an edit form saw: the stale-edit guard compares it (core.forms).
+    updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:
         verbose_name = _("cost centre")
@@ -94,6 +96,8 @@ class Location(models.Model):
     department = models.ForeignKey(
         Department, verbose_name=_("department"), null=True, blank=True, on_delete=models.PROTECT
     )
+    # The version an edit form saw: the stale-edit guard compares it (core.forms).
+    updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:
         verbose_name = _("location")
