@@ -54,6 +54,19 @@ class Town:
     users: dict[str, object]
 
 
+#: The town's logins, one per role, in the order the access matrices list them.
+ROLES = [
+    "administrator",
+    "sustainability_lead",
+    "procurement",
+    "coordinator",
+    "viewer",
+    "viewer_all",
+    "partner",
+    "no_role",
+]
+
+
 def make_user(username: str, role: str | None, departments=(), all_departments=False):
     from django.contrib.auth import get_user_model
 

@@ -8,6 +8,7 @@ writes that bypass signals (imports, take-back batches) call :func:`record_many`
 from __future__ import annotations
 
 import contextvars
+import datetime as dt
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from datetime import datetime
@@ -33,6 +34,18 @@ def acting_as(user: Any) -> Iterator[None]:
 
 def current_actor() -> Any:
     return _actor.get()
+
+
+def text(value: Any) -> str | None:
+    """A value as the audit trail stores it: display-neutral text (dates ISO), None as None.
+
+    What ``Field.value_to_string`` gives on a save; bulk writers record values the same way.
+    """
+    if value is None:
+        return None
+    if isinstance(value, (dt.date, dt.datetime)):
+        return value.isoformat()
+    return str(value)
 
 
 def actor_id(by: Any = None) -> int | None:

@@ -20,6 +20,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from kretslopp.core import audit
+from kretslopp.core.history import field_label
 from kretslopp.core.models import AuditEntry
 
 
@@ -103,16 +104,19 @@ def lines(entries: list[AuditEntry]) -> list[LogLine]:
     result = []
     for entry in entries:
         model = ContentType.objects.get_for_id(entry.content_type_id).model_class()
-        names = {f.name: str(f.verbose_name) for f in model._meta.fields} if model else {}
         result.append(
             LogLine(
                 entry=entry,
-                kind=str(model._meta.verbose_name) if model else "–",
-                fields=[names.get(name, name) for name in entry.changes],
+                kind=_kind(model) or "–",
+                fields=[field_label(model, name) for name in entry.changes],
                 url=urls.get((entry.content_type_id, entry.object_id)),
             )
         )
     return result
+
+
+def _kind(model: type | None) -> str:
+    return str(model._meta.verbose_name) if model else ""
 
 
 def export_header() -> list[str]:
@@ -125,19 +129,15 @@ def export_header() -> list[str]:
 def export_rows(entries: QuerySet) -> Iterator[list[Any]]:
     """One row per entry, read as it is written: a year of writes stays out of memory."""
     actions = dict(AuditEntry.ACTIONS)
-    kinds: dict[int, tuple[str, dict[str, str]]] = {}
     for entry in entries.iterator(chunk_size=2_000):
-        if entry.content_type_id not in kinds:
-            model = ContentType.objects.get_for_id(entry.content_type_id).model_class()
-            names = {f.name: str(f.verbose_name) for f in model._meta.fields} if model else {}
-            kinds[entry.content_type_id] = (str(model._meta.verbose_name) if model else "", names)
-        kind, names = kinds[entry.content_type_id]
+        # ContentType's own cache answers get_for_id after the first entry of each kind.
+        model = ContentType.objects.get_for_id(entry.content_type_id).model_class()
         yield [
             timezone.localtime(entry.at).replace(tzinfo=None),
             entry.actor.get_username() if entry.actor else str(_("system")),
             str(actions.get(entry.action, entry.action)),
-            kind,
+            _kind(model),
             entry.object_repr,
             entry.object_id,
-            ", ".join(names.get(name, name) for name in entry.changes),
+            ", ".join(field_label(model, name) for name in entry.changes),
         ]

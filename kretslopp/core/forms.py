@@ -14,12 +14,11 @@ import datetime as dt
 from typing import Any
 
 from django import forms
-from django.contrib.contenttypes.models import ContentType
 from django.db import models, transaction
 from django.utils.translation import gettext
 
 from kretslopp.core import audit
-from kretslopp.core.models import AuditEntry
+from kretslopp.core.history import entries_of, field_label
 
 
 class VersionedModelForm(forms.ModelForm):
@@ -53,16 +52,9 @@ class VersionedModelForm(forms.ModelForm):
             return self.save()
 
 
-def _entries(instance: models.Model):
-    return AuditEntry.objects.filter(
-        content_type=ContentType.objects.get_for_model(type(instance)),
-        object_id=str(instance.pk),
-    )
-
-
 def version_of(instance: models.Model) -> str:
     """``<updated_at>#<latest audit entry id>``: what changed since can then be named."""
-    latest = _entries(instance).order_by("-pk").values_list("pk", flat=True).first() or 0
+    latest = entries_of(instance).order_by("-pk").values_list("pk", flat=True).first() or 0
     updated_at: dt.datetime = instance.updated_at  # type: ignore[attr-defined]
     return f"{updated_at.isoformat()}#{latest}"
 
@@ -79,10 +71,11 @@ def stale(stored: models.Model, seen: str) -> str | None:
 
 
 def _changed_meanwhile(instance: models.Model, last_entry: int) -> str:
-    since = _entries(instance).filter(pk__gt=last_entry).select_related("actor")
-    names = {field.name: str(field.verbose_name) for field in instance._meta.fields}
+    since = entries_of(instance).filter(pk__gt=last_entry).select_related("actor")
     who = sorted({str(entry.actor) if entry.actor else gettext("the system") for entry in since})
-    changed = sorted({names.get(name, name) for entry in since for name in entry.changes})
+    changed = sorted(
+        {field_label(type(instance), name) for entry in since for name in entry.changes}
+    )
     return gettext(
         "%(who)s changed this record after you opened it (%(fields)s), so your changes were "
         "not saved. Check the values below against the saved ones; saving again "

@@ -6,6 +6,7 @@ from dataclasses import dataclass
 
 from django.contrib.contenttypes.models import ContentType
 from django.db import models
+from django.db.models import QuerySet
 
 from kretslopp.core.models import AuditEntry
 
@@ -58,12 +59,27 @@ def _local_time(raw: str) -> str:
     return timezone.localtime(moment).strftime("%Y-%m-%d %H:%M")
 
 
+def entries_of(instance: models.Model) -> QuerySet[AuditEntry]:
+    """The audit entries of one record (newest first, as AuditEntry orders them)."""
+    return AuditEntry.objects.filter(
+        content_type=ContentType.objects.get_for_model(type(instance)),
+        object_id=str(instance.pk),
+    )
+
+
+def field_label(model: type[models.Model] | None, name: str) -> str:
+    """How pages name a recorded field: its verbose name, else the stored name (a field
+    removed since, or a key a bulk write recorded)."""
+    try:
+        return str(model._meta.get_field(name).verbose_name)  # type: ignore[union-attr]
+    except Exception:
+        return name
+
+
 def history_for(instance: models.Model, limit: int = 100) -> list[HistoryEntry]:
     """The newest ``limit`` audit entries of ``instance``, ready for a template."""
     model = type(instance)
-    entries = AuditEntry.objects.filter(
-        content_type=ContentType.objects.get_for_model(model), object_id=str(instance.pk)
-    ).select_related("actor")[:limit]
+    entries = entries_of(instance).select_related("actor")[:limit]
     history = []
     for entry in entries:
         changes = []

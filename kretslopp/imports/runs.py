@@ -96,6 +96,7 @@ def import_assets(
     dry_run: bool = False,
     allow_new_models: bool = False,
     saved: SavedMapping | None = None,
+    columns: Mapping[str, str] | None = None,
     origin: str = "file",
 ) -> ImportResult:
     """An asset file straight through: open, map automatically (or by ``saved``), run, record.
@@ -110,7 +111,7 @@ def import_assets(
     except TabularError as error:
         return unreadable(job, error)
     target = TARGETS["assets"]()
-    mapping = decide_mapping(target, table.headers, saved)
+    mapping = decide_mapping(target, table.headers, saved, columns)
     job.file_info = {"format": table.format, "encoding": table.encoding}
     return run(table, mapping, job=job, access=access, actor=actor, dry_run=dry_run)
 

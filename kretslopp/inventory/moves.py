@@ -107,7 +107,7 @@ def _audited(
     changes: dict[str, list] = {"status": [asset.status, status]}
     for name, value in {"status_changed_at": when, **dates}.items():
         old = getattr(asset, name)
-        changes[name] = [old and old.isoformat(), value and value.isoformat()]
+        changes[name] = [audit.text(old), audit.text(value)]
     return changes
 
 

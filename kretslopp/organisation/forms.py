@@ -15,6 +15,13 @@ from kretslopp.organisation.access import Access
 from kretslopp.organisation.models import CostCentre, Department, Location
 
 
+def holder_of(form: forms.ModelForm, field: str, value: str):
+    """The other record that already has ``value`` in ``field`` (case aside), or None."""
+    model = form._meta.model
+    lookup = {f"{field}__iexact": value}
+    return model._default_manager.filter(**lookup).exclude(pk=form.instance.pk).first()
+
+
 class DepartmentForm(VersionedModelForm):
     """Name, code, parent department and number of employees of one department."""
 
@@ -35,7 +42,7 @@ class DepartmentForm(VersionedModelForm):
 
     def clean_code(self) -> str:
         code = self.cleaned_data["code"].strip()
-        holder = Department.objects.filter(code__iexact=code).exclude(pk=self.instance.pk).first()
+        holder = holder_of(self, "code", code)
         if holder is not None:
             raise forms.ValidationError(
                 _("The code %(code)s is already used by %(department)s.")
@@ -66,12 +73,9 @@ class DepartmentForm(VersionedModelForm):
         return parent
 
 
-class CostCentreForm(VersionedModelForm):
-    """A cost centre: code (unique in the organisation), name and, when editing, department."""
-
-    class Meta:
-        model = CostCentre
-        fields = ["code", "name", "department"]
+class DepartmentPartForm(VersionedModelForm):
+    """A record that belongs to a department: added on that department's page (and so fixed
+    to it), or edited with a choice among the user's departments."""
 
     def __init__(self, *args, access: Access, department: Department | None = None, **kwargs):
         super().__init__(*args, **kwargs)
@@ -81,14 +85,17 @@ class CostCentreForm(VersionedModelForm):
         else:
             self.fields["department"].queryset = access.departments()
 
+
+class CostCentreForm(DepartmentPartForm):
+    """A cost centre: code (unique in the organisation), name and, when editing, department."""
+
+    class Meta:
+        model = CostCentre
+        fields = ["code", "name", "department"]
+
     def clean_code(self) -> str:
         code = self.cleaned_data["code"].strip()
-        holder = (
-            CostCentre.objects.filter(code__iexact=code)
-            .exclude(pk=self.instance.pk)
-            .select_related("department")
-            .first()
-        )
+        holder = holder_of(self, "code", code)
         if holder is not None:
             raise forms.ValidationError(
                 _("The code %(code)s is already used by cost centre %(name)s (%(department)s).")
@@ -118,24 +125,16 @@ class CostCentreForm(VersionedModelForm):
         return department
 
 
-class LocationForm(VersionedModelForm):
+class LocationForm(DepartmentPartForm):
     """A location: name (unique), address and the department it belongs to."""
 
     class Meta:
         model = Location
         fields = ["name", "address", "department"]
 
-    def __init__(self, *args, access: Access, department: Department | None = None, **kwargs):
-        super().__init__(*args, **kwargs)
-        if department is not None:  # adding from a department's page: it is that one's
-            self.instance.department = department
-            del self.fields["department"]
-        else:
-            self.fields["department"].queryset = access.departments()
-
     def clean_name(self) -> str:
         name = self.cleaned_data["name"].strip()
-        holder = Location.objects.filter(name__iexact=name).exclude(pk=self.instance.pk).first()
+        holder = holder_of(self, "name", name)
         if holder is not None:
             raise forms.ValidationError(
                 _("There is already a location named %(name)s.") % {"name": holder.name}

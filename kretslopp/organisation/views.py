@@ -127,24 +127,28 @@ def department_edit(request: HttpRequest, code: str) -> HttpResponse:
     return _form_page(request, form, title=title, back=back)
 
 
-@login_required
-def cost_centre_add(request: HttpRequest, code: str) -> HttpResponse:
+def _add_to_department(request: HttpRequest, code: str, form_class, prefix: str, titles):
+    """The add page of a department's cost centre or location; ``titles`` words it:
+    ``(department name) → page title`` and ``(saved record) → confirmation``."""
+    page_title, added = titles
     access = access_for(request.user)
     access.require(Action.EDIT_ORGANISATION)
     department = access.get(Department.objects.all(), department_field="pk", code=code)
-    form = CostCentreForm(
-        request.POST or None, access=access, department=department, prefix=COST_CENTRE_PREFIX
-    )
+    form = form_class(request.POST or None, access=access, department=department, prefix=prefix)
     if request.method == "POST" and form.is_valid():
-        centre = form.save_unless_changed(by=request.user)
-        messages.success(request, _("Cost centre %(centre)s added.") % {"centre": centre})
+        messages.success(request, added(form.save_unless_changed(by=request.user)))
         return redirect(department)
-    return _form_page(
-        request,
-        form,
-        title=_("New cost centre in %(department)s") % {"department": department.name},
-        back=department.get_absolute_url(),
+    title = page_title(department.name)
+    return _form_page(request, form, title=title, back=department.get_absolute_url())
+
+
+@login_required
+def cost_centre_add(request: HttpRequest, code: str) -> HttpResponse:
+    titles = (
+        lambda name: _("New cost centre in %(department)s") % {"department": name},
+        lambda centre: _("Cost centre %(centre)s added.") % {"centre": centre},
     )
+    return _add_to_department(request, code, CostCentreForm, COST_CENTRE_PREFIX, titles)
 
 
 @login_required
@@ -163,22 +167,11 @@ def cost_centre_edit(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 def location_add(request: HttpRequest, code: str) -> HttpResponse:
-    access = access_for(request.user)
-    access.require(Action.EDIT_ORGANISATION)
-    department = access.get(Department.objects.all(), department_field="pk", code=code)
-    form = LocationForm(
-        request.POST or None, access=access, department=department, prefix=LOCATION_PREFIX
+    titles = (
+        lambda name: _("New location in %(department)s") % {"department": name},
+        lambda location: _("Location %(name)s added.") % {"name": location.name},
     )
-    if request.method == "POST" and form.is_valid():
-        location = form.save_unless_changed(by=request.user)
-        messages.success(request, _("Location %(name)s added.") % {"name": location.name})
-        return redirect(department)
-    return _form_page(
-        request,
-        form,
-        title=_("New location in %(department)s") % {"department": department.name},
-        back=department.get_absolute_url(),
-    )
+    return _add_to_department(request, code, LocationForm, LOCATION_PREFIX, titles)
 
 
 @login_required

@@ -10,20 +10,11 @@ from __future__ import annotations
 import pytest
 
 from kretslopp.api.testing import ApiClient
+from kretslopp.conftest import ROLES
 from kretslopp.inventory import lifecycle
 from kretslopp.inventory.models import Asset, LifecycleEvent, Manufacturer
 from kretslopp.organisation.models import Person
 
-ROLES = [
-    "administrator",
-    "sustainability_lead",
-    "procurement",
-    "coordinator",
-    "viewer",
-    "viewer_all",
-    "partner",
-    "no_role",
-]
 SEES = [200, 200, 200, 200, 200, 200, 403, 403]
 SEES_OWN_ONLY = [200, 200, 200, 404, 404, 200, 403, 403]
 # Expected status per read route, in the order of ROLES.

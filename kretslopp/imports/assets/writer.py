@@ -15,7 +15,6 @@ back rather than overwriting their edit.
 
 from __future__ import annotations
 
-import datetime as dt
 import json
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Iterator, Sequence
@@ -54,15 +53,6 @@ _STATUS = NEW_FIELDS.index("status")
 _EVENT_COLUMNS = ("asset_id", "from_status", "to_status", "at", "actor_id", "note", "reference")
 
 
-def audit_text(value: Any) -> str | None:
-    """A value as the audit trail stores it (what ``Field.value_to_string`` gives)."""
-    if value is None:
-        return None
-    if isinstance(value, (dt.date, dt.datetime)):
-        return value.isoformat()
-    return str(value)
-
-
 class _DistinctPieces(dict):
     """value → its piece of a create entry's JSON, made on first sight (``""`` when empty).
 
@@ -85,7 +75,7 @@ class _DistinctPieces(dict):
         if value is None or value == "":
             piece = ""
         else:
-            piece = self.prefix + encode_basestring(audit_text(value)) + "], "
+            piece = self.prefix + encode_basestring(audit.text(value)) + "], "
         self[value] = piece
         return piece
 
@@ -204,7 +194,7 @@ class _Writer:
             pieces_of(column)
             for pieces_of, column in zip(self.created_pieces, columns, strict=False)
         ]
-        last = f'"{_AUDITED_NAMES[-1]}": [null, {encode_basestring(audit_text(self.now))}]}}'
+        last = f'"{_AUDITED_NAMES[-1]}": [null, {encode_basestring(audit.text(self.now))}]}}'
         return map("".join, zip(repeat("{"), *pieces, repeat(last)))
 
     def update_assets(self) -> None:
@@ -219,7 +209,7 @@ class _Writer:
                 old = update.existing
                 groups[names].append((old.id, *map(changes.__getitem__, names), self.now))
                 audited = {
-                    _FIELD_NAMES[name]: [audit_text(old.get(name)), audit_text(value)]
+                    _FIELD_NAMES[name]: [audit.text(old.get(name)), audit.text(value)]
                     for name, value in changes.items()
                 }
                 entries.append((old.id, old.asset_tag, "update", audited))

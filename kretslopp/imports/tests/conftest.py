@@ -8,12 +8,10 @@ import pytest
 
 from kretslopp.core.models import AuditEntry
 from kretslopp.imports import runs
-from kretslopp.imports.models import ImportJob
 from kretslopp.imports.pipeline import ImportResult
 from kretslopp.inventory.models import Asset, LifecycleEvent, Manufacturer, ProductModel
 from kretslopp.organisation.access import access_for
 from kretslopp.organisation.models import Location
-from kretslopp.tabular import TabularError
 
 FIXTURES = __import__("pathlib").Path(__file__).parent / "fixtures"
 TABULAR_FIXTURES = FIXTURES.parents[2] / "tabular" / "tests" / "fixtures"
@@ -35,16 +33,15 @@ def import_file(
     columns: dict[str, str] | None = None,
 ) -> ImportResult:
     """Import ``content`` as the file ``name``, as ``user`` (None: the command line)."""
-    data = content.encode("utf-8") if isinstance(content, str) else content
-    job = ImportJob.objects.create(file_name=name, user=user, allow_new_models=allow_new_models)
-    try:
-        table = runs.open_file(data, name)
-    except TabularError as error:
-        return runs.unreadable(job, error)
-    target = runs.TARGETS["assets"]()
-    mapping = runs.decide_mapping(target, table.headers, columns=columns)
-    access = access_for(user) if user is not None else runs.SYSTEM_ACCESS
-    return runs.run(table, mapping, job=job, access=access, actor=user, dry_run=dry_run)
+    return runs.import_assets(
+        content.encode("utf-8") if isinstance(content, str) else content,
+        name,
+        access=access_for(user) if user is not None else runs.SYSTEM_ACCESS,
+        actor=user,
+        dry_run=dry_run,
+        allow_new_models=allow_new_models,
+        columns=columns,
+    )
 
 
 @pytest.fixture

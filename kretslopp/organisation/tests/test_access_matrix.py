@@ -10,19 +10,10 @@ from __future__ import annotations
 import pytest
 from django.urls import reverse
 
+from kretslopp.conftest import ROLES
 from kretslopp.inventory import lifecycle
 from kretslopp.inventory.models import Asset
 
-ROLES = [
-    "administrator",
-    "sustainability_lead",
-    "procurement",
-    "coordinator",
-    "viewer",
-    "viewer_all",
-    "partner",
-    "no_role",
-]
 # Expected HTTP status per case, in the order of ROLES.
 READ = {
     "home": [200, 200, 200, 200, 200, 200, 302, 403],  # a partner goes to its campaigns
