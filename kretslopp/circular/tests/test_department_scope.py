@@ -215,3 +215,34 @@ def test_another_partner_reads_none_of_the_discrepancies(town, api_as, mixed, ca
         f"/api/v1/takeback/campaigns/{campaign.pk}/discrepancies"
     )
     assert response.status_code == 404
+
+
+# --- the not-returned routine ------------------------------------------------------------
+
+
+@pytest.fixture
+def replaced_elsewhere(town):
+    """Anna's old laptop is ours; her new one was booked on the other department."""
+    from kretslopp.organisation.models import Person
+
+    anna = Person.objects.get(identifier="anv000001")
+    old = make_asset("OLD-1", town.laptop, town.own, in_use_date=dt.date(2019, 1, 1), assignee=anna)
+    recent = dt.date.today() - dt.timedelta(days=40)
+    make_asset("MS-MF-NEW", town.laptop, town.other, in_use_date=recent, assignee=anna)
+    return old
+
+
+@pytest.mark.parametrize("role", ["administrator", "coordinator", "viewer"])
+def test_a_replacement_in_another_department_is_not_named_to_the_old_devices_department(
+    town, login, replaced_elsewhere, role
+):
+    client = login(town.users[role])
+    page = client.get(reverse("circular:not_returned"))
+    # The old device is still ours to chase, whoever booked its successor.
+    assert [a.asset_tag for a in page.context["assets"]] == ["OLD-1"]
+    export = client.get(reverse("circular:not_returned"), {"format": "csv"})
+    [row] = list(open_table(downloaded(export), "n.csv").rows())
+    named = "MS-MF-NEW" in page.content.decode() or "MS-MF-NEW" in row.values
+    assert named == (role not in DEPARTMENT_BOUND)
+    if role in DEPARTMENT_BOUND:
+        assert "i en annan förvaltning" in page.content.decode()
