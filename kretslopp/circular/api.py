@@ -309,7 +309,7 @@ def _text(value: object) -> str:
 def post_results(request: HttpRequest, payload: ResultsIn, campaign_id: int = RecordId) -> dict:
     """Record the partner's results (all or none); the same results again change nothing."""
     caller = caller_of(request)
-    access = caller.access
+    access = _reader(request)
     campaign = _campaign(access, campaign_id)
     if not access.may_report_for(campaign.partner_id):
         raise PermissionDenied
