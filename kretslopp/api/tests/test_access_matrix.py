@@ -124,36 +124,40 @@ def test_creates_follow_the_same_scoping_as_the_pages(town, api_as, index, role)
         assert Asset.objects.filter(asset_tag=tag).exists() == (expected == 201)
 
 
-# Placing an asset of one's own department in a location of it, or of another department:
-# another department's location is refused as invalid, like its department, cost centres
-# and people. Expected status per role for PATCH of the own asset and for POST of a new one.
-LOCATE = {
-    ("patch", "own_location"): [200, 403, 403, 200, 403, 403, 404, 404],
-    ("patch", "other_location"): [200, 403, 403, 422, 403, 403, 404, 404],
-    ("post", "own_location"): CREATE_OWN,
-    ("post", "other_location"): [201, 403, 403, 422, 403, 403, 403, 403],
+# Pointing an asset of one's own department at a location or person of it, or of another
+# department: another department's is refused as invalid, like its department and cost
+# centres. Expected status per role for PATCH of the own asset and for POST of a new one.
+REFERENCE = {
+    ("patch", "own"): [200, 403, 403, 200, 403, 403, 404, 404],
+    ("patch", "other"): [200, 403, 403, 422, 403, 403, 404, 404],
+    ("post", "own"): CREATE_OWN,
+    ("post", "other"): [201, 403, 403, 422, 403, 403, 403, 403],
 }
 
 
 @pytest.mark.django_db
+@pytest.mark.parametrize("field", ["location_id", "assignee_id"])
 @pytest.mark.parametrize("index,role", list(enumerate(ROLES)))
-def test_locations_follow_the_same_scoping_as_the_pages(town, api_as, index, role):
+def test_locations_and_people_follow_the_same_scoping_as_the_pages(
+    town, api_as, index, role, field
+):
     api = api_as(town.users[role], "read", "write")
     ids = _ids(town)
-    for (method, which), expected in LOCATE.items():
-        location = ids[which]
+    record = "location" if field == "location_id" else "person"
+    for (method, which), expected in REFERENCE.items():
+        value = ids[f"{which}_{record}"]
         if method == "patch":
-            response = api.patch(f"/api/v1/assets/{town.own_asset.pk}", {"location_id": location})
+            response = api.patch(f"/api/v1/assets/{town.own_asset.pk}", {field: value})
         else:
             body = {"asset_tag": f"MS-{which}", "model_id": town.laptop.pk}
-            body |= {"department_id": town.own.pk, "location_id": location}
+            body |= {"department_id": town.own.pk, field: value}
             response = api.post("/api/v1/assets", body)
         assert response.status_code == expected[index], (role, method, which)
         if response.status_code == 422:
-            assert response.json()["error"]["details"][0]["field"] == "location_id"
-    placed = set(Asset.objects.filter(location__isnull=False).values_list("location", flat=True))
-    assert (ids["other_location"] in placed) == (role == "administrator")
-    assert (ids["own_location"] in placed) == (role in ("administrator", "coordinator"))
+            assert response.json()["error"]["details"][0]["field"] == field
+    pointed = set(Asset.objects.exclude(**{field: None}).values_list(field, flat=True))
+    assert (ids[f"other_{record}"] in pointed) == (role == "administrator")
+    assert (ids[f"own_{record}"] in pointed) == (role in ("administrator", "coordinator"))
 
 
 @pytest.mark.django_db

@@ -246,3 +246,64 @@ def test_a_replacement_in_another_department_is_not_named_to_the_old_devices_dep
     assert named == (role not in DEPARTMENT_BOUND)
     if role in DEPARTMENT_BOUND:
         assert "i en annan förvaltning" in page.content.decode()
+
+
+# --- form posts that name what is not the user's -----------------------------------------
+
+
+def test_a_scan_cannot_be_booked_on_another_campaigns_collection_point(town, login, campaign):
+    from kretslopp.circular.models import Campaign, CollectionPoint
+
+    elsewhere = Campaign.objects.create(
+        name="Annat återtag", partner=campaign.partner, starts_on=dt.date(2024, 5, 1),
+        ends_on=dt.date(2024, 5, 31),
+    )  # fmt: skip
+    point = CollectionPoint.objects.create(campaign=elsewhere, name="Miljöhusets entré")
+    client = login(town.users["coordinator"])
+    url = reverse("circular:collect", args=[campaign.pk])
+    client.post(url, {"code": "MS-0000001", "point": point.pk})
+    assert not CampaignItem.objects.exists()
+
+
+def test_an_unknown_device_cannot_be_registered_for_another_department(town, login, campaign):
+    client = login(town.users["coordinator"])
+    url = reverse("circular:collect_unknown", args=[campaign.pk])
+    data = {"category": "laptop", "serial": "SN-X", "department": town.other.pk}
+    response = client.post(url, data)
+    assert response.status_code == 400
+    assert "department" in response.context["unknown_form"].errors
+    assert not CampaignItem.objects.exists()
+
+
+def test_another_departments_unknown_device_is_not_dated_to_a_coordinator(
+    town, login, campaign, admin_access
+):
+    collection.collect_unknown(
+        campaign, category="laptop", serial="SN-UNKNOWN-MF", department=town.other,
+        access=admin_access,
+    )  # fmt: skip
+    client = login(town.users["coordinator"])
+    url = reverse("circular:collect_unknown", args=[campaign.pk])
+    data = {"category": "laptop", "serial": "SN-UNKNOWN-MF", "department": town.own.pk}
+    response = client.post(url, data, follow=True)
+    [message] = [str(m) for m in response.context["messages"]]
+    assert "SN-UNKNOWN-MF" in message
+    assert not any(char.isdigit() for char in message.replace("SN-UNKNOWN-MF", ""))
+    assert CampaignItem.objects.filter(serial_number="SN-UNKNOWN-MF").count() == 1
+
+
+def test_a_discrepancy_is_settled_only_through_its_own_campaign(
+    town, login, campaign, mixed, partners
+):
+    from kretslopp.circular.models import Campaign
+
+    elsewhere = Campaign.objects.create(
+        name="Annat återtag", partner=partners["theirs"], starts_on=dt.date(2024, 5, 1),
+        ends_on=dt.date(2024, 5, 31),
+    )  # fmt: skip
+    finding = Discrepancy.objects.filter(campaign=campaign).first()
+    client = login(town.users["sustainability_lead"])
+    url = reverse("circular:accept", args=[elsewhere.pk, finding.pk])
+    assert client.post(url, {"note": "Okej"}).status_code == 404
+    finding.refresh_from_db()
+    assert finding.state == "open"
