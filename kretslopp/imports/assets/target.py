@@ -633,6 +633,15 @@ class _RowCheck:
             )
             return
         centre_id, owner_id, owner_code = found
+        if not self.target.context.access.covers(owner_id):
+            # Which department owns it is not a department-bound user's to learn.
+            self.fail(
+                "cost_centre",
+                "not_your_cost_centre",
+                _("Cost centre %(code)s is not one of your departments' cost centres.")
+                % {"code": text},
+            )
+            return
         if department_id is not None and owner_id != department_id:
             self.fail(
                 "cost_centre",

@@ -80,3 +80,15 @@ def test_the_api_import_refuses_another_departments_location(town, elsewhere, ap
     assert response.status_code == 422
     [detail] = response.json()["error"]["details"]
     assert detail["field"] == "row 2, Location"
+
+
+def test_another_departments_cost_centre_is_not_traced_to_its_department(town, elsewhere):
+    from kretslopp.organisation.models import CostCentre
+
+    CostCentre.objects.create(code="MF-1", name="Miljöstaben", department=town.other)
+    result = import_file("Asset tag,Cost centre\nMS-0000001,MF-1\n", user=town.users["coordinator"])
+    assert result.status == "rejected"
+    (problem,) = result.errors
+    assert (problem.row, problem.column) == (2, "Cost centre")
+    assert "MF-1" in problem.message
+    assert "MF" not in problem.message.replace("MF-1", "") and "Miljö" not in problem.message
