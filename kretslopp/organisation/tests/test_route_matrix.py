@@ -231,3 +231,29 @@ def test_every_route_is_in_the_matrix():
     stale = sorted((set(ROUTES) | set(PUBLIC)) - names)
     assert not stale, f"These routes no longer exist: {stale}"
     assert not set(ROUTES) & set(PUBLIC)
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("role", ["coordinator", "viewer"])
+def test_lists_and_exports_filtered_to_another_department_hold_nothing(town, world, login, role):
+    """Filters that name the other department, its cost centre or its asset find nothing."""
+    from kretslopp.conftest import downloaded, make_asset
+    from kretslopp.tabular import open_table
+
+    client = login(town.users[role])
+    for query in (
+        {"department": town.other.code},
+        {"cost_centre": "MF-1"},
+        {"q": town.other_asset.asset_tag},
+        {"q": town.other_asset.serial_number},
+    ):
+        page = client.get(reverse("inventory:assets"), query)
+        assert not page.context["page"].object_list, query
+        for fmt in ("csv", "xlsx"):
+            export = client.get(reverse("imports:export", args=[fmt]), query)
+            assert not list(open_table(downloaded(export), f"a.{fmt}").rows()), (query, fmt)
+    make_asset("LOST-GRF", town.laptop, town.own, status="lost")
+    make_asset("LOST-MF", town.laptop, town.other, status="stolen")
+    export = client.get(reverse("circular:lost"), {"format": "csv", "department": town.other.code})
+    tags = [row.values[1] for row in open_table(downloaded(export), "r.csv").rows()]
+    assert tags == ["LOST-GRF"]
