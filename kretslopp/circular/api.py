@@ -21,7 +21,7 @@ from kretslopp.api.errors import ApiError, responses
 from kretslopp.api.pagination import Ordering, Page, PageQuery, paginate
 from kretslopp.api.schema import ApiSchema
 from kretslopp.carbon.services import Choice
-from kretslopp.circular import collection
+from kretslopp.circular import collection, readers
 from kretslopp.circular.figures import Figures, figures_for
 from kretslopp.circular.models import Campaign, CampaignItem, Discrepancy, Manifest
 from kretslopp.circular.report import import_report
@@ -264,7 +264,7 @@ def list_manifests(request: HttpRequest, campaign_id: int = RecordId) -> list[di
             "handed_over_on": m.handed_over_on,
             "handed_over_by": m.handed_over_by,
             "received_by": m.received_by,
-            "items": m.items.count(),
+            "items": readers.manifest_items(access, m).count(),
         }
         for m in Manifest.objects.filter(campaign=campaign)
     ]
@@ -275,8 +275,10 @@ def list_manifests(request: HttpRequest, campaign_id: int = RecordId) -> list[di
     response={200: list[DiscrepancyOut], **ONE_ERRORS},
 )
 def list_discrepancies(request: HttpRequest, campaign_id: int = RecordId) -> list[Discrepancy]:
+    """The campaign's findings in the caller's scope: a partner reads all of its campaign's,
+    a department-bound caller those that name nothing of other departments."""
     access = _reader(request)
-    return list(Discrepancy.objects.filter(campaign=_campaign(access, campaign_id)))
+    return list(readers.discrepancies(access, _campaign(access, campaign_id)))
 
 
 class _JsonRows:
@@ -307,7 +309,7 @@ def _text(value: object) -> str:
 def post_results(request: HttpRequest, payload: ResultsIn, campaign_id: int = RecordId) -> dict:
     """Record the partner's results (all or none); the same results again change nothing."""
     caller = caller_of(request)
-    access = caller.access
+    access = _reader(request)
     campaign = _campaign(access, campaign_id)
     if not access.may_report_for(campaign.partner_id):
         raise PermissionDenied

@@ -147,7 +147,9 @@ def collect_unknown(
             campaign=campaign, asset__isnull=True, serial_number=serial
         ).first()
         if earlier is not None:
-            raise _already(serial, earlier)
+            # The serial is taken in the campaign either way; when and by which department
+            # only for a collector who may read that item.
+            raise _already(serial, earlier if access.covers(earlier.department_id) else None)
     try:
         item = CampaignItem.objects.create(
             campaign=campaign,

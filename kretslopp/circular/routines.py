@@ -34,6 +34,9 @@ def not_returned(access: Access, days: int, today: dt.date | None = None) -> Que
     """Old devices still in use whose assignee got a replacement more than ``days`` ago.
 
     Annotated with ``replaced_on`` (the replacement's in-use date) and ``replacement_tag``.
+    The replacement is looked for in the whole organisation (someone who moved on still has
+    to hand the old device back), but its tag only where the user may read it: for a
+    replacement booked on another department, ``replacement_tag`` is None.
     """
     cutoff = (today or timezone.localdate()) - dt.timedelta(days=days)
     newer = Asset.objects.filter(
@@ -43,14 +46,16 @@ def not_returned(access: Access, days: int, today: dt.date | None = None) -> Que
         in_use_date__lte=cutoff,
         status=lifecycle.IN_USE,
     ).order_by("in_use_date", "pk")
+    readable = access.scope(Asset.objects.filter(pk=OuterRef("replacement_id")))
     return (
         access.scope(Asset.objects.filter(status=lifecycle.IN_USE, assignee__isnull=False))
         .filter(in_use_date__isnull=False)
         .annotate(
             replaced_on=Subquery(newer.values("in_use_date")[:1]),
-            replacement_tag=Subquery(newer.values("asset_tag")[:1]),
+            replacement_id=Subquery(newer.values("pk")[:1]),
         )
         .filter(replaced_on__isnull=False)
+        .annotate(replacement_tag=Subquery(readable.values("asset_tag")[:1]))
         .select_related("model__manufacturer", "department", "assignee")
         .order_by("department__name", "replaced_on", "asset_tag")
     )

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
 from django.contrib.contenttypes.models import ContentType
 from django.db import models
@@ -24,12 +25,18 @@ class HistoryEntry:
     changes: list[Change]
 
 
-def _display(field: models.Field, raw: str | None) -> str:
+def _display(field: models.Field, raw: str | None, access: Any = None) -> str:
     if raw in (None, ""):
         return "–"
     if isinstance(field, models.ForeignKey):
         related = field.related_model._default_manager.filter(pk=raw).first()
-        return str(related) if related is not None else f"#{raw}"
+        if related is None:
+            return f"#{raw}"
+        if _elsewhere(related, access):
+            from django.utils.translation import gettext as _
+
+            return _("(in another department)")
+        return str(related)
     if field.choices:
         return str(dict(field.flatchoices).get(raw, raw))
     if isinstance(field, models.DateTimeField):
@@ -39,6 +46,12 @@ def _display(field: models.Field, raw: str | None) -> str:
 
         return _("yes") if raw in ("True", "true", "1") else _("no")
     return raw
+
+
+def _elsewhere(related: models.Model, access: Any) -> bool:
+    """Whether ``related`` belongs to a department the reader (``access``) does not cover."""
+    department_id = getattr(related, "department_id", None)
+    return access is not None and department_id is not None and not access.covers(department_id)
 
 
 def _local_time(raw: str) -> str:
@@ -76,8 +89,15 @@ def field_label(model: type[models.Model] | None, name: str) -> str:
         return name
 
 
-def history_for(instance: models.Model, limit: int = 100) -> list[HistoryEntry]:
-    """The newest ``limit`` audit entries of ``instance``, ready for a template."""
+def history_for(
+    instance: models.Model, limit: int = 100, *, access: Any = None
+) -> list[HistoryEntry]:
+    """The newest ``limit`` audit entries of ``instance``, ready for a template.
+
+    With the reader's ``access``, a value that was another department's person, location or
+    cost centre (a record with a department the reader does not cover) is not named: a
+    record's past must not show a department-bound reader what they cannot read today.
+    """
     model = type(instance)
     entries = entries_of(instance).select_related("actor")[:limit]
     history = []
@@ -90,7 +110,11 @@ def history_for(instance: models.Model, limit: int = 100) -> list[HistoryEntry]:
                 changes.append(Change(name, old or "–", new or "–"))
                 continue
             changes.append(
-                Change(str(field.verbose_name), _display(field, old), _display(field, new))
+                Change(
+                    str(field.verbose_name),
+                    _display(field, old, access),
+                    _display(field, new, access),
+                )
             )
         history.append(HistoryEntry(entry, changes))
     return history

@@ -17,7 +17,7 @@ from kretslopp.inventory.models import (
     ProductModel,
 )
 from kretslopp.organisation.access import Access
-from kretslopp.organisation.models import CostCentre, Person
+from kretslopp.organisation.models import CostCentre, Location, Person
 
 INITIAL_STATUSES = [lifecycle.ORDERED, lifecycle.IN_STOCK, lifecycle.IN_USE]
 
@@ -70,6 +70,8 @@ class AssetForm(VersionedModelForm):
         ).select_related("department")
         self.fields["model"].queryset = ProductModel.objects.select_related("manufacturer")
         self.fields["assignee"].queryset = access.scope(Person.objects.filter(active=True))
+        # Like departments, cost centres and people: only the user's departments' locations.
+        self.fields["location"].queryset = access.scope(Location.objects.all())
         if self.instance.pk is None:
             self.fields["status"] = forms.ChoiceField(
                 label=_("Status"),

@@ -79,7 +79,7 @@ def asset_detail(request: HttpRequest, pk: int) -> HttpResponse:
     context = {
         "asset": asset,
         "events": LifecycleEvent.objects.filter(asset=asset).select_related("actor"),
-        "history": history_for(asset) if access.can(Action.VIEW_AUDIT) else None,
+        "history": history_for(asset, access=access) if access.can(Action.VIEW_AUDIT) else None,
         "moves": asset.next_moves() if can_edit else [],
         "can_edit": can_edit,
         "labels": asset.model.labels.all(),

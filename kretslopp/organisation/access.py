@@ -8,13 +8,14 @@ below are the whole policy, and ``tests/test_access_matrix.py`` checks them as a
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from enum import StrEnum
 from typing import Any
 
 from django.core.exceptions import PermissionDenied
 from django.db.models import Model, Q, QuerySet
+from django.db.models.functions import Upper
 from django.http import Http404
 
 from kretslopp.organisation.models import Department, Membership, Role
@@ -90,6 +91,11 @@ class Access:
         """
         return self.can(Action.VIEW_AUDIT) and self.department_ids is None
 
+    @property
+    def department_bound(self) -> bool:
+        """Whether what the user reads stops at their departments (not a partner's scope)."""
+        return self.department_ids is not None and not self.is_partner
+
     def covers(self, department_id: int | None) -> bool:
         if self.department_ids is None:
             return True
@@ -152,6 +158,91 @@ class Access:
             return queryset.filter(**{f"{partner_field}_id": self.partner_id})
         return self.scope(queryset, department_field)
 
+    def scope_discrepancies(
+        self,
+        queryset: QuerySet,
+        registers: Sequence[QuerySet],
+        *,
+        partner_field: str = "campaign__partner",
+        item_department_field: str = "item__department",
+        reported_fields: Sequence[str] = ("reported_asset_tag", "reported_serial"),
+        identifier_fields: Sequence[str] = ("asset_tag", "serial_number"),
+        department_field: str = "department",
+    ) -> QuerySet:
+        """The differences between manifests and partner reports the user may read.
+
+        A partner reads every finding of its own campaigns: they are about what it reported.
+        Organisation-wide roles read them all. A department-bound reader reads:
+
+        - a finding about a collected item (handed over but not reported, serial number
+          differs) when the item is of one of their departments, as they read the item;
+        - an *unexpected* finding (a device the partner reported that was never handed
+          over), which has no item and so no department of its own, only when nothing it
+          carries identifies another department: when no record of ``registers`` (the asset
+          register, the collected items) outside their departments has one of its reported
+          values (``reported_fields``) as one of its identifiers (``identifier_fields``),
+          letter case aside. So a finding naming one of their own devices is theirs to see,
+          one naming a device nobody knows is shown (it names no department, and the
+          reader may recognise it), and one naming another department's device — by tag
+          or by serial, even beside one of their own — stays hidden, as that device does.
+        """
+        if self.is_partner:
+            if self.partner_id is None:
+                return queryset.none()
+            return queryset.filter(**{f"{partner_field}_id": self.partner_id})
+        if self.role is None or Action.VIEW not in ROLE_ACTIONS.get(self.role, frozenset()):
+            return queryset.none()
+        if self.department_ids is None:
+            return queryset
+        item_field = item_department_field.rsplit("__", 1)[0]
+        of_their_items = Q(**{f"{item_department_field}__in": self.department_ids})
+        unexpected = queryset.filter(**{f"{item_field}__isnull": True}).values_list(
+            "pk", *reported_fields
+        )
+        reported = {pk: [value for value in values if value] for pk, *values in unexpected}
+        elsewhere = self._named_outside(
+            {value for values in reported.values() for value in values},
+            registers,
+            identifier_fields,
+            department_field,
+        )
+        harmless = [
+            pk
+            for pk, values in reported.items()
+            if not any(_case_keys(value) & elsewhere for value in values)
+        ]
+        return queryset.filter(of_their_items | Q(pk__in=harmless))
+
+    def _named_outside(
+        self,
+        values: set[str],
+        registers: Sequence[QuerySet],
+        identifier_fields: Sequence[str],
+        department_field: str,
+    ) -> set[str]:
+        """Which of ``values`` (as upper-case keys) a record outside the user's scope carries.
+
+        Compared in upper case on both sides; SQLite's ``UPPER`` folds ASCII letters only,
+        so each value is looked up in both foldings. A record without a department counts
+        as outside: nothing says it is the user's.
+        """
+        keys = sorted({key for value in values for key in _case_keys(value)})
+        found: set[str] = set()
+        if not keys:
+            return found
+        for register in registers:
+            outside = register.exclude(**{f"{department_field}__in": self.department_ids})
+            for field in identifier_fields:
+                for start in range(0, len(keys), KEY_BATCH):
+                    batch = keys[start : start + KEY_BATCH]
+                    found.update(
+                        outside.annotate(_named=Upper(field))
+                        .filter(_named__in=batch)
+                        .values_list("_named", flat=True)
+                        .distinct()
+                    )
+        return found
+
     def may_report_for(self, partner_id: int | None) -> bool:
         """Whether the user may enter processing results for a campaign of ``partner_id``."""
         if not self.can(Action.REPORT_TAKEBACK):
@@ -172,6 +263,14 @@ class Access:
 
 
 NO_ACCESS = Access(role=None, department_ids=frozenset())
+#: Values per ``IN`` list when looking identifiers up (well under SQLite's parameter limit).
+KEY_BATCH = 500
+
+
+def _case_keys(value: str) -> set[str]:
+    """``value`` upper-cased as Python folds it and as SQLite's ASCII-only ``UPPER`` does."""
+    ascii_only = "".join(c.upper() if "a" <= c <= "z" else c for c in value)
+    return {value.upper(), ascii_only}
 
 
 def _with_descendants(roots: Iterable[int]) -> frozenset[int]:

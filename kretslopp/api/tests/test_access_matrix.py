@@ -13,7 +13,7 @@ from kretslopp.api.testing import ApiClient
 from kretslopp.conftest import ROLES
 from kretslopp.inventory import lifecycle
 from kretslopp.inventory.models import Asset, LifecycleEvent, Manufacturer
-from kretslopp.organisation.models import Person
+from kretslopp.organisation.models import Location, Person
 
 SEES = [200, 200, 200, 200, 200, 200, 403, 403]
 SEES_OWN_ONLY = [200, 200, 200, 404, 404, 200, 403, 403]
@@ -23,6 +23,8 @@ READ = {
     "/departments/{own_department}": SEES,
     "/departments/{other_department}": SEES_OWN_ONLY,
     "/locations": SEES,
+    "/locations/{own_location}": SEES,
+    "/locations/{other_location}": SEES_OWN_ONLY,
     "/people": SEES,
     "/people/{own_person}": SEES,
     "/people/{other_person}": SEES_OWN_ONLY,
@@ -48,9 +50,12 @@ CREATE_OTHER = [201, 403, 403, 422, 403, 403, 403, 403]
 
 def _ids(town) -> dict[str, int]:
     other_person = Person.objects.create(identifier="anv000002", department=town.other)
+    other_location = Location.objects.create(name="Miljöhuset", department=town.other)
     return {
         "own_department": town.own.pk,
         "other_department": town.other.pk,
+        "own_location": Location.objects.get(department=town.own).pk,
+        "other_location": other_location.pk,
         "own_person": Person.objects.get(identifier="anv000001").pk,
         "other_person": other_person.pk,
         "manufacturer": Manufacturer.objects.get().pk,
@@ -117,6 +122,42 @@ def test_creates_follow_the_same_scoping_as_the_pages(town, api_as, index, role)
         )
         assert response.status_code == expected, (role, department.code)
         assert Asset.objects.filter(asset_tag=tag).exists() == (expected == 201)
+
+
+# Pointing an asset of one's own department at a location or person of it, or of another
+# department: another department's is refused as invalid, like its department and cost
+# centres. Expected status per role for PATCH of the own asset and for POST of a new one.
+REFERENCE = {
+    ("patch", "own"): [200, 403, 403, 200, 403, 403, 404, 404],
+    ("patch", "other"): [200, 403, 403, 422, 403, 403, 404, 404],
+    ("post", "own"): CREATE_OWN,
+    ("post", "other"): [201, 403, 403, 422, 403, 403, 403, 403],
+}
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("field", ["location_id", "assignee_id"])
+@pytest.mark.parametrize("index,role", list(enumerate(ROLES)))
+def test_locations_and_people_follow_the_same_scoping_as_the_pages(
+    town, api_as, index, role, field
+):
+    api = api_as(town.users[role], "read", "write")
+    ids = _ids(town)
+    record = "location" if field == "location_id" else "person"
+    for (method, which), expected in REFERENCE.items():
+        value = ids[f"{which}_{record}"]
+        if method == "patch":
+            response = api.patch(f"/api/v1/assets/{town.own_asset.pk}", {field: value})
+        else:
+            body = {"asset_tag": f"MS-{which}", "model_id": town.laptop.pk}
+            body |= {"department_id": town.own.pk, field: value}
+            response = api.post("/api/v1/assets", body)
+        assert response.status_code == expected[index], (role, method, which)
+        if response.status_code == 422:
+            assert response.json()["error"]["details"][0]["field"] == field
+    pointed = set(Asset.objects.exclude(**{field: None}).values_list(field, flat=True))
+    assert (ids[f"other_{record}"] in pointed) == (role == "administrator")
+    assert (ids[f"own_{record}"] in pointed) == (role in ("administrator", "coordinator"))
 
 
 @pytest.mark.django_db

@@ -11,15 +11,10 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from kretslopp.carbon.services import Choice
-from kretslopp.circular import handover
+from kretslopp.circular import handover, readers
 from kretslopp.circular.figures import figures_by_department, figures_for
 from kretslopp.circular.forms import AcceptForm, CampaignForm, CloseForm, CollectionPointForm
-from kretslopp.circular.models import (
-    Campaign,
-    CampaignItem,
-    Discrepancy,
-    DiscrepancyState,
-)
+from kretslopp.circular.models import Campaign, CampaignItem, DiscrepancyState
 from kretslopp.circular.views.common import campaign_in_scope, reader
 from kretslopp.organisation.access import Action, access_for
 
@@ -50,16 +45,16 @@ def campaign_detail(request: HttpRequest, pk: int) -> HttpResponse:
     choice = Choice.current()
     items = access.scope_campaign_items(CampaignItem.objects.filter(campaign=campaign))
     figures = figures_for(items, choice)
+    findings = readers.discrepancies(access, campaign)
     context = {
         "campaign": campaign,
         "figures": figures,
         "by_department": figures_by_department(items, choice),
-        "discrepancies": Discrepancy.objects.filter(campaign=campaign)
-        .select_related("item", "decided_by")
-        .order_by("-state", "kind", "pk"),
-        "open_discrepancies": Discrepancy.objects.filter(
-            campaign=campaign, state=DiscrepancyState.OPEN
-        ).count(),
+        "discrepancies": findings.select_related("item", "decided_by").order_by(
+            "-state", "kind", "pk"
+        ),
+        "open_discrepancies": findings.filter(state=DiscrepancyState.OPEN).count(),
+        "scoped": access.department_bound,
         "manifests": campaign.manifests.all(),
         "reports": campaign.reports.all(),
         "points": campaign.collection_points.all(),
@@ -113,7 +108,7 @@ def accept_discrepancy(request: HttpRequest, pk: int, discrepancy_pk: int) -> Ht
     access = access_for(request.user)
     access.require(Action.MANAGE_TAKEBACK)
     campaign = campaign_in_scope(access, pk)
-    discrepancy = get_object_or_404(Discrepancy, campaign=campaign, pk=discrepancy_pk)
+    discrepancy = get_object_or_404(readers.discrepancies(access, campaign), pk=discrepancy_pk)
     form = AcceptForm(request.POST)
     try:
         handover.accept(

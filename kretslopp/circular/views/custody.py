@@ -12,7 +12,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from kretslopp.circular import collection, handover
+from kretslopp.circular import collection, handover, readers
 from kretslopp.circular.forms import HandOverForm, PartnerReportForm, ScanForm, UnknownDeviceForm
 from kretslopp.circular.models import Campaign, CampaignItem, Manifest
 from kretslopp.circular.report import import_report
@@ -152,32 +152,50 @@ MANIFEST_HEADERS = (
 )
 
 
-def _manifest(request: HttpRequest, pk: int, manifest_pk: int) -> tuple[Campaign, Manifest]:
+def _manifest(request: HttpRequest, pk: int, manifest_pk: int) -> tuple[Access, Campaign, Manifest]:
     access = reader(request)
     campaign = campaign_in_scope(access, pk)
-    return campaign, get_object_or_404(Manifest, campaign=campaign, pk=manifest_pk)
+    return access, campaign, get_object_or_404(Manifest, campaign=campaign, pk=manifest_pk)
 
 
 @login_required
 def manifest_detail(request: HttpRequest, pk: int, manifest_pk: int) -> HttpResponse:
-    """The manifest as a print-friendly page, with signatures."""
-    campaign, manifest = _manifest(request, pk, manifest_pk)
-    items = manifest.items.select_related("department").order_by("asset_tag", "pk")
-    context = {"campaign": campaign, "manifest": manifest, "items": items}
+    """The manifest as a print-friendly page, with signatures.
+
+    A department-bound reader sees their departments' items on it, as on the campaign page;
+    the partner who signed for it, and organisation-wide roles, see every item.
+    """
+    access, campaign, manifest = _manifest(request, pk, manifest_pk)
+    items = (
+        readers.manifest_items(access, manifest)
+        .select_related("department")
+        .order_by("asset_tag", "pk")
+    )
+    context = {
+        "campaign": campaign,
+        "manifest": manifest,
+        "items": items,
+        "scoped": access.department_bound,
+    }
     return render(request, "circular/manifest.html", context)
 
 
 @login_required
 def manifest_export(request: HttpRequest, pk: int, manifest_pk: int, fmt: str) -> HttpResponse:
-    campaign, manifest = _manifest(request, pk, manifest_pk)
-    values = manifest.items.order_by("asset_tag", "pk").values_list(
-        "asset_tag",
-        "serial_number",
-        "category",
-        "department__code",
-        "has_storage",
-        "unknown_device",
-        "collected_at",
+    """The manifest's items as CSV or XLSX: the same items the page shows the reader."""
+    access, _campaign, manifest = _manifest(request, pk, manifest_pk)
+    values = (
+        readers.manifest_items(access, manifest)
+        .order_by("asset_tag", "pk")
+        .values_list(
+            "asset_tag",
+            "serial_number",
+            "category",
+            "department__code",
+            "has_storage",
+            "unknown_device",
+            "collected_at",
+        )
     )
     rows = (
         (manifest.number, *row[:-1], timezone.localtime(row[-1]).replace(tzinfo=None))

@@ -30,7 +30,8 @@ from kretslopp.imports.problems import Problem, tabular_message
 from kretslopp.imports.valuemaps import category_resolver, status_resolver
 from kretslopp.inventory import lifecycle
 from kretslopp.inventory.models import CATEGORIES_WITH_STORAGE, Asset, ProductCategory
-from kretslopp.organisation.access import Action
+from kretslopp.organisation.access import Access, Action
+from kretslopp.organisation.models import Location, Person
 from kretslopp.tabular import Row, normalise_header, parse_bool, parse_date, parse_decimal
 from kretslopp.tabular.mapping import ASSET_FIELDS, ColumnMapping, suggest_mapping
 
@@ -156,6 +157,11 @@ class AssetTarget(ImportTarget):
         self.decimals = CachedParser(parse_decimal)
         self.bools = CachedParser(parse_bool)
         access = context.access
+        # Another department's location or person is no more the user's to name in a file
+        # than in the asset form: the ids they may name (None: any).
+        self.readable_locations = _readable_ids(access, Location, "location" in self.names)
+        self.readable_people = _readable_ids(access, Person, "assignee" in self.names)
+        self.department_bound = access.department_bound
         self.may_add_locations = context.options.allow_new_models
         self.may_add_models = context.options.allow_new_models and access.can(Action.EDIT_CATALOGUE)
         self.may_edit: dict[int, bool] = {}
@@ -183,6 +189,10 @@ class AssetTarget(ImportTarget):
         if found is _UNKNOWN:
             found = self.answers[key] = lookup(*args)
         return found
+
+    def may_name(self, readable: frozenset[int] | None, record_id: int) -> bool:
+        """Whether the user may point an asset at this location or person."""
+        return readable is None or record_id in readable
 
     def _can_edit(self, department_id: int) -> bool:
         allowed = self.may_edit.get(department_id)
@@ -303,6 +313,16 @@ class AssetTarget(ImportTarget):
         assert self.context is not None
         write(self.plan, self.context)
         return self.plan.counts()
+
+
+def _readable_ids(access: Access, model: type, needed: bool) -> frozenset[int] | None:
+    """The ids of ``model``'s rows in the user's scope, or None where any row is theirs.
+
+    Loaded once per run, and only when the file has the column that names such rows.
+    """
+    if not needed or access.all_departments:
+        return None
+    return frozenset(access.scope(model.objects.all()).values_list("pk", flat=True))
 
 
 def _formula_message() -> str:
@@ -613,6 +633,15 @@ class _RowCheck:
             )
             return
         centre_id, owner_id, owner_code = found
+        if not self.target.context.access.covers(owner_id):
+            # Which department owns it is not a department-bound user's to learn.
+            self.fail(
+                "cost_centre",
+                "not_your_cost_centre",
+                _("Cost centre %(code)s is not one of your departments' cost centres.")
+                % {"code": text},
+            )
+            return
         if department_id is not None and owner_id != department_id:
             self.fail(
                 "cost_centre",
@@ -632,6 +661,14 @@ class _RowCheck:
             return
         key = name_key(text)
         found = self.target.remembered(self.lookups.locations.get, key)
+        if found is not None and not self.target.may_name(self.target.readable_locations, found):
+            self.fail(
+                "location",
+                "not_your_location",
+                _("The location “%(name)s” is not one of your departments' locations.")
+                % {"name": text},
+            )
+            return
         if found is None:
             pending = self.target.plan.new_locations.get(key)
             if pending is not None:
@@ -659,17 +696,20 @@ class _RowCheck:
         if not text:
             return
         found = self.lookups.people.get(name_key(text))
-        if found is None:
-            self.fail(
-                "assignee",
-                "unknown_person",
-                _(
+        if found is None or not self.target.may_name(self.target.readable_people, found):
+            # Someone of another department reads exactly like nobody: an import must not
+            # tell a department-bound user who works elsewhere.
+            if self.target.department_bound:
+                message = _(
+                    "“%(name)s” is not a person in your departments (by employee id, username "
+                    "or e-mail), so the asset is imported without this assignment."
+                )
+            else:
+                message = _(
                     "“%(name)s” is not a person in Kretslopp (by employee id, username or "
                     "e-mail), so the asset is imported without this assignment."
                 )
-                % {"name": text},
-                warning=True,
-            )
+            self.fail("assignee", "unknown_person", message % {"name": text}, warning=True)
             return
         values["assignee_id"] = found
 

@@ -313,7 +313,7 @@ def test_an_expired_preview_keeps_no_copy_of_the_file(coordinator):
         text
     )
     # The note is still there, located, and says what was wrong without quoting the cell.
-    assert "”…” finns inte som person i Kretslopp" in text
+    assert "”…” finns inte som person i dina förvaltningar" in text
     job.refresh_from_db()
     assert job.preview_rows == [] and job.stored_file == ""
     [problem] = job.problems
@@ -355,7 +355,8 @@ def test_a_finished_imports_report_keeps_its_values_for_the_retention_period(coo
     value = "Värde (borttaget efter 7 dagar; kan vara personuppgifter)"
     assert header == ["Fil", "Rad", "Kolumn", value, "Problem", "Slag"]
     assert row[:4] == ["personal.csv", "2", "Assignee", ""]
-    assert row[4].startswith("”…” finns inte som person i Kretslopp") and row[5] == "varning"
+    assert row[4].startswith("”…” finns inte som person i dina förvaltningar")
+    assert row[5] == "varning"
     page = coordinator.get(job.get_absolute_url()).content.decode()
     assert EMAIL not in page
     assert "Cellernas värden togs bort efter 7 dagar eftersom de kan innehålla personuppgifter" in (

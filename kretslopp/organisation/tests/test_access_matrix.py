@@ -13,6 +13,7 @@ from django.urls import reverse
 from kretslopp.conftest import ROLES
 from kretslopp.inventory import lifecycle
 from kretslopp.inventory.models import Asset
+from kretslopp.organisation.models import Location
 
 # Expected HTTP status per case, in the order of ROLES.
 READ = {
@@ -81,6 +82,28 @@ WRITE = {
         (403, False),
         (403, False),
     ],
+    # Placing one's own asset in one's own department's location, or in another department's:
+    # the coordinator's form offers only their departments' locations, as for departments.
+    "locate_own": [
+        (302, True),
+        (403, False),
+        (403, False),
+        (302, True),
+        (403, False),
+        (403, False),
+        (404, False),
+        (404, False),
+    ],
+    "locate_other": [
+        (302, True),
+        (403, False),
+        (403, False),
+        (200, False),
+        (403, False),
+        (403, False),
+        (404, False),
+        (404, False),
+    ],
     # The coordinator's form offers only their departments, so another one is refused as invalid.
     "create_other": [
         (302, True),
@@ -143,6 +166,12 @@ def _write(case: str, town, client):
         )
         asset.refresh_from_db()
         return response, asset.status == lifecycle.IN_STOCK
+    if case.startswith("locate"):
+        location = Location.objects.get(department=town.own if case == "locate_own" else town.other)
+        data = _asset_form(town, own.department, own.asset_tag) | {"location": location.pk}
+        response = client.post(reverse("inventory:asset_edit", args=[own.pk]), data)
+        own.refresh_from_db()
+        return response, own.location_id == location.pk
     if case.startswith("edit"):
         asset = own if case == "edit_own" else other
         data = _asset_form(town, asset.department, asset.asset_tag)
@@ -161,6 +190,7 @@ def _write(case: str, town, client):
 @pytest.mark.parametrize("case", list(WRITE))
 @pytest.mark.parametrize("role_index", range(len(ROLES)), ids=ROLES)
 def test_writing(town, login, case, role_index):
+    Location.objects.create(name="Miljöhuset", department=town.other)
     client = login(town.users[ROLES[role_index]])
     response, happened = _write(case, town, client)
     assert (response.status_code, happened) == WRITE[case][role_index]
@@ -195,3 +225,18 @@ def test_coordinator_scope_includes_sub_units(town, login):
     asset = make_asset("MS-0000003", town.laptop, unit)
     client = login(town.users["coordinator"])
     assert client.get(reverse("inventory:asset", args=[asset.pk])).status_code == 200
+
+
+@pytest.mark.django_db
+def test_the_asset_form_offers_only_the_coordinators_locations(town, login):
+    Location.objects.create(name="Miljöhuset", department=town.other)
+    client = login(town.users["coordinator"])
+    for url in (
+        reverse("inventory:asset_create"),
+        reverse("inventory:asset_edit", args=[town.own_asset.pk]),
+    ):
+        form = client.get(url).context["form"]
+        offered = {location.name for location in form.fields["location"].queryset}
+        assert offered == {"Stadshuset"}
+    page = client.get(reverse("inventory:asset_edit", args=[town.own_asset.pk])).content.decode()
+    assert "Miljöhuset" not in page

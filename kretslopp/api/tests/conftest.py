@@ -1,0 +1,3 @@
+"""Fixtures of the API routes' access matrices."""
+
+from kretslopp.organisation.tests.probes import world  # noqa: F401  (the route matrix's records)

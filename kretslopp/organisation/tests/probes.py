@@ -1,0 +1,96 @@
+"""Records of another department and another partner, for the route matrices to name.
+
+Shared by ``organisation/tests/test_route_matrix.py`` (pages) and
+``api/tests/test_route_matrix.py`` (API routes): a probe that names one of these records
+must not reach it as a department-bound user of ``town.own`` or as the town's partner.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+import pytest
+
+
+@dataclass
+class World:
+    """The records the probes name, beside the shared ``town``."""
+
+    ids: dict[str, object]
+
+
+@pytest.fixture
+def world(town):
+    """Another department's and another partner's records, and the administrator's job."""
+    from kretslopp.circular import collection, handover
+    from kretslopp.circular.models import Campaign, Discrepancy
+    from kretslopp.conftest import make_asset
+    from kretslopp.energy.models import Target
+    from kretslopp.imports.models import ImportJob, ValueMap
+    from kretslopp.organisation.access import access_for
+    from kretslopp.organisation.models import CostCentre, Location, Membership, Partner, Person
+    from kretslopp.printing.models import PrintMapping
+
+    admin = town.users["administrator"]
+    ours = Partner.objects.create(name="Inrego AB (test)")
+    Membership.objects.filter(user=town.users["partner"]).update(partner=ours)
+    theirs = Campaign.objects.create(
+        name="Miljöförvaltningens återtag",
+        partner=Partner.objects.create(name="Annan Återvinnare AB"),
+        starts_on=dt.date(2024, 1, 1),
+        ends_on=dt.date(2024, 1, 31),
+        public=True,
+    )
+    theirs.departments.set([town.other])
+    collection.collect(theirs, town.other_asset.asset_tag, access=access_for(admin), by=admin)
+    manifest = handover.hand_over(
+        theirs,
+        handed_over_on=dt.date(2024, 2, 1),
+        handed_over_by="Ida IT",
+        received_by="Kim",
+        by=admin,
+    )
+    discrepancy = Discrepancy.objects.create(
+        campaign=theirs, kind="unexpected", reported_asset_tag="MS-0000002"
+    )
+    target = Target.objects.create(
+        name="MF:s utskrifter",
+        kpi="pages_printed",
+        department=town.other,
+        baseline_year=2020,
+        baseline_value=100_000,
+        target_year=2026,
+        target_value=70_000,
+    )
+    job = ImportJob.objects.create(user=admin, file_name="a.csv")
+    return World(
+        ids={
+            "asset": town.other_asset.pk,
+            "department": town.other.code,
+            "model": town.laptop.pk,
+            "cost_centre": CostCentre.objects.create(
+                code="MF-1", name="MF:s stab", department=town.other
+            ).pk,
+            "location": Location.objects.create(name="Miljöhuset", department=town.other).pk,
+            "campaign": theirs.pk,
+            "manifest": manifest.pk,
+            "discrepancy": discrepancy.pk,
+            "slug": theirs.public_slug,
+            "target": target.pk,
+            "print_mapping": PrintMapping.objects.create(
+                kind="printer", key="MF-Reception", department=town.other
+            ).pk,
+            "job": job.pk,
+            "person": Person.objects.create(identifier="anv000002", department=town.other).pk,
+            "manufacturer": town.laptop.manufacturer_id,
+            "department_id": town.other.pk,
+            # In use, so that an allowed caller could collect or move it.
+            "probe_asset_id": make_asset("MS-MF-PROBE", town.laptop, town.other).pk,
+            "fmt": "csv",
+            "year": 2024,
+            "value_map": ValueMap.objects.create(
+                kind="status", source_name="Arkiverad", code="in_stock"
+            ).pk,
+        }
+    )

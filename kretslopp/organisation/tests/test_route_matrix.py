@@ -1,0 +1,259 @@
+"""Every page, export and form of the site × every role, probed with another's records.
+
+The matrix is complete by construction: :func:`test_every_route_is_in_the_matrix` lists the
+site's URL patterns and fails for one that is neither here nor on the reviewed list of
+public routes, so a new view cannot skip the access module unnoticed. (The API's routes
+have their own matrix, ``api/tests/test_route_matrix.py``.)
+
+Where a route names a record, the probe names one a department-bound user and a partner
+must not reach: the other department's asset, cost centre, location, department, target
+and print mapping, the other partner's campaign (only the other department takes part) with
+its manifest and discrepancy, the administrator's own import job. So a 200 for the
+coordinator or the department viewer on such a route would be a leak. Forms are read with
+GET; routes that only take POST are posted empty (a refusal comes before the form is read;
+an allowed user gets the form's answer). Each probe runs in a transaction rolled back
+afterwards, so no probe changes what the next one sees.
+
+The deeper checks (own versus other record, whether a write happened, what a list holds)
+are in ``test_access_matrix.py`` and the apps' own scope tests.
+"""
+
+from __future__ import annotations
+
+import pytest
+from django.db import transaction
+from django.urls import URLPattern, URLResolver, get_resolver, reverse
+
+from kretslopp.conftest import ROLES
+
+#: The matrix's columns: the town's logins, then a visitor who is not logged in.
+COLUMNS = [*ROLES, "anonymous"]
+
+#: Reachable without a login, reviewed one by one: the reason is the review.
+PUBLIC = {
+    "login": "the sign-in page",
+    "logout": "signing out (Django's view; it only ends a session)",
+    "set_language": "choosing Swedish or English (Django's view; it only sets a cookie)",
+    "circular:public": "the employee page: headline figures only, at an unguessable address, "
+    "and only while the campaign is marked public",
+    "energy:vega": "the chart library (a static JavaScript bundle served by the app)",
+}
+#: Mounted here but checked route by route in ``api/tests/test_route_matrix.py``.
+API_NAMESPACE = "api"
+
+# The answer per column: administrator, sustainability lead, procurement, coordinator,
+# department viewer, viewer of all departments, partner, no role, anonymous (COLUMNS).
+# 403: the role lacks the right; 404: the record is outside the user's scope (as a missing
+# one); 302: an anonymous visitor sent to the login page (see the test below), the
+# partner sent to its campaigns, or an allowed post answered with a redirect.
+# "post": the route takes only POST, probed with an empty form.
+# fmt: off
+ROUTES: dict[str, tuple[str, str]] = {
+    # route                            method   adm lea pro coo vie all par non ano
+    "audit_log":                      ("get",  "200 200 200 403 403 403 403 403 302"),
+    "carbon:decide_match":            ("post", "302 302 302 403 403 403 403 403 302"),
+    "carbon:matches":                 ("get",  "200 200 200 200 200 200 403 403 302"),
+    "carbon:methodology":             ("get",  "200 200 200 200 200 200 403 403 302"),
+    "carbon:model_figures":           ("get",  "200 200 200 403 403 403 403 403 302"),
+    "carbon:scenario":                ("get",  "200 200 200 200 200 200 403 403 302"),
+    "carbon:settings":                ("get",  "200 200 403 403 403 403 403 403 302"),
+    "circular:accept":                ("post", "302 302 403 403 403 403 403 403 302"),
+    "circular:add_point":             ("post", "302 302 403 403 403 403 403 403 302"),
+    "circular:campaign":              ("get",  "200 200 200 404 404 200 404 403 302"),
+    "circular:campaign_create":       ("get",  "200 200 403 403 403 403 403 403 302"),
+    "circular:campaign_edit":         ("get",  "200 200 403 403 403 403 403 403 302"),
+    "circular:campaigns":             ("get",  "200 200 200 200 200 200 200 403 302"),
+    "circular:close":                 ("post", "302 302 403 403 403 403 403 403 302"),
+    "circular:collect":               ("get",  "200 403 403 404 403 403 403 403 302"),
+    "circular:collect_batch":         ("post", "302 403 403 404 403 403 403 403 302"),
+    "circular:collect_unknown":       ("post", "400 403 403 404 403 403 403 403 302"),
+    "circular:hand_over":             ("get",  "200 200 403 403 403 403 403 403 302"),
+    "circular:lost":                  ("get",  "200 200 200 200 200 200 403 403 302"),
+    "circular:manifest":              ("get",  "200 200 200 404 404 200 404 403 302"),
+    "circular:manifest_export":       ("get",  "200 200 200 404 404 200 404 403 302"),
+    "circular:not_returned":          ("get",  "200 200 200 200 200 200 403 403 302"),
+    "circular:report":                ("get",  "200 200 403 404 404 403 404 403 302"),
+    "circular:settings":              ("post", "302 302 403 403 403 403 403 403 302"),
+    "energy:charter":                 ("get",  "200 200 200 200 200 200 403 403 302"),
+    "energy:dashboard":               ("get",  "200 200 200 200 200 200 403 403 302"),
+    "energy:department":              ("get",  "200 200 200 404 404 200 404 404 302"),
+    "energy:ledger_year":             ("get",  "200 200 200 200 200 200 403 403 302"),
+    "energy:readings":                ("get",  "200 200 403 403 403 403 403 403 302"),
+    "energy:target":                  ("get",  "200 200 200 404 404 200 403 403 302"),
+    "energy:target_delete":           ("post", "302 302 403 403 403 403 403 403 302"),
+    "energy:target_edit":             ("get",  "200 200 403 403 403 403 403 403 302"),
+    "energy:target_new":              ("get",  "200 200 403 403 403 403 403 403 302"),
+    "energy:target_svg":              ("get",  "200 200 200 404 404 200 403 403 302"),
+    "energy:targets":                 ("get",  "200 200 200 200 200 200 403 403 302"),
+    "home":                           ("get",  "200 200 200 200 200 200 302 403 302"),
+    "imports:confirm":                ("post", "302 403 403 404 403 403 403 403 302"),
+    "imports:errors":                 ("get",  "200 403 403 404 403 403 403 403 302"),
+    "imports:export":                 ("get",  "200 200 200 200 200 200 403 403 302"),
+    "imports:job":                    ("get",  "200 403 403 404 403 403 403 403 302"),
+    "imports:progress":               ("get",  "200 403 403 404 403 403 403 403 302"),
+    "imports:remap":                  ("post", "302 403 403 404 403 403 403 403 302"),
+    "imports:upload":                 ("get",  "200 403 403 200 403 403 403 403 302"),
+    # Value mappings: issue #10 point 4 (another branch) makes them organisation settings.
+    "imports:value_map_delete":       ("post", "302 403 403 302 403 403 403 403 302"),
+    "imports:value_maps":             ("get",  "200 403 403 200 403 403 403 403 302"),
+    "inventory:asset":                ("get",  "200 200 200 404 404 200 403 403 302"),
+    "inventory:asset_create":         ("get",  "200 403 403 200 403 403 403 403 302"),
+    "inventory:asset_edit":           ("get",  "200 403 403 404 404 403 404 404 302"),
+    "inventory:asset_move":           ("post", "302 403 403 404 404 403 404 404 302"),
+    "inventory:assets":               ("get",  "200 200 200 200 200 200 403 403 302"),
+    "inventory:model":                ("get",  "200 200 200 200 200 200 403 403 302"),
+    "inventory:model_create":         ("get",  "200 403 200 403 403 403 403 403 302"),
+    "inventory:model_edit":           ("get",  "200 403 200 403 403 403 403 403 302"),
+    "inventory:models":               ("get",  "200 200 200 200 200 200 403 403 302"),
+    "organisation:cost_centre_add":   ("get",  "200 403 403 403 403 403 403 403 302"),
+    "organisation:cost_centre_edit":  ("get",  "200 403 403 403 403 403 403 403 302"),
+    "organisation:department":        ("get",  "200 200 200 404 404 200 403 403 302"),
+    "organisation:department_edit":   ("get",  "200 403 403 403 403 403 403 403 302"),
+    "organisation:departments":       ("get",  "200 200 200 200 200 200 403 403 302"),
+    "organisation:location_add":      ("get",  "200 403 403 403 403 403 403 403 302"),
+    "organisation:location_edit":     ("get",  "200 403 403 403 403 403 403 403 302"),
+    "printing:department":            ("get",  "200 200 200 404 404 200 404 404 302"),
+    "printing:mapping_delete":        ("post", "302 302 403 403 403 403 403 403 302"),
+    "printing:mappings":              ("get",  "200 200 200 200 200 200 403 403 302"),
+    "printing:overview":              ("get",  "200 200 200 200 200 200 403 403 302"),
+    "printing:upload":                ("get",  "200 200 403 403 403 403 403 403 302"),
+}
+# fmt: on
+
+
+#: Which record a route's ``<pk>`` is: by route name, else by the route's app.
+PK_RECORD = {
+    "inventory:model": "model",
+    "inventory:model_edit": "model",
+    "organisation:cost_centre_edit": "cost_centre",
+    "organisation:location_edit": "location",
+    "imports:value_map_delete": "value_map",
+    "inventory": "asset",
+    "carbon": "model",
+    "circular": "campaign",
+    "energy": "target",
+    "imports": "job",
+    "printing": "print_mapping",
+}
+#: The other URL parameters: which record (or value) each names.
+PARAMETER_RECORD = {
+    "code": "department",
+    "manifest_pk": "manifest",
+    "discrepancy_pk": "discrepancy",
+    "slug": "slug",
+    "fmt": "fmt",
+    "year": "year",
+}
+
+
+def _args(name: str, ids: dict[str, object]) -> list[object]:
+    """The URL arguments of route ``name``, naming the probe's records."""
+    values = []
+    for parameter in _patterns()[name].pattern.converters:
+        if parameter == "pk":
+            record = PK_RECORD.get(name) or PK_RECORD.get(name.split(":")[0])
+        else:
+            record = PARAMETER_RECORD.get(parameter)
+        assert record is not None, (
+            f"{name}: say in PK_RECORD or PARAMETER_RECORD what <{parameter}> is"
+        )
+        values.append(ids[record])
+    return values
+
+
+def _walk(patterns, namespace: str | None = None):
+    for pattern in patterns:
+        if isinstance(pattern, URLResolver):
+            inner = pattern.namespace or namespace
+            if pattern.namespace and namespace:
+                inner = f"{namespace}:{pattern.namespace}"
+            yield from _walk(pattern.url_patterns, inner)
+        elif isinstance(pattern, URLPattern):
+            yield (f"{namespace}:{pattern.name}" if namespace else pattern.name), pattern
+
+
+def _patterns() -> dict[str, URLPattern]:
+    """The site's named URL patterns outside the API, by their full name."""
+    found = {}
+    for name, pattern in _walk(get_resolver().url_patterns):
+        if name is None or name.split(":")[0] == API_NAMESPACE:
+            continue
+        found[name] = pattern
+    return found
+
+
+def _probe(client, method: str, url: str) -> int:
+    """One request, its writes undone afterwards."""
+    with transaction.atomic():
+        response = getattr(client, method)(url)
+        transaction.set_rollback(True)
+    return response.status_code
+
+
+def _answers(client, ids, names) -> dict[str, int]:
+    from kretslopp.energy import ledger
+
+    ledger.forget()
+    answers = {}
+    for name in names:
+        method = ROUTES[name][0]
+        answers[name] = _probe(client, method, reverse(name, args=_args(name, ids)))
+    ledger.forget()
+    return answers
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("column", range(len(COLUMNS)), ids=COLUMNS)
+def test_every_route_answers_each_role_as_the_matrix_says(town, world, client, column):
+    if COLUMNS[column] != "anonymous":
+        client.force_login(town.users[COLUMNS[column]])
+    got = _answers(client, world.ids, ROUTES)
+    assert got == {
+        name: int(answers.split()[column]) for name, (_method, answers) in ROUTES.items()
+    }
+
+
+@pytest.mark.django_db
+def test_anonymous_visitors_are_sent_to_the_login_page_from_every_route(town, world, client):
+    login = reverse("login")
+    for name, (method, _answers) in ROUTES.items():
+        url = reverse(name, args=_args(name, world.ids))
+        response = getattr(client, method)(url)
+        assert response.status_code == 302, name
+        assert response["Location"].startswith(f"{login}?next="), name
+
+
+def test_every_route_is_in_the_matrix():
+    """A new page must join the matrix (or, if it is public, the reviewed list)."""
+    names = set(_patterns())
+    missing = sorted(names - set(ROUTES) - set(PUBLIC))
+    assert not missing, f"Add these routes to ROUTES in {__name__}: {missing}"
+    stale = sorted((set(ROUTES) | set(PUBLIC)) - names)
+    assert not stale, f"These routes no longer exist: {stale}"
+    assert not set(ROUTES) & set(PUBLIC)
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("role", ["coordinator", "viewer"])
+def test_lists_and_exports_filtered_to_another_department_hold_nothing(town, world, login, role):
+    """Filters that name the other department, its cost centre or its asset find nothing."""
+    from kretslopp.conftest import downloaded, make_asset
+    from kretslopp.tabular import open_table
+
+    client = login(town.users[role])
+    for query in (
+        {"department": town.other.code},
+        {"cost_centre": "MF-1"},
+        {"q": town.other_asset.asset_tag},
+        {"q": town.other_asset.serial_number},
+    ):
+        page = client.get(reverse("inventory:assets"), query)
+        assert not page.context["page"].object_list, query
+        for fmt in ("csv", "xlsx"):
+            export = client.get(reverse("imports:export", args=[fmt]), query)
+            assert not list(open_table(downloaded(export), f"a.{fmt}").rows()), (query, fmt)
+    make_asset("LOST-GRF", town.laptop, town.own, status="lost")
+    make_asset("LOST-MF", town.laptop, town.other, status="stolen")
+    export = client.get(reverse("circular:lost"), {"format": "csv", "department": town.other.code})
+    tags = [row.values[1] for row in open_table(downloaded(export), "r.csv").rows()]
+    assert tags == ["LOST-GRF"]
