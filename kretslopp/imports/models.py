@@ -75,15 +75,25 @@ class ImportJob(models.Model):
 
 @audit.register
 class SavedMapping(models.Model):
-    """A column mapping kept under a name, by header name, so next month's file needs none."""
+    """A column mapping kept under a name, by header name, so next month's file needs none.
+
+    Every importer may use any saved mapping, but only its owner (or whoever manages import
+    settings, see :meth:`kretslopp.organisation.access.Access.may_change_owned`) may change
+    or remove it: saving under a name someone else uses is refused, not an overwrite.
+    """
 
     name = models.CharField(_("name"), max_length=100, unique=True)
     target = models.CharField(_("imported into"), max_length=30, default="assets")
     columns = models.JSONField(
         _("columns"), default=dict, help_text=_("Column name in the file → field.")
     )
-    created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    owner = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("owner"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
     )
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -126,6 +136,13 @@ class ValueMap(models.Model):
     def save(self, *args, **kwargs) -> None:
         self.key = normalise_header(self.source_name)
         super().save(*args, **kwargs)
+
+    @property
+    def meaning(self) -> str:
+        """What the name means here, in the reader's language."""
+        from kretslopp.imports.valuemaps import choices
+
+        return dict(choices(self.kind)).get(self.code, self.code)
 
 
 class ImportFingerprint(models.Model):

@@ -14,5 +14,10 @@ urlpatterns = [
     path(
         "imports/value-mappings/<int:pk>/delete/", views.value_map_delete, name="value_map_delete"
     ),
+    path(
+        "imports/saved-mappings/<int:pk>/delete/",
+        views.saved_mapping_delete,
+        name="saved_mapping_delete",
+    ),
     path("assets/export/<str:fmt>/", views.export, name="export"),
 ]

@@ -17,6 +17,8 @@ from pathlib import Path
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.db import transaction
 from django.http import (
     Http404,
     HttpRequest,
@@ -186,13 +188,49 @@ def remap(request: HttpRequest, pk: int) -> HttpResponse:
     columns = form.columns()
     name = form.cleaned_data["save_as"].strip()
     if name:
-        SavedMapping.objects.update_or_create(
-            name=name,
-            defaults={"columns": columns, "target": job.target, "created_by": request.user},
-        )
+        if not _save_mapping(request, access, form, name, columns, job.target):
+            context = _job_context(job)
+            context["mapping_form"] = form
+            return render(request, "imports/preview.html", context, status=400)
         messages.success(request, _("The mapping was saved as “%(name)s”.") % {"name": name})
     _preview(job, access, request.user, columns=columns)
     return redirect(job)
+
+
+def _save_mapping(
+    request: HttpRequest,
+    access: Access,
+    form: MappingForm,
+    name: str,
+    columns: dict[str, str],
+    target: str,
+) -> bool:
+    """Save ``columns`` under ``name``, unless that name is someone else's mapping.
+
+    Replacing a mapping changes every later import that uses it, so only its owner (or
+    whoever manages import settings) may; anyone else is asked for another name.
+    """
+    with transaction.atomic():
+        existing = SavedMapping.objects.select_for_update().filter(name=name).first()
+        if existing is None:
+            SavedMapping.objects.create(
+                name=name, columns=columns, target=target, owner=request.user
+            )
+            return True
+        if not access.may_change_owned(existing.owner_id == request.user.pk):
+            form.add_error(
+                "save_as",
+                _(
+                    "“%(name)s” is a mapping someone else saved; only they or an administrator "
+                    "may change it. Save yours under another name."
+                )
+                % {"name": name},
+            )
+            return False
+        existing.columns = columns
+        existing.target = target
+        existing.save()
+    return True
 
 
 @login_required
@@ -296,21 +334,39 @@ def error_report(request: HttpRequest, pk: int) -> HttpResponse:
     return downloads.table_download("csv", f"{stem}-problems", headers, rows)
 
 
+def _settings_reader(request: HttpRequest) -> Access:
+    """The value mappings page: for importers (they see what their files will mean) and for
+    whoever manages import settings."""
+    access = access_for(request.user)
+    if not (access.can(Action.EDIT_ASSETS) or access.can(Action.MANAGE_IMPORT_SETTINGS)):
+        raise PermissionDenied
+    return access
+
+
 @login_required
 def value_maps(request: HttpRequest) -> HttpResponse:
-    _importer(request)
-    form = ValueMapForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
+    access = _settings_reader(request)
+    may_manage = access.can(Action.MANAGE_IMPORT_SETTINGS)
+    if request.method == "POST" and not may_manage:
+        raise PermissionDenied
+    form = ValueMapForm(request.POST or None) if may_manage else None
+    if form is not None and request.method == "POST" and form.is_valid():
         form.save()
         messages.success(request, _("The value mapping was saved."))
         return redirect("imports:value_maps")
+    items = ValueMap.objects.all()
+    saved = SavedMapping.objects.select_related("owner")
     return render(
         request,
         "imports/value_maps.html",
         {
             "form": form,
-            "value_maps": ValueMap.objects.all(),
-            "saved_mappings": SavedMapping.objects.all(),
+            "may_import": access.can(Action.EDIT_ASSETS),
+            "value_maps": [(item, access.may_map_names()) for item in items],
+            "saved_mappings": [
+                (mapping, access.may_change_owned(mapping.owner_id == request.user.pk))
+                for mapping in saved
+            ],
         },
     )
 
@@ -318,9 +374,26 @@ def value_maps(request: HttpRequest) -> HttpResponse:
 @login_required
 @require_POST
 def value_map_delete(request: HttpRequest, pk: int) -> HttpResponse:
-    _importer(request)
-    get_object_or_404(ValueMap, pk=pk).delete()
+    access = _settings_reader(request)
+    item = get_object_or_404(ValueMap, pk=pk)
+    if not access.may_map_names():
+        raise PermissionDenied
+    item.delete()
     messages.success(request, _("The value mapping was removed."))
+    return redirect("imports:value_maps")
+
+
+@login_required
+@require_POST
+def saved_mapping_delete(request: HttpRequest, pk: int) -> HttpResponse:
+    access = _settings_reader(request)
+    mapping = get_object_or_404(SavedMapping, pk=pk)
+    if not access.may_change_owned(mapping.owner_id == request.user.pk):
+        raise PermissionDenied
+    mapping.delete()
+    messages.success(
+        request, _("The column mapping “%(name)s” was removed.") % {"name": mapping.name}
+    )
     return redirect("imports:value_maps")
 
 
