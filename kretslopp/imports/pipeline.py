@@ -243,8 +243,11 @@ def run(
     try:
         if context.options.dry_run:
             _validate(source, target, mapping, context, result, collector)
-            result.counts = target.planned()
-            result.status = "rejected" if collector.errors else "dry_run"
+            if collector.errors:
+                result.status = "rejected"
+            else:
+                result.counts = target.planned()
+                result.status = "dry_run"
             return _finish(result, collector)
         with transaction.atomic():
             _validate(source, target, mapping, context, result, collector)
@@ -253,7 +256,7 @@ def run(
             result.counts = target.commit()
             result.status = "committed"
     except _Rejected:
-        result.counts = target.planned()
+        # Nothing was written: a rejected run reports no counts, not what it would have done.
         result.status = "rejected"
     except CommitConflict as conflict:
         collector.add([conflict.problem])

@@ -40,8 +40,14 @@ _STATES = {
 
 
 def open_file(source: str | Path | bytes, file_name: str) -> Table:
-    """Open a CSV/XLSX file; raises :class:`TabularError` when it cannot be read at all."""
-    return open_table(source, file_name)
+    """Open a CSV/XLSX file; raises :class:`TabularError` when it cannot be read at all.
+
+    Cells come as written: text that looks like HTML (``<b>``, ``a < b``) is stored as given
+    and escaped wherever it is shown, so that our own export of it imports again unchanged.
+    Only a source known to write its cells as HTML (Snipe-IT's export) is decoded, by its
+    target (see :class:`kretslopp.imports.assets.target.AssetTarget`).
+    """
+    return open_table(source, file_name, strip_html=False)
 
 
 def apply_columns(mapping: ColumnMapping, columns: Mapping[str, str]) -> ColumnMapping:

@@ -34,7 +34,8 @@ from kretslopp.imports.models import ImportFingerprint, ValueMap
 from kretslopp.tabular.mapping import ColumnMapping
 
 #: Bump when the way cells are parsed or resolved changes, so old fingerprints stop matching.
-VERSION = 1
+#: 2: text that looks like HTML is kept as written (Snipe-IT's exports alone are decoded).
+VERSION = 2
 
 # Which loaded reference data a mapped field is resolved through.
 _REFERENCE: dict[str, tuple[str, ...]] = {
@@ -53,6 +54,7 @@ def run_key(names: Sequence[str], mapping: ColumnMapping, options: Any, lookups:
     """The hash key of this run: equal only when every cell would be read the same way."""
     hasher = hashlib.blake2b(digest_size=32)
     hasher.update(repr((VERSION, tuple(names), sorted(mapping.defaults.items()))).encode())
+    hasher.update(repr(mapping.profile == "snipeit").encode())  # its cells are decoded
     hasher.update(repr((bool(options.allow_new_models), settings.LANGUAGES)).encode())
     tables = sorted({table for name in names for table in _REFERENCE.get(name, ())})
     for table in tables:

@@ -31,7 +31,15 @@ from kretslopp.imports.valuemaps import category_resolver, status_resolver
 from kretslopp.inventory import lifecycle
 from kretslopp.inventory.models import CATEGORIES_WITH_STORAGE, Asset, ProductCategory
 from kretslopp.organisation.access import Action
-from kretslopp.tabular import Row, normalise_header, parse_bool, parse_date, parse_decimal
+from kretslopp.tabular import (
+    Row,
+    looks_like_markup,
+    normalise_header,
+    parse_bool,
+    parse_date,
+    parse_decimal,
+    strip_html,
+)
 from kretslopp.tabular.mapping import ASSET_FIELDS, ColumnMapping, suggest_mapping
 
 DATE_FIELDS = (
@@ -39,6 +47,8 @@ DATE_FIELDS = (
 )  # fmt: skip
 TEXT_FIELDS = ("supplier", "order_number", "notes")
 USERNAME_HEADERS = frozenset({"username", "användarnamn", "user name"})
+#: The one source whose exports are HTML; see :meth:`AssetTarget.prepare`.
+MARKUP_PROFILE = "snipeit"
 MAX_PRICE = Decimal("9999999999.99")
 CENT = Decimal("0.01")
 
@@ -150,6 +160,9 @@ class AssetTarget(ImportTarget):
         # For the whole-row check: a column without a limit takes any length.
         self.lengths = [limit or sys.maxsize for _name, limit in self.limits]
         self.default_status = mapping.defaults.get("status") or lifecycle.IN_STOCK
+        # Snipe-IT writes its export as HTML (names as links, "&amp;" for "&"): decoding
+        # it gives the text Snipe-IT holds. Any other file's text is stored as written.
+        self.unwrap_markup = mapping.profile == MARKUP_PROFILE
         self.category = category_resolver()
         self.status = status_resolver()
         self.dates = CachedParser(parse_date)
@@ -196,6 +209,8 @@ class AssetTarget(ImportTarget):
 
     def validate(self, row: Row) -> list[Problem]:
         cells = self.pick(row.values)
+        if self.unwrap_markup:
+            cells = _unwrapped(cells)
         digest = fingerprints.digest(self.key, cells)
         if self.known and self._unchanged_since_imported(row.number, cells, digest):
             self.plan.unchanged += 1
@@ -837,6 +852,14 @@ def plain_price(text: str) -> Decimal | None:
     if tail.isdigit() and tail.isascii():
         return Decimal(f"{head}.{tail}")
     return None
+
+
+def _unwrapped(cells: tuple[str, ...]) -> tuple[str, ...]:
+    """A Snipe-IT row's cells as text: ``<a href="…">Latitude 5420</a>`` → ``Latitude 5420``."""
+    joined = "".join(cells)
+    if ("<" in joined or "&" in joined) and looks_like_markup(joined):
+        return tuple(strip_html(cell) if looks_like_markup(cell) else cell for cell in cells)
+    return cells
 
 
 def _picker(positions: list[int]) -> Callable[[tuple[str, ...]], tuple[str, ...]]:

@@ -173,11 +173,12 @@ class Command(BaseCommand):
             counts = translation.gettext(
                 "created %(created)s, updated %(updated)s, unchanged %(unchanged)s"
             )
-        else:
+            self.stdout.write(counts % summary)
+        elif result.status == "dry_run":
             counts = translation.gettext(
                 "would create %(created)s, update %(updated)s, leave %(unchanged)s unchanged"
             )
-        self.stdout.write(counts % summary)
+            self.stdout.write(counts % summary)
         for problem in result.problems:
             prefix = translation.gettext("warning") if problem.warning else ""
             line = f"{problem.location}: {problem.message}"
