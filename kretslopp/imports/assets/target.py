@@ -320,6 +320,41 @@ class AssetTarget(ImportTarget):
         return self.plan.counts()
 
 
+#: When an asset's life began, in order of preference; and the dates that must not be earlier.
+_STARTS = ("in_use_date", "delivery_date", "purchase_date")
+_ENDS = ("warranty_end", "planned_end_of_life")
+
+
+def _date_order_message(end_name: str, start_name: str) -> str:
+    """One whole sentence per pair of dates, so that each translates naturally."""
+    return {
+        ("warranty_end", "in_use_date"): _(
+            "The warranty ends (%(end)s) before the asset was in use (%(start)s). "
+            "Check the dates; this does not stop the import."
+        ),
+        ("warranty_end", "delivery_date"): _(
+            "The warranty ends (%(end)s) before the asset was delivered (%(start)s). "
+            "Check the dates; this does not stop the import."
+        ),
+        ("warranty_end", "purchase_date"): _(
+            "The warranty ends (%(end)s) before the asset was bought (%(start)s). "
+            "Check the dates; this does not stop the import."
+        ),
+        ("planned_end_of_life", "in_use_date"): _(
+            "The planned end of life (%(end)s) is before the asset was in use (%(start)s). "
+            "Check the dates; this does not stop the import."
+        ),
+        ("planned_end_of_life", "delivery_date"): _(
+            "The planned end of life (%(end)s) is before the asset was delivered "
+            "(%(start)s). Check the dates; this does not stop the import."
+        ),
+        ("planned_end_of_life", "purchase_date"): _(
+            "The planned end of life (%(end)s) is before the asset was bought (%(start)s). "
+            "Check the dates; this does not stop the import."
+        ),
+    }[(end_name, start_name)]
+
+
 def _formula_message() -> str:
     return _(
         "This looks like a spreadsheet formula, which is not accepted as a value. "
@@ -362,6 +397,7 @@ class _RowCheck:
         self._location(values)
         self._assignee(values)
         self._parse_values(values)
+        self._date_order(values)
         self._status(values)
         if len(self.problems) == errors_before or all(
             problem.warning for problem in self.problems[errors_before:]
@@ -756,6 +792,45 @@ class _RowCheck:
         )
         if start is not None:
             values["warranty_end"] = _add_months(start, int(months))
+
+    def _date_order(self, values: dict[str, Any]) -> None:
+        """Warn when the warranty or the planned life ends before the asset's life began.
+
+        Most likely a typo or swapped columns, but not certainly (a device bought used, a
+        warranty counted from a framework agreement): a warning, not an error. Only dates
+        this row gives are questioned, against the earliest start the asset has: in use,
+        else delivered, else bought.
+        """
+        existing = self.existing
+
+        def current(name: str) -> dt.date | None:
+            if name in values:
+                return values[name]
+            return existing.get(name) if existing is not None else None
+
+        start_name = next((name for name in _STARTS if current(name) is not None), None)
+        if start_name is None:
+            return
+        start = current(start_name)
+        for end_name in _ENDS:
+            end = current(end_name)
+            if end is None or end >= start:
+                continue
+            if end_name not in values and start_name not in values:
+                continue  # the file says neither: not this import's question
+            message = _date_order_message(end_name, start_name) % {
+                "end": end.isoformat(),
+                "start": start.isoformat(),
+            }
+            self.fail(self._date_column(end_name, start_name), "date_order", message, warning=True)
+
+    def _date_column(self, end_name: str, start_name: str) -> str:
+        """The column to point at: the end date's, else what gave it, else the start's."""
+        if end_name in self.texts:
+            return end_name
+        if end_name == "warranty_end" and "warranty_months" in self.texts:
+            return "warranty_months"
+        return start_name
 
     # status: through the lifecycle -------------------------------------------------------
 
