@@ -12,6 +12,7 @@ from kretslopp.tabular import normalise_header
 
 
 class JobState(models.TextChoices):
+    CHECKING = "checking", _("Being checked")
     PREVIEWED = "previewed", _("Checked, not imported")
     RUNNING = "running", _("Importing")
     DONE = "done", _("Imported")
@@ -20,11 +21,40 @@ class JobState(models.TextChoices):
     FAILED = "failed", _("Failed: nothing imported")
 
 
+class Failure(models.TextChoices):
+    """Why a failed job failed, when no problem of the file says it (shown on its page)."""
+
+    INTERRUPTED = (
+        "interrupted",
+        _(
+            "The work on this file stopped before it finished: the process doing it ended "
+            "(a restart, a crash or a time-out). Nothing was imported; upload the file again."
+        ),
+    )
+    FILE_CHANGED = (
+        "file_changed",
+        _(
+            "The stored file is not the one that was checked, so nothing was imported. "
+            "Upload the file again."
+        ),
+    )
+    ERROR = (
+        "error",
+        _(
+            "The import broke off with an unexpected error, so nothing was imported. Try "
+            "again; if it happens again, tell your administrator."
+        ),
+    )
+
+
 class ImportJob(models.Model):
     """One import of one file or API pull: what was read, how it was mapped, what came of it.
 
     Written outside the import's own transaction, so a rejected or failed run still leaves
-    its record (and its error report) behind while the inventory stays untouched.
+    its record (and its error report) behind while the inventory stays untouched. While a
+    process works on it (``checking`` or ``running``), ``worker`` names the lock that
+    process holds, so that a job whose process died is noticed (see
+    :mod:`kretslopp.imports.liveness`).
     """
 
     target = models.CharField(_("imported into"), max_length=30, default="assets")
@@ -42,8 +72,12 @@ class ImportJob(models.Model):
     created_at = models.DateTimeField(_("started"), auto_now_add=True)
     finished_at = models.DateTimeField(_("finished"), null=True, blank=True)
     state = models.CharField(
-        _("state"), max_length=20, choices=JobState.choices, default=JobState.PREVIEWED
+        _("state"), max_length=20, choices=JobState.choices, default=JobState.CHECKING
     )
+    failure = models.CharField(
+        _("why it failed"), max_length=20, choices=Failure.choices, blank=True, default=""
+    )
+    worker = models.CharField(max_length=100, blank=True, default="")
     allow_new_models = models.BooleanField(_("create missing models and locations"), default=False)
     mapping = models.JSONField(default=dict)
     file_info = models.JSONField(default=dict)

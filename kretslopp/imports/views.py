@@ -33,10 +33,10 @@ from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
 from kretslopp.core import downloads
-from kretslopp.imports import progress, retention, runs
+from kretslopp.imports import liveness, progress, retention, runs
 from kretslopp.imports.assets import export as asset_export
 from kretslopp.imports.forms import MappingForm, UploadForm, ValueMapForm
-from kretslopp.imports.models import ImportJob, JobState, SavedMapping, ValueMap
+from kretslopp.imports.models import Failure, ImportJob, JobState, SavedMapping, ValueMap
 from kretslopp.imports.problems import Problem
 from kretslopp.inventory.filters import AssetFilter
 from kretslopp.organisation.access import Access, Action, access_for
@@ -75,15 +75,17 @@ def upload(request: HttpRequest) -> HttpResponse:
     access = _importer(request)
     form = UploadForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
-        job = _store(request, form)
-        _preview(job, access, request.user, saved=form.cleaned_data["mapping"])
+        with liveness.Worker() as worker:
+            job = _store(request, form, worker.token)
+            _preview(job, access, request.user, saved=form.cleaned_data["mapping"])
         retention.clean_uploads_hourly()  # so that an installation without cron cleans up too
         return redirect(job)
-    jobs = ImportJob.objects.filter(user=request.user)[:10]
+    jobs = list(ImportJob.objects.filter(user=request.user)[:10])
+    liveness.reap(jobs)  # a job whose process died shows as failed, not as still working
     return render(request, "imports/upload.html", {"form": form, "jobs": jobs})
 
 
-def _store(request: HttpRequest, form: UploadForm) -> ImportJob:
+def _store(request: HttpRequest, form: UploadForm, worker: str) -> ImportJob:
     """Keep the upload under MEDIA_ROOT/imports/ until it is imported."""
     upload = form.cleaned_data["file"]
     name = Path(upload.name).name[:255] or "upload"
@@ -96,6 +98,7 @@ def _store(request: HttpRequest, form: UploadForm) -> ImportJob:
         file_name=name,
         stored_file=stored,
         allow_new_models=form.cleaned_data["allow_new_models"],
+        worker=worker,
     )
 
 
@@ -128,13 +131,9 @@ def _preview(
 def job_detail(request: HttpRequest, pk: int) -> HttpResponse:
     _importer(request)
     job = _own_job(request, pk)
-    if job.state == JobState.RUNNING:
-        state = progress.read(job.pk)
-        return render(
-            request,
-            "imports/running.html",
-            {"job": job, "progress": state, "stale": progress.is_stale(state)},
-        )
+    liveness.reap([job])
+    if job.state in liveness.ACTIVE_STATES:
+        return render(request, "imports/running.html", {"job": job})
     context = _job_context(job)
     if job.state == JobState.PREVIEWED:
         if context["expired_days"] is None:  # no mapping to change without the file
@@ -244,14 +243,15 @@ def confirm(request: HttpRequest, pk: int) -> HttpResponse:
     claimable = ImportJob.objects.filter(pk=job.pk, state=JobState.PREVIEWED).exclude(
         stored_file=""
     )
-    if not ready or not claimable.update(state=JobState.RUNNING):
-        return redirect(job)
-    job.state = JobState.RUNNING
-    progress.write(job.pk, {"phase": "starting", "done": 0, "total": job.summary.get("rows")})
-    try:
-        _import(job, access, request.user)
-    finally:
-        progress.clear(job.pk)
+    with liveness.Worker() as worker:
+        if not ready or not claimable.update(state=JobState.RUNNING, worker=worker.token):
+            return redirect(job)
+        job.state, job.worker = JobState.RUNNING, worker.token
+        progress.write(job.pk, {"phase": "starting", "done": 0, "total": job.summary.get("rows")})
+        try:
+            _import(job, access, request.user)
+        finally:
+            progress.clear(job.pk)
     return redirect(job)
 
 
@@ -263,8 +263,7 @@ def _import(job: ImportJob, access: Access, user) -> None:
         return
     mapping = ColumnMapping.from_dict(job.mapping)
     if mapping.headers != table.headers:  # not the file that was previewed: refuse it
-        job.state = JobState.FAILED
-        job.save(update_fields=["state"])
+        _failed(job, Failure.FILE_CHANGED)
         return
     try:
         result = runs.run(
@@ -277,22 +276,28 @@ def _import(job: ImportJob, access: Access, user) -> None:
             total_rows=job.summary.get("rows"),
         )
     except Exception:
-        job.state = JobState.FAILED
-        job.save(update_fields=["state"])
+        _failed(job, Failure.ERROR)
         raise
     if result.status == "committed":
         _discard_file(job)
+
+
+def _failed(job: ImportJob, failure: Failure) -> None:
+    job.state, job.failure, job.worker = JobState.FAILED, failure, ""
+    job.finished_at = timezone.now()
+    job.save(update_fields=["state", "failure", "worker", "finished_at"])
 
 
 @login_required
 def progress_json(request: HttpRequest, pk: int) -> JsonResponse:
     _importer(request)
     job = _own_job(request, pk)
+    liveness.reap([job])
     state = progress.read(job.pk) or {}
     return JsonResponse(
         {
             "state": job.state,
-            "finished": job.state != JobState.RUNNING,
+            "finished": job.state not in liveness.ACTIVE_STATES,
             "phase": state.get("phase", ""),
             "done": state.get("done", 0),
             "total": state.get("total"),

@@ -20,8 +20,8 @@ from django.utils import translation
 
 from kretslopp.circular.models import Campaign
 from kretslopp.circular.report import PartnerReportTarget, import_report
-from kretslopp.imports import runs, valuemaps
-from kretslopp.imports.models import ImportJob, SavedMapping
+from kretslopp.imports import liveness, runs, valuemaps
+from kretslopp.imports.models import ImportJob, JobState, SavedMapping
 from kretslopp.imports.pipeline import ImportResult
 from kretslopp.imports.snipeit import FIELDS, SnipeITError, SnipeITSource
 from kretslopp.organisation.access import Access, Action, access_for
@@ -80,6 +80,7 @@ class Command(BaseCommand):
             )
 
     def handle(self, *args: Any, **options: Any) -> None:
+        liveness.reap_all()  # imports whose process died are failed, not running for ever
         with translation.override(options["language"]):
             result = self._run(options)
             self._report(result, options["format"])
@@ -144,6 +145,7 @@ class Command(BaseCommand):
             file_name=source.file_name[:255],
             user=user,
             allow_new_models=options["allow_new_models"],
+            state=JobState.CHECKING if options["dry_run"] else JobState.RUNNING,
         )
         mapping = ColumnMapping(
             headers=list(FIELDS), fields=dict(enumerate(FIELDS)), profile="snipeit"
