@@ -143,20 +143,46 @@ class SavedMapping(models.Model):
 class ValueKind(models.TextChoices):
     CATEGORY = "category", _("Category")
     STATUS = "status", _("Status")
+    DEPARTMENT = "department", _("Department")
+    LOCATION = "location", _("Location")
+
+
+#: Kinds whose mapping names a code (a category, a status) rather than a record.
+CODE_KINDS = (ValueKind.CATEGORY, ValueKind.STATUS)
 
 
 @audit.register
 class ValueMap(models.Model):
-    """One source name (another system's category or status) and the code it means here.
+    """One name another system uses and what it means here.
 
-    Rows here win over the defaults built into :mod:`kretslopp.tabular.mapping`, so a
-    municipality can say what its own Snipe-IT status "Arkiverad" means without a release.
+    A category or status name means one of our codes; a department name (Snipe-IT's
+    company, GLPI's entity, an Intune group) means one of our departments, a location name
+    one of our locations. Rows here win over the defaults built into
+    :mod:`kretslopp.tabular.mapping` and over the names of our own records, so a
+    municipality can say what its own Snipe-IT status "Arkiverad" means without a release,
+    and a migration needs one decision per unknown name rather than one per row.
     """
 
     kind = models.CharField(_("kind"), max_length=10, choices=ValueKind.choices)
-    source_name = models.CharField(_("name in the file"), max_length=100)
-    key = models.CharField(max_length=100, editable=False)
-    code = models.CharField(_("means"), max_length=20)
+    source_name = models.CharField(_("name in the file"), max_length=200)
+    key = models.CharField(max_length=200, editable=False)
+    code = models.CharField(_("means"), max_length=20, blank=True)
+    department = models.ForeignKey(
+        "organisation.Department",
+        verbose_name=_("department"),
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="+",
+    )
+    location = models.ForeignKey(
+        "organisation.Location",
+        verbose_name=_("location"),
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="+",
+    )
 
     class Meta:
         verbose_name = _("value mapping")
@@ -165,6 +191,10 @@ class ValueMap(models.Model):
         constraints = [models.UniqueConstraint(fields=["kind", "key"], name="unique_value_map")]
 
     def __str__(self) -> str:
+        if self.kind == ValueKind.DEPARTMENT and self.department_id:
+            return f"{self.source_name} → {self.department.code}"
+        if self.kind == ValueKind.LOCATION and self.location_id:
+            return f"{self.source_name} → {self.location.name}"
         return f"{self.source_name} → {self.code}"
 
     def save(self, *args, **kwargs) -> None:
@@ -176,7 +206,20 @@ class ValueMap(models.Model):
         """What the name means here, in the reader's language."""
         from kretslopp.imports.valuemaps import choices
 
+        if self.kind == ValueKind.DEPARTMENT:
+            return str(self.department)
+        if self.kind == ValueKind.LOCATION:
+            return str(self.location)
         return dict(choices(self.kind)).get(self.code, self.code)
+
+    @property
+    def department_scope(self) -> int | None:
+        """The one department this mapping points into, if any (who may change it)."""
+        if self.kind == ValueKind.DEPARTMENT:
+            return self.department_id
+        if self.kind == ValueKind.LOCATION and self.location_id:
+            return self.location.department_id
+        return None
 
 
 class ImportFingerprint(models.Model):

@@ -7,6 +7,7 @@ urlpatterns = [
     path("imports/", views.upload, name="upload"),
     path("imports/<int:pk>/", views.job_detail, name="job"),
     path("imports/<int:pk>/mapping/", views.remap, name="remap"),
+    path("imports/<int:pk>/names/", views.decide_names, name="names"),
     path("imports/<int:pk>/import/", views.confirm, name="confirm"),
     path("imports/<int:pk>/progress/", views.progress_json, name="progress"),
     path("imports/<int:pk>/problems.csv", views.error_report, name="errors"),

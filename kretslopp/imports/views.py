@@ -33,8 +33,10 @@ from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
 from kretslopp.core import downloads
-from kretslopp.imports import liveness, progress, retention, runs
+from kretslopp.imports import decisions, liveness, progress, retention, runs
 from kretslopp.imports.assets import export as asset_export
+from kretslopp.imports.assets.target import UNKNOWN_KINDS
+from kretslopp.imports.decisions import Name, NamesForm
 from kretslopp.imports.forms import MappingForm, UploadForm, ValueMapForm
 from kretslopp.imports.models import Failure, ImportJob, JobState, SavedMapping, ValueMap
 from kretslopp.imports.problems import Problem
@@ -44,6 +46,7 @@ from kretslopp.tabular import TabularError
 from kretslopp.tabular.mapping import ColumnMapping
 
 PROBLEMS_SHOWN = 200
+UNKNOWN_CODES = frozenset(f"unknown_{kind}" for kind in UNKNOWN_KINDS)
 
 
 def _importer(request: HttpRequest) -> Access:
@@ -134,7 +137,7 @@ def job_detail(request: HttpRequest, pk: int) -> HttpResponse:
     liveness.reap([job])
     if job.state in liveness.ACTIVE_STATES:
         return render(request, "imports/running.html", {"job": job})
-    context = _job_context(job)
+    context = _job_context(job, access_for(request.user))
     if job.state == JobState.PREVIEWED:
         if context["expired_days"] is None:  # no mapping to change without the file
             context["mapping_form"] = _mapping_form(job)
@@ -142,14 +145,24 @@ def job_detail(request: HttpRequest, pk: int) -> HttpResponse:
     return render(request, "imports/result.html", context)
 
 
-def _job_context(job: ImportJob) -> dict:
+def _job_context(job: ImportJob, access: Access, names_form: NamesForm | None = None) -> dict:
     problems = [Problem.from_dict(data) for data in job.problems[:PROBLEMS_SHOWN]]
     mapping = ColumnMapping.from_dict(job.mapping) if job.mapping else None
     headers = mapping.headers if mapping else []
+    errors = [p for p in problems if not p.warning]
+    error_count = job.problem_count
+    names = _unknown_names(job)
+    if names and names_form is None:
+        names_form = NamesForm(names=names, access=access)
+    if names_form is not None:
+        # Each unknown name is listed once, with its decision, rather than as a problem.
+        errors = [p for p in errors if p.code not in UNKNOWN_CODES]
+        error_count -= job.summary.get("unknown_count", len(names))
     return {
         "job": job,
         "summary": job.summary,
-        "errors": [p for p in problems if not p.warning],
+        "errors": errors,
+        "error_count": error_count,
         "warnings": [p for p in problems if p.warning],
         "hidden_problems": max(0, len(job.problems) - PROBLEMS_SHOWN),
         "more_than_kept": job.problem_count
@@ -161,7 +174,61 @@ def _job_context(job: ImportJob) -> dict:
         "can_import": job.state == JobState.PREVIEWED
         and job.problem_count == 0
         and bool(job.stored_file),
+        "names_form": names_form,
+        "more_names": max(0, job.summary.get("unknown_count", 0) - len(names)),
     }
+
+
+def _unknown_names(job: ImportJob) -> list[Name]:
+    """The names a preview that can still be corrected needs decided, once each."""
+    if job.state != JobState.PREVIEWED or not job.stored_file:
+        return []
+    return [Name.from_summary(data) for data in job.summary.get("unknown", [])]
+
+
+@login_required
+@require_POST
+def decide_names(request: HttpRequest, pk: int) -> HttpResponse:
+    """Keep what the user said the unknown names mean, then check the file again."""
+    access = _importer(request)
+    job = _own_job(request, pk)
+    names = _unknown_names(job)
+    if not names:
+        return redirect(job)
+    form = NamesForm(request.POST, names=names, access=access)
+    if not form.is_valid():
+        context = _job_context(job, access, names_form=form)
+        if context["expired_days"] is None:
+            context["mapping_form"] = _mapping_form(job)
+        return render(request, "imports/preview.html", context, status=400)
+    outcome = decisions.save(form, request.user)
+    _said(request, outcome)
+    mapping = ColumnMapping.from_dict(job.mapping)
+    _preview(job, access, request.user, columns=runs.columns_of(mapping))
+    return redirect(job)
+
+
+def _said(request: HttpRequest, outcome: decisions.Outcome) -> None:
+    if outcome.mapped:
+        messages.success(
+            request,
+            ngettext(
+                "%(count)s name was mapped; later files with it need no decision.",
+                "%(count)s names were mapped; later files with them need no decision.",
+                outcome.mapped,
+            )
+            % {"count": outcome.mapped},
+        )
+    if outcome.created:
+        messages.success(
+            request, _("Created: %(records)s.") % {"records": ", ".join(outcome.created)}
+        )
+    if outcome.already:
+        messages.info(
+            request,
+            _("Someone decided these meanwhile, so their decision stands: %(names)s.")
+            % {"names": ", ".join(outcome.already)},
+        )
 
 
 def _mapping_form(job: ImportJob, data=None) -> MappingForm:
@@ -181,14 +248,14 @@ def remap(request: HttpRequest, pk: int) -> HttpResponse:
         return redirect(job)
     form = _mapping_form(job, request.POST)
     if not form.is_valid():
-        context = _job_context(job)
+        context = _job_context(job, access)
         context["mapping_form"] = form
         return render(request, "imports/preview.html", context, status=400)
     columns = form.columns()
     name = form.cleaned_data["save_as"].strip()
     if name:
         if not _save_mapping(request, access, form, name, columns, job.target):
-            context = _job_context(job)
+            context = _job_context(job, access)
             context["mapping_form"] = form
             return render(request, "imports/preview.html", context, status=400)
         messages.success(request, _("The mapping was saved as “%(name)s”.") % {"name": name})
@@ -359,7 +426,7 @@ def value_maps(request: HttpRequest) -> HttpResponse:
         form.save()
         messages.success(request, _("The value mapping was saved."))
         return redirect("imports:value_maps")
-    items = ValueMap.objects.all()
+    items = ValueMap.objects.select_related("department", "location")
     saved = SavedMapping.objects.select_related("owner")
     return render(
         request,
@@ -367,7 +434,7 @@ def value_maps(request: HttpRequest) -> HttpResponse:
         {
             "form": form,
             "may_import": access.can(Action.EDIT_ASSETS),
-            "value_maps": [(item, access.may_map_names()) for item in items],
+            "value_maps": [(item, access.may_map_names(item.department_scope)) for item in items],
             "saved_mappings": [
                 (mapping, access.may_change_owned(mapping.owner_id == request.user.pk))
                 for mapping in saved
@@ -380,8 +447,8 @@ def value_maps(request: HttpRequest) -> HttpResponse:
 @require_POST
 def value_map_delete(request: HttpRequest, pk: int) -> HttpResponse:
     access = _settings_reader(request)
-    item = get_object_or_404(ValueMap, pk=pk)
-    if not access.may_map_names():
+    item = get_object_or_404(ValueMap.objects.select_related("location"), pk=pk)
+    if not access.may_map_names(item.department_scope):
         raise PermissionDenied
     item.delete()
     messages.success(request, _("The value mapping was removed."))

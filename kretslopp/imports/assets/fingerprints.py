@@ -30,7 +30,7 @@ from django.db import connection
 
 from kretslopp.core.bulk import BulkInserter
 from kretslopp.imports.assets.lookups import Lookups, _rows, _undeclared
-from kretslopp.imports.models import ImportFingerprint, ValueMap
+from kretslopp.imports.models import CODE_KINDS, ImportFingerprint, ValueMap
 from kretslopp.tabular.mapping import ColumnMapping
 
 #: Bump when the way cells are parsed or resolved changes, so old fingerprints stop matching.
@@ -43,9 +43,9 @@ _REFERENCE: dict[str, tuple[str, ...]] = {
     "model_name": ("manufacturers", "models", "models_by_number", "model_category"),
     "model_number": ("models_by_number",),
     "category": ("model_category",),
-    "department": ("departments_by_code", "departments_by_name"),
+    "department": ("departments_by_code", "departments_by_name", "department_maps"),
     "cost_centre": ("cost_centres",),
-    "location": ("locations",),
+    "location": ("locations", "location_maps"),
     "assignee": ("people",),
 }
 
@@ -61,7 +61,11 @@ def run_key(names: Sequence[str], mapping: ColumnMapping, options: Any, lookups:
         hasher.update(table.encode())
         hasher.update(repr(sorted(getattr(lookups, table).items())).encode())
     if "category" in names or "status" in names:
-        maps = ValueMap.objects.order_by("kind", "key").values_list("kind", "key", "code")
+        maps = (
+            ValueMap.objects.filter(kind__in=CODE_KINDS)
+            .order_by("kind", "key")
+            .values_list("kind", "key", "code")
+        )
         hasher.update(repr(list(maps)).encode())
     return hasher.digest()
 
