@@ -87,22 +87,34 @@ def test_twenty_unknown_companies_are_twenty_decisions_then_every_row_imports(to
 
 
 @pytest.mark.django_db
-def test_the_snipeit_sample_export_asks_only_for_its_two_unknown_companies(town, admin):
-    content = (TABULAR_FIXTURES / "snipeit_en.csv").read_bytes()
-    page = upload(admin, content, "snipeit_en.csv", allow_new_models="on").content.decode()
+@pytest.mark.parametrize(
+    ("fixture", "column", "rows", "tag"),
+    [
+        ("snipeit_en.csv", "Company", 5, "SBK-000901"),
+        ("snipeit_sv.csv", "Företag", 4, "SBK-000033"),
+    ],
+)
+def test_the_snipeit_sample_exports_ask_only_for_their_two_unknown_companies(
+    town, admin, fixture, column, rows, tag
+):
+    content = (TABULAR_FIXTURES / fixture).read_bytes()
+    page = upload(admin, content, fixture, allow_new_models="on").content.decode()
     assert names_on(page) == [
         ("department", "Fritidsförvaltningen"),
         ("department", "Stadsbyggnadskontoret"),
     ]
     job = ImportJob.objects.get()
+    assert {name["column"] for name in job.summary["unknown"]} == {column}
     decide(admin, job, {0: "new-department", 1: f"department:{town.other.pk}"})
     created = Department.objects.get(name="Fritidsförvaltningen")
     assert created.code == "FRITIDSFORVALTNINGEN"
     job.refresh_from_db()
     assert job.problem_count == 0, job.problems
     admin.post(reverse("imports:confirm", args=[job.pk]))
+    job.refresh_from_db()
+    assert (job.state, job.summary["created"]) == (JobState.DONE, rows)
     assert Asset.objects.get(asset_tag="FRI-000077").department == created
-    assert Asset.objects.get(asset_tag="SBK-000901").department == town.other
+    assert Asset.objects.get(asset_tag=tag).department == town.other
 
 
 @pytest.mark.django_db
