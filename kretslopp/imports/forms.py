@@ -53,7 +53,10 @@ class MappingForm(forms.Form):
         label=_("Save this mapping as"),
         max_length=100,
         required=False,
-        help_text=_("A name, to choose this mapping next time (the same name is replaced)."),
+        help_text=_(
+            "A name, to choose this mapping next time (your own mapping of the same name is "
+            "replaced)."
+        ),
     )
 
     def __init__(

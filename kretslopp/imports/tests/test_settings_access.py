@@ -4,7 +4,9 @@ A value mapping decides what a name means in every later import of every departm
 the status "I bruk" to stolen, and the next re-import of an unchanged export marks in-use
 devices stolen), so status and category mappings belong to the administrator and the
 sustainability lead. A saved column mapping has an owner: everyone may use it, only its
-owner or an administrator may change it, and saving under its name is refused.
+owner or an administrator may change it, and saving under its name is refused. In an
+import's preview, an unknown name may be mapped into the user's own departments; a new
+department is the administrator's.
 """
 
 from __future__ import annotations
@@ -17,7 +19,7 @@ from django.urls import reverse
 from kretslopp.conftest import ROLES, make_user
 from kretslopp.core.models import AuditEntry
 from kretslopp.imports.models import ImportJob, SavedMapping, ValueKind, ValueMap
-from kretslopp.organisation.models import Role
+from kretslopp.organisation.models import Department, Role
 
 # Expected status of the value mappings page, in the order of ROLES.
 READ = [200, 200, 403, 200, 403, 403, 403, 403]
@@ -38,6 +40,16 @@ WRITE = {
     ],
     "remove_anothers_mapping": [
         (302, True), (302, True), (403, False), (403, False), (403, False), (403, False),
+        (403, False), (403, False),
+    ],
+    # In an import's preview: an unknown company is mapped to the user's own department…
+    "map_unknown_name_to_own_department": [
+        (302, True), (403, False), (403, False), (302, True), (403, False), (403, False),
+        (403, False), (403, False),
+    ],
+    # …or made a new department, which only an administrator may.
+    "create_department_from_preview": [
+        (302, True), (403, False), (403, False), (400, False), (403, False), (403, False),
         (403, False), (403, False),
     ],
 }  # fmt: skip
@@ -78,9 +90,27 @@ def _write(case: str, client) -> tuple[int, bool]:
         data = {**choice, "column_3": "department", "save_as": "Ekonomi"}
         response = client.post(reverse("imports:remap", args=[job.pk]), data)
         return response.status_code, SavedMapping.objects.get(name="Ekonomi").columns != THEIRS
+    if case in ("map_unknown_name_to_own_department", "create_department_from_preview"):
+        return _decide(case, client)
     mapping = SavedMapping.objects.get(name="Ekonomi")
     response = client.post(reverse("imports:saved_mapping_delete", args=[mapping.pk]))
     return response.status_code, not SavedMapping.objects.filter(pk=mapping.pk).exists()
+
+
+def _decide(case: str, client) -> tuple[int, bool]:
+    content = "Company,Asset Tag,Manufacturer,Model,Serial\nKultur AB,MS-30,Dell,P2422H,SN-30\n"
+    data = {"file": SimpleUploadedFile("s.csv", content.encode())}
+    uploaded = client.post(reverse("imports:upload"), data)
+    if uploaded.status_code != 302:
+        return uploaded.status_code, False
+    job = ImportJob.objects.latest("pk")
+    own = Department.objects.get(code="GRF")
+    creating = case == "create_department_from_preview"
+    choice = "new-department" if creating else f"department:{own.pk}"
+    response = client.post(reverse("imports:names", args=[job.pk]), {"name_0": choice})
+    if creating:
+        return response.status_code, Department.objects.filter(name="Kultur AB").exists()
+    return response.status_code, ValueMap.objects.filter(department=own).exists()
 
 
 @pytest.mark.django_db
