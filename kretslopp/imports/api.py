@@ -92,6 +92,12 @@ def _refusal(result: ImportResult) -> ApiError:
         message = f"{result.file_name} could not be read; nothing was imported."
     else:
         message = f"{result.file_name}: {result.problem_count} problem(s), nothing was imported."
+    if result.unknown_count:
+        message += (
+            f" {result.unknown_count} name(s) Kretslopp does not know are listed once each;"
+            " say once what each means in the preview of an upload (Import), or have it"
+            " mapped under Import → Value mappings, and every row with it imports."
+        )
     return ApiError(422, result.status, message, details)
 
 

@@ -8,7 +8,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from kretslopp.imports import valuemaps
-from kretslopp.imports.models import SavedMapping, ValueKind, ValueMap
+from kretslopp.imports.models import CODE_KINDS, SavedMapping, ValueKind, ValueMap
 from kretslopp.imports.pipeline import FieldSpec
 
 MAX_UPLOAD_BYTES = 200 * 1024 * 1024
@@ -53,7 +53,10 @@ class MappingForm(forms.Form):
         label=_("Save this mapping as"),
         max_length=100,
         required=False,
-        help_text=_("A name, to choose this mapping next time (the same name is replaced)."),
+        help_text=_(
+            "A name, to choose this mapping next time (your own mapping of the same name is "
+            "replaced)."
+        ),
     )
 
     def __init__(
@@ -106,6 +109,9 @@ class ValueMapForm(forms.ModelForm):
 
     def __init__(self, *args, **kwargs) -> None:
         super().__init__(*args, **kwargs)
+        # Department and location names are mapped from an import's preview, where the
+        # records to choose from are the user's own.
+        self.fields["kind"].choices = [(kind.value, kind.label) for kind in CODE_KINDS]
         self.fields["code"].choices = [
             (_("Category"), valuemaps.choices(ValueKind.CATEGORY)),
             (_("Status"), valuemaps.choices(ValueKind.STATUS)),

@@ -12,6 +12,7 @@ from kretslopp.tabular import normalise_header
 
 
 class JobState(models.TextChoices):
+    CHECKING = "checking", _("Being checked")
     PREVIEWED = "previewed", _("Checked, not imported")
     RUNNING = "running", _("Importing")
     DONE = "done", _("Imported")
@@ -20,11 +21,40 @@ class JobState(models.TextChoices):
     FAILED = "failed", _("Failed: nothing imported")
 
 
+class Failure(models.TextChoices):
+    """Why a failed job failed, when no problem of the file says it (shown on its page)."""
+
+    INTERRUPTED = (
+        "interrupted",
+        _(
+            "The work on this file stopped before it finished: the process doing it ended "
+            "(a restart, a crash or a time-out). Nothing was imported; upload the file again."
+        ),
+    )
+    FILE_CHANGED = (
+        "file_changed",
+        _(
+            "The stored file is not the one that was checked, so nothing was imported. "
+            "Upload the file again."
+        ),
+    )
+    ERROR = (
+        "error",
+        _(
+            "The import broke off with an unexpected error, so nothing was imported. Try "
+            "again; if it happens again, tell your administrator."
+        ),
+    )
+
+
 class ImportJob(models.Model):
     """One import of one file or API pull: what was read, how it was mapped, what came of it.
 
     Written outside the import's own transaction, so a rejected or failed run still leaves
-    its record (and its error report) behind while the inventory stays untouched.
+    its record (and its error report) behind while the inventory stays untouched. While a
+    process works on it (``checking`` or ``running``), ``worker`` names the lock that
+    process holds, so that a job whose process died is noticed (see
+    :mod:`kretslopp.imports.liveness`).
     """
 
     target = models.CharField(_("imported into"), max_length=30, default="assets")
@@ -42,8 +72,12 @@ class ImportJob(models.Model):
     created_at = models.DateTimeField(_("started"), auto_now_add=True)
     finished_at = models.DateTimeField(_("finished"), null=True, blank=True)
     state = models.CharField(
-        _("state"), max_length=20, choices=JobState.choices, default=JobState.PREVIEWED
+        _("state"), max_length=20, choices=JobState.choices, default=JobState.CHECKING
     )
+    failure = models.CharField(
+        _("why it failed"), max_length=20, choices=Failure.choices, blank=True, default=""
+    )
+    worker = models.CharField(max_length=100, blank=True, default="")
     allow_new_models = models.BooleanField(_("create missing models and locations"), default=False)
     mapping = models.JSONField(default=dict)
     file_info = models.JSONField(default=dict)
@@ -75,15 +109,25 @@ class ImportJob(models.Model):
 
 @audit.register
 class SavedMapping(models.Model):
-    """A column mapping kept under a name, by header name, so next month's file needs none."""
+    """A column mapping kept under a name, by header name, so next month's file needs none.
+
+    Every importer may use any saved mapping, but only its owner (or whoever manages import
+    settings, see :meth:`kretslopp.organisation.access.Access.may_change_owned`) may change
+    or remove it: saving under a name someone else uses is refused, not an overwrite.
+    """
 
     name = models.CharField(_("name"), max_length=100, unique=True)
     target = models.CharField(_("imported into"), max_length=30, default="assets")
     columns = models.JSONField(
         _("columns"), default=dict, help_text=_("Column name in the file → field.")
     )
-    created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    owner = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("owner"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
     )
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -99,20 +143,46 @@ class SavedMapping(models.Model):
 class ValueKind(models.TextChoices):
     CATEGORY = "category", _("Category")
     STATUS = "status", _("Status")
+    DEPARTMENT = "department", _("Department")
+    LOCATION = "location", _("Location")
+
+
+#: Kinds whose mapping names a code (a category, a status) rather than a record.
+CODE_KINDS = (ValueKind.CATEGORY, ValueKind.STATUS)
 
 
 @audit.register
 class ValueMap(models.Model):
-    """One source name (another system's category or status) and the code it means here.
+    """One name another system uses and what it means here.
 
-    Rows here win over the defaults built into :mod:`kretslopp.tabular.mapping`, so a
-    municipality can say what its own Snipe-IT status "Arkiverad" means without a release.
+    A category or status name means one of our codes; a department name (Snipe-IT's
+    company, GLPI's entity, an Intune group) means one of our departments, a location name
+    one of our locations. Rows here win over the defaults built into
+    :mod:`kretslopp.tabular.mapping` and over the names of our own records, so a
+    municipality can say what its own Snipe-IT status "Arkiverad" means without a release,
+    and a migration needs one decision per unknown name rather than one per row.
     """
 
     kind = models.CharField(_("kind"), max_length=10, choices=ValueKind.choices)
-    source_name = models.CharField(_("name in the file"), max_length=100)
-    key = models.CharField(max_length=100, editable=False)
-    code = models.CharField(_("means"), max_length=20)
+    source_name = models.CharField(_("name in the file"), max_length=200)
+    key = models.CharField(max_length=200, editable=False)
+    code = models.CharField(_("means"), max_length=20, blank=True)
+    department = models.ForeignKey(
+        "organisation.Department",
+        verbose_name=_("department"),
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="+",
+    )
+    location = models.ForeignKey(
+        "organisation.Location",
+        verbose_name=_("location"),
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="+",
+    )
 
     class Meta:
         verbose_name = _("value mapping")
@@ -121,11 +191,35 @@ class ValueMap(models.Model):
         constraints = [models.UniqueConstraint(fields=["kind", "key"], name="unique_value_map")]
 
     def __str__(self) -> str:
+        if self.kind == ValueKind.DEPARTMENT and self.department_id:
+            return f"{self.source_name} → {self.department.code}"
+        if self.kind == ValueKind.LOCATION and self.location_id:
+            return f"{self.source_name} → {self.location.name}"
         return f"{self.source_name} → {self.code}"
 
     def save(self, *args, **kwargs) -> None:
         self.key = normalise_header(self.source_name)
         super().save(*args, **kwargs)
+
+    @property
+    def meaning(self) -> str:
+        """What the name means here, in the reader's language."""
+        from kretslopp.imports.valuemaps import choices
+
+        if self.kind == ValueKind.DEPARTMENT:
+            return str(self.department)
+        if self.kind == ValueKind.LOCATION:
+            return str(self.location)
+        return dict(choices(self.kind)).get(self.code, self.code)
+
+    @property
+    def department_scope(self) -> int | None:
+        """The one department this mapping points into, if any (who may change it)."""
+        if self.kind == ValueKind.DEPARTMENT:
+            return self.department_id
+        if self.kind == ValueKind.LOCATION and self.location_id:
+            return self.location.department_id
+        return None
 
 
 class ImportFingerprint(models.Model):

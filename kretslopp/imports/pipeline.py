@@ -35,6 +35,8 @@ from kretslopp.tabular.mapping import ColumnMapping
 #: rows needs fixing at its source, not a 100,000-line report).
 MAX_PROBLEMS = 10_000
 PREVIEW_ROWS = 10
+#: Unknown names kept for decisions; a file with more needs fixing at its source.
+MAX_UNKNOWN_NAMES = 500
 PROGRESS_EVERY = 2_000
 
 Progress = Callable[[str, int, int | None], None]
@@ -88,6 +90,34 @@ class Counts:
     new_records: dict[str, int] = field(default_factory=dict)  # e.g. {"models": 2}
 
 
+@dataclass
+class UnknownName:
+    """A name the file uses that Kretslopp does not know, gathered over every row.
+
+    A migration from another system names hundreds of rows with a few dozen companies,
+    locations and categories Kretslopp has not heard of: each needs one decision (what it
+    means here, or create it), not one error per row.
+    """
+
+    kind: str  # "department", "location", "category" or "status"
+    value: str  # as the file first spells it
+    column: str | None
+    first_row: int
+    rows: int = 0
+    # For a location: how many of its rows go to each department (where to create it).
+    departments: dict[int, int] = field(default_factory=dict)
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "kind": self.kind,
+            "value": self.value,
+            "column": self.column,
+            "first_row": self.first_row,
+            "rows": self.rows,
+            "departments": {str(pk): count for pk, count in self.departments.items()},
+        }
+
+
 class ImportTarget(ABC):
     """Where rows go. Subclass it for each kind of record an import can write."""
 
@@ -113,6 +143,14 @@ class ImportTarget(ABC):
     def validate(self, row: Row) -> list[Problem]:
         """Check one row and remember what to write for it; return its problems."""
 
+    def unknown_names(self) -> list[UnknownName]:
+        """The names the rows used that need a decision (see :class:`UnknownName`)."""
+        return []
+
+    def after_rows(self) -> list[Problem]:
+        """Problems only known once every row was seen (one per unknown name)."""
+        return []
+
     @abstractmethod
     def planned(self) -> Counts:
         """What :meth:`commit` would do, as counts (for the preview)."""
@@ -135,6 +173,8 @@ class ImportResult:
     problem_count: int = 0
     warning_count: int = 0
     preview: list[list[str]] = field(default_factory=list)
+    unknown: list[UnknownName] = field(default_factory=list)
+    unknown_count: int = 0  # beyond the ones kept in ``unknown``
 
     @property
     def errors(self) -> list[Problem]:
@@ -145,8 +185,12 @@ class ImportResult:
         return self.status in {"committed", "dry_run"}
 
     def summary(self) -> dict[str, Any]:
-        """The machine-readable summary the CLI prints and the job record keeps."""
-        return {
+        """The machine-readable summary the CLI prints and the job record keeps.
+
+        ``unknown`` (each name that needs a decision, once) and ``unknown_count`` appear
+        only when the file uses such names.
+        """
+        summary = {
             "status": self.status,
             "file": self.file_name,
             "rows": self.rows,
@@ -159,6 +203,10 @@ class ImportResult:
             "errors": [_problem_json(problem) for problem in self.problems if not problem.warning],
             "warnings": [_problem_json(problem) for problem in self.problems if problem.warning],
         }
+        if self.unknown_count:
+            summary["unknown"] = [name.as_dict() for name in self.unknown]
+            summary["unknown_count"] = self.unknown_count
+        return summary
 
 
 def _problem_json(problem: Problem) -> dict[str, Any]:
@@ -243,8 +291,11 @@ def run(
     try:
         if context.options.dry_run:
             _validate(source, target, mapping, context, result, collector)
-            result.counts = target.planned()
-            result.status = "rejected" if collector.errors else "dry_run"
+            if collector.errors:
+                result.status = "rejected"
+            else:
+                result.counts = target.planned()
+                result.status = "dry_run"
             return _finish(result, collector)
         with transaction.atomic():
             _validate(source, target, mapping, context, result, collector)
@@ -253,7 +304,7 @@ def run(
             result.counts = target.commit()
             result.status = "committed"
     except _Rejected:
-        result.counts = target.planned()
+        # Nothing was written: a rejected run reports no counts, not what it would have done.
         result.status = "rejected"
     except CommitConflict as conflict:
         collector.add([conflict.problem])
@@ -309,6 +360,10 @@ def _validate(
     except TabularError as error:
         # The reader stops at a row it cannot read; the rows before it were checked.
         collector.add([from_tabular(error)])
+    collector.add(target.after_rows())
+    result.unknown = target.unknown_names()
+    result.unknown_count = len(result.unknown)
+    result.unknown = result.unknown[:MAX_UNKNOWN_NAMES]
     progress("validating", result.rows, result.rows)
 
 

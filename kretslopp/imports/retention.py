@@ -56,7 +56,7 @@ from django.db.models import Q
 from django.utils import timezone
 
 from kretslopp.core import audit
-from kretslopp.imports import progress
+from kretslopp.imports import liveness, progress
 from kretslopp.imports.models import ImportJob, JobState
 
 logger = logging.getLogger(__name__)
@@ -64,7 +64,7 @@ logger = logging.getLogger(__name__)
 #: The outcome is recorded on the job; nothing can be done with its file any more.
 FINISHED_STATES = (JobState.DONE, JobState.REJECTED, JobState.UNREADABLE, JobState.FAILED)
 #: Waiting for their user (a preview) or for their run to finish.
-WAITING_STATES = (JobState.PREVIEWED, JobState.RUNNING)
+WAITING_STATES = (JobState.PREVIEWED, JobState.CHECKING, JobState.RUNNING)
 #: A file no job points at is younger than this while its upload is still being stored.
 ORPHAN_MIN_AGE = timedelta(hours=1)
 #: A web upload runs the cleanup at most this often (across all processes, via the cache).
@@ -128,6 +128,8 @@ def clean_uploads(days: int | None = None, *, dry_run: bool = False) -> Cleanup:
     cutoff = now - timedelta(days=days)
     folder = progress.folder()
     result = Cleanup(days=days, dry_run=dry_run)
+    if not dry_run:
+        liveness.reap_all()  # a job whose process died is finished: its file may go
     with audit.acting_as(None):  # the system removes them, not whoever's upload triggered it
         for job in _jobs_keeping_too_much(cutoff):
             removal = _removal(job, cutoff)
@@ -201,16 +203,16 @@ def _jobs_keeping_too_much(cutoff: datetime) -> list[ImportJob]:
     )
     fields = (
         "pk", "file_name", "stored_file", "state", "created_at", "finished_at", "file_info",
-        "preview_rows", "problems",
+        "preview_rows", "problems", "worker",
     )  # fmt: skip
     jobs = []
     for start in range(0, len(pks), BATCH):
         batch = ImportJob.objects.filter(pk__in=pks[start : start + BATCH]).only(*fields)
-        # A run still reporting progress keeps its file, however long ago it was uploaded.
+        # A job still being worked on keeps its file, however long ago it was uploaded.
         jobs.extend(
             job
             for job in batch.order_by("pk")
-            if job.state != JobState.RUNNING or progress.is_stale(progress.read(job.pk))
+            if job.state not in liveness.ACTIVE_STATES or not liveness.is_alive(job)
         )
     return jobs
 
@@ -307,6 +309,9 @@ def _orphans(folder: Path, older_than: datetime) -> list[str]:
     referenced = set(
         ImportJob.objects.exclude(stored_file="").values_list("stored_file", flat=True)
     )
+    # The lock of a process still working on a job, however long it has been working.
+    workers = ImportJob.objects.filter(state__in=liveness.ACTIVE_STATES).exclude(worker="")
+    referenced |= liveness.lock_names(workers.values_list("worker", flat=True))
     limit = older_than.timestamp()
     names = []
     with os.scandir(folder) as entries:

@@ -13,7 +13,7 @@ from typing import Any
 
 from django.utils import timezone
 
-from kretslopp.imports import pipeline
+from kretslopp.imports import liveness, pipeline
 from kretslopp.imports.assets.target import AssetTarget
 from kretslopp.imports.models import ImportJob, JobState, SavedMapping
 from kretslopp.imports.pipeline import Context, ImportResult, ImportTarget, Options, RowSource
@@ -40,8 +40,14 @@ _STATES = {
 
 
 def open_file(source: str | Path | bytes, file_name: str) -> Table:
-    """Open a CSV/XLSX file; raises :class:`TabularError` when it cannot be read at all."""
-    return open_table(source, file_name)
+    """Open a CSV/XLSX file; raises :class:`TabularError` when it cannot be read at all.
+
+    Cells come as written: text that looks like HTML (``<b>``, ``a < b``) is stored as given
+    and escaped wherever it is shown, so that our own export of it imports again unchanged.
+    Only a source known to write its cells as HTML (Snipe-IT's export) is decoded, by its
+    target (see :class:`kretslopp.imports.assets.target.AssetTarget`).
+    """
+    return open_table(source, file_name, strip_html=False)
 
 
 def apply_columns(mapping: ColumnMapping, columns: Mapping[str, str]) -> ColumnMapping:
@@ -103,17 +109,23 @@ def import_assets(
 
     What the command line and the API do; the web adds a preview in between.
     """
-    job = ImportJob.objects.create(
-        source=origin, file_name=file_name[:255], user=actor, allow_new_models=allow_new_models
-    )
-    try:
-        table = open_file(source, file_name)
-    except TabularError as error:
-        return unreadable(job, error)
-    target = TARGETS["assets"]()
-    mapping = decide_mapping(target, table.headers, saved, columns)
-    job.file_info = {"format": table.format, "encoding": table.encoding}
-    return run(table, mapping, job=job, access=access, actor=actor, dry_run=dry_run)
+    with liveness.Worker() as worker:
+        job = ImportJob.objects.create(
+            source=origin,
+            file_name=file_name[:255],
+            user=actor,
+            allow_new_models=allow_new_models,
+            state=JobState.CHECKING if dry_run else JobState.RUNNING,
+            worker=worker.token,
+        )
+        try:
+            table = open_file(source, file_name)
+        except TabularError as error:
+            return unreadable(job, error)
+        target = TARGETS["assets"]()
+        mapping = decide_mapping(target, table.headers, saved, columns)
+        job.file_info = {"format": table.format, "encoding": table.encoding}
+        return run(table, mapping, job=job, access=access, actor=actor, dry_run=dry_run)
 
 
 def decide_mapping(
@@ -159,8 +171,9 @@ def run(
         progress=progress,
         total_rows=total_rows,
     )
-    result = pipeline.run(source, target, mapping, context)
-    record(job, result, dry_run=dry_run)
+    with liveness.working_on(job):
+        result = pipeline.run(source, target, mapping, context)
+        record(job, result, dry_run=dry_run)
     return result
 
 
@@ -185,6 +198,7 @@ def record(job: ImportJob, result: ImportResult, *, dry_run: bool) -> None:
     if dry_run and state == JobState.REJECTED:
         state = JobState.PREVIEWED
     job.state = state
+    job.worker = ""  # an outcome: nobody works on the job any more
     if result.mapping is not None:
         job.mapping = result.mapping.to_dict()
     job.summary = {

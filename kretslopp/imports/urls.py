@@ -7,12 +7,18 @@ urlpatterns = [
     path("imports/", views.upload, name="upload"),
     path("imports/<int:pk>/", views.job_detail, name="job"),
     path("imports/<int:pk>/mapping/", views.remap, name="remap"),
+    path("imports/<int:pk>/names/", views.decide_names, name="names"),
     path("imports/<int:pk>/import/", views.confirm, name="confirm"),
     path("imports/<int:pk>/progress/", views.progress_json, name="progress"),
     path("imports/<int:pk>/problems.csv", views.error_report, name="errors"),
     path("imports/value-mappings/", views.value_maps, name="value_maps"),
     path(
         "imports/value-mappings/<int:pk>/delete/", views.value_map_delete, name="value_map_delete"
+    ),
+    path(
+        "imports/saved-mappings/<int:pk>/delete/",
+        views.saved_mapping_delete,
+        name="saved_mapping_delete",
     ),
     path("assets/export/<str:fmt>/", views.export, name="export"),
 ]

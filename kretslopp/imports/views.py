@@ -17,6 +17,8 @@ from pathlib import Path
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.db import transaction
 from django.http import (
     Http404,
     HttpRequest,
@@ -31,10 +33,12 @@ from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
 from kretslopp.core import downloads
-from kretslopp.imports import progress, retention, runs
+from kretslopp.imports import decisions, liveness, progress, retention, runs
 from kretslopp.imports.assets import export as asset_export
+from kretslopp.imports.assets.target import UNKNOWN_KINDS
+from kretslopp.imports.decisions import Name, NamesForm
 from kretslopp.imports.forms import MappingForm, UploadForm, ValueMapForm
-from kretslopp.imports.models import ImportJob, JobState, SavedMapping, ValueMap
+from kretslopp.imports.models import Failure, ImportJob, JobState, SavedMapping, ValueMap
 from kretslopp.imports.problems import Problem
 from kretslopp.inventory.filters import AssetFilter
 from kretslopp.organisation.access import Access, Action, access_for
@@ -42,6 +46,7 @@ from kretslopp.tabular import TabularError
 from kretslopp.tabular.mapping import ColumnMapping
 
 PROBLEMS_SHOWN = 200
+UNKNOWN_CODES = frozenset(f"unknown_{kind}" for kind in UNKNOWN_KINDS)
 
 
 def _importer(request: HttpRequest) -> Access:
@@ -73,15 +78,17 @@ def upload(request: HttpRequest) -> HttpResponse:
     access = _importer(request)
     form = UploadForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
-        job = _store(request, form)
-        _preview(job, access, request.user, saved=form.cleaned_data["mapping"])
+        with liveness.Worker() as worker:
+            job = _store(request, form, worker.token)
+            _preview(job, access, request.user, saved=form.cleaned_data["mapping"])
         retention.clean_uploads_hourly()  # so that an installation without cron cleans up too
         return redirect(job)
-    jobs = ImportJob.objects.filter(user=request.user)[:10]
+    jobs = list(ImportJob.objects.filter(user=request.user)[:10])
+    liveness.reap(jobs)  # a job whose process died shows as failed, not as still working
     return render(request, "imports/upload.html", {"form": form, "jobs": jobs})
 
 
-def _store(request: HttpRequest, form: UploadForm) -> ImportJob:
+def _store(request: HttpRequest, form: UploadForm, worker: str) -> ImportJob:
     """Keep the upload under MEDIA_ROOT/imports/ until it is imported."""
     upload = form.cleaned_data["file"]
     name = Path(upload.name).name[:255] or "upload"
@@ -94,6 +101,7 @@ def _store(request: HttpRequest, form: UploadForm) -> ImportJob:
         file_name=name,
         stored_file=stored,
         allow_new_models=form.cleaned_data["allow_new_models"],
+        worker=worker,
     )
 
 
@@ -126,14 +134,10 @@ def _preview(
 def job_detail(request: HttpRequest, pk: int) -> HttpResponse:
     _importer(request)
     job = _own_job(request, pk)
-    if job.state == JobState.RUNNING:
-        state = progress.read(job.pk)
-        return render(
-            request,
-            "imports/running.html",
-            {"job": job, "progress": state, "stale": progress.is_stale(state)},
-        )
-    context = _job_context(job)
+    liveness.reap([job])
+    if job.state in liveness.ACTIVE_STATES:
+        return render(request, "imports/running.html", {"job": job})
+    context = _job_context(job, access_for(request.user))
     if job.state == JobState.PREVIEWED:
         if context["expired_days"] is None:  # no mapping to change without the file
             context["mapping_form"] = _mapping_form(job)
@@ -141,14 +145,24 @@ def job_detail(request: HttpRequest, pk: int) -> HttpResponse:
     return render(request, "imports/result.html", context)
 
 
-def _job_context(job: ImportJob) -> dict:
+def _job_context(job: ImportJob, access: Access, names_form: NamesForm | None = None) -> dict:
     problems = [Problem.from_dict(data) for data in job.problems[:PROBLEMS_SHOWN]]
     mapping = ColumnMapping.from_dict(job.mapping) if job.mapping else None
     headers = mapping.headers if mapping else []
+    errors = [p for p in problems if not p.warning]
+    error_count = job.problem_count
+    names = _unknown_names(job)
+    if names and names_form is None:
+        names_form = NamesForm(names=names, access=access)
+    if names_form is not None:
+        # Each unknown name is listed once, with its decision, rather than as a problem.
+        errors = [p for p in errors if p.code not in UNKNOWN_CODES]
+        error_count -= job.summary.get("unknown_count", len(names))
     return {
         "job": job,
         "summary": job.summary,
-        "errors": [p for p in problems if not p.warning],
+        "errors": errors,
+        "error_count": error_count,
         "warnings": [p for p in problems if p.warning],
         "hidden_problems": max(0, len(job.problems) - PROBLEMS_SHOWN),
         "more_than_kept": job.problem_count
@@ -160,7 +174,61 @@ def _job_context(job: ImportJob) -> dict:
         "can_import": job.state == JobState.PREVIEWED
         and job.problem_count == 0
         and bool(job.stored_file),
+        "names_form": names_form,
+        "more_names": max(0, job.summary.get("unknown_count", 0) - len(names)),
     }
+
+
+def _unknown_names(job: ImportJob) -> list[Name]:
+    """The names a preview that can still be corrected needs decided, once each."""
+    if job.state != JobState.PREVIEWED or not job.stored_file:
+        return []
+    return [Name.from_summary(data) for data in job.summary.get("unknown", [])]
+
+
+@login_required
+@require_POST
+def decide_names(request: HttpRequest, pk: int) -> HttpResponse:
+    """Keep what the user said the unknown names mean, then check the file again."""
+    access = _importer(request)
+    job = _own_job(request, pk)
+    names = _unknown_names(job)
+    if not names:
+        return redirect(job)
+    form = NamesForm(request.POST, names=names, access=access)
+    if not form.is_valid():
+        context = _job_context(job, access, names_form=form)
+        if context["expired_days"] is None:
+            context["mapping_form"] = _mapping_form(job)
+        return render(request, "imports/preview.html", context, status=400)
+    outcome = decisions.save(form, request.user)
+    _said(request, outcome)
+    mapping = ColumnMapping.from_dict(job.mapping)
+    _preview(job, access, request.user, columns=runs.columns_of(mapping))
+    return redirect(job)
+
+
+def _said(request: HttpRequest, outcome: decisions.Outcome) -> None:
+    if outcome.mapped:
+        messages.success(
+            request,
+            ngettext(
+                "%(count)s name was mapped; later files with it need no decision.",
+                "%(count)s names were mapped; later files with them need no decision.",
+                outcome.mapped,
+            )
+            % {"count": outcome.mapped},
+        )
+    if outcome.created:
+        messages.success(
+            request, _("Created: %(records)s.") % {"records": ", ".join(outcome.created)}
+        )
+    if outcome.already:
+        messages.info(
+            request,
+            _("Someone decided these meanwhile, so their decision stands: %(names)s.")
+            % {"names": ", ".join(outcome.already)},
+        )
 
 
 def _mapping_form(job: ImportJob, data=None) -> MappingForm:
@@ -180,19 +248,55 @@ def remap(request: HttpRequest, pk: int) -> HttpResponse:
         return redirect(job)
     form = _mapping_form(job, request.POST)
     if not form.is_valid():
-        context = _job_context(job)
+        context = _job_context(job, access)
         context["mapping_form"] = form
         return render(request, "imports/preview.html", context, status=400)
     columns = form.columns()
     name = form.cleaned_data["save_as"].strip()
     if name:
-        SavedMapping.objects.update_or_create(
-            name=name,
-            defaults={"columns": columns, "target": job.target, "created_by": request.user},
-        )
+        if not _save_mapping(request, access, form, name, columns, job.target):
+            context = _job_context(job, access)
+            context["mapping_form"] = form
+            return render(request, "imports/preview.html", context, status=400)
         messages.success(request, _("The mapping was saved as “%(name)s”.") % {"name": name})
     _preview(job, access, request.user, columns=columns)
     return redirect(job)
+
+
+def _save_mapping(
+    request: HttpRequest,
+    access: Access,
+    form: MappingForm,
+    name: str,
+    columns: dict[str, str],
+    target: str,
+) -> bool:
+    """Save ``columns`` under ``name``, unless that name is someone else's mapping.
+
+    Replacing a mapping changes every later import that uses it, so only its owner (or
+    whoever manages import settings) may; anyone else is asked for another name.
+    """
+    with transaction.atomic():
+        existing = SavedMapping.objects.select_for_update().filter(name=name).first()
+        if existing is None:
+            SavedMapping.objects.create(
+                name=name, columns=columns, target=target, owner=request.user
+            )
+            return True
+        if not access.may_change_owned(existing.owner_id == request.user.pk):
+            form.add_error(
+                "save_as",
+                _(
+                    "“%(name)s” is a mapping someone else saved; only they or an administrator "
+                    "may change it. Save yours under another name."
+                )
+                % {"name": name},
+            )
+            return False
+        existing.columns = columns
+        existing.target = target
+        existing.save()
+    return True
 
 
 @login_required
@@ -206,14 +310,15 @@ def confirm(request: HttpRequest, pk: int) -> HttpResponse:
     claimable = ImportJob.objects.filter(pk=job.pk, state=JobState.PREVIEWED).exclude(
         stored_file=""
     )
-    if not ready or not claimable.update(state=JobState.RUNNING):
-        return redirect(job)
-    job.state = JobState.RUNNING
-    progress.write(job.pk, {"phase": "starting", "done": 0, "total": job.summary.get("rows")})
-    try:
-        _import(job, access, request.user)
-    finally:
-        progress.clear(job.pk)
+    with liveness.Worker() as worker:
+        if not ready or not claimable.update(state=JobState.RUNNING, worker=worker.token):
+            return redirect(job)
+        job.state, job.worker = JobState.RUNNING, worker.token
+        progress.write(job.pk, {"phase": "starting", "done": 0, "total": job.summary.get("rows")})
+        try:
+            _import(job, access, request.user)
+        finally:
+            progress.clear(job.pk)
     return redirect(job)
 
 
@@ -225,8 +330,7 @@ def _import(job: ImportJob, access: Access, user) -> None:
         return
     mapping = ColumnMapping.from_dict(job.mapping)
     if mapping.headers != table.headers:  # not the file that was previewed: refuse it
-        job.state = JobState.FAILED
-        job.save(update_fields=["state"])
+        _failed(job, Failure.FILE_CHANGED)
         return
     try:
         result = runs.run(
@@ -239,22 +343,28 @@ def _import(job: ImportJob, access: Access, user) -> None:
             total_rows=job.summary.get("rows"),
         )
     except Exception:
-        job.state = JobState.FAILED
-        job.save(update_fields=["state"])
+        _failed(job, Failure.ERROR)
         raise
     if result.status == "committed":
         _discard_file(job)
+
+
+def _failed(job: ImportJob, failure: Failure) -> None:
+    job.state, job.failure, job.worker = JobState.FAILED, failure, ""
+    job.finished_at = timezone.now()
+    job.save(update_fields=["state", "failure", "worker", "finished_at"])
 
 
 @login_required
 def progress_json(request: HttpRequest, pk: int) -> JsonResponse:
     _importer(request)
     job = _own_job(request, pk)
+    liveness.reap([job])
     state = progress.read(job.pk) or {}
     return JsonResponse(
         {
             "state": job.state,
-            "finished": job.state != JobState.RUNNING,
+            "finished": job.state not in liveness.ACTIVE_STATES,
             "phase": state.get("phase", ""),
             "done": state.get("done", 0),
             "total": state.get("total"),
@@ -296,21 +406,39 @@ def error_report(request: HttpRequest, pk: int) -> HttpResponse:
     return downloads.table_download("csv", f"{stem}-problems", headers, rows)
 
 
+def _settings_reader(request: HttpRequest) -> Access:
+    """The value mappings page: for importers (they see what their files will mean) and for
+    whoever manages import settings."""
+    access = access_for(request.user)
+    if not (access.can(Action.EDIT_ASSETS) or access.can(Action.MANAGE_IMPORT_SETTINGS)):
+        raise PermissionDenied
+    return access
+
+
 @login_required
 def value_maps(request: HttpRequest) -> HttpResponse:
-    _importer(request)
-    form = ValueMapForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
+    access = _settings_reader(request)
+    may_manage = access.can(Action.MANAGE_IMPORT_SETTINGS)
+    if request.method == "POST" and not may_manage:
+        raise PermissionDenied
+    form = ValueMapForm(request.POST or None) if may_manage else None
+    if form is not None and request.method == "POST" and form.is_valid():
         form.save()
         messages.success(request, _("The value mapping was saved."))
         return redirect("imports:value_maps")
+    items = ValueMap.objects.select_related("department", "location")
+    saved = SavedMapping.objects.select_related("owner")
     return render(
         request,
         "imports/value_maps.html",
         {
             "form": form,
-            "value_maps": ValueMap.objects.all(),
-            "saved_mappings": SavedMapping.objects.all(),
+            "may_import": access.can(Action.EDIT_ASSETS),
+            "value_maps": [(item, access.may_map_names(item.department_scope)) for item in items],
+            "saved_mappings": [
+                (mapping, access.may_change_owned(mapping.owner_id == request.user.pk))
+                for mapping in saved
+            ],
         },
     )
 
@@ -318,9 +446,26 @@ def value_maps(request: HttpRequest) -> HttpResponse:
 @login_required
 @require_POST
 def value_map_delete(request: HttpRequest, pk: int) -> HttpResponse:
-    _importer(request)
-    get_object_or_404(ValueMap, pk=pk).delete()
+    access = _settings_reader(request)
+    item = get_object_or_404(ValueMap.objects.select_related("location"), pk=pk)
+    if not access.may_map_names(item.department_scope):
+        raise PermissionDenied
+    item.delete()
     messages.success(request, _("The value mapping was removed."))
+    return redirect("imports:value_maps")
+
+
+@login_required
+@require_POST
+def saved_mapping_delete(request: HttpRequest, pk: int) -> HttpResponse:
+    access = _settings_reader(request)
+    mapping = get_object_or_404(SavedMapping, pk=pk)
+    if not access.may_change_owned(mapping.owner_id == request.user.pk):
+        raise PermissionDenied
+    mapping.delete()
+    messages.success(
+        request, _("The column mapping “%(name)s” was removed.") % {"name": mapping.name}
+    )
     return redirect("imports:value_maps")
 
 

@@ -30,6 +30,9 @@ class Action(StrEnum):
     VIEW_AUDIT = "view_audit"  # read the audit trail of records in scope
     MANAGE_TAKEBACK = "manage_takeback"  # campaigns, hand-overs, reconciliation, closing
     REPORT_TAKEBACK = "report_takeback"  # a partner's processing results on its campaigns
+    # What another system's names mean here (value mappings) and others' saved column
+    # mappings: they decide every later import's outcome, for every department.
+    MANAGE_IMPORT_SETTINGS = "manage_import_settings"
 
 
 ROLE_ACTIONS: dict[str, frozenset[Action]] = {
@@ -41,6 +44,9 @@ ROLE_ACTIONS: dict[str, frozenset[Action]] = {
             Action.VIEW_AUDIT,
             Action.MANAGE_TAKEBACK,
             Action.REPORT_TAKEBACK,
+            # A status or category mapping decides the lifecycle outcome and footprint
+            # category of imported devices: the figures the sustainability lead answers for.
+            Action.MANAGE_IMPORT_SETTINGS,
         }
     ),
     Role.PROCUREMENT: frozenset({Action.VIEW, Action.EDIT_CATALOGUE, Action.VIEW_AUDIT}),
@@ -57,6 +63,7 @@ ORGANISATION_ACTIONS = {
     Action.MANAGE_METHODOLOGY,
     Action.MANAGE_TAKEBACK,
     Action.REPORT_TAKEBACK,
+    Action.MANAGE_IMPORT_SETTINGS,
 }
 
 
@@ -82,6 +89,23 @@ class Access:
         if action in ORGANISATION_ACTIONS or department_id is None:
             return True
         return self.covers(department_id)
+
+    def may_map_names(self, department_id: int | None = None) -> bool:
+        """Whether the user may add or remove a value mapping pointing at ``department_id``.
+
+        Status and category mappings (no department) are organisation settings. A mapping of
+        a department's or a location's name into one department is also the business of
+        whoever imports into that department: it says no more than their own rows do.
+        """
+        if self.can(Action.MANAGE_IMPORT_SETTINGS):
+            return True
+        return department_id is not None and self.can(Action.EDIT_ASSETS, department_id)
+
+    def may_change_owned(self, owned: bool) -> bool:
+        """A shared setting with an owner (a saved column mapping): its owner may change it,
+        and whoever manages import settings; nobody else, or one user could overwrite the
+        mapping another relies on by saving under its name."""
+        return owned or self.can(Action.MANAGE_IMPORT_SETTINGS)
 
     def may_read_audit_log(self) -> bool:
         """The organisation-wide audit log: for those who read the trail of every department.

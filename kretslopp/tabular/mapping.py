@@ -118,6 +118,8 @@ _INTUNE: dict[str, tuple[str, ...]] = {
     "operating_system": ("OS",),
     "ownership": ("Ownership",),
     "category": ("Category",),
+    # A device export joined with its Entra ID group, the municipality's department.
+    "department": ("Group", "Group name", "Device group"),
 }
 _ALIASES: dict[str, dict[str, tuple[str, ...]]] = {
     "kretslopp": _KRETSLOPP,

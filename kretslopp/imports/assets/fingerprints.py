@@ -30,11 +30,12 @@ from django.db import connection
 
 from kretslopp.core.bulk import BulkInserter
 from kretslopp.imports.assets.lookups import Lookups, _rows, _undeclared
-from kretslopp.imports.models import ImportFingerprint, ValueMap
+from kretslopp.imports.models import CODE_KINDS, ImportFingerprint, ValueMap
 from kretslopp.tabular.mapping import ColumnMapping
 
 #: Bump when the way cells are parsed or resolved changes, so old fingerprints stop matching.
-VERSION = 1
+#: 2: text that looks like HTML is kept as written (Snipe-IT's exports alone are decoded).
+VERSION = 2
 
 # Which loaded reference data a mapped field is resolved through.
 _REFERENCE: dict[str, tuple[str, ...]] = {
@@ -42,9 +43,9 @@ _REFERENCE: dict[str, tuple[str, ...]] = {
     "model_name": ("manufacturers", "models", "models_by_number", "model_category"),
     "model_number": ("models_by_number",),
     "category": ("model_category",),
-    "department": ("departments_by_code", "departments_by_name"),
+    "department": ("departments_by_code", "departments_by_name", "department_maps"),
     "cost_centre": ("cost_centres",),
-    "location": ("locations",),
+    "location": ("locations", "location_maps"),
     "assignee": ("people",),
 }
 
@@ -53,13 +54,18 @@ def run_key(names: Sequence[str], mapping: ColumnMapping, options: Any, lookups:
     """The hash key of this run: equal only when every cell would be read the same way."""
     hasher = hashlib.blake2b(digest_size=32)
     hasher.update(repr((VERSION, tuple(names), sorted(mapping.defaults.items()))).encode())
+    hasher.update(repr(mapping.profile == "snipeit").encode())  # its cells are decoded
     hasher.update(repr((bool(options.allow_new_models), settings.LANGUAGES)).encode())
     tables = sorted({table for name in names for table in _REFERENCE.get(name, ())})
     for table in tables:
         hasher.update(table.encode())
         hasher.update(repr(sorted(getattr(lookups, table).items())).encode())
     if "category" in names or "status" in names:
-        maps = ValueMap.objects.order_by("kind", "key").values_list("kind", "key", "code")
+        maps = (
+            ValueMap.objects.filter(kind__in=CODE_KINDS)
+            .order_by("kind", "key")
+            .values_list("kind", "key", "code")
+        )
         hasher.update(repr(list(maps)).encode())
     return hasher.digest()
 

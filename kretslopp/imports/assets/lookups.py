@@ -16,6 +16,7 @@ from typing import Any
 from django.db import connections, models
 from django.db.models import F, Func, QuerySet
 
+from kretslopp.imports.models import ValueKind, ValueMap
 from kretslopp.inventory.models import Asset, Manufacturer, ProductModel
 from kretslopp.organisation.models import CostCentre, Department, Location, Person
 from kretslopp.tabular import normalise_header
@@ -76,6 +77,9 @@ class Lookups:
     model_category: dict[int, str] = field(default_factory=dict)
     model_manufacturer: dict[int, int] = field(default_factory=dict)
     locations: dict[str, int] = field(default_factory=dict)
+    # What the municipality said other systems' names mean (ValueMap), by normalised name.
+    department_maps: dict[str, int] = field(default_factory=dict)
+    location_maps: dict[str, int] = field(default_factory=dict)
     # code → (id, department id, department code); id → department id
     cost_centres: dict[str, tuple[int, int, str]] = field(default_factory=dict)
     cost_centre_department: dict[int, int] = field(default_factory=dict)
@@ -90,6 +94,7 @@ class Lookups:
         lookups._load_catalogue()
         for pk, name in Location.objects.values_list("pk", "name"):
             lookups.locations.setdefault(name_key(name), pk)
+        lookups._load_value_maps()
         for pk, identifier, email in Person.objects.values_list("pk", "identifier", "email"):
             lookups.people.setdefault(name_key(identifier), pk)
             if email:
@@ -106,6 +111,16 @@ class Lookups:
         for pk, code, department_id, department_code in centres:
             self.cost_centres[name_key(code)] = (pk, department_id, department_code)
             self.cost_centre_department[pk] = department_id
+
+    def _load_value_maps(self) -> None:
+        maps = ValueMap.objects.filter(kind__in=[ValueKind.DEPARTMENT, ValueKind.LOCATION])
+        for kind, key, department_id, location_id in maps.values_list(
+            "kind", "key", "department_id", "location_id"
+        ):
+            if kind == ValueKind.DEPARTMENT and department_id is not None:
+                self.department_maps[key] = department_id
+            elif kind == ValueKind.LOCATION and location_id is not None:
+                self.location_maps[key] = location_id
 
     def _load_catalogue(self) -> None:
         for pk, name in Manufacturer.objects.order_by("pk").values_list("pk", "name"):
@@ -141,7 +156,14 @@ class Lookups:
         return found if found is not None else self.models_by_number.get(key)
 
     def department(self, text: str) -> int | None:
-        """By code, else by name; of a GLPI entity path ("Malmö stad > MF") the last part."""
+        """As mapped, else by code, else by name; of a GLPI entity path the last part.
+
+        A value mapping names the whole text as the file has it ("Malmö stad > MF").
+        """
+        if self.department_maps:
+            mapped = self.department_maps.get(normalise_header(text))
+            if mapped is not None:
+                return mapped
         if ">" in text:
             text = text.rsplit(">", 1)[1]
         key = name_key(text)
@@ -149,6 +171,14 @@ class Lookups:
         if found is None:
             found = self.departments_by_name.get(key)
         return found
+
+    def location(self, text: str) -> int | None:
+        """As mapped, else by name."""
+        if self.location_maps:
+            mapped = self.location_maps.get(normalise_header(text))
+            if mapped is not None:
+                return mapped
+        return self.locations.get(name_key(text))
 
     def department_ambiguous(self, text: str) -> bool:
         if ">" in text:

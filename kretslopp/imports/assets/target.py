@@ -20,19 +20,28 @@ from itertools import repeat
 from typing import Any
 
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from kretslopp.imports.assets import fingerprints
 from kretslopp.imports.assets.lookups import INDEX, Existing, Lookups, manufacturer_key, name_key
 from kretslopp.imports.assets.plan import NEW_FIELDS, Plan, Update
 from kretslopp.imports.cells import CachedParser, clean
-from kretslopp.imports.pipeline import Context, Counts, FieldSpec, ImportTarget
+from kretslopp.imports.pipeline import Context, Counts, FieldSpec, ImportTarget, UnknownName
 from kretslopp.imports.problems import Problem, tabular_message
 from kretslopp.imports.valuemaps import category_resolver, status_resolver
 from kretslopp.inventory import lifecycle
-from kretslopp.inventory.models import CATEGORIES_WITH_STORAGE, Asset, ProductCategory
+from kretslopp.inventory.models import CATEGORIES_WITH_STORAGE, Asset
 from kretslopp.organisation.access import Access, Action
 from kretslopp.organisation.models import Location, Person
-from kretslopp.tabular import Row, normalise_header, parse_bool, parse_date, parse_decimal
+from kretslopp.tabular import (
+    Row,
+    looks_like_markup,
+    normalise_header,
+    parse_bool,
+    parse_date,
+    parse_decimal,
+    strip_html,
+)
 from kretslopp.tabular.mapping import ASSET_FIELDS, ColumnMapping, suggest_mapping
 
 DATE_FIELDS = (
@@ -40,6 +49,8 @@ DATE_FIELDS = (
 )  # fmt: skip
 TEXT_FIELDS = ("supplier", "order_number", "notes")
 USERNAME_HEADERS = frozenset({"username", "användarnamn", "user name"})
+#: The one source whose exports are HTML; see :meth:`AssetTarget.prepare`.
+MARKUP_PROFILE = "snipeit"
 MAX_PRICE = Decimal("9999999999.99")
 CENT = Decimal("0.01")
 
@@ -151,6 +162,9 @@ class AssetTarget(ImportTarget):
         # For the whole-row check: a column without a limit takes any length.
         self.lengths = [limit or sys.maxsize for _name, limit in self.limits]
         self.default_status = mapping.defaults.get("status") or lifecycle.IN_STOCK
+        # Snipe-IT writes its export as HTML (names as links, "&amp;" for "&"): decoding
+        # it gives the text Snipe-IT holds. Any other file's text is stored as written.
+        self.unwrap_markup = mapping.profile == MARKUP_PROFILE
         self.category = category_resolver()
         self.status = status_resolver()
         self.dates = CachedParser(parse_date)
@@ -170,6 +184,7 @@ class AssetTarget(ImportTarget):
         self.seen_assets: dict[int, int] = {}
         self.maker_cache: dict[str, int] = {}
         self.answers: dict[tuple, int | None] = {}
+        self.unknown: dict[tuple[str, str], UnknownName] = {}
         self.today = dt.date.today()
         self._prepare_fingerprints(context, mapping)
 
@@ -206,6 +221,8 @@ class AssetTarget(ImportTarget):
 
     def validate(self, row: Row) -> list[Problem]:
         cells = self.pick(row.values)
+        if self.unwrap_markup:
+            cells = _unwrapped(cells)
         digest = fingerprints.digest(self.key, cells)
         if self.known and self._unchanged_since_imported(row.number, cells, digest):
             self.plan.unchanged += 1
@@ -291,16 +308,70 @@ class AssetTarget(ImportTarget):
             texts[name] = text
         return texts
 
-    def problem(
-        self, row: Row, field: str | None, value: str, code: str, message: str, warning=False
-    ) -> Problem:
-        column = None
+    def column_of(self, field: str | None) -> str | None:
+        """The header of the column that feeds ``field``, if one does."""
         if field is not None:
             for name, position in self.positions:
                 if name == field:
-                    column = self.headers[position]
-                    break
-        return Problem(row.number, column, value, message, code, warning=warning)
+                    return self.headers[position]
+        return None
+
+    def problem(
+        self, row: Row, field: str | None, value: str, code: str, message: str, warning=False
+    ) -> Problem:
+        return Problem(row.number, self.column_of(field), value, message, code, warning=warning)
+
+    # --- names Kretslopp does not know ----------------------------------------------------
+
+    def note_unknown(
+        self, kind: str, text: str, row: Row, department_id: int | None = None
+    ) -> None:
+        """Count a row naming ``text`` that no record or value mapping explains.
+
+        The row is not imported, but it gets no error of its own: the name gets one, once
+        every row has been seen (:meth:`after_rows`), and one decision settles every row.
+        """
+        key = (kind, normalise_header(text))
+        found = self.unknown.get(key)
+        if found is None:
+            found = UnknownName(kind, text, self.column_of(kind), row.number)
+            self.unknown[key] = found
+        found.rows += 1
+        if department_id is not None:
+            found.departments[department_id] = found.departments.get(department_id, 0) + 1
+
+    def unknown_names(self) -> list[UnknownName]:
+        return sorted(
+            self.unknown.values(), key=lambda name: (UNKNOWN_KINDS.index(name.kind), name.first_row)
+        )
+
+    def after_rows(self) -> list[Problem]:
+        return [
+            Problem(
+                name.first_row,
+                name.column,
+                name.value,
+                self._unknown_message(name),
+                f"unknown_{name.kind}",
+            )
+            for name in self.unknown_names()
+        ]
+
+    def _unknown_message(self, name: UnknownName) -> str:
+        values = {"name": name.value, "count": name.rows, "row": name.first_row}
+        if name.kind == "department" and self.lookups.department_ambiguous(name.value):
+            template = ngettext(
+                "Several departments are called “%(name)s” (%(count)s row, the first is row "
+                "%(row)s). Say once which one it is in the preview of an upload (Import), or "
+                "use the department's code.",
+                "Several departments are called “%(name)s” (%(count)s rows, the first is row "
+                "%(row)s). Say once which one it is in the preview of an upload (Import), or "
+                "use the department's code.",
+                name.rows,
+            )
+        else:
+            template = _unknown_template(name.kind, name.rows)
+        return template % values
 
     # --- planning ---------------------------------------------------------------------
 
@@ -323,6 +394,90 @@ def _readable_ids(access: Access, model: type, needed: bool) -> frozenset[int] |
     if not needed or access.all_departments:
         return None
     return frozenset(access.scope(model.objects.all()).values_list("pk", flat=True))
+
+
+#: The kinds of names gathered for a decision, in the order the preview lists them.
+UNKNOWN_KINDS = ("department", "location", "category", "status")
+
+
+def _unknown_template(kind: str, rows: int) -> str:
+    """What to do about a name nobody has explained, for the person importing."""
+    if kind == "department":
+        return ngettext(
+            "“%(name)s” is not a department Kretslopp knows (%(count)s row, the first is row "
+            "%(row)s). Say once which department it is, or create it, in the preview of an "
+            "upload (Import); then its rows are imported, in later files too.",
+            "“%(name)s” is not a department Kretslopp knows (%(count)s rows, the first is row "
+            "%(row)s). Say once which department it is, or create it, in the preview of an "
+            "upload (Import); then its rows are imported, in later files too.",
+            rows,
+        )
+    if kind == "location":
+        return ngettext(
+            "“%(name)s” is not a location Kretslopp knows (%(count)s row, the first is row "
+            "%(row)s). Say once which location it is, or create it, in the preview of an "
+            "upload (Import), or allow missing locations to be created (the checkbox, or "
+            "--allow-new-models).",
+            "“%(name)s” is not a location Kretslopp knows (%(count)s rows, the first is row "
+            "%(row)s). Say once which location it is, or create it, in the preview of an "
+            "upload (Import), or allow missing locations to be created (the checkbox, or "
+            "--allow-new-models).",
+            rows,
+        )
+    if kind == "category":
+        return ngettext(
+            "The category “%(name)s” is not known (%(count)s row, the first is row %(row)s). "
+            "Say once which of ours it is in the preview of an upload, or under Import → "
+            "Value mappings.",
+            "The category “%(name)s” is not known (%(count)s rows, the first is row "
+            "%(row)s). Say once which of ours it is in the preview of an upload, or under "
+            "Import → Value mappings.",
+            rows,
+        )
+    return ngettext(
+        "The status “%(name)s” is not known (%(count)s row, the first is row %(row)s). Say "
+        "once which of ours it means in the preview of an upload, or under Import → Value "
+        "mappings (what happened to the device decides which).",
+        "The status “%(name)s” is not known (%(count)s rows, the first is row %(row)s). Say "
+        "once which of ours it means in the preview of an upload, or under Import → Value "
+        "mappings (what happened to the device decides which).",
+        rows,
+    )
+
+
+#: When an asset's life began, in order of preference; and the dates that must not be earlier.
+_STARTS = ("in_use_date", "delivery_date", "purchase_date")
+_ENDS = ("warranty_end", "planned_end_of_life")
+
+
+def _date_order_message(end_name: str, start_name: str) -> str:
+    """One whole sentence per pair of dates, so that each translates naturally."""
+    return {
+        ("warranty_end", "in_use_date"): _(
+            "The warranty ends (%(end)s) before the asset was in use (%(start)s). "
+            "Check the dates; this does not stop the import."
+        ),
+        ("warranty_end", "delivery_date"): _(
+            "The warranty ends (%(end)s) before the asset was delivered (%(start)s). "
+            "Check the dates; this does not stop the import."
+        ),
+        ("warranty_end", "purchase_date"): _(
+            "The warranty ends (%(end)s) before the asset was bought (%(start)s). "
+            "Check the dates; this does not stop the import."
+        ),
+        ("planned_end_of_life", "in_use_date"): _(
+            "The planned end of life (%(end)s) is before the asset was in use (%(start)s). "
+            "Check the dates; this does not stop the import."
+        ),
+        ("planned_end_of_life", "delivery_date"): _(
+            "The planned end of life (%(end)s) is before the asset was delivered "
+            "(%(start)s). Check the dates; this does not stop the import."
+        ),
+        ("planned_end_of_life", "purchase_date"): _(
+            "The planned end of life (%(end)s) is before the asset was bought (%(start)s). "
+            "Check the dates; this does not stop the import."
+        ),
+    }[(end_name, start_name)]
 
 
 def _formula_message() -> str:
@@ -351,6 +506,11 @@ class _RowCheck:
         self.digest = digest
         self.existing: Existing | None = None
         self.manufacturer_id: int | None = None
+        self.unresolved = False  # a name needs a decision: not imported, no error of its own
+
+    def unknown(self, kind: str, text: str, department_id: int | None = None) -> None:
+        self.target.note_unknown(kind, text, self.row, department_id)
+        self.unresolved = True
 
     def fail(self, field: str | None, code: str, message: str, warning: bool = False) -> None:
         value = self.texts.get(field, "") if field else ""
@@ -367,7 +527,10 @@ class _RowCheck:
         self._location(values)
         self._assignee(values)
         self._parse_values(values)
+        self._date_order(values)
         self._status(values)
+        if self.unresolved:
+            return
         if len(self.problems) == errors_before or all(
             problem.warning for problem in self.problems[errors_before:]
         ):
@@ -545,7 +708,7 @@ class _RowCheck:
         category = target.category(category_text) if category_text else None
         if category is None:
             if category_text:
-                self._unknown_category(category_text)
+                self.unknown("category", category_text)
             else:
                 self.fail(
                     "category" if "category" in dict(target.positions) else None,
@@ -557,18 +720,6 @@ class _RowCheck:
         assert maker_id is not None
         values["model_id"] = target.plan.add_model(
             maker_id, name_key(model_name), model_name, self.texts.get("model_number", ""), category
-        )
-
-    def _unknown_category(self, text: str) -> None:
-        known = ", ".join(str(label).lower() for _code, label in ProductCategory.choices)
-        self.fail(
-            "category",
-            "unknown_category",
-            _(
-                "The category “%(name)s” is not known. Map it to one of ours under Import → "
-                "Value mappings; ours are: %(known)s."
-            )
-            % {"name": text, "known": known},
         )
 
     # organisation ----------------------------------------------------------------------
@@ -585,14 +736,7 @@ class _RowCheck:
             return
         found = self.target.remembered(self.lookups.department, text)
         if found is None:
-            if self.lookups.department_ambiguous(text):
-                message = _("Several departments are called “%(name)s”; use the code.")
-            else:
-                message = _(
-                    "There is no department “%(name)s”. Use a department's code or name "
-                    "as Kretslopp knows it."
-                )
-            self.fail("department", "unknown_department", message % {"name": text})
+            self.unknown("department", text)
             return
         if not self.target._can_edit(found):
             self.fail(
@@ -660,7 +804,7 @@ class _RowCheck:
         if not text:
             return
         key = name_key(text)
-        found = self.target.remembered(self.lookups.locations.get, key)
+        found = self.target.remembered(self.lookups.location, text)
         if found is not None and not self.target.may_name(self.target.readable_locations, found):
             self.fail(
                 "location",
@@ -671,23 +815,15 @@ class _RowCheck:
             return
         if found is None:
             pending = self.target.plan.new_locations.get(key)
+            department_id = values.get("department_id") or (
+                self.existing.get("department_id") if self.existing else None
+            )
             if pending is not None:
                 found = pending[0]
             elif self.target.may_add_locations:
-                department_id = values.get("department_id") or (
-                    self.existing.get("department_id") if self.existing else None
-                )
                 found = self.target.plan.add_location(key, text, department_id)
             else:
-                self.fail(
-                    "location",
-                    "unknown_location",
-                    _(
-                        "There is no location “%(name)s”. Correct it, or allow missing "
-                        "locations to be created (the checkbox, or --allow-new-models)."
-                    )
-                    % {"name": text},
-                )
+                self.unknown("location", text, department_id)
                 return
         values["location_id"] = found
 
@@ -782,6 +918,45 @@ class _RowCheck:
         if start is not None:
             values["warranty_end"] = _add_months(start, int(months))
 
+    def _date_order(self, values: dict[str, Any]) -> None:
+        """Warn when the warranty or the planned life ends before the asset's life began.
+
+        Most likely a typo or swapped columns, but not certainly (a device bought used, a
+        warranty counted from a framework agreement): a warning, not an error. Only dates
+        this row gives are questioned, against the earliest start the asset has: in use,
+        else delivered, else bought.
+        """
+        existing = self.existing
+
+        def current(name: str) -> dt.date | None:
+            if name in values:
+                return values[name]
+            return existing.get(name) if existing is not None else None
+
+        start_name = next((name for name in _STARTS if current(name) is not None), None)
+        if start_name is None:
+            return
+        start = current(start_name)
+        for end_name in _ENDS:
+            end = current(end_name)
+            if end is None or end >= start:
+                continue
+            if end_name not in values and start_name not in values:
+                continue  # the file says neither: not this import's question
+            message = _date_order_message(end_name, start_name) % {
+                "end": end.isoformat(),
+                "start": start.isoformat(),
+            }
+            self.fail(self._date_column(end_name, start_name), "date_order", message, warning=True)
+
+    def _date_column(self, end_name: str, start_name: str) -> str:
+        """The column to point at: the end date's, else what gave it, else the start's."""
+        if end_name in self.texts:
+            return end_name
+        if end_name == "warranty_end" and "warranty_months" in self.texts:
+            return "warranty_months"
+        return start_name
+
     # status: through the lifecycle -------------------------------------------------------
 
     def _status(self, values: dict[str, Any]) -> None:
@@ -793,15 +968,7 @@ class _RowCheck:
             return
         status = target.status(text)
         if status is None:
-            self.fail(
-                "status",
-                "unknown_status",
-                _(
-                    "The status “%(name)s” is not known. Map it to one of ours under Import → "
-                    "Value mappings (what happened to the device decides which)."
-                )
-                % {"name": text},
-            )
+            self.unknown("status", text)
             return
         if existing is not None and status != existing.get("status"):
             has_storage = values.get("has_storage", existing.get("has_storage"))
@@ -877,6 +1044,14 @@ def plain_price(text: str) -> Decimal | None:
     if tail.isdigit() and tail.isascii():
         return Decimal(f"{head}.{tail}")
     return None
+
+
+def _unwrapped(cells: tuple[str, ...]) -> tuple[str, ...]:
+    """A Snipe-IT row's cells as text: ``<a href="…">Latitude 5420</a>`` → ``Latitude 5420``."""
+    joined = "".join(cells)
+    if ("<" in joined or "&" in joined) and looks_like_markup(joined):
+        return tuple(strip_html(cell) if looks_like_markup(cell) else cell for cell in cells)
+    return cells
 
 
 def _picker(positions: list[int]) -> Callable[[tuple[str, ...]], tuple[str, ...]]:

@@ -1,5 +1,7 @@
 """An import killed halfway leaves nothing behind, and the next import simply works.
 
+The killed import's job is not left "importing" for ever: the next command marks it failed.
+
 The import runs in a separate process on a database of its own (a SQLite file, or a fresh
 PostgreSQL database when the suite runs on PostgreSQL), which kills itself with SIGKILL
 after writing part of the file inside its transaction.
@@ -58,6 +60,18 @@ def _run(database: str, tmp_path: Path, *args: str) -> subprocess.CompletedProce
     )
 
 
+def _jobs(database: str) -> list[tuple[str, str]]:
+    """Every import job's state and reason for failing, oldest first."""
+    sql = "SELECT state, failure FROM imports_importjob ORDER BY id"
+    if database.startswith("sqlite"):
+        with sqlite3.connect(database.removeprefix("sqlite:///")) as connection:
+            return connection.execute(sql).fetchall()
+    import psycopg
+
+    with psycopg.connect(database) as connection:
+        return connection.execute(sql).fetchall()
+
+
 def _counts(database: str) -> tuple[int, int, int]:
     """Assets, lifecycle events and audit entries, read straight from the database."""
     sql = (
@@ -91,6 +105,7 @@ def test_an_import_killed_halfway_leaves_nothing_and_can_simply_be_run_again(dat
 
     assert killed.returncode == -signal.SIGKILL, killed.stderr
     assert _counts(database) == before
+    assert _jobs(database) == [("running", "")]  # nobody was left to record the outcome
     again = _run(database, tmp_path, "-m", "kretslopp", "import", "assets", str(path),
                  "--format", "json")  # fmt: skip
     assert again.returncode == 0, again.stdout + again.stderr
@@ -98,3 +113,5 @@ def test_an_import_killed_halfway_leaves_nothing_and_can_simply_be_run_again(dat
     assets, events, entries = _counts(database)
     assert (assets, events) == (before[0] + ROWS, before[1] + ROWS)
     assert entries >= before[2] + ROWS
+    # The next command noticed that the killed import's process was gone.
+    assert _jobs(database) == [("failed", "interrupted"), ("done", "")]

@@ -140,14 +140,15 @@ def test_progress_is_reported_as_json(coordinator):
 
 
 @pytest.mark.django_db
-def test_value_mappings_are_edited_on_their_page(coordinator):
+def test_value_mappings_are_edited_on_their_page(town, login):
+    administrator = login(town.users["administrator"])
     url = reverse("imports:value_maps")
-    coordinator.post(url, {"kind": "status", "source_name": "Arkiverad", "code": "returned"})
+    administrator.post(url, {"kind": "status", "source_name": "Arkiverad", "code": "returned"})
     assert ValueMap.objects.get().key == "arkiverad"
-    response = coordinator.post(url, {"kind": "category", "source_name": "Lådor", "code": "lost"})
+    response = administrator.post(url, {"kind": "category", "source_name": "Lådor", "code": "lost"})
     assert response.status_code == 200 and ValueMap.objects.count() == 1
     item = ValueMap.objects.get()
-    coordinator.post(reverse("imports:value_map_delete", args=[item.pk]))
+    administrator.post(reverse("imports:value_map_delete", args=[item.pk]))
     assert not ValueMap.objects.exists()
 
 

@@ -20,8 +20,8 @@ from django.utils import translation
 
 from kretslopp.circular.models import Campaign
 from kretslopp.circular.report import PartnerReportTarget, import_report
-from kretslopp.imports import runs, valuemaps
-from kretslopp.imports.models import ImportJob, SavedMapping
+from kretslopp.imports import liveness, runs, valuemaps
+from kretslopp.imports.models import ImportJob, JobState, SavedMapping
 from kretslopp.imports.pipeline import ImportResult
 from kretslopp.imports.snipeit import FIELDS, SnipeITError, SnipeITSource
 from kretslopp.organisation.access import Access, Action, access_for
@@ -80,6 +80,7 @@ class Command(BaseCommand):
             )
 
     def handle(self, *args: Any, **options: Any) -> None:
+        liveness.reap_all()  # imports whose process died are failed, not running for ever
         with translation.override(options["language"]):
             result = self._run(options)
             self._report(result, options["format"])
@@ -144,6 +145,7 @@ class Command(BaseCommand):
             file_name=source.file_name[:255],
             user=user,
             allow_new_models=options["allow_new_models"],
+            state=JobState.CHECKING if options["dry_run"] else JobState.RUNNING,
         )
         mapping = ColumnMapping(
             headers=list(FIELDS), fields=dict(enumerate(FIELDS)), profile="snipeit"
@@ -173,23 +175,74 @@ class Command(BaseCommand):
             counts = translation.gettext(
                 "created %(created)s, updated %(updated)s, unchanged %(unchanged)s"
             )
-        else:
+            self.stdout.write(counts % summary)
+        elif result.status == "dry_run":
             counts = translation.gettext(
                 "would create %(created)s, update %(updated)s, leave %(unchanged)s unchanged"
             )
-        self.stdout.write(counts % summary)
+            self.stdout.write(counts % summary)
+        named = {f"unknown_{name.kind}" for name in result.unknown}
         for problem in result.problems:
+            if problem.code in named:
+                continue  # listed once below, grouped
             prefix = translation.gettext("warning") if problem.warning else ""
             line = f"{problem.location}: {problem.message}"
             if problem.value:
                 line += f" [{problem.value}]"
             self.stdout.write(f"{prefix}: {line}" if prefix else line)
+        self._unknown_names(result)
         hidden = result.problem_count + result.warning_count - len(result.problems)
         if hidden > 0:
             more = translation.ngettext(
                 "… and %(count)s more problem", "… and %(count)s more problems", hidden
             )
             self.stdout.write(more % {"count": hidden})
+
+    def _unknown_names(self, result: ImportResult) -> None:
+        """Each name nobody has explained, once, by kind, and what to do about them."""
+        if not result.unknown:
+            return
+        gettext = translation.gettext
+        headings = {
+            "department": gettext("Departments Kretslopp does not know:"),
+            "location": gettext("Locations Kretslopp does not know:"),
+            "category": gettext("Categories Kretslopp does not know:"),
+            "status": gettext("Statuses Kretslopp does not know:"),
+        }
+        kind = None
+        for name in result.unknown:
+            if name.kind != kind:
+                kind = name.kind
+                self.stdout.write(headings[kind])
+            line = translation.ngettext(
+                "  “%(name)s”: %(count)s row, the first is row %(row)s, column “%(column)s”",
+                "  “%(name)s”: %(count)s rows, the first is row %(row)s, column “%(column)s”",
+                name.rows,
+            )
+            self.stdout.write(
+                line
+                % {
+                    "name": name.value,
+                    "count": name.rows,
+                    "row": name.first_row,
+                    "column": name.column or "",
+                }
+            )
+        more = result.unknown_count - len(result.unknown)
+        if more > 0:
+            self.stdout.write(
+                translation.ngettext(
+                    "… and %(count)s more name", "… and %(count)s more names", more
+                )
+                % {"count": more}
+            )
+        self.stdout.write(
+            gettext(
+                "Say once what each name means, or create it, in the preview of an upload "
+                "(Import), or have it mapped under Import → Value mappings; then every row "
+                "with it is imported, in later files too."
+            )
+        )
 
 
 def _who(username: str | None, action: Action, doing: str) -> tuple[Any, Access]:
