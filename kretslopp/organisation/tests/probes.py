@@ -27,7 +27,7 @@ def world(town):
     from kretslopp.circular.models import Campaign, Discrepancy
     from kretslopp.conftest import make_asset
     from kretslopp.energy.models import Target
-    from kretslopp.imports.models import ImportJob, ValueMap
+    from kretslopp.imports.models import ImportJob, SavedMapping, ValueMap
     from kretslopp.organisation.access import access_for
     from kretslopp.organisation.models import CostCentre, Location, Membership, Partner, Person
     from kretslopp.printing.models import PrintMapping
@@ -91,6 +91,10 @@ def world(town):
             "year": 2024,
             "value_map": ValueMap.objects.create(
                 kind="status", source_name="Arkiverad", code="in_stock"
+            ).pk,
+            # The administrator's saved column mapping: others may use it, not change it.
+            "saved_mapping": SavedMapping.objects.create(
+                name="Administratörens mappning", columns={"Tagg": "asset_tag"}, owner=admin
             ).pk,
         }
     )

@@ -93,9 +93,11 @@ ROUTES: dict[str, tuple[str, str]] = {
     "imports:progress":               ("get",  "200 403 403 404 403 403 403 403 302"),
     "imports:remap":                  ("post", "302 403 403 404 403 403 403 403 302"),
     "imports:upload":                 ("get",  "200 403 403 200 403 403 403 403 302"),
-    # Value mappings: issue #10 point 4 (another branch) makes them organisation settings.
-    "imports:value_map_delete":       ("post", "302 403 403 302 403 403 403 403 302"),
-    "imports:value_maps":             ("get",  "200 403 403 200 403 403 403 403 302"),
+    "imports:names":                  ("post", "302 403 403 404 403 403 403 403 302"),
+    "imports:saved_mapping_delete":   ("post", "302 302 403 403 403 403 403 403 302"),
+    # Value mappings are organisation settings: a status mapping is the managers' alone.
+    "imports:value_map_delete":       ("post", "302 302 403 403 403 403 403 403 302"),
+    "imports:value_maps":             ("get",  "200 200 403 200 403 403 403 403 302"),
     "inventory:asset":                ("get",  "200 200 200 404 404 200 403 403 302"),
     "inventory:asset_create":         ("get",  "200 403 403 200 403 403 403 403 302"),
     "inventory:asset_edit":           ("get",  "200 403 403 404 404 403 404 404 302"),
@@ -128,6 +130,7 @@ PK_RECORD = {
     "organisation:cost_centre_edit": "cost_centre",
     "organisation:location_edit": "location",
     "imports:value_map_delete": "value_map",
+    "imports:saved_mapping_delete": "saved_mapping",
     "inventory": "asset",
     "carbon": "model",
     "circular": "campaign",
