@@ -205,7 +205,7 @@ def model_edit(request: HttpRequest, pk: int | None = None) -> HttpResponse:
     """Add or change a catalogue model and its labels (procurement and administrators)."""
     access = access_for(request.user)
     access.require(Action.EDIT_CATALOGUE)
-    product_model = get_object_or_404(ProductModel, pk=pk) if pk else None
+    product_model = get_object_or_404(ProductModel, pk=pk) if pk is not None else None
     form = ProductModelForm(request.POST or None, instance=product_model)
     labels = LabelFormSet(request.POST or None, instance=product_model, prefix="labels")
     if request.method == "POST" and form.is_valid() and labels.is_valid():

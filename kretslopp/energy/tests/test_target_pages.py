@@ -74,3 +74,9 @@ def test_a_target_saved_from_a_stale_form_does_not_undo_a_colleagues_change(
     assert "admin" in refusal_of(refused)
     energy_target.refresh_from_db()
     assert (energy_target.target_year, energy_target.target_value) == (2030, 700_000)
+
+
+def test_editing_target_number_zero_is_not_found_rather_than_a_blank_new_one(town, login):
+    client = login(town.users["sustainability_lead"])
+    assert client.get("/energy/targets/0/edit/").status_code == 404
+    assert client.post("/energy/targets/0/edit/", {"name": "X"}).status_code == 404
