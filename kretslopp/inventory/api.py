@@ -27,7 +27,7 @@ from kretslopp.api.schema import ApiSchema, amount, omittable
 from kretslopp.core import audit
 from kretslopp.core.forms import stale, version_of
 from kretslopp.inventory import lifecycle
-from kretslopp.inventory.filters import AGE_BANDS, CUSTODY, SORTS, AssetFilter
+from kretslopp.inventory.filters import AGE_BANDS, ALL_CUSTODY, CUSTODY, SORTS, AssetFilter
 from kretslopp.inventory.forms import INITIAL_STATUSES, AssetForm
 from kretslopp.inventory.models import (
     CATEGORIES_WITH_STORAGE,
@@ -397,6 +397,8 @@ def _filter_query(query: AssetQuery) -> QueryDict:
     for name, value in query.model_dump(exclude={"cursor", "limit"}).items():
         if value not in (None, ""):
             params[name] = value
+    # The page shows what is in custody unless told otherwise; the API lists every asset.
+    params.setdefault("custody", ALL_CUSTODY)
     return params
 
 

@@ -370,3 +370,13 @@ def test_a_patch_naming_an_older_version_is_refused_with_who_changed_what(town, 
     assert mine.patch(url, {"supplier": "Dustin"}, If_Match=changed["ETag"]).status_code == 200
     assert mine.patch(url, {"supplier": "Atea"}).status_code == 200
     assert mine.patch(url, {"supplier": "Inrego"}, If_Match="*").status_code == 200
+
+
+@pytest.mark.django_db
+def test_the_api_lists_every_asset_unless_asked_for_a_custody(town, api_as):
+    make_asset("MS-SOLD", town.laptop, town.own, status=lifecycle.RESOLD)
+    api = api_as(town.users["administrator"], "read")
+    tags = {item["asset_tag"] for item in api.get("/api/v1/assets").json()["items"]}
+    assert "MS-SOLD" in tags and town.own_asset.asset_tag in tags
+    held = {item["asset_tag"] for item in api.get("/api/v1/assets", custody="in").json()["items"]}
+    assert "MS-SOLD" not in held
