@@ -135,6 +135,18 @@ class TargetView:
             return _("raise %(percent)s %% a year") % {"percent": percent}
         return _("none, already at or above the target")
 
+    def required_change_short(self) -> str:
+        """The same for a table column headed "per year": the signed rate while a change is
+        still needed (−7,0 % reads as a cut), "none" once the target is beaten."""
+        rate = self.assessment.required_annual_change
+        if rate is None:
+            return "–"
+        needed = rate < 0 if self.engine_target.direction == "decrease" else rate > 0
+        if not needed:
+            return _("none: target beaten")
+        sign = "−" if rate < 0 else "+"
+        return f"{sign}{floatformat(abs(rate) * 100, 1)} %"
+
 
 def rule_lines(rule: targets.StatusRule, direction: str) -> list[tuple[str, str]]:
     side = _("at or below") if direction == "decrease" else _("at or above")

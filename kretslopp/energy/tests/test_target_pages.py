@@ -114,3 +114,12 @@ def test_the_target_list_shows_the_forecast_with_its_band(town, login, energy_ta
         f"{round(v):,}".replace(",", "\xa0") for v in (view.forecast.lower, view.forecast.upper)
     )
     assert f"({lower}–{upper})" in html
+
+
+def test_the_target_list_says_no_change_is_needed_once_a_reduction_target_is_beaten(
+    town, login, energy_target
+):
+    add_years({2016 + i: 1_000_000 * 0.9**i for i in range(10)})
+    html = login(town.users["viewer_all"]).get("/energy/targets/").content.decode()
+    assert "ingen: målet nått" in html
+    assert "+" not in html.split("<tbody>", 1)[1].split("</tbody>", 1)[0]
