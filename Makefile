@@ -9,7 +9,7 @@ PORT ?= 8000
 KRETSLOPP_TEST_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/kretslopp
 CHROMIUM ?= /usr/bin/chromium
 
-.PHONY: run install test lint format test-sqlite test-postgres bench messages browser pgclient clean
+.PHONY: run install test lint format test-sqlite test-postgres pg-ready bench messages browser pgclient clean
 
 $(BIN)/kretslopp: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -50,7 +50,11 @@ test-sqlite: install browser
 test-postgres: install pgclient
 	KRETSLOPP_HTTPS=0 KRETSLOPP_DATABASE_URL=$(KRETSLOPP_TEST_DATABASE_URL) $(BIN)/python -m pytest -q -m "not browser"
 
-test: lint test-sqlite test-postgres
+# Before anything else: with the server down, stop at once with one line saying how to start it.
+pg-ready: install
+	@$(BIN)/python -m kretslopp.core.pgcheck "$(KRETSLOPP_TEST_DATABASE_URL)"
+
+test: pg-ready lint test-sqlite test-postgres
 
 # Every benchmark runs even if one misses its target; the exit status says whether all passed.
 bench: install

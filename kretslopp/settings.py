@@ -6,6 +6,7 @@ package runs a laptop demo on SQLite and a shared PostgreSQL deployment unchange
 
 from __future__ import annotations
 
+import datetime as dt
 import os
 import secrets
 from pathlib import Path
@@ -13,6 +14,7 @@ from pathlib import Path
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
+from kretslopp.core.clientaddress import parse_networks
 from kretslopp.core.dburl import database_from_url
 
 PACKAGE_DIR = Path(__file__).resolve().parent
@@ -66,6 +68,7 @@ INSTALLED_APPS = [
     "kretslopp.energy",
     "kretslopp.printing",
     "kretslopp.demo",
+    "axes",
 ]
 
 MIDDLEWARE = [
@@ -81,6 +84,7 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "kretslopp.core.middleware.AuditActorMiddleware",
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "kretslopp.urls"
@@ -125,7 +129,29 @@ LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "login"
 # Failed logins allowed per username and per client address inside the window.
 LOGIN_FAILURE_LIMIT = int(os.environ.get("KRETSLOPP_LOGIN_FAILURE_LIMIT", "5"))
-LOGIN_FAILURE_WINDOW_SECONDS = 15 * 60
+
+# django-axes counts failed logins in the database, per user name and per client address
+# as separate counters (see kretslopp/core/auth.py), each cooling off 15 minutes after its
+# latest failure. Behind the HTTPS proxy, the client address comes from X-Forwarded-For
+# only as far as KRETSLOPP_TRUSTED_PROXY_COUNT proxies vouch for it (docs/operations.md).
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+AXES_FAILURE_LIMIT = LOGIN_FAILURE_LIMIT
+AXES_COOLOFF_TIME = dt.timedelta(minutes=15)
+AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
+AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False  # refused tries do not extend the wait
+AXES_CLIENT_IP_CALLABLE = "kretslopp.core.auth.client_address"
+AXES_LOCKOUT_CALLABLE = "kretslopp.core.auth.locked_out"
+AXES_DISABLE_ACCESS_LOG = True  # successful logins are not kept: no personal data needed
+TRUSTED_PROXY_COUNT = int(os.environ.get("KRETSLOPP_TRUSTED_PROXY_COUNT", "0"))
+try:
+    TRUSTED_PROXIES = parse_networks(os.environ.get("KRETSLOPP_TRUSTED_PROXIES", ""))
+except ValueError as error:
+    raise ImproperlyConfigured(f"KRETSLOPP_TRUSTED_PROXIES: {error}") from error
+if TRUSTED_PROXY_COUNT < 0:
+    raise ImproperlyConfigured("KRETSLOPP_TRUSTED_PROXY_COUNT cannot be negative")
 
 CACHES = {
     "default": {

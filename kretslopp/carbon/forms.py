@@ -15,9 +15,20 @@ class FootprintSettingsForm(forms.ModelForm):
     class Meta:
         model = FootprintSettings
         fields = ["factor_set", "grid", "avoided_set", "allocation"]
+        # A few sets, each needing its description to choose by: one radio button each.
+        widgets = {"factor_set": forms.RadioSelect, "avoided_set": forms.RadioSelect}
 
     def __init__(self, *args, **kwargs) -> None:
         super().__init__(*args, **kwargs)
+        # Each factor set says what it is, in the page's language, not only its code.
+        self.fields["factor_set"].choices = [
+            (set_id, _described(set_id, footprint.get_factor_set(set_id)))
+            for set_id in footprint.factor_set_ids()
+        ]
+        self.fields["avoided_set"].choices = [
+            (set_id, _described(set_id, footprint.get_avoided_set(set_id)))
+            for set_id in footprint.avoided_set_ids()
+        ]
         # Each grid choice says what it is, in the page's language ("owid-swe — Sverige, …").
         self.fields["grid"].choices = [
             (grid_id, f"{grid_id} — {data_text(footprint.get_grid(grid_id), 'label')}")
@@ -25,6 +36,10 @@ class FootprintSettingsForm(forms.ModelForm):
             else (grid_id, label)
             for grid_id, label in self.fields["grid"].choices
         ]
+
+
+def _described(set_id: str, factor_set: object) -> str:
+    return f"{set_id}: {data_text(factor_set, 'description')}"
 
 
 class ModelFiguresForm(VersionedModelForm):

@@ -19,7 +19,7 @@ from pydantic import ConfigDict
 from kretslopp.api.auth import caller_of
 from kretslopp.api.errors import ApiError, responses
 from kretslopp.api.pagination import Ordering, Page, PageQuery, paginate
-from kretslopp.api.schema import ApiSchema
+from kretslopp.api.schema import ApiSchema, amount
 from kretslopp.carbon.services import Choice
 from kretslopp.circular import collection, readers
 from kretslopp.circular.figures import Figures, figures_for
@@ -36,6 +36,9 @@ READ_ERRORS = responses(400, 401, 403, 422)
 ONE_ERRORS = responses(401, 403, 404, 422)
 PAGE_ERRORS = responses(400, 401, 403, 404, 422)
 WRITE_ERRORS = responses(400, 401, 403, 404, 409, 422)
+# As the items' columns hold them.
+WeightKg = amount(max_digits=8, decimal_places=2)
+ValueSek = amount(max_digits=12, decimal_places=2)
 
 
 class CampaignOut(ApiSchema):
@@ -134,8 +137,8 @@ class ResultIn(ApiSchema):
     outcome: str = Field(
         description="reused_internally, resold, donated, refurbished, recycled or destroyed."
     )
-    weight_kg: Decimal | None = Field(None, ge=0)
-    resale_value_sek: Decimal | None = Field(None, ge=0)
+    weight_kg: WeightKg | None = None
+    resale_value_sek: ValueSek | None = None
 
 
 class ResultsIn(ApiSchema):
@@ -225,7 +228,7 @@ def get_campaign(request: HttpRequest, campaign_id: int = RecordId) -> dict:
     return _campaign_out(request, campaign, _figures(access, campaign, Choice.current()))
 
 
-@router.get("/takeback/campaigns/{campaign_id}/items", response={200: ItemPage, **ONE_ERRORS})
+@router.get("/takeback/campaigns/{campaign_id}/items", response={200: ItemPage, **PAGE_ERRORS})
 def list_items(request: HttpRequest, page: Query[PageQuery], campaign_id: int = RecordId) -> Page:
     """The campaign's collected items with the partner's results (no personal data)."""
     access = _reader(request)

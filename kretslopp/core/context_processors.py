@@ -2,32 +2,39 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from django.http import HttpRequest
 from django.urls import NoReverseMatch, reverse
 from django.utils.translation import gettext_lazy as _
 
-from kretslopp.organisation.access import Action, access_for
+from kretslopp.organisation.access import Access, Action, access_for
 
-# (url name, label, action required); entries whose URL does not exist yet are left out,
+
+def _can(action: Action) -> Callable[[Access], bool]:
+    return lambda access: access.can(action)
+
+
+# (url name, label, who may see it); entries whose URL does not exist yet are left out,
 # so a capability appears in the menu the day its app is installed.
-NAVIGATION = [
-    ("home", _("Overview"), Action.VIEW),
-    ("inventory:assets", _("Assets"), Action.VIEW),
-    ("inventory:models", _("Product models"), Action.VIEW),
-    ("imports:upload", _("Import"), Action.EDIT_ASSETS),
-    ("circular:campaigns", _("Take-back"), Action.VIEW),
-    ("organisation:departments", _("Departments"), Action.VIEW),
-    ("energy:dashboard", _("Energy and targets"), Action.VIEW),
-    ("printing:overview", _("Printing"), Action.VIEW),
-    ("carbon:methodology", _("Methodology"), Action.VIEW),
+NAVIGATION: list[tuple[str, str, Callable[[Access], bool]]] = [
+    ("home", _("Overview"), _can(Action.VIEW)),
+    ("inventory:assets", _("Assets"), _can(Action.VIEW)),
+    ("inventory:models", _("Product models"), _can(Action.VIEW)),
+    ("imports:upload", _("Import"), _can(Action.EDIT_ASSETS)),
+    ("circular:campaigns", _("Take-back"), Access.may_read_takeback),
+    ("organisation:departments", _("Departments"), _can(Action.VIEW)),
+    ("energy:dashboard", _("Energy and targets"), _can(Action.VIEW)),
+    ("printing:overview", _("Printing"), _can(Action.VIEW)),
+    ("carbon:methodology", _("Methodology"), Access.may_read_methodology),
 ]
 
 
 def navigation(request: HttpRequest) -> dict:
     access = access_for(getattr(request, "user", None))
     items = []
-    for url_name, text, action in NAVIGATION:
-        if not access.can(action):
+    for url_name, text, may_see in NAVIGATION:
+        if not may_see(access):
             continue
         try:
             url = reverse(url_name)

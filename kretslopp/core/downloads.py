@@ -26,11 +26,12 @@ from kretslopp.core import bulk
 from kretslopp.tabular import write_csv, write_xlsx
 
 CHUNK = 2_000
-#: format → (CSV dialect, or None for XLSX; content type; file suffix)
+#: format → (CSV dialect, or None for XLSX; content type; end of the file name). The two
+#: CSV kinds get different names, so both can sit in one downloads folder, told apart.
 FORMATS: dict[str, tuple[str | None, str, str]] = {
-    "csv": ("comma", "text/csv; charset=utf-8", "csv"),
-    "csv-sv": ("swedish", "text/csv; charset=windows-1252", "csv"),
-    "xlsx": (None, "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", "xlsx"),
+    "csv": ("comma", "text/csv; charset=utf-8", ".csv"),
+    "csv-sv": ("swedish", "text/csv; charset=windows-1252", "-excel-sv.csv"),
+    "xlsx": (None, "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", ".xlsx"),
 }
 
 
@@ -50,8 +51,8 @@ def table_download(
     """``rows`` under ``header`` as a download in ``fmt`` (a key of :data:`FORMATS`)."""
     if fmt not in FORMATS:
         raise Http404
-    dialect, content_type, suffix = FORMATS[fmt]
-    filename = f"{safe_stem(file_stem)}.{suffix}"
+    dialect, content_type, ending = FORMATS[fmt]
+    filename = f"{safe_stem(file_stem)}{ending}"
     if isinstance(rows, Sequence):  # already in memory (a manifest, an error report)
         return _whole(dialect, content_type, filename, header, rows, sheet_name)
     if dialect is None:

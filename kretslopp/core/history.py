@@ -8,6 +8,8 @@ from typing import Any
 from django.contrib.contenttypes.models import ContentType
 from django.db import models
 from django.db.models import QuerySet
+from django.utils.functional import Promise
+from django.utils.translation import gettext_lazy as _lazy
 
 from kretslopp.core.models import AuditEntry
 
@@ -54,6 +56,10 @@ def _elsewhere(related: models.Model, access: Any) -> bool:
     return access is not None and department_id is not None and not access.covers(department_id)
 
 
+def _plain(raw: object) -> str:
+    return "–" if raw in (None, "") else str(raw)
+
+
 def _local_time(raw: str) -> str:
     """A stored ISO time stamp as the pages show times: local, to the minute."""
     import datetime as dt
@@ -80,13 +86,62 @@ def entries_of(instance: models.Model) -> QuerySet[AuditEntry]:
     )
 
 
+#: What bulk writers, the demo loader, restores and clean-ups record under names that are
+#: not fields of the record (counts, notes), as pages name them.
+RECORDED_KEYS = {
+    "demo": _lazy("demo data"),
+    "departments": _lazy("departments"),
+    "locations": _lazy("locations"),
+    "cost_centres": _lazy("cost centres"),
+    "people": _lazy("people"),
+    "manufacturers": _lazy("manufacturers"),
+    "product_models": _lazy("product models"),
+    "labels": _lazy("labels"),
+    "assets": _lazy("assets"),
+    "lifecycle_events": _lazy("lifecycle events"),
+    "takeback_2019": _lazy("taken back in 2019"),
+    "takeback_items": _lazy("taken-back devices"),
+    "takeback_manifests": _lazy("manifests"),
+    "items": _lazy("taken-back devices"),
+    "manifests": _lazy("manifests"),
+    "energy_readings": _lazy("energy readings"),
+    "print_volumes": _lazy("print volumes"),
+    "volumes": _lazy("print volumes"),
+    "targets": _lazy("targets"),
+    "restored_from_backup": _lazy("restored from backup"),
+    "stored_file": _lazy("uploaded file"),
+    "preview_rows": _lazy("preview rows"),
+    "problem_values": _lazy("values shown with problems"),
+}
+#: Fields without a verbose name of their own (Django made one from the column name).
+UNNAMED_FIELDS = {
+    "digest": _lazy("file fingerprint"),
+    "summary": _lazy("summary"),
+    "key": _lazy("key"),
+    "public_slug": _lazy("public address"),
+    "decided_by": _lazy("decided by"),
+    "decided_at": _lazy("decided"),
+    "created_by": _lazy("created by"),
+    "sha256": _lazy("file fingerprint"),
+    "pue": _lazy("PUE"),
+}
+
+
 def field_label(model: type[models.Model] | None, name: str) -> str:
-    """How pages name a recorded field: its verbose name, else the stored name (a field
-    removed since, or a key a bulk write recorded)."""
+    """How pages name a recorded field, in the reader's language: its verbose name; for a
+    field Django named after its column, the related record's kind or our own label; for a
+    name that is no field (a count or note a bulk write recorded, a field removed since),
+    our label, else the stored name."""
     try:
-        return str(model._meta.get_field(name).verbose_name)  # type: ignore[union-attr]
+        field = model._meta.get_field(name)  # type: ignore[union-attr]
     except Exception:
-        return name
+        return str(RECORDED_KEYS.get(name, name))
+    verbose = getattr(field, "verbose_name", None)
+    if isinstance(verbose, Promise):
+        return str(verbose)
+    if field.is_relation and field.related_model is not None:
+        return str(field.related_model._meta.verbose_name)
+    return str(UNNAMED_FIELDS.get(name, verbose or name))
 
 
 def history_for(
@@ -104,14 +159,15 @@ def history_for(
     for entry in entries:
         changes = []
         for name, (old, new) in entry.changes.items():
+            label = field_label(model, name)
             try:
                 field = model._meta.get_field(name)
-            except Exception:  # a field removed since: show the stored name and values
-                changes.append(Change(name, old or "–", new or "–"))
+            except Exception:  # not a field (a count, a note) or removed since: values as stored
+                changes.append(Change(label, _plain(old), _plain(new)))
                 continue
             changes.append(
                 Change(
-                    str(field.verbose_name),
+                    label,
                     _display(field, old, access),
                     _display(field, new, access),
                 )

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from django.template.defaultfilters import floatformat
 from django.utils.formats import number_format
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -103,15 +104,48 @@ class TargetView:
                 a.forecast_meets_target,
             )
         )
-        if a.band_straddles_target is not None:
+        if a.band_straddles_target is not None or a.rule.band_must_clear_target:
+            # Without a band (fewer than three years) the rule's band check cannot hold yet.
+            clear = None if a.band_straddles_target is None else not a.band_straddles_target
             result.append(
                 (
                     _("The %(level)s forecast band stays clear of the target")
                     % {"level": f"{a.rule.level:.0%}"},
-                    not a.band_straddles_target,
+                    clear,
                 )
             )
         return result
+
+    def required_change(self) -> str:
+        """The change still needed per year, worded in the target's direction.
+
+        The engine's rate is signed (−0.07: cut 7 % a year). A positive rate on a reduction
+        target means the latest value is already below the target: no cut is needed, and a
+        bare "+13 %" would read as a required increase.
+        """
+        rate = self.assessment.required_annual_change
+        if rate is None:
+            return "–"
+        percent = floatformat(abs(rate) * 100, 1)
+        if self.engine_target.direction == "decrease":
+            if rate < 0:
+                return _("cut %(percent)s %% a year") % {"percent": percent}
+            return _("none, already at or below the target")
+        if rate > 0:
+            return _("raise %(percent)s %% a year") % {"percent": percent}
+        return _("none, already at or above the target")
+
+    def required_change_short(self) -> str:
+        """The same for a table column headed "per year": the signed rate while a change is
+        still needed (−7,0 % reads as a cut), "none" once the target is beaten."""
+        rate = self.assessment.required_annual_change
+        if rate is None:
+            return "–"
+        needed = rate < 0 if self.engine_target.direction == "decrease" else rate > 0
+        if not needed:
+            return _("none: target beaten")
+        sign = "−" if rate < 0 else "+"
+        return f"{sign}{floatformat(abs(rate) * 100, 1)} %"
 
 
 def rule_lines(rule: targets.StatusRule, direction: str) -> list[tuple[str, str]]:
@@ -123,7 +157,10 @@ def rule_lines(rule: targets.StatusRule, direction: str) -> list[tuple[str, str]
         else ""
     )
     straddle = (
-        _(", or both hold but the %(level)s forecast band reaches past the target")
+        _(
+            ", or both hold but the %(level)s forecast band reaches past the target or there "
+            "is no band yet"
+        )
         % {"level": level}
         if rule.band_must_clear_target
         else ""

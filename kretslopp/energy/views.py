@@ -257,7 +257,7 @@ def target_chart_svg(request: HttpRequest, pk: int) -> HttpResponse:
 def target_edit(request: HttpRequest, pk: int | None = None) -> HttpResponse:
     access = access_for(request.user)
     access.require(Action.MANAGE_METHODOLOGY)
-    target = _get_target(access, pk) if pk else None
+    target = _get_target(access, pk) if pk is not None else None
     form = TargetForm(request.POST or None, instance=target)
     if request.method == "POST" and form.is_valid():
         saved = form.save_unless_changed(by=request.user)

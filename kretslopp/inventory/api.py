@@ -23,11 +23,11 @@ from pydantic import ConfigDict
 from kretslopp.api.auth import caller_of
 from kretslopp.api.errors import ApiError, responses
 from kretslopp.api.pagination import Ordering, Page, PageQuery, paginate
-from kretslopp.api.schema import ApiSchema
+from kretslopp.api.schema import ApiSchema, amount, omittable
 from kretslopp.core import audit
 from kretslopp.core.forms import stale, version_of
 from kretslopp.inventory import lifecycle
-from kretslopp.inventory.filters import AGE_BANDS, CUSTODY, SORTS, AssetFilter
+from kretslopp.inventory.filters import AGE_BANDS, ALL_CUSTODY, CUSTODY, SORTS, AssetFilter
 from kretslopp.inventory.forms import INITIAL_STATUSES, AssetForm
 from kretslopp.inventory.models import (
     CATEGORIES_WITH_STORAGE,
@@ -57,6 +57,7 @@ ONE_ERRORS = responses(401, 403, 404, 422)
 WRITE_ERRORS = responses(400, 401, 403, 404, 409, 422)
 # A change made on an older version than the one named in If-Match.
 CHANGED = responses(412)
+PriceSek = amount(max_digits=12, decimal_places=2)
 
 
 # --- The catalogue ------------------------------------------------------------------------
@@ -210,10 +211,10 @@ class AssetChange(ApiSchema):
 
     model_config = ConfigDict(extra="forbid")
 
-    asset_tag: str | None = Field(None, min_length=1, max_length=50)
+    asset_tag: str = omittable(min_length=1, max_length=50)
     serial_number: str | None = Field(None, max_length=100)
-    model_id: int | None = Field(None, ge=1, le=2**63 - 1)
-    department_id: int | None = Field(None, ge=1, le=2**63 - 1)
+    model_id: int = omittable(ge=1, le=2**63 - 1)
+    department_id: int = omittable(ge=1, le=2**63 - 1)
     cost_centre_id: int | None = Field(
         None, ge=1, le=2**63 - 1, description="One of the department's cost centres."
     )
@@ -222,12 +223,12 @@ class AssetChange(ApiSchema):
     purchase_date: dt.date | None = None
     delivery_date: dt.date | None = None
     in_use_date: dt.date | None = None
-    purchase_price_sek: Decimal | None = Field(None, ge=0, max_digits=12, decimal_places=2)
+    purchase_price_sek: PriceSek | None = None
     supplier: str | None = Field(None, max_length=200)
     order_number: str | None = Field(None, max_length=100)
     warranty_end: dt.date | None = None
     planned_end_of_life: dt.date | None = None
-    has_storage: bool | None = None
+    has_storage: bool = omittable()
     notes: str | None = Field(None, max_length=10_000)
 
 
@@ -275,7 +276,6 @@ FORM_FIELDS = {
     "assignee_id": "assignee",
     "location_id": "location",
 }
-NOT_NULL = ("asset_tag", "model_id", "department_id", "has_storage")
 API_FIELDS = {form: api for api, form in FORM_FIELDS.items()}
 
 
@@ -341,7 +341,7 @@ def update_asset(
         if refusal is not None:
             raise ApiError(412, "changed_meanwhile", refusal)
         current = model_to_dict(asset, fields=AssetForm.Meta.fields)
-        sent = _form_data(_without_nulls_for_required(payload.model_dump(exclude_unset=True)))
+        sent = _form_data(payload.model_dump(exclude_unset=True))
         form = _valid_form(AssetForm(current | sent, instance=asset, access=access))
         access.require(Action.EDIT_ASSETS, form.cleaned_data["department"].pk)
         form.save()
@@ -397,23 +397,14 @@ def _filter_query(query: AssetQuery) -> QueryDict:
     for name, value in query.model_dump(exclude={"cursor", "limit"}).items():
         if value not in (None, ""):
             params[name] = value
+    # The page shows what is in custody unless told otherwise; the API lists every asset.
+    params.setdefault("custody", ALL_CUSTODY)
     return params
 
 
 def _storage_by_default(model_id: int) -> bool:
     category = ProductModel.objects.filter(pk=model_id).values_list("category", flat=True).first()
     return category is None or category in CATEGORIES_WITH_STORAGE
-
-
-def _without_nulls_for_required(values: dict[str, Any]) -> dict[str, Any]:
-    """Refuse null for a field that must have a value, rather than let it read as empty."""
-    refused = [name for name in NOT_NULL if name in values and values[name] is None]
-    if refused:
-        message = _("This field cannot be null.")
-        raise ApiError(
-            422, "invalid", _("The input is not valid."), [(n, message) for n in refused]
-        )
-    return values
 
 
 def _form_data(values: dict[str, Any]) -> dict[str, Any]:

@@ -27,6 +27,8 @@ CUSTODY = {
     "left": (_("left the organisation"), lifecycle.LEFT_CUSTODY),
     "missing": (_("lost or stolen"), lifecycle.MISSING),
 }
+#: The custody choice that shows every asset, whatever became of it.
+ALL_CUSTODY = "all"
 SORTS = {
     "tag": "asset_tag",
     "serial": "serial_number",
@@ -64,7 +66,7 @@ class AssetFilter:
             if query.get("category") in ProductCategory.values
             else "",
             status=query.get("status", "") if query.get("status") in Status.values else "",
-            custody=query.get("custody", "") if query.get("custody") in CUSTODY else "",
+            custody=_custody(query.get("custody", ""), searching=bool(query.get("q", "").strip())),
             age=query.get("age", "") if query.get("age") in AGE_BANDS else "",
             label=query.get("label", "") if query.get("label") in LabelScheme.values else "",
             sort=sort if sort in SORTS else "tag",
@@ -105,6 +107,21 @@ class AssetFilter:
         if key == self.sort and not self.descending:
             return f"-{key}"
         return key
+
+
+def _custody(chosen: str, *, searching: bool) -> str:
+    """The custody set to show: the one chosen; else what the organisation still holds.
+
+    The list is for working with the devices the organisation has, so those that left it
+    (resold, donated, recycled, …) or went missing are one choice away, not in the way. A
+    search looks everywhere unless told otherwise: a serial number typed in may well be a
+    device that left years ago. "" means every asset.
+    """
+    if chosen in CUSTODY:
+        return chosen
+    if chosen == ALL_CUSTODY or searching:
+        return ""
+    return "in"
 
 
 def _years_before(day: dt.date, years: int) -> dt.date:

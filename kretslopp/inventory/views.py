@@ -17,7 +17,7 @@ from kretslopp.core import audit
 from kretslopp.core.history import history_for
 from kretslopp.core.paging import page_of
 from kretslopp.inventory import lifecycle
-from kretslopp.inventory.filters import AGE_BANDS, CUSTODY, AssetFilter
+from kretslopp.inventory.filters import AGE_BANDS, ALL_CUSTODY, CUSTODY, AssetFilter
 from kretslopp.inventory.forms import AssetForm, LabelFormSet, MoveForm, ProductModelForm
 from kretslopp.inventory.models import (
     Asset,
@@ -41,6 +41,10 @@ def asset_list(request: HttpRequest) -> HttpResponse:
     assets = asset_filter.apply(access).select_related(
         "model__manufacturer", "department", "assignee"
     )
+    only = _the_one_found(request, asset_filter, assets)
+    if only is not None:
+        messages.info(request, _("The only asset matching “%(q)s”.") % {"q": asset_filter.q})
+        return redirect(only)
     page, query = page_of(request, assets, PAGE_SIZE)
     context = {
         "page": page,
@@ -56,6 +60,9 @@ def asset_list(request: HttpRequest) -> HttpResponse:
         "categories": ProductCategory.choices,
         "statuses": Status.choices,
         "custody_choices": [(key, text) for key, (text, _codes) in CUSTODY.items()],
+        "custody_all": ALL_CUSTODY,
+        "custody_shown": _custody_shown(asset_filter),
+        "custody_links": _custody_links(request),
         "age_bands": [(key, text) for key, (text, _y, _o) in AGE_BANDS.items()],
         "labels": LabelScheme.choices,
         "can_create": access.can(Action.EDIT_ASSETS),
@@ -65,6 +72,32 @@ def asset_list(request: HttpRequest) -> HttpResponse:
         },
     }
     return render(request, "inventory/asset_list.html", context)
+
+
+def _the_one_found(request: HttpRequest, asset_filter: AssetFilter, assets) -> Asset | None:
+    """The asset a search found, when it found exactly one: its page is what was wanted."""
+    if not asset_filter.q or request.GET.get("page"):
+        return None
+    found = list(assets[:2])
+    return found[0] if len(found) == 1 else None
+
+
+def _custody_shown(asset_filter: AssetFilter) -> str:
+    """Which assets the list holds, in words, so nobody takes it for the whole register."""
+    if asset_filter.custody:
+        return str(CUSTODY[asset_filter.custody][0])
+    return _("every asset, also those that left the organisation or went missing")
+
+
+def _custody_links(request: HttpRequest) -> dict[str, str]:
+    """The list's query string with custody set to each choice (and the page reset)."""
+    links = {}
+    for custody in (*CUSTODY, ALL_CUSTODY):
+        query = request.GET.copy()
+        query.pop("page", None)
+        query["custody"] = custody
+        links[custody] = query.urlencode()
+    return links
 
 
 @login_required
@@ -205,7 +238,7 @@ def model_edit(request: HttpRequest, pk: int | None = None) -> HttpResponse:
     """Add or change a catalogue model and its labels (procurement and administrators)."""
     access = access_for(request.user)
     access.require(Action.EDIT_CATALOGUE)
-    product_model = get_object_or_404(ProductModel, pk=pk) if pk else None
+    product_model = get_object_or_404(ProductModel, pk=pk) if pk is not None else None
     form = ProductModelForm(request.POST or None, instance=product_model)
     labels = LabelFormSet(request.POST or None, instance=product_model, prefix="labels")
     if request.method == "POST" and form.is_valid() and labels.is_valid():

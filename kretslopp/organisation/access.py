@@ -144,6 +144,15 @@ class Access:
     def is_partner(self) -> bool:
         return self.role == Role.PARTNER
 
+    def may_read_takeback(self) -> bool:
+        """The take-back pages: every reader, and partners (their own campaigns only)."""
+        return self.can(Action.VIEW) or self.is_partner
+
+    def may_read_methodology(self) -> bool:
+        """The method behind the figures: every reader, and partners, whose campaign pages
+        cite it. It holds factors and sources, nothing about the organisation's records."""
+        return self.can(Action.VIEW) or self.is_partner
+
     def scope_campaigns(
         self,
         queryset: QuerySet,

@@ -28,8 +28,9 @@ class StatusRule:
     The checks: (1) the latest actual is at or better than the trajectory for its year;
     (2) the forecast's point value for the target year meets the target. Both → on track,
     unless ``band_must_clear_target`` and the prediction band (at ``level``) reaches past the
-    target, which makes it at risk. One of them → at risk. Neither → off track. With no
-    forecast point at all (a single observation) the status is at most at risk.
+    target, or there is no band yet to show that it does not (two years of data), which
+    makes it at risk. One of them → at risk. Neither → off track. With no forecast point at
+    all (a single observation) the status is at most at risk.
     """
 
     level: float = DEFAULT_LEVEL
@@ -45,6 +46,7 @@ class StatusRule:
         )
         straddle = (
             f", or both hold but the {self.level:.0%} forecast band reaches past the target"
+            " or there is no band yet"
             if self.band_must_clear_target
             else ""
         )
@@ -162,7 +164,8 @@ def _combine(on_line: bool, meets: bool | None, straddles: bool | None, rule: St
     if meets is None:  # no trend: the latest value alone cannot make a KPI on track
         return Status.AT_RISK if on_line else Status.OFF_TRACK
     if on_line and meets:
-        if rule.band_must_clear_target and straddles:
+        # The rule asks the whole band to meet the target: no band (yet) cannot show that.
+        if rule.band_must_clear_target and straddles is not False:
             return Status.AT_RISK
         return Status.ON_TRACK
     if on_line or meets:

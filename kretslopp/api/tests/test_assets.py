@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import re
 
 import pytest
 from django.http import QueryDict
@@ -278,11 +279,42 @@ def test_invalid_input_is_a_422_naming_each_field(town, api_as, body, fields):
 
 
 @pytest.mark.django_db
-def test_null_for_a_required_field_is_refused_not_emptied(town, api_as):
+@pytest.mark.parametrize("field", ["asset_tag", "model_id", "department_id", "has_storage"])
+def test_null_for_a_required_field_is_refused_not_emptied(town, api_as, field):
     api = api_as(town.users["administrator"], "read", "write")
-    response = api.patch(f"/api/v1/assets/{town.own_asset.pk}", {"has_storage": None})
+    response = api.patch(f"/api/v1/assets/{town.own_asset.pk}", {field: None})
     assert response.status_code == 422
-    assert response.json()["error"]["details"][0]["field"] == "has_storage"
+    assert response.json()["error"]["details"][0]["field"] == field
+
+
+@pytest.mark.django_db
+def test_the_document_does_not_offer_null_where_a_change_refuses_it(client):
+    change = client.get("/api/v1/openapi.json").json()["components"]["schemas"]["AssetChange"]
+    for field in ("asset_tag", "model_id", "department_id", "has_storage"):
+        described = change["properties"][field]
+        assert "anyOf" not in described and described["type"] != "null", (field, described)
+        assert "default" not in described, field
+    # Clearing an optional field is still what null means.
+    assert {"type": "null"} in change["properties"]["purchase_date"]["anyOf"]
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    ("price", "status"),
+    [("1234.50", 200), (1234.5, 200), ("12345678901.00", 422), ("1.234", 422), ("-1", 422)],
+)
+def test_a_price_is_accepted_exactly_as_the_document_describes_it(town, api_as, price, status):
+    api = api_as(town.users["administrator"], "read", "write")
+    response = api.patch(f"/api/v1/assets/{town.own_asset.pk}", {"purchase_price_sek": price})
+    assert response.status_code == status, response.content
+    documented = api.get("/api/v1/openapi.json").json()["components"]["schemas"]["AssetChange"]
+    variants = documented["properties"]["purchase_price_sek"]["anyOf"]
+    as_text = next(v for v in variants if v.get("type") == "string")
+    as_number = next(v for v in variants if v.get("type") == "number")
+    if isinstance(price, str):
+        assert (re.fullmatch(as_text["pattern"], price) is not None) == (status == 200)
+    else:
+        assert as_number["minimum"] <= price <= as_number["maximum"]
 
 
 @pytest.mark.django_db
@@ -338,3 +370,13 @@ def test_a_patch_naming_an_older_version_is_refused_with_who_changed_what(town, 
     assert mine.patch(url, {"supplier": "Dustin"}, If_Match=changed["ETag"]).status_code == 200
     assert mine.patch(url, {"supplier": "Atea"}).status_code == 200
     assert mine.patch(url, {"supplier": "Inrego"}, If_Match="*").status_code == 200
+
+
+@pytest.mark.django_db
+def test_the_api_lists_every_asset_unless_asked_for_a_custody(town, api_as):
+    make_asset("MS-SOLD", town.laptop, town.own, status=lifecycle.RESOLD)
+    api = api_as(town.users["administrator"], "read")
+    tags = {item["asset_tag"] for item in api.get("/api/v1/assets").json()["items"]}
+    assert "MS-SOLD" in tags and town.own_asset.asset_tag in tags
+    held = {item["asset_tag"] for item in api.get("/api/v1/assets", custody="in").json()["items"]}
+    assert "MS-SOLD" not in held

@@ -333,3 +333,15 @@ def test_hand_entered_figures_saved_from_a_stale_form_do_not_undo_a_colleagues(t
     assert "lead" in refusal_of(refused)
     entry = ModelFigures.objects.get()
     assert (entry.embodied_kg_co2e, entry.lifetime_years) == (310, None)
+
+
+@pytest.mark.django_db
+def test_each_factor_set_choice_says_what_it_is_in_swedish(town, login):
+    response = login(town.users["sustainability_lead"]).get(reverse("carbon:settings"))
+    page = html.unescape(response.content.decode())
+    for field in ("factor_set", "avoided_set"):
+        for set_id, label in response.context["form"].fields[field].choices:
+            assert label.startswith(f"{set_id}: ") and len(label) > len(set_id) + 20, label
+            assert label in page
+    assert "Medianer (min–max) av tillverkarnas 1 226 PCF-blad" in page
+    assert "Inregos äldre faktorer" in page

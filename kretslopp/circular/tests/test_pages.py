@@ -191,3 +191,20 @@ def test_a_campaign_saved_from_a_stale_form_does_not_undo_a_colleagues_change(
     assert "admin" in refusal_of(refused)
     campaign.refresh_from_db()
     assert (campaign.name, campaign.goal_products) == ("Återtag våren 2024", 100)
+
+
+def test_editing_campaign_number_zero_is_not_found_rather_than_a_blank_new_one(town, login):
+    client = login(town.users["sustainability_lead"])
+    assert client.get("/takeback/0/edit/").status_code == 404
+    assert client.post("/takeback/0/edit/", {"name": "X"}).status_code == 404
+
+
+def test_the_campaigns_edit_button_reads_andra_in_swedish(town, login, campaign):
+    from django.utils import translation
+
+    with translation.override("sv"):
+        html = login(town.users["sustainability_lead"]).get(campaign.get_absolute_url())
+        html = html.content.decode()
+    edit = reverse("circular:campaign_edit", args=[campaign.pk])
+    assert f'href="{edit}">Ändra</a>' in html
+    assert "Förändring" not in html

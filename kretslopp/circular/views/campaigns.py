@@ -75,7 +75,7 @@ def campaign_detail(request: HttpRequest, pk: int) -> HttpResponse:
 def campaign_form(request: HttpRequest, pk: int | None = None) -> HttpResponse:
     access = access_for(request.user)
     access.require(Action.MANAGE_TAKEBACK)
-    campaign = campaign_in_scope(access, pk) if pk else None
+    campaign = campaign_in_scope(access, pk) if pk is not None else None
     form = CampaignForm(request.POST or None, instance=campaign)
     if request.method == "POST" and form.is_valid():
         saved = form.save_unless_changed(by=request.user)

@@ -7,7 +7,7 @@ import datetime as dt
 import pytest
 from django.contrib.contenttypes.models import ContentType
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from kretslopp.conftest import downloaded, make_asset
 from kretslopp.core.models import AuditEntry
@@ -89,3 +89,26 @@ def test_the_log_exports_as_filtered_with_formulas_neutralised(town, login, fmt)
     name = f"c.{fmt.split('-')[0]}"
     only_coord = open_table(downloaded(client.get(URL, {"who": "coord", "format": fmt})), name)
     assert {row.values[1] for row in only_coord.rows()} == {"coord"}
+
+
+@pytest.mark.django_db
+def test_the_log_names_fields_and_counts_in_swedish_never_by_their_stored_keys(town, login):
+    from kretslopp.core import audit
+    from kretslopp.core.history import history_for
+    from kretslopp.inventory.models import ProductLabel
+
+    recorded = {"demo": [None, "Demodata"], "assets": [None, 5], "takeback_items": [None, 3]}
+    audit.record(town.organisation, "create", recorded)
+    ProductLabel.objects.create(product_model=town.laptop, scheme="tco_certified")
+    client = login(town.users["administrator"])
+    fields = {name for line in _lines(client) for name in line.fields}
+    assert {"demodata", "tillgångar", "återtagna enheter", "produktmodell"} <= fields
+    stored = {"demo", "assets", "takeback_items", "product model", "product_model"}
+    assert not fields & stored
+    with translation.override("sv"):
+        newest = history_for(town.organisation)[0]
+    assert {change.field for change in newest.changes} == {
+        "demodata",
+        "tillgångar",
+        "återtagna enheter",
+    }

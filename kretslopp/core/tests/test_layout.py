@@ -25,3 +25,17 @@ def test_plain_python_packages_load_without_django(module):
     )
     assert result.returncode == 0, result.stderr
     assert result.stdout.strip() == "[]"
+
+
+@pytest.mark.django_db
+def test_a_partner_sees_its_campaigns_the_method_and_its_account(town, login):
+    from django.urls import reverse
+
+    response = login(town.users["partner"]).get(reverse("circular:campaigns"))
+    assert response.status_code == 200
+    menu = [item["url"] for item in response.context["navigation"]]
+    assert menu == [reverse("circular:campaigns"), reverse("carbon:methodology")]
+    html = response.content.decode()
+    assert "partner" in html and f'action="{reverse("logout")}"' in html
+    for url in menu:
+        assert login(town.users["partner"]).get(url).status_code == 200

@@ -73,7 +73,7 @@ def test_repeated_failed_logins_are_refused_even_with_the_right_password(client,
     from kretslopp.conftest import PASSWORD
 
     response = client.post(reverse("login"), {"username": "coord", "password": PASSWORD})
-    assert response.status_code == 200  # the form again, not a redirect into the app
+    assert response.status_code == 429  # the login page again, not a redirect into the app
     assert "_auth_user_id" not in client.session
 
 

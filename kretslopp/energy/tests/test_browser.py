@@ -55,7 +55,9 @@ def test_energy_page_shows_trajectory_actuals_forecast_and_status(
     status = page.locator("#main-target .target-status").first
     assert status.inner_text() == "I fas"
     assert "−30,0 %" in page.locator("#main-target").inner_text()
-    assert page.locator("#main-target .required-change").inner_text().endswith("per år")
+    # 2025 is already below the 2026 target: no cut is needed, and no "+" suggests one.
+    required = page.locator("#main-target .required-change").inner_text()
+    assert required == "ingen, redan på eller under målet"
     assert page.get_by_text("Hur status bestäms").is_visible()
 
     assert hosts == {urlsplit(live_server.url).netloc}

@@ -74,3 +74,52 @@ def test_a_target_saved_from_a_stale_form_does_not_undo_a_colleagues_change(
     assert "admin" in refusal_of(refused)
     energy_target.refresh_from_db()
     assert (energy_target.target_year, energy_target.target_value) == (2030, 700_000)
+
+
+def test_editing_target_number_zero_is_not_found_rather_than_a_blank_new_one(town, login):
+    client = login(town.users["sustainability_lead"])
+    assert client.get("/energy/targets/0/edit/").status_code == 404
+    assert client.post("/energy/targets/0/edit/", {"name": "X"}).status_code == 404
+
+
+def _required_change_shown(client, target) -> str:
+    html = client.get(target.get_absolute_url()).content.decode()
+    return html.split('class="required-change">', 1)[1].split("</dd>", 1)[0]
+
+
+def test_a_cut_still_needed_reads_as_a_cut(town, login, energy_target):
+    add_years(OFF_TRACK)
+    shown = _required_change_shown(login(town.users["sustainability_lead"]), energy_target)
+    assert "minska" in shown and "per år" in shown and "+" not in shown
+    view = assessment.view_for(energy_target, access_for(town.users["sustainability_lead"]))
+    percent = abs(view.assessment.required_annual_change) * 100
+    assert f"{percent:.1f}".replace(".", ",") + " %" in shown
+
+
+def test_a_reduction_target_already_beaten_needs_no_increase(town, login, energy_target):
+    add_years({2016 + i: 1_000_000 * 0.9**i for i in range(10)})  # 2025: 387 000 < 700 000
+    view = assessment.view_for(energy_target, access_for(town.users["sustainability_lead"]))
+    assert view.assessment.required_annual_change > 0  # the engine's headroom
+    shown = _required_change_shown(login(town.users["sustainability_lead"]), energy_target)
+    assert "+" not in shown and "öka" not in shown
+    assert "redan på eller under målet" in shown
+
+
+def test_the_target_list_shows_the_forecast_with_its_band(town, login, energy_target):
+    add_years(ON_TRACK)
+    view = assessment.view_for(energy_target, access_for(town.users["sustainability_lead"]))
+    assert view.forecast.has_band
+    html = login(town.users["viewer_all"]).get("/energy/targets/").content.decode()
+    lower, upper = (
+        f"{round(v):,}".replace(",", "\xa0") for v in (view.forecast.lower, view.forecast.upper)
+    )
+    assert f"({lower}–{upper})" in html
+
+
+def test_the_target_list_says_no_change_is_needed_once_a_reduction_target_is_beaten(
+    town, login, energy_target
+):
+    add_years({2016 + i: 1_000_000 * 0.9**i for i in range(10)})
+    html = login(town.users["viewer_all"]).get("/energy/targets/").content.decode()
+    assert "ingen: målet nått" in html
+    assert "+" not in html.split("<tbody>", 1)[1].split("</tbody>", 1)[0]

@@ -94,3 +94,16 @@ def test_a_changed_export_row_updates_only_that_asset(fleet, login):
     result = import_file(text, "export.csv", user=fleet.users["administrator"])
     assert (result.counts.updated, result.counts.unchanged) == (1, Asset.objects.count() - 1)
     assert Asset.objects.get(pk=fleet.own_asset.pk).supplier == "Dustin AB"
+
+
+@pytest.mark.django_db
+def test_the_two_csv_downloads_get_different_file_names(fleet, login):
+    client = login(fleet.users["viewer_all"])
+    names = {}
+    for fmt in ("csv", "csv-sv", "xlsx"):
+        response = client.get(reverse("imports:export", args=[fmt]))
+        names[fmt] = response["Content-Disposition"].split("filename=")[1].strip('"')
+    assert names["csv"].endswith(".csv") and not names["csv"].endswith("-excel-sv.csv")
+    assert names["csv-sv"].endswith("-excel-sv.csv")
+    assert names["xlsx"].endswith(".xlsx")
+    assert len(set(names.values())) == 3

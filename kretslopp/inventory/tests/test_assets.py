@@ -8,7 +8,7 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone, translation
 
-from kretslopp.conftest import make_asset, refusal_of, save_over_a_colleague
+from kretslopp.conftest import downloaded, make_asset, refusal_of, save_over_a_colleague
 from kretslopp.core.history import history_for
 from kretslopp.inventory import lifecycle
 from kretslopp.inventory.models import Asset, LifecycleEvent
@@ -85,8 +85,41 @@ def test_search_finds_an_asset_by_serial_tag_model_and_assignee(town, login):
     town.own_asset.save()
     client = login(town.users["administrator"])
     for text in ("SN-MS-0000001", "MS-0000001", "Latitude", "anv000001"):
-        page = client.get(reverse("inventory:assets"), {"q": text}).content.decode()
-        assert "MS-0000001" in page, text
+        page = client.get(reverse("inventory:assets"), {"q": text}, follow=True)
+        assert "MS-0000001" in page.content.decode(), text
+
+
+@pytest.mark.django_db
+def test_a_search_with_exactly_one_hit_opens_that_asset(town, login):
+    client = login(town.users["administrator"])
+    response = client.get(reverse("inventory:assets"), {"q": "SN-MS-0000001"})
+    assert response.status_code == 302
+    assert response["Location"] == town.own_asset.get_absolute_url()
+    # Two hits (both laptops) stay a list; so does no hit.
+    assert client.get(reverse("inventory:assets"), {"q": "Latitude"}).status_code == 200
+    assert client.get(reverse("inventory:assets"), {"q": "nothing-like-it"}).status_code == 200
+
+
+@pytest.mark.django_db
+def test_the_list_shows_what_is_in_custody_and_says_so(town, login):
+    make_asset("MS-SOLD", town.laptop, town.own, status=lifecycle.RESOLD)
+    client = login(town.users["administrator"])
+    response = client.get(reverse("inventory:assets"))
+    page = response.content.decode()
+    assert "MS-0000001" in page and "MS-SOLD" not in page
+    assert "Visar 2 tillgångar: i vår vård." in page
+    assert "Visa även de som lämnat organisationen" in page
+    everything = client.get(reverse("inventory:assets"), {"custody": "all"}).content.decode()
+    assert "MS-SOLD" in everything and "MS-0000001" in everything
+    assert "alla tillgångar, även de som lämnat organisationen" in everything
+    left = client.get(reverse("inventory:assets"), {"custody": "left"}).content.decode()
+    assert "MS-SOLD" in left and "MS-0000001" not in left
+    # A serial number typed in is found whatever became of the device.
+    found = client.get(reverse("inventory:assets"), {"q": "SN-MS-SOLD"})
+    assert found.status_code == 302
+    # The export is the list as shown.
+    csv = downloaded(client.get(reverse("imports:export", args=["csv"])))
+    assert b"MS-0000001" in csv and b"MS-SOLD" not in csv
 
 
 @pytest.mark.django_db

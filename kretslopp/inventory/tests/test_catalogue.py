@@ -92,3 +92,10 @@ def test_a_stale_model_form_does_not_undo_a_colleagues_change(town, client):
     assert "admin" in refusal_of(refused)
     town.laptop.refresh_from_db()
     assert (town.laptop.model_number, float(town.laptop.energy_kwh_per_year)) == ("", 12.0)
+
+
+@pytest.mark.django_db
+def test_editing_model_number_zero_is_not_found_rather_than_a_blank_new_model(town, login):
+    client = login(town.users["procurement"])
+    assert client.get("/models/0/edit/").status_code == 404
+    assert client.post("/models/0/edit/", {"name": "X"}).status_code == 404

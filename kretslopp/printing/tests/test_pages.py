@@ -68,3 +68,26 @@ def test_mapping_table_is_edited_by_the_sustainability_lead(town, login):
     response = login(town.users["sustainability_lead"]).post("/printing/mappings/", data)
     assert response.status_code == 302
     assert PrintMapping.objects.get().key == "GRF-Plan2"
+
+
+def test_a_print_target_with_two_years_is_not_on_track_without_the_band_its_rule_needs(town, login):
+    import datetime as dt
+
+    from kretslopp.energy.models import Target
+    from kretslopp.printing.models import PrintVolume
+
+    source = PrintImport.objects.create(file_name="två år", sha256="0" * 64, jobs=24, pages=0)
+    for year, pages in ((2024, 100_000), (2025, 85_000)):  # both on course for −25 % by 2027
+        for month in range(1, 13):
+            PrintVolume.objects.create(
+                print_import=source, department=town.own, month=dt.date(year, month, 1),
+                printer="p1", jobs=1, pages=pages // 12, sheets=pages // 12, a4_sheets=pages / 12,
+            )  # fmt: skip
+    Target.objects.create(
+        name="Utskrivna sidor −25 % till 2027", kpi="pages_printed", baseline_year=2024,
+        baseline_value=100_000 // 12 * 12, target_year=2027, target_value=75_000,
+        trajectory="constant_rate",
+    )  # fmt: skip
+    html = login(town.users["viewer_all"]).get("/printing/").content.decode()
+    assert 'data-status="at_risk"' in html and ">I fas<" not in html
+    assert "inget intervall än: färre än tre års data" in html

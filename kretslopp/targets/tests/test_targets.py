@@ -218,3 +218,16 @@ def test_rule_is_shown_as_text_in_the_kpis_direction() -> None:
     payload = result.as_dict()
     assert payload["status"] == "on_track" and "on_track" in payload["rule"]
     assert math.isclose(payload["forecast"]["annual_rate"], -0.04)
+
+
+def test_two_years_without_a_band_are_at_most_at_risk_as_the_rule_says() -> None:
+    # Both checks hold, but the rule asks the whole band to meet the target and two years
+    # give no band: "on track" would claim what nobody can show yet.
+    two_years = {2020: 1_000_000.0, 2021: 900_000.0}
+    result = assess(ENERGY, two_years)
+    assert result.latest_on_trajectory and result.forecast_meets_target
+    assert not result.forecast.has_band and result.band_straddles_target is None
+    assert result.status is Status.AT_RISK
+    assert "no band yet" in result.rule_text[Status.AT_RISK]
+    lenient = assess(ENERGY, two_years, rule=StatusRule(band_must_clear_target=False))
+    assert lenient.status is Status.ON_TRACK
