@@ -53,7 +53,7 @@ ROUTES: dict[str, tuple[str, str]] = {
     "audit_log":                      ("get",  "200 200 200 403 403 403 403 403 302"),
     "carbon:decide_match":            ("post", "302 302 302 403 403 403 403 403 302"),
     "carbon:matches":                 ("get",  "200 200 200 200 200 200 403 403 302"),
-    "carbon:methodology":             ("get",  "200 200 200 200 200 200 403 403 302"),
+    "carbon:methodology":             ("get",  "200 200 200 200 200 200 200 403 302"),
     "carbon:model_figures":           ("get",  "200 200 200 403 403 403 403 403 302"),
     "carbon:scenario":                ("get",  "200 200 200 200 200 200 403 403 302"),
     "carbon:settings":                ("get",  "200 200 403 403 403 403 403 403 302"),
