@@ -8,11 +8,16 @@ chart on screen and the one in the report cannot disagree.
 
 from __future__ import annotations
 
+import functools
 import math
+import re
 from typing import Any
+from xml.sax.saxutils import escape
 
 import vl_convert
+from django.utils.translation import gettext as _
 
+from kretslopp.core.templatetags.units import kg
 from kretslopp.energy.assessment import TargetView
 
 VL_VERSION = "6.4"  # the same Vega-Lite in the browser bundle and the server renderer
@@ -28,6 +33,22 @@ COLOURS = {
 }
 WIDTH = 720
 HEIGHT = 300
+#: d3-format locales by page language: Swedish groups thousands with a no-break space and
+#: writes a decimal comma; full numbers on the axes rather than SI prefixes ("5.5M").
+LOCALES = {"sv": "sv-SE", "en": "en-GB"}
+NUMBER = ",~f"  # grouped, no trailing zeros
+WHOLE = ",.0f"  # grouped whole numbers for tooltips
+#: Dash patterns that tell series and stacked segments apart without relying on hue.
+DASHES = [[1, 0], [6, 3], [2, 2], [8, 3, 2, 3]]
+OUTLINE = "#1d2421"
+
+
+def _tip(field: str, title: str, kind: str = "quantitative", fmt: str | None = None) -> dict:
+    """A tooltip entry with its type and format stated, so it never shows a raw float."""
+    entry = {"field": field, "type": kind, "title": title}
+    if fmt:
+        entry["format"] = fmt
+    return entry
 
 
 def _base(title: str, description: str) -> dict[str, Any]:
@@ -43,6 +64,10 @@ def _base(title: str, description: str) -> dict[str, Any]:
             "axis": {"labelFontSize": 11, "titleFontSize": 12},
             "legend": {"orient": "bottom", "labelFontSize": 12},
             "view": {"stroke": None},
+            # The page names and sums up the chart in its own language (the figure around
+            # it); Vega's generated descriptions of marks are English and raw floats.
+            "aria": False,
+            "mark": {"aria": False},
         },
     }
 
@@ -95,9 +120,9 @@ def target_chart(view: TargetView, labels: dict[str, str]) -> dict[str, Any]:
                     "y": {"field": "lower", "type": "quantitative"},
                     "y2": {"field": "upper"},
                     "tooltip": [
-                        {"field": "year", "title": labels["year"]},
-                        {"field": "lower", "format": ",.0f", "title": labels["band"]},
-                        {"field": "upper", "format": ",.0f", "title": labels["band"]},
+                        _tip("year", labels["year"], fmt="d"),
+                        _tip("lower", labels["band"], fmt=WHOLE),
+                        _tip("upper", labels["band"], fmt=WHOLE),
                     ],
                 },
                 "name": "band",
@@ -113,20 +138,27 @@ def target_chart(view: TargetView, labels: dict[str, str]) -> dict[str, Any]:
                     "field": "value",
                     "type": "quantitative",
                     "title": labels["value"],
-                    "axis": {"format": "~s"},
+                    "axis": {"format": NUMBER},
                     "scale": {"zero": False},
                 },
                 "color": colour,
+                # Dashes and point shapes tell the series apart without colour.
                 "strokeDash": {
                     "field": "series",
                     "type": "nominal",
                     "title": None,
                     "scale": {"domain": series, "range": [[6, 4], [1, 0], [2, 3]]},
                 },
+                "shape": {
+                    "field": "series",
+                    "type": "nominal",
+                    "title": None,
+                    "scale": {"domain": series, "range": ["square", "circle", "triangle-up"]},
+                },
                 "tooltip": [
-                    {"field": "series", "title": " "},
-                    {"field": "year", "title": labels["year"]},
-                    {"field": "value", "format": ",.0f", "title": labels["value"]},
+                    _tip("series", " ", "nominal"),
+                    _tip("year", labels["year"], fmt="d"),
+                    _tip("value", labels["value"], fmt=WHOLE),
                 ],
             },
             "name": "series",
@@ -134,6 +166,25 @@ def target_chart(view: TargetView, labels: dict[str, str]) -> dict[str, Any]:
     )
     spec = _base(labels.get("title", target.name), labels.get("description", ""))
     spec["layer"] = layers
+    spec["config"]["legend"].update({"symbolStrokeWidth": 2.5, "symbolSize": 90})
+    columns = [labels["trajectory"], labels["actual"], labels["forecast"]]
+    by_year: dict[int, list[Any]] = {}
+    for row in rows:
+        cells = by_year.setdefault(row["year"], [None] * (len(columns) + 1))
+        cells[columns.index(row["series"])] = row["value"]
+    for row in band:
+        by_year.setdefault(row["year"], [None] * (len(columns) + 1))[-1] = [
+            row["lower"],
+            row["upper"],
+        ]
+    spec["usermeta"] = {
+        "table": {
+            "key": labels["year"],
+            "unit": labels["value"],
+            "columns": [*columns, labels["band"]],
+            "rows": [[year, *cells] for year, cells in sorted(by_year.items())],
+        }
+    }
     return _finite(spec)
 
 
@@ -144,14 +195,16 @@ def stacked_years_chart(
     domain = list(scopes.values())
     spec = _base(labels["title"], labels.get("description", ""))
     spec["data"] = {"values": rows}
-    spec["mark"] = {"type": "bar"}
+    # Each segment has a dark outline with its own dash pattern, so neighbouring scopes
+    # differ by more than hue (and the legend symbols show the same outlines).
+    spec["mark"] = {"type": "bar", "stroke": OUTLINE, "strokeWidth": 1.5}
     spec["encoding"] = {
         "x": {"field": "year", "type": "ordinal", "title": labels["year"]},
         "y": {
             "field": "value",
             "type": "quantitative",
             "title": labels["value"],
-            "axis": {"format": "~s"},
+            "axis": {"format": NUMBER},
             "stack": "zero",
         },
         "color": {
@@ -163,11 +216,34 @@ def stacked_years_chart(
                 "range": [COLOURS.get(code, "#777") for code in scopes][: len(domain)],
             },
         },
+        "strokeDash": {
+            "field": "scope",
+            "type": "nominal",
+            "title": None,
+            "scale": {"domain": domain, "range": DASHES[: len(domain)]},
+        },
         "tooltip": [
-            {"field": "year", "title": labels["year"]},
-            {"field": "scope", "title": " "},
-            {"field": "value", "format": ",.0f", "title": labels["value"]},
+            _tip("year", labels["year"], "nominal"),
+            _tip("scope", " ", "nominal"),
+            _tip("value", labels["value"], fmt=WHOLE),
         ],
+    }
+    spec["config"]["legend"].update({"symbolType": "square", "symbolSize": 160})
+    totals: dict[Any, list[Any]] = {}
+    for row in rows:
+        cells = totals.setdefault(row["year"], [None] * len(domain))
+        cells[domain.index(row["scope"])] = row["value"]
+    spec["usermeta"] = {
+        "table": {
+            "key": labels["year"],
+            "unit": labels["value"],
+            "columns": [*domain, labels["total"]] if "total" in labels else domain,
+            "total": "total" in labels,
+            "rows": [
+                [year, *cells, *([sum(c or 0 for c in cells)] if "total" in labels else [])]
+                for year, cells in sorted(totals.items())
+            ],
+        }
     }
     return _finite(spec)
 
@@ -184,14 +260,99 @@ def monthly_bars(rows: list[dict[str, Any]], labels: dict[str, str]) -> dict[str
             "field": "value",
             "type": "quantitative",
             "title": labels["value"],
-            "axis": {"format": "~s"},
+            "axis": {"format": NUMBER},
         },
         "tooltip": [
-            {"field": "month", "title": labels["month"]},
-            {"field": "value", "format": ",.0f", "title": labels["value"]},
+            _tip("month", labels["month"], "ordinal"),
+            _tip("value", labels["value"], fmt=WHOLE),
         ],
     }
+    spec["usermeta"] = {
+        "table": {
+            "key": labels["month"],
+            "unit": labels["value"],
+            "columns": [labels["value"]],
+            "rows": [[row["month"], row["value"]] for row in rows],
+        }
+    }
     return _finite(spec)
+
+
+def _figure(value) -> str:
+    """A chart value as the page writes numbers: grouped, a band as "low–high"."""
+    if value is None:
+        return "–"
+    if isinstance(value, list | tuple):
+        return "–".join(_figure(v) for v in value)
+    if isinstance(value, int | float) and not isinstance(value, bool):
+        return kg(value)
+    return str(value)
+
+
+def summary_of(spec: dict[str, Any]) -> str:
+    """One sentence per series: where it starts and where it ends, in the page's language."""
+    meta = (spec.get("usermeta") or {}).get("table")
+    if not meta:
+        return str(spec.get("description") or "")
+    rows = meta["rows"]
+    if not rows:
+        return _("No values yet.")
+    sentences = [
+        _("%(unit)s per %(key)s, %(first)s–%(last)s.")
+        % {
+            "unit": meta["unit"],
+            "key": str(meta["key"]).lower(),
+            "first": rows[0][0],
+            "last": rows[-1][0],
+        }
+    ]
+    columns = list(enumerate(meta["columns"], start=1))
+    if meta.get("total"):  # stacked parts: the total says it in one sentence, the table the rest
+        columns = columns[-1:]
+    for index, column in columns:
+        values = [
+            (row[0], row[index])
+            for row in rows
+            if isinstance(row[index], int | float) and not isinstance(row[index], bool)
+        ]
+        if not values:
+            continue
+        (first_key, first), (last_key, last) = values[0], values[-1]
+        if len(values) == 1:
+            text = _("%(series)s: %(value)s (%(key)s).") % {
+                "series": column,
+                "value": _figure(first),
+                "key": first_key,
+            }
+        else:
+            text = _("%(series)s from %(first)s (%(first_key)s) to %(last)s (%(last_key)s).") % {
+                "series": column,
+                "first": _figure(first),
+                "first_key": first_key,
+                "last": _figure(last),
+                "last_key": last_key,
+            }
+        sentences.append(text)
+    return " ".join(sentences)
+
+
+def table_of(spec: dict[str, Any]) -> dict[str, Any] | None:
+    """The values behind a chart as a table and a short summary, for those who cannot see
+    the drawing (and for anyone who wants the exact figures).
+
+    Every chart builder in :mod:`kretslopp.energy.charts` leaves its table in the spec's
+    ``usermeta``; a spec without one has no table.
+    """
+    meta = (spec.get("usermeta") or {}).get("table")
+    if not meta:
+        return None
+    return {
+        "key": meta["key"],
+        "unit": meta["unit"],
+        "columns": meta["columns"],
+        "rows": [{"key": row[0], "cells": [_figure(c) for c in row[1:]]} for row in meta["rows"]],
+        "summary": summary_of(spec),
+    }
 
 
 def _finite(value: Any) -> Any:
@@ -205,6 +366,47 @@ def _finite(value: Any) -> Any:
     return value
 
 
-def render_svg(spec: dict[str, Any]) -> str:
-    """The chart as SVG, rendered on the server by the same Vega-Lite version as the page."""
-    return vl_convert.vegalite_to_svg(spec, vl_version=VL_VERSION)
+@functools.cache
+def chart_locale(language: str) -> dict[str, Any]:
+    """The d3 number and date formats of a page language, for the browser and the server.
+
+    The same dictionaries go to vega-embed on the page and to vl-convert here, so a chart
+    reads "5 887 347" on a Swedish page, in its tooltip and in the SVG for a report alike.
+    """
+    name = LOCALES.get((language or "sv").split("-")[0], LOCALES["sv"])
+    return {
+        "format": vl_convert.get_format_locale(name),
+        "time": vl_convert.get_time_format_locale(name),
+    }
+
+
+def render_svg(spec: dict[str, Any], language: str | None = None, summary: str = "") -> str:
+    """The chart as SVG, rendered on the server by the same Vega-Lite version as the page.
+
+    Numbers follow ``language`` (the active language when None). The SVG carries its name
+    and summary as ``<title>`` and ``<desc>``, so it stays accessible outside the page.
+    """
+    if language is None:
+        from django.utils.translation import get_language
+
+        language = get_language()
+    locale = chart_locale(language or "sv")
+    svg = vl_convert.vegalite_to_svg(
+        spec,
+        vl_version=VL_VERSION,
+        format_locale=locale["format"],
+        time_format_locale=locale["time"],
+    )
+    return titled_svg(svg, str(spec.get("title") or ""), summary or summary_of(spec))
+
+
+def titled_svg(svg: str, title: str, description: str) -> str:
+    """``svg`` with ``<title>`` and ``<desc>`` first in its root, and named as one image."""
+    opening = re.match(r"<svg\b[^>]*>", svg)
+    if opening is None:
+        return svg
+    root = opening.group(0)[:-1]
+    named = f'{root} role="img" aria-labelledby="chart-title chart-desc">'
+    parts = f'<title id="chart-title">{escape(title)}</title>'
+    parts += f'<desc id="chart-desc">{escape(description)}</desc>'
+    return named + parts + svg[opening.end() :]

@@ -93,7 +93,7 @@ def years_chart(rows: list[dict[str, Any]], measure: str, title: str, unit: str)
         if getattr(s["data"], measure) > 0
     ]
     return charts.stacked_years_chart(
-        values, labels, {"title": title, "year": _("Year"), "value": unit}
+        values, labels, {"title": title, "year": _("Year"), "value": unit, "total": _("Total")}
     )
 
 

@@ -74,3 +74,28 @@ def source_label(source: str) -> str:
     if kind == "fleet":
         return _("footprint engine, device fleet (factor set %(set)s)") % {"set": value}
     return source
+
+
+@register.simple_tag
+def chart_table(spec: dict) -> dict | None:
+    """The values behind a chart as a table and a short summary (see ``charts.table_of``)."""
+    from kretslopp.energy.charts import table_of
+
+    return table_of(spec)
+
+
+@register.simple_tag
+def chart_locale() -> dict:
+    """The number and date formats of the page's language, for charts drawn in the browser."""
+    from django.utils.translation import get_language
+
+    from kretslopp.energy.charts import chart_locale as locale_of
+
+    return locale_of(get_language() or "sv")
+
+
+@register.filter
+def quality_short(code: str) -> str:
+    """A data-quality level in a few words, written out so it never rests on colour alone."""
+    labels = {"high": _("high quality"), "medium": _("medium quality"), "low": _("low quality")}
+    return str(labels.get(code, code or _("unknown")))
