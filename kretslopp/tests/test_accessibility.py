@@ -132,8 +132,12 @@ def test_the_import_button_groups_the_row_count(town, login):
 
 
 def test_a_search_answers_with_the_number_found(town, login):
+    from kretslopp.conftest import make_asset
+
+    make_asset("MS-0000003", town.laptop, town.own)
     client = login(town.users["coordinator"])
-    document = parse(client.get("/assets/", {"q": "SN-MS-0000001"}).content)
+    # One hit opens the asset itself; two are listed under a heading that counts them.
+    document = parse(client.get("/assets/", {"q": "SN-MS-000000"}).content)
     results = document.find_all(id="results")[0]
     assert results.attrs["aria-labelledby"] == "results-count"
-    assert document.find_all(id="results-count")[0].text == "1 tillgång hittades"
+    assert document.find_all(id="results-count")[0].text == "2 tillgångar hittades"

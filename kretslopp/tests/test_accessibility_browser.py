@@ -194,13 +194,8 @@ def test_keyboard_only_log_in_find_an_asset_by_serial_and_move_it(page, live_ser
     page.keyboard.type(town.own_asset.serial_number)
     with page.expect_navigation():
         page.keyboard.press("Enter")
-    # Focus goes to the results, which say how many were found.
-    page.wait_for_function("document.activeElement.id === 'results'")
-    assert page.locator("#results-count").inner_text() == "1 tillgång hittades"
-
-    tab_to(page, "el.textContent.trim() === 'MS-0000001'")
-    with page.expect_navigation():
-        page.keyboard.press("Enter")
+    # A serial that only one asset has opens that asset at once.
+    assert page.url == f"{base}{town.own_asset.get_absolute_url()}"
     assert page.locator("#asset-status").inner_text() == "I bruk"
 
     # The note field of the move to "returned" says which move it belongs to.
