@@ -13,6 +13,7 @@ from typing import Any
 
 from django.utils import timezone
 
+from kretslopp.core.uploads import read_limits
 from kretslopp.imports import pipeline
 from kretslopp.imports.assets.target import AssetTarget
 from kretslopp.imports.models import ImportJob, JobState, SavedMapping
@@ -40,8 +41,12 @@ _STATES = {
 
 
 def open_file(source: str | Path | bytes, file_name: str) -> Table:
-    """Open a CSV/XLSX file; raises :class:`TabularError` when it cannot be read at all."""
-    return open_table(source, file_name)
+    """Open a CSV/XLSX file within the settings' limits (``KRETSLOPP_IMPORT_MAX_*``).
+
+    Raises :class:`TabularError` when it cannot be read at all: damaged, a zip bomb, too
+    large, too many rows or columns.
+    """
+    return open_table(source, file_name, limits=read_limits())
 
 
 def apply_columns(mapping: ColumnMapping, columns: Mapping[str, str]) -> ColumnMapping:

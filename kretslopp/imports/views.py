@@ -31,6 +31,7 @@ from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
 from kretslopp.core import downloads
+from kretslopp.core.uploads import files_of
 from kretslopp.imports import progress, retention, runs
 from kretslopp.imports.assets import export as asset_export
 from kretslopp.imports.forms import MappingForm, UploadForm, ValueMapForm
@@ -71,7 +72,7 @@ def _discard_file(job: ImportJob) -> None:
 @login_required
 def upload(request: HttpRequest) -> HttpResponse:
     access = _importer(request)
-    form = UploadForm(request.POST or None, request.FILES or None)
+    form = UploadForm(request.POST or None, files_of(request) or None)
     if request.method == "POST" and form.is_valid():
         job = _store(request, form)
         _preview(job, access, request.user, saved=form.cleaned_data["mapping"])
@@ -120,6 +121,8 @@ def _preview(
         "warnings": table.warnings,
     }
     runs.run(table, mapping, job=job, access=access, actor=user, dry_run=True)
+    if job.state == JobState.UNREADABLE:  # a hostile or far too large file: not kept
+        _discard_file(job)
 
 
 @login_required

@@ -15,7 +15,9 @@ import hashlib
 import os
 from typing import Any, BinaryIO
 
+from django.conf import settings
 from django.db import transaction
+from django.utils.formats import number_format
 from django.utils.translation import gettext as _
 
 from kretslopp import printlogs
@@ -33,6 +35,7 @@ from kretslopp.printing.models import (
 )
 from kretslopp.printing.printermap import DepartmentPrinterMap, split_key
 from kretslopp.printlogs.sources import source_name
+from kretslopp.tabular.limits import MIB
 
 Source = str | os.PathLike[str] | bytes | BinaryIO
 
@@ -79,6 +82,28 @@ def sha256_of(source: Source) -> str:
     return digest.hexdigest()
 
 
+def _too_large(source: Source) -> str:
+    """A message if the log is over ``KRETSLOPP_IMPORT_MAX_PRINT_LOG_MB``, else ``''``."""
+    limit_bytes = settings.IMPORT_MAX_PRINT_LOG_MB * MIB
+    if isinstance(source, (bytes, bytearray)):
+        size = len(source)
+    elif isinstance(source, (str, os.PathLike)):
+        size = os.path.getsize(source)
+    else:
+        position = source.tell()
+        size = source.seek(0, os.SEEK_END) - position
+        source.seek(position)
+    if size <= limit_bytes:
+        return ""
+    return _(
+        "The print log is %(size)s MB; at most %(limit)s MB can be imported at once. "
+        "Split it, for example by month."
+    ) % {
+        "size": number_format(-(-size // MIB), force_grouping=True),
+        "limit": number_format(settings.IMPORT_MAX_PRINT_LOG_MB, force_grouping=True),
+    }
+
+
 def _problem(row: int | None, message: str, code: str, file_name: str) -> Problem:
     return Problem(row=row, column=None, value="", message=message, code=code, file=file_name)
 
@@ -97,6 +122,9 @@ def import_print_log(
     name = file_name or source_name(source)
     result = ImportResult(status="rejected", file_name=name)
     try:
+        too_large = _too_large(source)
+        if too_large:
+            return _unreadable(result, too_large)
         digest = sha256_of(source)
     except OSError as exc:
         return _unreadable(result, _("The file could not be read: %(detail)s") % {"detail": exc})

@@ -52,6 +52,27 @@ class ReadLimits:
 #: What :func:`~kretslopp.tabular.open_table` uses unless told otherwise.
 DEFAULT_LIMITS = ReadLimits()
 
+#: Error codes that mean a file is beyond what is read at all: an importer refuses the whole
+#: file, wherever the reader noticed (a cell too long in row 90,000 is still a hostile file,
+#: not a row to correct).
+REFUSALS = frozenset(
+    {
+        "file_too_large",
+        "too_many_rows",
+        "too_many_columns",
+        "sheet_too_large",
+        "cell_too_long",
+        "line_too_long",
+        "field_too_long",
+        "xlsx_too_many_members",
+        "xlsx_too_large",
+        "xlsx_compression",
+        "xlsx_size_mismatch",
+        "xlsx_padding",
+        "xlsx_dtd",
+    }
+)
+
 
 def megabytes(size_bytes: int) -> int:
     """A size in whole MB (MiB), rounded up, for messages: 1 byte over 100 MB is 101 MB."""
