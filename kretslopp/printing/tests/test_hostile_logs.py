@@ -8,6 +8,7 @@ from django.core.management import CommandError, call_command
 
 from kretslopp.printing.models import PrintImport
 from kretslopp.printing.tests.conftest import FIXTURES
+from kretslopp.tabular.tests import hostile
 
 pytestmark = pytest.mark.django_db
 LINE = (FIXTURES / "page_log").read_bytes().splitlines(keepends=True)[0]
@@ -51,3 +52,34 @@ def test_the_command_line_refuses_a_print_log_over_the_limit(mapped, tmp_path, s
         capsys.readouterr().out
     )
     assert not PrintImport.objects.exists()
+
+
+def _gzip_of(line: bytes, mib: int) -> bytes:
+    """A gzip file of ``mib`` MiB of ``line`` repeated, built in milliseconds."""
+    block = hostile._filled_mib(line)  # deflated once, laid end to end
+    tail = hostile._finished(b"")
+    return b"\x1f\x8b\x08\x00\x00\x00\x00\x00\x00\xff" + block * mib + tail + b"\0" * 8
+
+
+def test_a_gzip_bomb_of_one_endless_line_is_refused_in_bounded_memory(mapped, login):
+    client = login(mapped.users["sustainability_lead"])
+    upload = SimpleUploadedFile("page_log.gz", _gzip_of(b"x", 3_000))  # 3 GB unpacked
+    response = client.post("/printing/import/", {"file": upload, "log_format": "cups"})
+    assert response.status_code == 200
+    [problem] = response.context["result"].problems
+    assert problem.message == (
+        "Den packade utskriftsloggen packas upp till mer än 1\xa0024 MB, det mesta som läses. "
+        "Dela upp den, till exempel per månad."
+    )
+    assert not PrintImport.objects.exists()
+
+
+def test_an_endless_line_is_refused_before_it_fills_memory(mapped, settings, tmp_path):
+    from kretslopp.organisation.access import access_for
+    from kretslopp.printing.importer import import_print_log
+
+    path = tmp_path / "page_log"
+    path.write_bytes(LINE + b"x" * (3 * 1024 * 1024))
+    result = import_print_log(path, access=access_for(mapped.users["sustainability_lead"]))
+    assert result.status == "unreadable"
+    assert "längre än 1\xa0048\xa0576 tecken" in result.problems[0].message
