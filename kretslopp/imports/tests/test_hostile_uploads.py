@@ -260,3 +260,14 @@ def test_a_live_server_refuses_the_bombs_and_goes_on_answering(
     huge = hostile.many_csv_rows(1_000_000)  # 12 MB
     assert _send(url, secret, *_multipart("stor.csv", huge)) == 413
     assert _send(f"{live_server.url}/api/v1/assets", secret) == 200
+
+
+@pytest.mark.django_db
+def test_a_json_body_over_the_limit_answers_413_not_a_server_error(town, api_as, settings):
+    """A partner's results, or any JSON, larger than DATA_UPLOAD_MAX_MEMORY_SIZE."""
+    settings.DATA_UPLOAD_MAX_MEMORY_SIZE = 10_000
+    api = api_as(town.users["administrator"], "read", "write")
+    body = {"results": [{"asset_tag": f"MS-{n:07d}", "outcome": "resold"} for n in range(500)]}
+    response = api.post("/api/v1/takeback/campaigns/1/results", body)
+    assert response.status_code == 413
+    assert response.json()["error"]["code"] == "too_large"
