@@ -423,6 +423,7 @@ class _TextDecoder:
         self.encoding = "utf-8" if self.tentative else encoding
         self._decoder = codecs.getincrementaldecoder(self.encoding)("strict")
         self.markup = False  # set once a '<' or '&' has been decoded
+        self.longest = 0  # the longest physical line decoded so far, in characters
 
     def decode(self, chunk: bytes, final: bool = False) -> tuple[str, _Problem | None]:
         """Decode a chunk; on a bad byte return the text before it and the problem."""
@@ -484,6 +485,8 @@ def _iter_lines(stream: BinaryIO, decoder: _TextDecoder, skip: int) -> Iterator[
         if text:
             lines = (pending + text).split(newline)
             pending = lines.pop()
+            if lines and (longest := max(map(len, lines))) > decoder.longest:
+                decoder.longest = longest
             for line in lines:
                 yield line + newline
         if problem is not None:
@@ -493,6 +496,7 @@ def _iter_lines(stream: BinaryIO, decoder: _TextDecoder, skip: int) -> Iterator[
         if not chunk:
             break
     if pending:
+        decoder.longest = max(decoder.longest, len(pending))
         yield pending
 
 
@@ -662,16 +666,24 @@ def _shape_rows(
     One loop for speed: this runs once per row of every import. ``decoder.markup`` tells
     whether any ``<`` or ``&`` has been decoded yet, so files without markup (most) skip
     the HTML check entirely. The limits on rows and on a cell's length are checked here
-    too, so CSV and XLSX refuse alike.
+    too, so CSV and XLSX refuse alike; a CSV record's cells are measured only when it may
+    hold a long one (it spans several lines, or a line longer than the limit was read).
     """
     width = len(table.headers)
     number = 1
     new_row = tuple.__new__
     max_chars = table.limits.max_cell_chars
     last_row = (table.limits.max_rows + 1) if table.limits.max_rows is not None else None
+    csv_lines = getattr(records, "line_num", None)  # a csv.reader counts physical lines
+    spanned = 2  # lines the record took; 2 or more: measure its cells
     try:
         for cells in records:
             number += 1
+            if csv_lines is not None:
+                spanned = records.line_num - csv_lines  # type: ignore[attr-defined]
+                csv_lines = records.line_num  # type: ignore[attr-defined]
+                if decoder.longest > max_chars:  # type: ignore[union-attr]
+                    spanned = 2
             if len(cells) != width:
                 if not any(cells):
                     continue
@@ -680,7 +692,7 @@ def _shape_rows(
                 continue
             if last_row is not None and number > last_row:
                 raise table.error("too_many_rows", row=number, limit=table.limits.max_rows)
-            if max(map(len, cells)) > max_chars:
+            if spanned > 1 and max(map(len, cells)) > max_chars:
                 raise _cell_too_long(table, number, cells)
             values = tuple(cells)
             if strip and decoder.markup:

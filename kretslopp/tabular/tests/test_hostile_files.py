@@ -310,3 +310,20 @@ def test_a_row_number_met_before_cells_without_references_is_kept() -> None:
             _scanned_area(xml, chunk)
         assert caught.value.code == "sheet_too_large"
         assert (caught.value.params["rows"], caught.value.params["columns"]) == (1_000_000, 702)
+
+
+@pytest.mark.parametrize("encoding", ["utf-8", "utf-16", "cp1252"])
+def test_a_quoted_cell_of_many_short_lines_is_measured_whole(encoding: str) -> None:
+    """No line is long, but the cell is: the record spans lines, so its cells are measured."""
+    cell = '"' + ("ä" * 99 + "\n") * 400 + '"'  # 40,000 characters in lines of 100
+    text = f"Asset tag;Notes\r\nMS-1;ok\r\nMS-2;{cell}\r\nMS-3;ok\r\n"
+    content = text.encode("utf-16") if encoding == "utf-16" else text.encode(encoding)
+    with pytest.raises(TabularError) as caught:
+        read_all(content, "assets.csv")
+    assert (caught.value.code, caught.value.row, caught.value.column) == (
+        "cell_too_long",
+        3,
+        "Notes",
+    )
+    short = text.replace(cell, '"' + ("ä" * 99 + "\n") * 300 + '"')  # 30,000: accepted
+    assert read_all(short.encode("utf-8"), "assets.csv") == 3
