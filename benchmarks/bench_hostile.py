@@ -3,7 +3,7 @@
 Run with ``.venv/bin/python benchmarks/bench_hostile.py [--compare-unguarded]``. Plain Python
 (no Django): it reads files with :func:`kretslopp.tabular.open_table` under the limits the
 application uses by default (``KRETSLOPP_IMPORT_MAX_*``), each in a child process whose
-peak resident memory (``ru_maxrss``) is reported:
+peak resident memory (``VmHWM``) is reported:
 
 * **the hostile corpus** (:mod:`kretslopp.tabular.tests.hostile`): zip bombs of each kind,
   huge cells, far too many rows, columns or archive members — each must end in its refusal,
@@ -94,7 +94,10 @@ else:
         outcome = error.code
 seconds = time.perf_counter() - start
 usage = resource.getrusage(resource.RUSAGE_SELF)
-print(json.dumps([outcome, seconds, usage.ru_utime + usage.ru_stime, usage.ru_maxrss / 1024]))
+# VmHWM, not ru_maxrss: Linux carries ru_maxrss over from the parent across fork and exec.
+with open("/proc/self/status") as status:
+    peak = next(int(line.split()[1]) for line in status if line.startswith("VmHWM:")) / 1024
+print(json.dumps([outcome, seconds, usage.ru_utime + usage.ru_stime, peak]))
 """
 
 
@@ -173,7 +176,7 @@ def main() -> int:
             path = Path(folder) / f"{number}.{kind}"
             path.write_bytes(build())
             outcome, seconds, _cpu, peak = measure("read", path)
-            refused = not outcome.endswith("rows") or "inside a workbook" in name
+            refused = " " not in outcome or "inside a workbook" in name  # a code, not "3 rows"
             good = refused and not outcome.startswith("CRASHED") and peak <= MEMORY_GOAL_MB
             ok &= good
             print(f"{name:48} {outcome:26} {seconds:6.2f}s {peak:6.0f} MB  "
@@ -203,7 +206,7 @@ def main() -> int:
         dense_workbook(dense, 640_000, 25)
         size = dense.stat().st_size / 1e6
         outcome, seconds, _cpu, peak = measure("read", dense)
-        good = outcome in {"too_many_rows", "sheet_too_large"} and peak <= MEMORY_GOAL_MB
+        good = " " not in outcome and peak <= MEMORY_GOAL_MB  # refused, whichever limit
         ok &= good
         print(f"\n16-million-cell XLSX ({size:.0f} MB): {outcome} after {seconds:.2f}s, "
               f"peak {peak:.0f} MB: {'PASS' if good else 'FAIL'}")  # fmt: skip
