@@ -205,6 +205,35 @@ CONTENT_SECURITY_POLICY = (
 DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
 
+
+# Hostile files: what every import agrees to read (kretslopp/tabular/limits.py says why each
+# limit exists). The defaults admit a 100,000-row x 25-column asset file several times over.
+def _import_limit(name: str, default: int) -> int:
+    value = os.environ.get(f"KRETSLOPP_IMPORT_{name}", str(default))
+    try:
+        number = int(value)
+    except ValueError:
+        number = 0
+    if number < 1:
+        raise ImproperlyConfigured(f"KRETSLOPP_IMPORT_{name} must be a whole number above 0")
+    return number
+
+
+IMPORT_MAX_UPLOAD_MB = _import_limit("MAX_UPLOAD_MB", 100)
+IMPORT_MAX_PRINT_LOG_MB = _import_limit("MAX_PRINT_LOG_MB", 1024)  # a year of print logs
+IMPORT_MAX_ROWS = _import_limit("MAX_ROWS", 300_000)
+IMPORT_MAX_COLUMNS = _import_limit("MAX_COLUMNS", 1_000)
+IMPORT_MAX_CELLS = _import_limit("MAX_CELLS", 6_000_000)
+IMPORT_MAX_CELL_CHARS = _import_limit("MAX_CELL_CHARS", 32_767)
+IMPORT_MAX_UNCOMPRESSED_MB = _import_limit("MAX_UNCOMPRESSED_MB", 256)
+IMPORT_MAX_COMPRESSION_RATIO = _import_limit("MAX_COMPRESSION_RATIO", 100)
+# The first handler stops an upload at its page's limit before it reaches the disk.
+FILE_UPLOAD_HANDLERS = [
+    "kretslopp.core.uploads.LimitedUploadHandler",
+    "django.core.files.uploadhandler.MemoryFileUploadHandler",
+    "django.core.files.uploadhandler.TemporaryFileUploadHandler",
+]
+
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,

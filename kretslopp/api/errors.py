@@ -12,7 +12,7 @@ from collections.abc import Callable, Iterable, Sequence
 from http import HTTPStatus
 from typing import Any
 
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, RequestDataTooBig
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db import IntegrityError
 from django.http import Http404, HttpRequest, HttpResponse
@@ -21,6 +21,7 @@ from ninja import NinjaAPI, Schema
 from ninja.errors import AuthenticationError, HttpError, ValidationError
 
 from kretslopp.api.auth import ScopeMissing
+from kretslopp.core.uploads import too_large_message
 from kretslopp.inventory.lifecycle import IllegalMove
 
 logger = logging.getLogger(__name__)
@@ -108,6 +109,13 @@ def install(api: NinjaAPI) -> None:
 
     @handle(ValidationError)
     def invalid_input(request: HttpRequest, exc: ValidationError) -> HttpResponse:
+        refused = getattr(request, "refused_uploads", None)  # see kretslopp.core.uploads
+        if refused:
+            details = [
+                (field, too_large_message(upload.name, upload.limit_bytes))
+                for field, upload in refused.items()
+            ]
+            return error_response(api, request, 413, "file_too_large", details[0][1], details)
         details = [(_field_of(error.get("loc", ())), error.get("msg", "")) for error in exc.errors]
         return error_response(api, request, 422, "invalid", _("The input is not valid."), details)
 
@@ -125,6 +133,11 @@ def install(api: NinjaAPI) -> None:
     @handle(HttpError)
     def http_error(request: HttpRequest, exc: HttpError) -> HttpResponse:
         return error_response(api, request, exc.status_code, _code_for(exc.status_code), str(exc))
+
+    @handle(RequestDataTooBig)
+    def body_too_large(request: HttpRequest, exc: RequestDataTooBig) -> HttpResponse:
+        message = _("The request is larger than this address accepts.")
+        return error_response(api, request, 413, "too_large", message)
 
     @handle(ScopeMissing)
     def scope_missing(request: HttpRequest, exc: ScopeMissing) -> HttpResponse:

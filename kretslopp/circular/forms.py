@@ -8,6 +8,7 @@ from django.utils.translation import gettext_lazy as _
 
 from kretslopp.circular.models import Campaign, CollectionPoint, TakebackSettings
 from kretslopp.core.forms import VersionedModelForm
+from kretslopp.core.uploads import LimitedFileField
 from kretslopp.inventory.models import ProductCategory
 from kretslopp.organisation.access import Access
 
@@ -101,7 +102,7 @@ class HandOverForm(forms.Form):
 
 
 class PartnerReportForm(forms.Form):
-    file = forms.FileField(
+    file = LimitedFileField(
         label=_("Partner report (CSV or Excel)"),
         help_text=_(
             "One row per device: asset tag and/or serial number, erasure method, tool, "

@@ -6,6 +6,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from kretslopp.core.forms import VersionedModelForm
+from kretslopp.core.uploads import LimitedFileField
 from kretslopp.energy.models import EnergyReading, Origin, Target
 
 
@@ -19,7 +20,7 @@ class TargetForm(VersionedModelForm):
 
 
 class ReadingUploadForm(forms.Form):
-    file = forms.FileField(
+    file = LimitedFileField(
         label=_("File with meter readings (CSV or XLSX)"),
         help_text=_(
             "Columns: meter, scope (data_centre or network), period (month, e.g. 2025-03), "

@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from kretslopp.carbon import services
+from kretslopp.core.uploads import files_of, source_of
 from kretslopp.energy import assessment, charts, ledger, vega
 from kretslopp.energy.forms import ManualReadingForm, ReadingUploadForm, TargetForm
 from kretslopp.energy.fragments import fragment
@@ -333,8 +334,9 @@ def readings(request: HttpRequest) -> HttpResponse:
     upload = ReadingUploadForm()
     manual = ManualReadingForm()
     result = None
-    if request.method == "POST" and "file" in request.FILES:
-        upload = ReadingUploadForm(request.POST, request.FILES)
+    files = files_of(request)
+    if request.method == "POST" and "file" in files:
+        upload = ReadingUploadForm(request.POST, files)
         if upload.is_valid():
             result = _import_readings(request, access, upload.cleaned_data["file"])
     elif request.method == "POST":
@@ -356,7 +358,7 @@ def _import_readings(request: HttpRequest, access: Access, uploaded):
         source="file", file_name=uploaded.name[:255], user=request.user, target=TARGET_NAME
     )
     try:
-        table = runs.open_file(uploaded.read(), uploaded.name)
+        table = runs.open_file(source_of(uploaded), uploaded.name)
     except TabularError as error:
         return runs.unreadable(job, error)
     target = runs.TARGETS[TARGET_NAME]()

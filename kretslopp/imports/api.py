@@ -15,6 +15,7 @@ from ninja import Field, File, Form, Router, UploadedFile
 from kretslopp.api.auth import caller_of
 from kretslopp.api.errors import ApiError, responses
 from kretslopp.api.schema import ApiSchema
+from kretslopp.core.uploads import source_of
 from kretslopp.imports import runs
 from kretslopp.imports.pipeline import ImportResult
 from kretslopp.imports.problems import Problem
@@ -23,6 +24,8 @@ from kretslopp.organisation.access import Action
 router = Router(tags=["imports"])
 
 WRITE_ERRORS = responses(400, 401, 403, 422)
+#: 413: the file is larger than ``KRETSLOPP_IMPORT_MAX_UPLOAD_MB``.
+UPLOAD_ERRORS = responses(400, 401, 403, 413, 422)
 
 
 class ImportOptions(ApiSchema):
@@ -51,7 +54,7 @@ class ImportOut(ApiSchema):
     warnings: list[WarningOut]
 
 
-@router.post("/imports/assets", response={200: ImportOut, **WRITE_ERRORS})
+@router.post("/imports/assets", response={200: ImportOut, **UPLOAD_ERRORS})
 def import_asset_file(
     request: HttpRequest, file: File[UploadedFile], options: Form[ImportOptions]
 ) -> dict:
@@ -59,6 +62,9 @@ def import_asset_file(
 
     All or nothing: a file with any error imports nothing and answers 422, each problem's
     ``field`` saying where ("row 3, Status"). Importing the same file again changes nothing.
+    A file larger than the installation's upload limit (100 MB unless configured) answers
+    413 before it is stored; a zip bomb, a cell longer than 32,767 characters or too many
+    rows or columns answer 422 naming the limit.
     """
     caller = caller_of(request)
     access = caller.access
@@ -68,7 +74,7 @@ def import_asset_file(
     except runs.UnknownMapping as error:
         raise ApiError(422, "unknown_mapping", str(error), [("mapping", str(error))]) from None
     name = file.name or "upload"
-    source = file.temporary_file_path() if hasattr(file, "temporary_file_path") else file.read()
+    source = source_of(file)
     result = runs.import_assets(
         source,
         name,

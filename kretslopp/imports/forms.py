@@ -7,15 +7,14 @@ from collections.abc import Sequence
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from kretslopp.core.uploads import LimitedFileField
 from kretslopp.imports import valuemaps
 from kretslopp.imports.models import CODE_KINDS, SavedMapping, ValueKind, ValueMap
 from kretslopp.imports.pipeline import FieldSpec
 
-MAX_UPLOAD_BYTES = 200 * 1024 * 1024
-
 
 class UploadForm(forms.Form):
-    file = forms.FileField(
+    file = LimitedFileField(
         label=_("File"),
         help_text=_(
             "CSV (comma, semicolon or tab; UTF-8 or Windows-1252) or Excel .xlsx: our own "
@@ -32,18 +31,6 @@ class UploadForm(forms.Form):
         label=_("Create missing manufacturers, models and locations"),
         required=False,
     )
-
-    def clean_file(self):
-        upload = self.cleaned_data["file"]
-        if upload.size > MAX_UPLOAD_BYTES:
-            raise forms.ValidationError(
-                _(
-                    "The file is larger than %(limit)s MB; split it, or import it with the "
-                    "command line."
-                )
-                % {"limit": MAX_UPLOAD_BYTES // (1024 * 1024)}
-            )
-        return upload
 
 
 class MappingForm(forms.Form):

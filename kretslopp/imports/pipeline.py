@@ -29,6 +29,7 @@ from django.utils.translation import gettext as _
 from kretslopp.imports.problems import Problem, from_tabular
 from kretslopp.organisation.access import Access
 from kretslopp.tabular import Row, TabularError, normalise_header
+from kretslopp.tabular.limits import REFUSALS
 from kretslopp.tabular.mapping import ColumnMapping
 
 #: Problems kept for the report; beyond this only the count grows (a file with 100,000 bad
@@ -306,6 +307,9 @@ def run(
     except _Rejected:
         # Nothing was written: a rejected run reports no counts, not what it would have done.
         result.status = "rejected"
+    except _Refused as refused:
+        collector.add([refused.problem])
+        result.status = "unreadable"
     except CommitConflict as conflict:
         collector.add([conflict.problem])
         result.status = "failed"
@@ -326,6 +330,14 @@ def run(
         )
         result.status = "failed"
     return _finish(result, collector)
+
+
+class _Refused(Exception):
+    """The reader met one of tabular's limits: the whole file is unreadable."""
+
+    def __init__(self, problem: Problem) -> None:
+        super().__init__(problem.message)
+        self.problem = problem
 
 
 class CommitConflict(Exception):
@@ -358,6 +370,8 @@ def _validate(
             if result.rows % PROGRESS_EVERY == 0:
                 progress("validating", result.rows, total)
     except TabularError as error:
+        if error.code in REFUSALS:  # a hostile or far too large file: refused as a whole
+            raise _Refused(from_tabular(error)) from None
         # The reader stops at a row it cannot read; the rows before it were checked.
         collector.add([from_tabular(error)])
     collector.add(target.after_rows())

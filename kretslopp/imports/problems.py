@@ -11,6 +11,7 @@ from __future__ import annotations
 from dataclasses import asdict, dataclass
 from typing import Any
 
+from django.utils.formats import number_format
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -66,6 +67,50 @@ TABULAR_MESSAGES = {
     "no_such_sheet": gettext_lazy("There is no sheet named %(sheet)s; the sheets are: %(sheets)s."),
     "empty_sheet": gettext_lazy("The sheet %(sheet)s is empty."),
     "unreadable": gettext_lazy("The file could not be read: %(detail)s"),
+    "file_too_large": gettext_lazy(
+        "The file is %(size_mb)s MB; at most %(limit_mb)s MB can be imported. "
+        "Split it into smaller files."
+    ),
+    "too_many_rows": gettext_lazy(
+        "The file has more than %(limit)s rows, the most one import reads. "
+        "Split it into smaller files."
+    ),
+    "too_many_columns": gettext_lazy(
+        "The file has %(count)s columns; at most %(limit)s can be read. "
+        "Remove the columns that are not needed."
+    ),
+    "sheet_too_large": gettext_lazy(
+        "The sheet's cells span %(rows)s rows and %(columns)s columns (%(cells)s cells); at "
+        "most %(limit)s cells can be read. Delete the empty rows and columns beyond the data "
+        "in Excel, or split the file."
+    ),
+    "cell_too_long": gettext_lazy(
+        "A cell is longer than %(limit)s characters, the most a cell can hold."
+    ),
+    "xlsx_too_many_members": gettext_lazy(
+        "The Excel file holds more than %(limit)s parts; a workbook has far fewer. "
+        "Open it in Excel and save it again."
+    ),
+    "xlsx_too_large": gettext_lazy(
+        "The Excel file unpacks to %(size_mb)s MB; at most %(limit_mb)s MB can be read. "
+        "Split it into smaller files."
+    ),
+    "xlsx_compression": gettext_lazy(
+        "The Excel file is packed %(ratio)s to 1 (at most %(limit)s to 1 is accepted); "
+        "this looks like a zip bomb, not a workbook saved by Excel."
+    ),
+    "xlsx_size_mismatch": gettext_lazy(
+        "The Excel file holds more data than it declares; this looks like a zip bomb, not "
+        "a workbook saved by Excel."
+    ),
+    "xlsx_padding": gettext_lazy(
+        "The Excel file holds more than %(limit_mb)s MB of blank space in one place; "
+        "Excel never writes that. Open it in Excel and save it again."
+    ),
+    "xlsx_dtd": gettext_lazy(
+        "The Excel file declares a document type (DTD), which Excel never writes; it is "
+        "not read, for safety."
+    ),
     "undecodable": gettext_lazy(
         "The text is not valid %(encoding)s (byte %(byte)s). Save the file as UTF-8, "
         "or in the same encoding throughout."
@@ -121,6 +166,8 @@ def tabular_message(code: str | None, params: dict[str, Any], fallback: str) -> 
 
 
 def _printable(value: Any) -> str:
+    if isinstance(value, int) and not isinstance(value, bool):
+        return number_format(value, force_grouping=True)  # 32 767 in Swedish
     text = str(value)
     return {"\t": "tab", ";": ";", ",": ","}.get(text, text)
 

@@ -13,6 +13,7 @@ from typing import Any
 
 from django.utils import timezone
 
+from kretslopp.core.uploads import read_limits
 from kretslopp.imports import liveness, pipeline
 from kretslopp.imports.assets.target import AssetTarget
 from kretslopp.imports.models import ImportJob, JobState, SavedMapping
@@ -40,14 +41,16 @@ _STATES = {
 
 
 def open_file(source: str | Path | bytes, file_name: str) -> Table:
-    """Open a CSV/XLSX file; raises :class:`TabularError` when it cannot be read at all.
+    """Open a CSV/XLSX file within the settings' limits (``KRETSLOPP_IMPORT_MAX_*``).
 
-    Cells come as written: text that looks like HTML (``<b>``, ``a < b``) is stored as given
-    and escaped wherever it is shown, so that our own export of it imports again unchanged.
-    Only a source known to write its cells as HTML (Snipe-IT's export) is decoded, by its
-    target (see :class:`kretslopp.imports.assets.target.AssetTarget`).
+    Raises :class:`TabularError` when it cannot be read at all: damaged, a zip bomb, too
+    large, too many rows or columns. Cells come as written: text that looks like HTML
+    (``<b>``, ``a < b``) is stored as given and escaped wherever it is shown, so that our own
+    export of it imports again unchanged. Only a source known to write its cells as HTML
+    (Snipe-IT's export) is decoded, by its target (see
+    :class:`kretslopp.imports.assets.target.AssetTarget`).
     """
-    return open_table(source, file_name, strip_html=False)
+    return open_table(source, file_name, strip_html=False, limits=read_limits())
 
 
 def apply_columns(mapping: ColumnMapping, columns: Mapping[str, str]) -> ColumnMapping:

@@ -33,6 +33,7 @@ from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
 from kretslopp.core import downloads
+from kretslopp.core.uploads import files_of
 from kretslopp.imports import decisions, liveness, progress, retention, runs
 from kretslopp.imports.assets import export as asset_export
 from kretslopp.imports.assets.target import UNKNOWN_KINDS
@@ -76,7 +77,7 @@ def _discard_file(job: ImportJob) -> None:
 @login_required
 def upload(request: HttpRequest) -> HttpResponse:
     access = _importer(request)
-    form = UploadForm(request.POST or None, request.FILES or None)
+    form = UploadForm(request.POST or None, files_of(request) or None)
     if request.method == "POST" and form.is_valid():
         with liveness.Worker() as worker:
             job = _store(request, form, worker.token)
@@ -128,6 +129,8 @@ def _preview(
         "warnings": table.warnings,
     }
     runs.run(table, mapping, job=job, access=access, actor=user, dry_run=True)
+    if job.state == JobState.UNREADABLE:  # a hostile or far too large file: not kept
+        _discard_file(job)
 
 
 @login_required

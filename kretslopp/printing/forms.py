@@ -5,11 +5,15 @@ from __future__ import annotations
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from kretslopp.core.uploads import LimitedFileField
 from kretslopp.printing.models import PrintMapping
+
+#: A year of a city's print logs is several hundred megabytes.
+PRINT_LOG_LIMIT = "IMPORT_MAX_PRINT_LOG_MB"
 
 
 class PrintLogForm(forms.Form):
-    file = forms.FileField(label=_("Print log"))
+    file = LimitedFileField(label=_("Print log"), limit_setting=PRINT_LOG_LIMIT)
     log_format = forms.ChoiceField(
         label=_("Log format"),
         choices=[

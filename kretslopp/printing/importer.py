@@ -15,7 +15,9 @@ import hashlib
 import os
 from typing import Any, BinaryIO
 
+from django.conf import settings
 from django.db import transaction
+from django.utils.formats import number_format
 from django.utils.translation import gettext as _
 
 from kretslopp import printlogs
@@ -32,7 +34,8 @@ from kretslopp.printing.models import (
     PrintVolume,
 )
 from kretslopp.printing.printermap import DepartmentPrinterMap, split_key
-from kretslopp.printlogs.sources import source_name
+from kretslopp.printlogs.sources import open_binary, source_name
+from kretslopp.tabular.limits import MIB
 
 Source = str | os.PathLike[str] | bytes | BinaryIO
 
@@ -79,6 +82,72 @@ def sha256_of(source: Source) -> str:
     return digest.hexdigest()
 
 
+def _too_large(source: Source) -> str:
+    """A message if the log is over ``KRETSLOPP_IMPORT_MAX_PRINT_LOG_MB``, else ``''``."""
+    limit_bytes = settings.IMPORT_MAX_PRINT_LOG_MB * MIB
+    if isinstance(source, (bytes, bytearray)):
+        size = len(source)
+    elif isinstance(source, (str, os.PathLike)):
+        size = os.path.getsize(source)
+    else:
+        position = source.tell()
+        size = source.seek(0, os.SEEK_END) - position
+        source.seek(position)
+    if size <= limit_bytes:
+        return _unpacks_too_large(source, limit_bytes)
+    return _(
+        "The print log is %(size)s MB; at most %(limit)s MB can be imported at once. "
+        "Split it, for example by month."
+    ) % {
+        "size": number_format(-(-size // MIB), force_grouping=True),
+        "limit": number_format(settings.IMPORT_MAX_PRINT_LOG_MB, force_grouping=True),
+    }
+
+
+def _unpacks_too_large(source: Source, limit_bytes: int) -> str:
+    """A message if a gzipped log unpacks to more than a log may be (a gzip bomb), else ''.
+
+    Counted by unpacking once, a megabyte at a time, before anything is parsed.
+    """
+    if _head(source) != b"\x1f\x8b":
+        return ""  # not gzipped: its size was the limit
+    position = None if isinstance(source, (bytes, bytearray, str, os.PathLike)) else source.tell()
+    try:
+        with open_binary(source) as stream:
+            while stream.read(MIB):
+                if stream.tell() > limit_bytes:
+                    return _log_too_large(printlogs.LogTooLarge("unpacked_too_large", limit_bytes))
+    except (OSError, EOFError, printlogs.LogTooLarge):
+        return ""  # a damaged file: the reading says so, with its own message
+    finally:
+        if position is not None:
+            source.seek(position)  # type: ignore[union-attr]
+    return ""
+
+
+def _head(source: Source) -> bytes:
+    if isinstance(source, (bytes, bytearray)):
+        return bytes(source[:2])
+    if isinstance(source, (str, os.PathLike)):
+        with open(source, "rb") as handle:
+            return handle.read(2)
+    position = source.tell()
+    head = source.read(2)
+    source.seek(position)
+    return head
+
+
+def _log_too_large(exc: printlogs.LogTooLarge) -> str:
+    if exc.code == "line_too_long":
+        return _(
+            "A line of the file is longer than %(limit)s characters; this is not a print log."
+        ) % {"limit": number_format(exc.limit_bytes, force_grouping=True)}
+    return _(
+        "The compressed print log unpacks to more than %(limit)s MB, the most that is read. "
+        "Split it, for example by month."
+    ) % {"limit": number_format(exc.limit_bytes // MIB, force_grouping=True)}
+
+
 def _problem(row: int | None, message: str, code: str, file_name: str) -> Problem:
     return Problem(row=row, column=None, value="", message=message, code=code, file=file_name)
 
@@ -97,6 +166,9 @@ def import_print_log(
     name = file_name or source_name(source)
     result = ImportResult(status="rejected", file_name=name)
     try:
+        too_large = _too_large(source)
+        if too_large:
+            return _unreadable(result, too_large)
         digest = sha256_of(source)
     except OSError as exc:
         return _unreadable(result, _("The file could not be read: %(detail)s") % {"detail": exc})
@@ -116,6 +188,8 @@ def import_print_log(
             log_format=log_format,  # type: ignore[arg-type]
             page_log_format=page_log_format,
         )
+    except printlogs.LogTooLarge as exc:
+        return _unreadable(result, _log_too_large(exc))
     except printlogs.PageLogFormatError as exc:
         return _unreadable(
             result, _("The PageLogFormat cannot be used: %(detail)s") % {"detail": exc}

@@ -13,13 +13,14 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from kretslopp import printlogs
+from kretslopp.core.uploads import files_of, source_of, upload_limit
 from kretslopp.energy import assessment, charts
 from kretslopp.energy.models import Kpi, Target
 from kretslopp.energy.views import chart_assets, chart_context
 from kretslopp.organisation.access import Access, Action, access_for
 from kretslopp.organisation.models import Department
 from kretslopp.printing import importer, services
-from kretslopp.printing.forms import PrintLogForm, PrintMappingForm
+from kretslopp.printing.forms import PRINT_LOG_LIMIT, PrintLogForm, PrintMappingForm
 from kretslopp.printing.models import PrintImport, PrintMapping, PrintVolume
 
 
@@ -123,17 +124,18 @@ def department(request: HttpRequest, code: str) -> HttpResponse:
     return render(request, "printing/department.html", context)
 
 
+@upload_limit(PRINT_LOG_LIMIT)
 @login_required
 def upload(request: HttpRequest) -> HttpResponse:
     """Import a print log (CUPS or PaperCut): all lines or none."""
     access = access_for(request.user)
     access.require(Action.MANAGE_METHODOLOGY)
-    form = PrintLogForm(request.POST or None, request.FILES or None)
+    form = PrintLogForm(request.POST or None, files_of(request) or None)
     result = None
     if request.method == "POST" and form.is_valid():
         uploaded = form.cleaned_data["file"]
         result = importer.import_print_log(
-            uploaded.read(),
+            source_of(uploaded),
             access=access,
             log_format=form.cleaned_data["log_format"],
             file_name=uploaded.name,

@@ -35,6 +35,7 @@ from .records import (
     normalise_paper_size,
     sheets_for,
 )
+from .sources import LogTooLarge
 
 __all__ = [
     "A4_EQUIVALENT",
@@ -54,6 +55,7 @@ __all__ = [
     "PrintLogError",
     "PrintLogResult",
     "PrintSummaryResult",
+    "LogTooLarge",
     "a4_equivalent",
     "biggest_changes",
     "compile_page_log_format",

@@ -32,6 +32,7 @@ from .departments import DepartmentMap, MonthlyTally
 from .papercut import _columns, _skip_metadata, _tally_rows
 from .parallel import plan_parts
 from .records import ErrorLog, PrintLogError
+from .sources import MAX_LINE_BYTES
 
 
 @dataclass(frozen=True, slots=True)
@@ -64,7 +65,9 @@ def _layout(path: Path, name: str) -> _Layout | None:
     with path.open("rb") as stream:
         skipped = _skip_metadata(stream)
         header_at = stream.tell()
-        header = stream.readline()
+        header = stream.readline(MAX_LINE_BYTES + 1)
+        if len(header) > MAX_LINE_BYTES:
+            return None  # one pass reports it
         data_start = stream.tell()
         stream.seek(header_at)
         try:

@@ -4,10 +4,12 @@ The bottom layer of every import (asset files, Snipe-IT/GLPI/Intune exports, par
 reports, meter readings) and of every export. See :mod:`kretslopp.tabular.reading` for the
 reading rules, :mod:`kretslopp.tabular.values` for parsing cell text,
 :mod:`kretslopp.tabular.writing` for exports and :mod:`kretslopp.tabular.mapping` for
-recognising other systems' columns.
+recognising other systems' columns. :mod:`kretslopp.tabular.limits` bounds what reading a
+file may cost, and :mod:`kretslopp.tabular.archive` checks an XLSX archive before it is read.
 """
 
 from kretslopp.tabular.errors import MESSAGES, TabularError, ValueParseError
+from kretslopp.tabular.limits import DEFAULT_LIMITS, ReadLimits
 from kretslopp.tabular.reading import Row, Table, open_table
 from kretslopp.tabular.values import (
     looks_like_markup,
@@ -21,7 +23,9 @@ from kretslopp.tabular.values import (
 from kretslopp.tabular.writing import write_csv, write_xlsx
 
 __all__ = [
+    "DEFAULT_LIMITS",
     "MESSAGES",
+    "ReadLimits",
     "Row",
     "Table",
     "TabularError",

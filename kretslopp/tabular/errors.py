@@ -27,6 +27,36 @@ MESSAGES: dict[str, str] = {
     "no_such_sheet": "there is no sheet named {sheet!r}; the sheets are: {sheets}",
     "empty_sheet": "the sheet {sheet!r} is empty",
     "unreadable": "the file could not be read: {detail}",
+    # limits (kretslopp.tabular.limits): hostile or far too large files
+    "file_too_large": "the file is {size_mb:,} MB; at most {limit_mb:,} MB can be read",
+    "too_many_rows": "the file has more than {limit:,} rows; split it into smaller files",
+    "too_many_columns": "the file has {count:,} columns; at most {limit:,} can be read",
+    "sheet_too_large": (
+        "the sheet's cells span {rows:,} rows and {columns:,} columns ({cells:,} cells); "
+        "at most {limit:,} cells can be read"
+    ),
+    "cell_too_long": "a cell is longer than {limit:,} characters, the most a cell can hold",
+    "xlsx_too_many_members": (
+        "the XLSX archive holds more than {limit:,} files; a workbook has far fewer"
+    ),
+    "xlsx_too_large": (
+        "the XLSX file unpacks to {size_mb:,} MB; at most {limit_mb:,} MB can be read"
+    ),
+    "xlsx_compression": (
+        "the part {member} of the XLSX file is compressed {ratio:,} to 1; at most {limit:,} "
+        "to 1 is accepted (this looks like a zip bomb)"
+    ),
+    "xlsx_size_mismatch": (
+        "the part {member} of the XLSX file holds more than its header declares "
+        "(this looks like a zip bomb)"
+    ),
+    "xlsx_padding": (
+        "the part {member} of the XLSX file holds more than {limit_mb:,} MB of blank space "
+        "in one place; Excel never writes that"
+    ),
+    "xlsx_dtd": (
+        "the part {member} of the XLSX file declares a document type (DTD); Excel never writes that"
+    ),
     # row-level problems
     "undecodable": (
         "the text is not valid {encoding} (byte {byte}); save the file as UTF-8 "
@@ -37,9 +67,9 @@ MESSAGES: dict[str, str] = {
         "save the whole file in one encoding"
     ),
     "binary_content": "the row contains a NUL byte; this looks like binary data, not text",
-    "line_too_long": "the row is longer than {limit} characters; is this really a CSV file?",
+    "line_too_long": "the row is longer than {limit:,} characters; is this really a CSV file?",
     "field_too_long": (
-        'a cell is longer than {limit} characters; perhaps a quote (") is never closed'
+        'a cell is longer than {limit:,} characters; perhaps a quote (") is never closed'
     ),
     "unterminated_quote": 'a quote (") opened in this row is never closed',
     "bad_quote": 'a quoted cell is followed by other text ("{detail}"); check the quotes',

@@ -34,11 +34,16 @@ Decisions worth knowing (each one is tested):
   decides the delimiter and is skipped, as Excel does; the header is still row 1.
 * **Limits**: a physical line longer than 1 MiB characters, or a cell longer than 131,072
   characters (the ``csv`` module's default field limit), is an error naming the row —
-  reading never has to hold more than one line in memory.
+  reading never has to hold more than one line in memory. Within that, ``limits=``
+  (:class:`~kretslopp.tabular.limits.ReadLimits`) bounds the file's size, its rows and
+  columns and the length of a cell (32,767 characters by default, Excel's own limit), for
+  CSV and XLSX alike; each refusal names the limit, and the row and column where it can.
 * **XLSX** (via python-calamine): the first sheet unless ``sheet=`` names one; date cells
   become ISO strings (``2021-03-04``, or ``2021-03-04T10:30:00`` with a time), whole numbers
   lose the ``.0`` (``1234``), booleans become ``TRUE``/``FALSE`` as Excel shows them, and
-  formulas give their cached result. The workbook is loaded whole — XLSX is a ZIP — but
+  formulas give their cached result. calamine loads the sheet whole (about 100 bytes a
+  cell), so :mod:`kretslopp.tabular.archive` first checks the archive in bounded memory —
+  zip bombs, huge cells, a used area beyond ``max_cells`` — and only then hands it over;
   rows are still handed out one at a time.
 """
 
@@ -51,13 +56,13 @@ import os
 import re
 import shutil
 import tempfile
-import zipfile
 from collections.abc import Callable, Iterator
 from datetime import date, datetime, time
 from pathlib import Path
 from typing import BinaryIO, NamedTuple, TypeVar
 
 from kretslopp.tabular.errors import TabularError, ValueParseError
+from kretslopp.tabular.limits import DEFAULT_LIMITS, ReadLimits, megabytes
 from kretslopp.tabular.values import looks_like_markup, strip_html
 
 SNIFF_BYTES = 64 * 1024
@@ -119,8 +124,10 @@ class Table:
         delimiter: str | None = None,
         sheet_name: str | None = None,
         warnings: list[str] | None = None,
+        limits: ReadLimits = DEFAULT_LIMITS,
     ) -> None:
         self.file_name = file_name
+        self.limits = limits
         self.format = format
         self.headers = headers
         self.encoding = encoding
@@ -197,12 +204,31 @@ class _Opener:
         self.stream.seek(self.start)
         return _Borrowed(self.stream)
 
-    def read_all(self) -> bytes:
-        """The whole content (XLSX needs it: a ZIP is read from its end)."""
-        if self.data is None:
+    def size(self) -> int | None:
+        """The size in bytes, without reading the content (``None``: cannot tell)."""
+        if self.data is not None:
+            return len(self.data)
+        if self.path is not None:
+            return self.path.stat().st_size
+        assert self.stream is not None
+        try:
+            end = self.stream.seek(0, os.SEEK_END)
+        except (AttributeError, OSError, ValueError):
+            return None
+        return end - self.start
+
+    def seekable(self) -> BinaryIO:
+        """A seekable stream over the whole content (a ZIP is read from its end)."""
+        if self.data is not None:
+            return io.BytesIO(self.data)
+        if self.path is not None:
+            return open(self.path, "rb")  # noqa: SIM115 - closed by the caller
+        assert self.stream is not None
+        if self.start:  # the content starts inside the caller's stream: copy it out
             with self.open() as stream:
-                self.data = stream.read()
-        return self.data
+                return _spool(stream)
+        self.stream.seek(0)
+        return _Borrowed(self.stream, seekable=True)
 
 
 def _spool(source: BinaryIO) -> BinaryIO:
@@ -216,11 +242,23 @@ def _spool(source: BinaryIO) -> BinaryIO:
 class _Borrowed(io.RawIOBase):
     """Wraps a caller's stream so closing our side does not close theirs."""
 
-    def __init__(self, stream: BinaryIO) -> None:
+    def __init__(self, stream: BinaryIO, seekable: bool = False) -> None:
         self._stream = stream
+        self._seekable = seekable
 
     def readable(self) -> bool:
         return True
+
+    def seekable(self) -> bool:
+        return self._seekable
+
+    def seek(self, offset: int, whence: int = os.SEEK_SET) -> int:
+        if not self._seekable:
+            raise io.UnsupportedOperation("seek")
+        return self._stream.seek(offset, whence)
+
+    def tell(self) -> int:
+        return self._stream.tell()
 
     def read(self, size: int = -1) -> bytes:
         return self._stream.read(size)
@@ -246,17 +284,22 @@ def open_table(
     *,
     sheet: str | None = None,
     strip_html: bool = True,
+    limits: ReadLimits | None = None,
 ) -> Table:
     """Open a CSV or XLSX file for reading.
 
     ``source`` is a path (``str`` or ``Path``), the file's bytes, or a binary stream (an
     uploaded file). ``file_name`` is the name used in error messages and defaults to the
     path's or stream's name. The kind of file is decided by its content; a mismatch with
-    the extension is noted in ``Table.warnings``. Raises :class:`TabularError`.
+    the extension is noted in ``Table.warnings``. ``limits`` bounds what reading may cost
+    (:data:`~kretslopp.tabular.limits.DEFAULT_LIMITS` unless given). Raises
+    :class:`TabularError`.
     """
     name = file_name or _default_name(source)
+    limits = limits or DEFAULT_LIMITS
     opener = _Opener(source)
     try:
+        _check_size(opener, name, limits)
         with opener.open() as stream:
             head = _read_at_least(stream, SNIFF_BYTES)
     except OSError as exc:
@@ -264,7 +307,7 @@ def open_table(
     if not head:
         raise TabularError.from_code("empty_file", file=name)
     if head.startswith(_ZIP):
-        table = _open_xlsx(opener, name, sheet, strip_html)
+        table = _open_xlsx(opener, name, sheet, strip_html, limits)
     elif head.startswith(_OLE2):
         raise TabularError.from_code(
             "unsupported_workbook",
@@ -272,9 +315,23 @@ def open_table(
             kind="an Excel 97-2003 workbook (.xls) or a password-protected workbook",
         )
     else:
-        table = _open_csv(opener, name, head, strip_html)
+        table = _open_csv(opener, name, head, strip_html, limits)
     _warn_extension(table)
     return table
+
+
+def _check_size(opener: _Opener, name: str, limits: ReadLimits) -> None:
+    """Refuse a file larger than ``max_file_bytes`` before reading any of it."""
+    if limits.max_file_bytes is None:
+        return
+    size = opener.size()
+    if size is not None and size > limits.max_file_bytes:
+        raise TabularError.from_code(
+            "file_too_large",
+            file=name,
+            size_mb=megabytes(size),
+            limit_mb=megabytes(limits.max_file_bytes),
+        )
 
 
 def _read_at_least(stream: BinaryIO, size: int) -> bytes:
@@ -366,6 +423,7 @@ class _TextDecoder:
         self.encoding = "utf-8" if self.tentative else encoding
         self._decoder = codecs.getincrementaldecoder(self.encoding)("strict")
         self.markup = False  # set once a '<' or '&' has been decoded
+        self.longest = 0  # the longest physical line decoded so far, in characters
 
     def decode(self, chunk: bytes, final: bool = False) -> tuple[str, _Problem | None]:
         """Decode a chunk; on a bad byte return the text before it and the problem."""
@@ -427,15 +485,18 @@ def _iter_lines(stream: BinaryIO, decoder: _TextDecoder, skip: int) -> Iterator[
         if text:
             lines = (pending + text).split(newline)
             pending = lines.pop()
+            if lines and (longest := max(map(len, lines))) > decoder.longest:
+                decoder.longest = longest
             for line in lines:
                 yield line + newline
         if problem is not None:
             raise problem
         if len(pending) > MAX_LINE_CHARS:
-            raise _Problem("line_too_long", limit=f"{MAX_LINE_CHARS:,}")
+            raise _Problem("line_too_long", limit=MAX_LINE_CHARS)
         if not chunk:
             break
     if pending:
+        decoder.longest = max(decoder.longest, len(pending))
         yield pending
 
 
@@ -482,7 +543,7 @@ def _delimiter_score(lines: list[str], delimiter: str) -> tuple[int, int, int]:
 # --- CSV: table -------------------------------------------------------------------------
 
 
-def _open_csv(opener: _Opener, name: str, head: bytes, strip: bool) -> Table:
+def _open_csv(opener: _Opener, name: str, head: bytes, strip: bool, limits: ReadLimits) -> Table:
     kind = _binary_kind(head)
     if kind is not None:
         raise TabularError.from_code("binary_file", file=name, kind=kind)
@@ -510,6 +571,7 @@ def _open_csv(opener: _Opener, name: str, head: bytes, strip: bool) -> Table:
         row_source=lambda t: _csv_rows(t, opener, encoding, bom, strip, skip),
         encoding=reported,
         delimiter=delimiter,
+        limits=limits,
     )
     with opener.open() as stream:
         decoder = _TextDecoder(encoding)
@@ -547,7 +609,7 @@ def _located(
 def _csv_error(table: Table, exc: csv.Error, row: int) -> TabularError:
     text = str(exc)
     if "field larger than field limit" in text:
-        return table.error("field_too_long", row=row, limit=f"{MAX_FIELD_CHARS:,}")
+        return table.error("field_too_long", row=row, limit=MAX_FIELD_CHARS)
     if "unexpected end of data" in text:
         return table.error("unterminated_quote", row=row)
     if "expected after" in text:
@@ -562,6 +624,12 @@ def _clean_headers(table: Table, cells: list[str]) -> list[str]:
         names.pop()
     if not names:
         raise table.error("missing_header", row=1)
+    if max(map(len, names)) > table.limits.max_cell_chars:
+        raise _cell_too_long(table, 1, names)
+    if len(names) > table.limits.max_columns:
+        raise table.error(
+            "too_many_columns", row=1, count=len(names), limit=table.limits.max_columns
+        )
     return [name or f"column {position}" for position, name in enumerate(names, start=1)]
 
 
@@ -597,26 +665,50 @@ def _shape_rows(
 
     One loop for speed: this runs once per row of every import. ``decoder.markup`` tells
     whether any ``<`` or ``&`` has been decoded yet, so files without markup (most) skip
-    the HTML check entirely.
+    the HTML check entirely. The limits on rows and on a cell's length are checked here
+    too, so CSV and XLSX refuse alike; a CSV record's cells are measured only when it may
+    hold a long one (it spans several lines, or a line longer than the limit was read).
     """
     width = len(table.headers)
     number = 1
     new_row = tuple.__new__
+    max_chars = table.limits.max_cell_chars
+    last_row = (table.limits.max_rows + 1) if table.limits.max_rows is not None else None
+    csv_lines = getattr(records, "line_num", None)  # a csv.reader counts physical lines
+    spanned = 2  # lines the record took; 2 or more: measure its cells
     try:
         for cells in records:
             number += 1
+            if csv_lines is not None:
+                spanned = records.line_num - csv_lines  # type: ignore[attr-defined]
+                csv_lines = records.line_num  # type: ignore[attr-defined]
+                if decoder.longest > max_chars:  # type: ignore[union-attr]
+                    spanned = 2
             if len(cells) != width:
                 if not any(cells):
                     continue
                 cells = _fit(table, number, cells, width)
             elif not any(cells):
                 continue
+            if last_row is not None and number > last_row:
+                raise table.error("too_many_rows", row=number, limit=table.limits.max_rows)
+            if spanned > 1 and max(map(len, cells)) > max_chars:
+                raise _cell_too_long(table, number, cells)
             values = tuple(cells)
             if strip and decoder.markup:
                 values = _strip_markup(values)
             yield new_row(Row, (number, values))
     except (_Problem, csv.Error) as exc:
         raise _located(table, exc, number + 1, decoder) from None  # type: ignore[arg-type]
+
+
+def _cell_too_long(table: Table, number: int, cells: list[str]) -> TabularError:
+    limit = table.limits.max_cell_chars
+    position = next(index for index, cell in enumerate(cells) if len(cell) > limit)
+    column = table.headers[position] if position < len(table.headers) else None
+    return TabularError.from_code(
+        "cell_too_long", file=table.file_name, row=number, column=column, limit=limit
+    )
 
 
 def _strip_markup(values: tuple[str, ...]) -> tuple[str, ...]:
@@ -649,24 +741,35 @@ def _fit(table: Table, number: int, cells: list[str], width: int) -> list[str]:
 # --- XLSX -------------------------------------------------------------------------------
 
 
-def _open_xlsx(opener: _Opener, name: str, sheet: str | None, strip: bool) -> Table:
+def _open_xlsx(
+    opener: _Opener, name: str, sheet: str | None, strip: bool, limits: ReadLimits
+) -> Table:
     import python_calamine  # imported here: CSV-only callers never pay for it
 
-    data = opener.read_all()
-    _check_zip(data, name)
-    try:
-        workbook = python_calamine.CalamineWorkbook.from_filelike(io.BytesIO(data))
-        sheet_name = sheet if sheet is not None else _first_sheet(workbook, name)
-        if sheet_name not in workbook.sheet_names:
-            raise TabularError.from_code(
-                "no_such_sheet", file=name, sheet=sheet_name, sheets=", ".join(workbook.sheet_names)
-            )
-        worksheet = workbook.get_sheet_by_name(sheet_name)
-        first = next(iter(worksheet.iter_rows()), None)
-    except TabularError:
-        raise
-    except Exception as exc:  # calamine raises several unrelated types for bad files
-        raise TabularError.from_code("corrupt_xlsx", file=name, detail=str(exc)) from None
+    from kretslopp.tabular.archive import check_xlsx
+
+    with opener.seekable() as stream:
+        check_xlsx(stream, name, limits)  # before calamine: it trusts the file completely
+        try:
+            if opener.path is not None:
+                workbook = python_calamine.CalamineWorkbook.from_path(str(opener.path))
+            else:
+                stream.seek(0)
+                workbook = python_calamine.CalamineWorkbook.from_filelike(stream)
+            sheet_name = sheet if sheet is not None else _first_sheet(workbook, name)
+            if sheet_name not in workbook.sheet_names:
+                raise TabularError.from_code(
+                    "no_such_sheet",
+                    file=name,
+                    sheet=sheet_name,
+                    sheets=", ".join(workbook.sheet_names),
+                )
+            worksheet = workbook.get_sheet_by_name(sheet_name)
+            first = next(iter(worksheet.iter_rows()), None)
+        except TabularError:
+            raise
+        except Exception as exc:  # calamine raises several unrelated types for bad files
+            raise TabularError.from_code("corrupt_xlsx", file=name, detail=str(exc)) from None
     if first is None or worksheet.start is None:
         raise TabularError.from_code("empty_sheet", file=name, sheet=sheet_name)
 
@@ -676,24 +779,16 @@ def _open_xlsx(opener: _Opener, name: str, sheet: str | None, strip: bool) -> Ta
         records = ([v if type(v) is str else _cell_text(v) for v in cells] for cells in iterator)
         yield from _shape_rows(table, records, strip, _AlwaysMarkup())
 
-    table = Table(file_name=name, format="xlsx", headers=[], row_source=rows, sheet_name=sheet_name)
+    table = Table(
+        file_name=name,
+        format="xlsx",
+        headers=[],
+        row_source=rows,
+        sheet_name=sheet_name,
+        limits=limits,
+    )
     table.headers = _clean_headers(table, [_cell_text(cell) for cell in first])
     return table
-
-
-def _check_zip(data: bytes, name: str) -> None:
-    """Tell a damaged XLSX from a ZIP that is not a workbook at all."""
-    try:
-        with zipfile.ZipFile(io.BytesIO(data)) as archive:
-            names = set(archive.namelist())
-    except (zipfile.BadZipFile, EOFError, ValueError) as exc:
-        raise TabularError.from_code("corrupt_xlsx", file=name, detail=str(exc)) from None
-    if "xl/workbook.xml" not in names and "xl/workbook.bin" not in names:
-        if "content.xml" in names:
-            raise TabularError.from_code(
-                "unsupported_workbook", file=name, kind="an OpenDocument spreadsheet (.ods)"
-            )
-        raise TabularError.from_code("not_xlsx", file=name)
 
 
 def _first_sheet(workbook: object, name: str) -> str:

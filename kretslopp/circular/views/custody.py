@@ -17,8 +17,11 @@ from kretslopp.circular.forms import HandOverForm, PartnerReportForm, ScanForm, 
 from kretslopp.circular.models import Campaign, CampaignItem, Manifest
 from kretslopp.circular.report import import_report
 from kretslopp.circular.views.common import campaign_in_scope, export, reader
+from kretslopp.core.uploads import files_of, source_of
+from kretslopp.imports import runs
+from kretslopp.imports.problems import from_tabular
 from kretslopp.organisation.access import Access, Action, access_for
-from kretslopp.tabular import TabularError, open_table
+from kretslopp.tabular import TabularError
 
 RECENT = 15
 MAX_BATCH = 20_000
@@ -211,14 +214,15 @@ def partner_report(request: HttpRequest, pk: int) -> HttpResponse:
     campaign = campaign_in_scope(access, pk)
     if not access.may_report_for(campaign.partner_id):
         raise PermissionDenied
-    form = PartnerReportForm(request.POST or None, request.FILES or None)
+    form = PartnerReportForm(request.POST or None, files_of(request) or None)
     result = None
     if request.method == "POST" and form.is_valid():
         upload = form.cleaned_data["file"]
         try:
-            table = open_table(upload.read(), upload.name)
-        except TabularError as error:
-            messages.error(request, str(error))
+            table = runs.open_file(source_of(upload), upload.name)
+        except TabularError as error:  # the whole file: damaged, a zip bomb, too large
+            problem = from_tabular(error)
+            form.add_error("file", f"{problem.location}: {problem.message}")
         else:
             result = import_report(campaign, table, access=access, actor=request.user)
             if result.status == "committed":

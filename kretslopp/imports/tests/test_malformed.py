@@ -249,13 +249,21 @@ CASES = [
         None,
         "mixed_encodings",
     ),  # noqa: E501
-    Case("an enormous line", csv(GOOD, ",".join(["y" * 100_000] * 20)), 3, None, "line_too_long"),
+    Case(
+        "an enormous line",
+        csv(GOOD, ",".join(["y" * 100_000] * 20)),
+        3,
+        None,
+        "line_too_long",
+        status=UNREADABLE,
+    ),
     Case(
         "an enormous cell",
         csv(GOOD, "MS-2,S2,Dell,P2422H,GRF,In stock,,,,," + "x" * 200_000),
         3,
         None,
         "field_too_long",
+        status=UNREADABLE,
     ),
     Case(
         "an unterminated quote",
