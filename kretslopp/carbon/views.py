@@ -30,7 +30,8 @@ def may_decide(access: Access) -> bool:
 @login_required
 def methodology(request: HttpRequest) -> HttpResponse:
     access = access_for(request.user)
-    access.require(Action.VIEW)
+    if not access.may_read_methodology():
+        raise PermissionDenied
     choice = services.Choice.current()
     labels = dict(ProductCategory.choices)
     factor_sets = []
@@ -78,6 +79,7 @@ def methodology(request: HttpRequest) -> HttpResponse:
         "avoided_sets": avoided_sets,
         "sources": sorted(sources().values(), key=lambda s: s.source_id),
         "can_choose": access.can(Action.MANAGE_METHODOLOGY),
+        "can_try_scenario": access.can(Action.VIEW),  # it works on the reader's own devices
         "can_decide": may_decide(access),
     }
     return render(request, "carbon/methodology.html", context)

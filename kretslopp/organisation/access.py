@@ -90,6 +90,11 @@ class Access:
         """
         return self.can(Action.VIEW_AUDIT) and self.department_ids is None
 
+    def may_read_methodology(self) -> bool:
+        """The method behind the figures is public knowledge: every role reads it, a take-back
+        partner too (it explains the avoided CO2e shown on the partner's own campaigns)."""
+        return self.role is not None
+
     def covers(self, department_id: int | None) -> bool:
         if self.department_ids is None:
             return True

@@ -28,6 +28,8 @@ READ = {
     "department_list": [200, 200, 200, 200, 200, 200, 403, 403],
     "department_own": [200, 200, 200, 200, 200, 200, 403, 403],
     "department_other": [200, 200, 200, 404, 404, 200, 403, 403],
+    # The method is public knowledge: a partner reads how its campaigns' CO2e is counted.
+    "methodology": [200, 200, 200, 200, 200, 200, 200, 403],
 }
 # Writes: (status code, whether the write happened).
 WRITE = {
@@ -110,6 +112,7 @@ def _read_url(case: str, town) -> str:
         "department_list": reverse("organisation:departments"),
         "department_own": reverse("organisation:department", args=[town.own.code]),
         "department_other": reverse("organisation:department", args=[town.other.code]),
+        "methodology": reverse("carbon:methodology"),
     }[case]
 
 
