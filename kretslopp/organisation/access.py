@@ -144,6 +144,18 @@ class Access:
             return self
         return ORGANISATION_TOTALS
 
+    def scope_for(
+        self, action: Action, queryset: QuerySet, department_field: str = "department"
+    ) -> QuerySet:
+        """The rows of the departments in which the user may do ``action`` (none if nowhere).
+
+        For example the people a coordinator may assign devices to: those of the departments
+        whose assets they may edit.
+        """
+        if not self.can(action):
+            return queryset.none()
+        return self.scope(queryset, department_field)
+
     # --- take-back: the partner dimension ------------------------------------------------
 
     @property
