@@ -319,6 +319,19 @@ def _add_shares(rows: list[dict[str, Any]], organisation_rows: list[dict[str, An
         row["share"] = row["kwh"] / whole[row["year"]] if whole.get(row["year"]) else None
 
 
+def _departments_part(
+    access: Access, since: int | None, memo: dict, organisation_rows: list[dict[str, Any]]
+) -> tuple[list[dict[str, Any]], int, dict[str, Any]]:
+    """A department-bound reader's Charter years (each with its share of the organisation's),
+    their departments' head count, and how to name them."""
+    departments = list(access.departments())
+    employees = sum(d.employees for d in departments)
+    rows = charter_rows(access, since, memo, employees or None)
+    _add_shares(rows, organisation_rows)
+    part = {"label": assessment.departments_label(access, memo), "several": len(departments) > 1}
+    return rows, employees, part
+
+
 @login_required
 def charter(request: HttpRequest) -> HttpResponse:
     """The Green Digital Charter: ICT's direct footprint since the baseline, towards −30 %.
@@ -344,14 +357,7 @@ def charter(request: HttpRequest) -> HttpResponse:
         rows, employees = organisation_rows, (organisation.employees if organisation else 0)
         part = None
     else:
-        departments = list(access.departments())
-        employees = sum(d.employees for d in departments)
-        rows = charter_rows(access, since, memo, employees or None)
-        _add_shares(rows, organisation_rows)
-        part = {
-            "label": assessment.departments_label(access, memo),
-            "several": len(departments) > 1,
-        }
+        rows, employees, part = _departments_part(access, since, memo, organisation_rows)
     titles = (_("ICT energy by scope"), _("ICT CO2e by scope"))
     if part:
         titles = (
@@ -361,11 +367,9 @@ def charter(request: HttpRequest) -> HttpResponse:
     view = assessment.view_for(target, access, memo) if target else None
     co2_view = assessment.view_for(co2_target, access, memo) if co2_target else None
     complete = [row for row in organisation_rows if row["complete"]]
-    own_complete = [row for row in rows if row["complete"]]
     context = {
         "rows": rows,
         "latest": complete[-1] if complete else None,
-        "own_latest": own_complete[-1] if part and own_complete else None,
         "part": part,
         "baseline_year": since,
         "view": view,
