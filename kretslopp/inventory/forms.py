@@ -6,6 +6,7 @@ from django import forms
 from django.db import transaction
 from django.db.models import Q
 from django.urls import reverse
+from django.utils.choices import BaseChoiceIterator
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
@@ -187,9 +188,10 @@ class AssetForm(VersionedModelForm):
         return asset
 
 
-class _Options:
+class _Options(BaseChoiceIterator):
     """A select's options as plain rows, read once and only when the form is shown (the
-    API, which uses the same form, never shows it)."""
+    API, which uses the same form, never shows it). A choice iterator, so that Django
+    takes it as it is instead of reading and normalising it on the spot."""
 
     def __init__(self, field: forms.ModelChoiceField, columns: tuple[str, ...], separator: str):
         self.field, self.columns, self.separator = field, columns, separator
