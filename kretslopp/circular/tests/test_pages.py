@@ -230,3 +230,16 @@ def test_a_campaign_saved_from_a_stale_form_does_not_undo_a_colleagues_change(
     assert "admin" in refusal_of(refused)
     campaign.refresh_from_db()
     assert (campaign.name, campaign.goal_products) == ("Återtag våren 2024", 100)
+
+
+@pytest.mark.parametrize(
+    ("value", "said"),
+    [(16_410_795, "16,4 miljoner"), (2168.6, "2 200"), (276.8, "280"), (8.44, "8,4"), (0, "0")],
+)
+def test_figures_on_the_employee_page_are_rounded_as_one_would_say_them(value, said):
+    from django.utils import translation
+
+    from kretslopp.circular.views.public import roughly
+
+    with translation.override("sv"):
+        assert roughly(value).replace("\xa0", " ") == said

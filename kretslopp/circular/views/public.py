@@ -65,6 +65,6 @@ def roughly(value: float | None) -> str:
     if value >= 1_000_000:
         return intword(round(value))
     if value < 10:
-        return number_format(value, 1)
+        return number_format(value, 1) if value else "0"
     digits = 2 - int(math.floor(math.log10(abs(value)))) - 1
     return number_format(round(value, digits), 0, force_grouping=True)
