@@ -167,8 +167,8 @@ def _cookies(response: http.client.HTTPResponse, jar: dict[str, str]) -> None:
             jar[name.strip()] = rest.split(";", 1)[0]
 
 
-def log_in(port: int) -> dict[str, str]:
-    """Log in through the login form like a browser; returns the session cookies."""
+def log_in(port: int, user: str = DEMO_USER) -> dict[str, str]:
+    """Log in as ``user`` through the login form like a browser; returns the session cookies."""
     jar: dict[str, str] = {}
     connection = http.client.HTTPConnection("127.0.0.1", port, timeout=60)
     connection.request("GET", "/login/")
@@ -176,7 +176,7 @@ def log_in(port: int) -> dict[str, str]:
     body = response.read().decode()
     _cookies(response, jar)
     token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', body).group(1)  # type: ignore[union-attr]
-    form = f"csrfmiddlewaretoken={token}&username={DEMO_USER}&password={DEMO_PASSWORD}"
+    form = f"csrfmiddlewaretoken={token}&username={user}&password={DEMO_PASSWORD}"
     connection.request(
         "POST",
         "/login/",
@@ -192,7 +192,7 @@ def log_in(port: int) -> dict[str, str]:
     _cookies(response, jar)
     connection.close()
     if response.status != 302 or "sessionid" not in jar:
-        raise SystemExit(f"could not log in as {DEMO_USER} (status {response.status})")
+        raise SystemExit(f"could not log in as {user} (status {response.status})")
     return jar
 
 

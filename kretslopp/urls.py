@@ -20,3 +20,9 @@ urlpatterns = [
     path("", include("kretslopp.printing.urls")),
     path("", include("kretslopp.circular.urls")),
 ]
+
+# Error pages in the site's layout and language (kretslopp/core/errors.py).
+handler400 = "kretslopp.core.errors.bad_request"
+handler403 = "kretslopp.core.errors.permission_denied"
+handler404 = "kretslopp.core.errors.page_not_found"
+handler500 = "kretslopp.core.errors.server_error"

@@ -21,6 +21,7 @@ from django.utils.translation import gettext as _
 from kretslopp import footprint
 from kretslopp.carbon.services import Choice
 from kretslopp.carbon.texts import data_text
+from kretslopp.footprint.sources import source as footprint_source
 from kretslopp.inventory.models import ProductCategory
 
 COMPUTERS = frozenset({"laptop", "desktop", "all_in_one", "thin_client"})
@@ -28,7 +29,7 @@ REUSE = frozenset({"reused_internally", "resold", "donated", "refurbished"})
 EQUIVALENCE_FILE = Path(__file__).parent / "data" / "equivalences.csv"
 #: The equivalence file's own prose, each with a Swedish twin ``<column>_sv`` beside it; the
 #: publisher, title and licence are quoted as published.
-EQUIVALENCE_PROSE_COLUMNS: tuple[str, ...] = ("label_en", "note")
+EQUIVALENCE_PROSE_COLUMNS: tuple[str, ...] = ("note",)
 
 
 @dataclass
@@ -142,18 +143,37 @@ def figures_by_department(
     return sorted(result, key=lambda pair: -pair[1].products)
 
 
-# --- equivalences -----------------------------------------------------------------------
+# --- everyday comparisons for the employee page --------------------------------------------
 
 
 @dataclass(frozen=True)
-class Equivalence:
-    """Avoided CO2e in plain terms, with the sourced factor it rests on."""
+class CitedSource:
+    """A published source as its publisher gives it (title and licence stay as published)."""
 
-    amount: float
-    label: str
-    factor_text: str
-    source: str
+    publisher: str
+    year: str
+    title: str
     url: str
+    licence: str
+
+
+@dataclass(frozen=True)
+class Comparisons:
+    """Avoided CO2e in everyday terms, and the sourced factors they rest on.
+
+    The employee page says these in plain words; the factors, their notes and the sources
+    go in its "how we counted" part, one click away.
+    """
+
+    car_km: float  # the whole campaign's avoided CO2e as km driven by a new petrol car
+    laptops: float  # ... as the manufacturing of this many new laptops
+    per_computer_kg: float | None  # avoided CO2e per computer handed in (None: no computers)
+    per_computer_km: float | None
+    car_kg_co2_per_km: float
+    car_year: str
+    car_note: str  # in the page's language
+    laptop_kg_co2e: float
+    sources: list[CitedSource]
 
 
 @cache
@@ -162,31 +182,42 @@ def _equivalence_rows() -> tuple[dict[str, str], ...]:
         return tuple(csv.DictReader(handle))
 
 
-def equivalences(avoided_kg_co2e: float, choice: Choice) -> list[Equivalence]:
-    """Plain equivalences of ``avoided_kg_co2e``: km by car, new laptops' manufacturing."""
-    found = []
-    for row in _equivalence_rows():
-        if row["id"] == "car_km_petrol":
-            per_km = float(row["kg_co2e_per_unit"])
-            found.append(
-                Equivalence(
-                    amount=avoided_kg_co2e / per_km,
-                    label=data_text(row, "label_en"),
-                    factor_text=_("%(grams)s g CO2 per km") % {"grams": f"{per_km * 1000:g}"},
-                    source=f"{row['publisher']}, {row['year']} ({row['licence']}). "
-                    + data_text(row, "note"),
-                    url=row["url"],
-                )
-            )
-    laptop = footprint.get_factor_set(choice.factor_set)["laptop"]
-    found.append(
-        Equivalence(
-            amount=avoided_kg_co2e / laptop.embodied_kg_co2e,
-            label=_("new laptops' manufacturing emissions"),
-            factor_text=_("%(kg)s kg CO2e per laptop") % {"kg": f"{laptop.embodied_kg_co2e:.0f}"},
-            source=_("Footprint factor set %(set)s: %(basis)s")
-            % {"set": choice.factor_set, "basis": data_text(laptop, "embodied_basis")},
-            url="",
-        )
+def _car_row() -> dict[str, str]:
+    return next(row for row in _equivalence_rows() if row["id"] == "car_km_petrol")
+
+
+def _cited(source_id: str) -> CitedSource:
+    found = footprint_source(source_id)
+    return CitedSource(found.publisher, found.year, found.title, found.url, found.licence)
+
+
+def comparisons(figures: Figures) -> Comparisons:
+    """The campaign's avoided CO2e as car kilometres and new laptops, and per computer."""
+    avoided = figures.avoided
+    car = _car_row()
+    per_km = float(car["kg_co2e_per_unit"])
+    laptop = footprint.get_factor_set(figures.choice.factor_set)["laptop"]
+    computers_kg = sum(
+        line.avoided_kg_co2e for code, line in avoided.by_category.items() if code in COMPUTERS
     )
-    return found
+    per_computer = computers_kg / figures.computers if figures.computers else None
+    source_ids: list[str] = []
+    for line in avoided.by_category.values():
+        for sid in line.factor.source_ids if line.factor else ():
+            if sid not in source_ids:
+                source_ids.append(sid)
+    source_ids += [sid for sid in laptop.embodied_source_ids if sid not in source_ids]
+    car_source = CitedSource(
+        car["publisher"], car["year"], car["title"], car["url"], car["licence"]
+    )
+    return Comparisons(
+        car_km=avoided.avoided_kg_co2e / per_km,
+        laptops=avoided.avoided_kg_co2e / laptop.embodied_kg_co2e,
+        per_computer_kg=per_computer,
+        per_computer_km=per_computer / per_km if per_computer is not None else None,
+        car_kg_co2_per_km=per_km,
+        car_year=car["year"],
+        car_note=data_text(car, "note"),
+        laptop_kg_co2e=laptop.embodied_kg_co2e,
+        sources=[_cited(sid) for sid in sorted(source_ids)] + [car_source],
+    )

@@ -7,6 +7,7 @@ from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse, HttpResponseBase
 from django.shortcuts import redirect, render
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from kretslopp.carbon import services as carbon
 from kretslopp.core import auditlog, downloads
@@ -33,8 +34,10 @@ def home(request: HttpRequest) -> HttpResponse:
     )
     for department in departments:
         department.assets_in_custody = counts.in_custody_by_department.get(department.pk, 0)
+    organisation = Organisation.current()
     context = {
-        "organisation": Organisation.current(),
+        "organisation": organisation,
+        **_employees_tile(access, organisation, departments),
         "in_custody": counts.in_custody,
         "in_use": counts.by_status.get(lifecycle.IN_USE, 0),
         "statuses": [
@@ -53,6 +56,21 @@ def home(request: HttpRequest) -> HttpResponse:
         "choice": carbon.Choice.current(),
     }
     return render(request, "core/home.html", context)
+
+
+def _employees_tile(access, organisation, departments: list) -> dict:
+    """The head count beside the user's asset counts: the organisation's for those who see
+    every department, else the sum of their own departments' (never the whole city's next
+    to one department's devices)."""
+    if access.all_departments:
+        employees = organisation.employees if organisation else None
+        return {"employees": employees, "employees_label": _("employees")}
+    label = (
+        _("employees in %(department)s") % {"department": departments[0].name}
+        if len(departments) == 1
+        else _("employees in your departments")
+    )
+    return {"employees": sum(d.employees for d in departments), "employees_label": label}
 
 
 LOG_PAGE_SIZE = 50

@@ -8,6 +8,7 @@ generic: the demo must never look like an authoritative address register.
 
 from __future__ import annotations
 
+import random
 from dataclasses import dataclass
 
 ORGANISATION_NAME = "Malmö stad (demo)"
@@ -207,8 +208,37 @@ def cost_centre_code(department: DepartmentSpec, index: int) -> str:
 
 
 def person_identifier(number: int) -> str:
-    """A pseudonymous user id: no names in the demo, ever."""
+    """A pseudonymous user id, as a municipality's directory would give one."""
     return f"anv{number:06d}"
+
+
+#: Common Swedish given names and surnames. A demo person's name is one of each, drawn at
+#: random: invented people, whose names only look like a city's staff (so that searching for
+#: an assignee by name can be tried), and are no real person's record.
+GIVEN_NAMES = (
+    "Anna", "Eva", "Maria", "Karin", "Sara", "Lena", "Emma", "Kerstin", "Ingrid", "Malin",
+    "Jenny", "Hanna", "Linda", "Elin", "Johanna", "Sofia", "Ida", "Annika", "Fatima", "Amina",
+    "Leyla", "Zeynep", "Nour", "Elsa", "Alice", "Maja", "Astrid", "Wilma", "Camilla", "Therese",
+    "Erik", "Lars", "Karl", "Anders", "Johan", "Per", "Nils", "Mikael", "Jan", "Hans",
+    "Peter", "Olof", "Lennart", "Gunnar", "Sven", "Fredrik", "Daniel", "Magnus", "Ali", "Ahmed",
+    "Emir", "Yusuf", "Oscar", "William", "Hugo", "Liam", "Mattias", "Jonas", "Stefan", "Tobias",
+)  # fmt: skip
+SURNAMES = (
+    "Andersson", "Johansson", "Karlsson", "Nilsson", "Eriksson", "Larsson", "Olsson", "Persson",
+    "Svensson", "Gustafsson", "Pettersson", "Jonsson", "Jansson", "Hansson", "Bengtsson",
+    "Jönsson", "Lindberg", "Jakobsson", "Magnusson", "Olofsson", "Lindström", "Lindqvist",
+    "Lindgren", "Berg", "Axelsson", "Bergström", "Lundberg", "Lind", "Lundgren", "Lundqvist",
+    "Mattsson", "Berglund", "Fredriksson", "Sandberg", "Henriksson", "Forsberg", "Sjöberg",
+    "Wallin", "Engström", "Eklund", "Danielsson", "Lundin", "Håkansson", "Björk", "Bergman",
+    "Gunnarsson", "Holm", "Wikström", "Samuelsson", "Isaksson", "Fransson", "Bergqvist",
+    "Nyström", "Holmberg", "Arvidsson", "Löfgren", "Söderberg", "Nyberg", "Blomqvist", "Yilmaz",
+    "Hassan", "Ibrahim", "Nguyen", "Kowalski",
+)  # fmt: skip
+
+
+def person_name(rng: random.Random) -> str:
+    """An invented name for a demo person (see :data:`GIVEN_NAMES`)."""
+    return f"{rng.choice(GIVEN_NAMES)} {rng.choice(SURNAMES)}"
 
 
 def person_email(identifier: str) -> str:

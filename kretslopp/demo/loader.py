@@ -213,10 +213,12 @@ def _organisation(result: Result) -> dict[str, Department]:
 
 
 def _people(plan: fleet.Plan, seed: int, result: Result) -> dict[str, list[int]]:
-    """Pseudonymous staff per department; returns their primary keys in creation order."""
+    """Staff per department (invented names, pseudonymous ids); returns their primary keys
+    in creation order."""
     total = sum(plan.people.values())
     space = max(1_000_000, total * 3)
     numbers = random.Random(f"people-{seed}").sample(range(1, space), total)
+    names = random.Random(f"names-{seed}")
     departments = {d.code: d for d in Department.objects.all()}
     pks: dict[str, list[int]] = {}
     offset = 0
@@ -227,6 +229,7 @@ def _people(plan: fleet.Plan, seed: int, result: Result) -> dict[str, list[int]]
             rows = [
                 Person(
                     identifier=city.person_identifier(n),
+                    name=city.person_name(names),
                     email=city.person_email(city.person_identifier(n)),
                     department=departments[code],
                 )

@@ -14,7 +14,6 @@ from kretslopp.api.auth import caller_of
 from kretslopp.api.errors import ApiError, responses
 from kretslopp.api.schema import ApiSchema
 from kretslopp.energy import assessment, ledger
-from kretslopp.energy.models import Target
 from kretslopp.organisation.access import Access, Action
 from kretslopp.organisation.models import Department
 
@@ -186,10 +185,11 @@ def _target_out(view: assessment.TargetView) -> dict:
 
 @router.get("/targets", response={200: list[TargetOut], **READ_ERRORS}, tags=["targets"])
 def list_targets(request: HttpRequest) -> list:
-    """Every target in scope with its latest actual, status, forecast and required change."""
+    """Every target the caller sees (its departments' and the organisation's own) with its
+    latest actual, status, forecast and required change."""
     access = caller_of(request).access
     access.require(Action.VIEW)
-    found = access.scope(Target.objects.select_related("department"))
+    found = assessment.visible_targets(access)
     memo: dict = {}
     return [_target_out(assessment.view_for(t, access, memo)) for t in found]
 
@@ -198,7 +198,7 @@ def list_targets(request: HttpRequest) -> list:
 def get_target(request: HttpRequest, target_id: int = RecordId) -> dict:
     access = caller_of(request).access
     access.require(Action.VIEW)
-    target = access.scope(Target.objects.select_related("department")).filter(pk=target_id).first()
+    target = assessment.visible_targets(access).filter(pk=target_id).first()
     if target is None:
         raise ApiError(404, "not_found", _("There is no such target."))
     return _target_out(assessment.view_for(target, access))

@@ -10,6 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from django.template.defaultfilters import floatformat
+from django.db.models import QuerySet
 from django.utils.formats import number_format
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -27,6 +28,30 @@ STATUS_LABELS = {
 }
 
 
+@dataclass(frozen=True)
+class Share:
+    """A department-bound reader's part of an organisation-wide KPI, year by year.
+
+    The target stays the organisation's (assessed on its totals); this is what the reader's
+    own departments contribute, so a coordinator sees both the city's course and their part.
+    """
+
+    label: str  # the department's name, or "your departments"
+    values: dict[int, float]
+    organisation: dict[int, float]
+
+    def value(self, year: int | None) -> float | None:
+        return None if year is None else self.values.get(year)
+
+    def fraction(self, year: int | None) -> float | None:
+        """The part of the organisation's figure of ``year`` (None where either is missing)."""
+        whole = self.organisation.get(year) if year is not None else None
+        part = self.value(year)
+        if not whole or part is None:
+            return None
+        return part / whole
+
+
 @dataclass
 class TargetView:
     target: Target
@@ -35,6 +60,7 @@ class TargetView:
     engine_target: targets.Target
     assessment: targets.Assessment
     forecasts: dict[int, targets.Forecast]  # every year from the latest actual to the target
+    share: Share | None = None  # a department-bound reader's part of an organisation target
 
     @property
     def status(self) -> str:
@@ -55,6 +81,14 @@ class TargetView:
     @property
     def latest_value(self) -> float | None:
         return self.assessment.latest_value
+
+    @property
+    def share_latest_value(self) -> float | None:
+        return self.share.value(self.latest_year) if self.share else None
+
+    @property
+    def share_latest_fraction(self) -> float | None:
+        return self.share.fraction(self.latest_year) if self.share else None
 
     @property
     def change_since_baseline(self) -> float | None:
@@ -186,10 +220,23 @@ def rule_lines(rule: targets.StatusRule, direction: str) -> list[tuple[str, str]
     ]
 
 
+def visible_targets(access: Access) -> QuerySet:
+    """The targets a reader sees: their departments' and the organisation's own."""
+    return access.scope_with_organisation_wide(Target.objects.select_related("department"))
+
+
 def view_for(target: Target, access: Access, memo: dict | None = None) -> TargetView:
-    """Assess one target on the actuals ``access`` may see (``memo``: per-request reuse)."""
+    """Assess one target on its own figures (``memo``: per-request reuse).
+
+    A department's target is assessed on that department's actuals. An organisation-wide
+    target is assessed on the organisation's totals whoever reads it (the target is about
+    the whole city); a department-bound reader also gets their own departments' part.
+    """
+    memo = {} if memo is None else memo
     definition = kpis.get(target.kpi)
-    actuals = definition.actuals(access, target.department_id, {} if memo is None else memo)
+    organisation_wide = target.department_id is None
+    figures = access.for_organisation_totals() if organisation_wide else access
+    actuals = definition.actuals(figures, target.department_id, memo)
     engine_target = target.as_engine_target(definition)
     observations = {y: v for y, v in actuals.values.items() if y >= target.baseline_year}
     assessment = targets.assess(engine_target, observations)
@@ -197,4 +244,16 @@ def view_for(target: Target, access: Access, memo: dict | None = None) -> Target
     if assessment.latest_year is not None:
         for year in range(assessment.latest_year, target.target_year + 1):
             forecasts[year] = targets.forecast(observations, year, level=assessment.rule.level)
-    return TargetView(target, definition, actuals, engine_target, assessment, forecasts)
+    share = None
+    if organisation_wide and not access.all_departments:
+        own = definition.actuals(access, None, memo)
+        share = Share(departments_label(access, memo), own.values, actuals.values)
+    return TargetView(target, definition, actuals, engine_target, assessment, forecasts, share)
+
+
+def departments_label(access: Access, memo: dict) -> str:
+    """How a department-bound reader's departments are named: one by its name, else together."""
+    if "departments_label" not in memo:
+        names = list(access.departments().values_list("name", flat=True)[:2])
+        memo["departments_label"] = names[0] if len(names) == 1 else _("your departments")
+    return memo["departments_label"]

@@ -17,26 +17,35 @@ from django.template.loader import render_to_string
 from django.utils.safestring import SafeString, mark_safe
 
 _SIZE = 256
-_fragments: OrderedDict[tuple, tuple[Any, SafeString]] = OrderedDict()
+_fragments: OrderedDict[tuple, tuple[tuple, SafeString]] = OrderedDict()
 _lock = threading.Lock()
 
 
 def fragment(
     owner: Any, key: tuple, template: str, context: Callable[[], dict[str, Any]]
 ) -> SafeString:
-    """``template`` rendered with ``context()``, remembered for ``owner`` and ``key``."""
-    full_key = (id(owner), *key)
+    """``template`` rendered with ``context()``, remembered for ``owner`` and ``key``.
+
+    ``owner`` may be a tuple of objects (say a department's ledger and the organisation's,
+    for a page that shows both): the fragment holds while every one of them is the same.
+    """
+    owners = owner if isinstance(owner, tuple) else (owner,)
+    full_key = (*(id(o) for o in owners), *key)
     with _lock:
         found = _fragments.get(full_key)
-        if found is not None and found[0] is owner:
+        if found is not None and _same(found[0], owners):
             _fragments.move_to_end(full_key)
             return found[1]
     html = mark_safe(render_to_string(template, context()))  # noqa: S308 - our own template
     with _lock:
-        _fragments[full_key] = (owner, html)
+        _fragments[full_key] = (owners, html)
         if len(_fragments) > _SIZE:
             _fragments.popitem(last=False)
     return html
+
+
+def _same(kept: tuple, owners: tuple) -> bool:
+    return len(kept) == len(owners) and all(a is b for a, b in zip(kept, owners, strict=True))
 
 
 def clear() -> None:

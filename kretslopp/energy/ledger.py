@@ -256,7 +256,8 @@ def cached(access: Access, *, department_id: int | None = None, memo: dict | Non
     :data:`FLEET_RECHECK_SECONDS`.
     """
     memo = {} if memo is None else memo
-    found = memo.get(("ledger", department_id))
+    # A page may need two scopes' ledgers (an organisation target beside the reader's part).
+    found = memo.get(("ledger", access.department_ids, department_id))
     if found is not None:
         return found
     if "versions" not in memo:
@@ -274,7 +275,7 @@ def cached(access: Access, *, department_id: int | None = None, memo: dict | Non
                 _MEMO.pop(next(iter(_MEMO)))
             _MEMO[key] = remembered
         remembered.checked = now
-    memo[("ledger", department_id)] = remembered.ledger
+    memo[("ledger", access.department_ids, department_id)] = remembered.ledger
     return remembered.ledger
 
 

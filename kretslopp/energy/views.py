@@ -6,7 +6,7 @@ from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import get_language
@@ -99,7 +99,7 @@ def years_chart(rows: list[dict[str, Any]], measure: str, title: str, unit: str)
 
 
 def _targets(access: Access):
-    return access.scope(Target.objects.select_related("department"))
+    return assessment.visible_targets(access)
 
 
 @login_required
@@ -108,6 +108,10 @@ def dashboard(request: HttpRequest) -> HttpResponse:
     access.require(Action.VIEW)
     memo: dict = {}
     built = ledger.cached(access, memo=memo)
+    # A department-bound reader's organisation targets rest on the organisation's ledger too.
+    owners = (built,)
+    if not access.all_departments:
+        owners = (built, ledger.cached(access.for_organisation_totals(), memo=memo))
     targets = list(_targets(access))
     language = get_language()
     versions = tuple((t.pk, t.updated_at) for t in targets)
@@ -129,6 +133,9 @@ def dashboard(request: HttpRequest) -> HttpResponse:
     def ledger_context() -> dict[str, Any]:
         rows = ledger_rows(built)
         return {
+            "part_label": None
+            if access.all_departments
+            else assessment.departments_label(access, memo),
             "rows": rows,
             "choice": choice_of(memo),
             "link_years": True,
@@ -140,11 +147,11 @@ def dashboard(request: HttpRequest) -> HttpResponse:
     manage = access.can(Action.MANAGE_METHODOLOGY)
     context = {
         "main_html": fragment(
-            built, ("main", language, versions, manage), "energy/includes/main_target.html",
+            owners, ("main", language, versions, manage), "energy/includes/main_target.html",
             main_context,
         ),
         "targets_html": fragment(
-            built, ("targets", language, versions), "energy/includes/target_table.html",
+            owners, ("targets", language, versions), "energy/includes/target_table.html",
             lambda: {"views": target_views()},
         ) if len(targets) > 1 else "",
         "ledger_html": fragment(
@@ -233,6 +240,8 @@ def target_detail(request: HttpRequest, pk: int) -> HttpResponse:
                 "trajectory": view.engine_target.trajectory_value(year),
                 "actual": view.actuals.values.get(year),
                 "forecast": view.forecasts.get(year),
+                "own": view.share.value(year) if view.share else None,
+                "share": view.share.fraction(year) if view.share else None,
             }
             for year in range(target.baseline_year, target.target_year + 1)
         ],
@@ -243,7 +252,10 @@ def target_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 def _get_target(access: Access, pk: int) -> Target:
     access.require(Action.VIEW)
-    return access.get(Target.objects.select_related("department"), pk=pk)
+    found = _targets(access).filter(pk=pk).first()
+    if found is None:
+        raise Http404
+    return found
 
 
 @login_required
@@ -278,48 +290,95 @@ def target_delete(request: HttpRequest, pk: int) -> HttpResponse:
     return redirect("energy:targets")
 
 
-@login_required
-def charter(request: HttpRequest) -> HttpResponse:
-    """The Green Digital Charter: ICT's direct footprint since the baseline, towards −30 %."""
-    access = access_for(request.user)
-    access.require(Action.VIEW)
-    memo: dict = {}
-    built = ledger.cached(access, memo=memo)
-    target = _targets(access).filter(kpi=Kpi.IT_ENERGY_KWH, department__isnull=True).first()
-    co2_target = _targets(access).filter(kpi=Kpi.IT_KG_CO2E, department__isnull=True).first()
-    since = target.baseline_year if target else None
-    rows = ledger_rows(built, since)
-    organisation = Organisation.current()
-    employees = (organisation.employees if organisation else 0) or None
-    if not access.all_departments:
-        employees = sum(d.employees for d in access.departments()) or None
-    baseline = rows[0] if rows else None
+def charter_rows(
+    access: Access, since: int | None, memo: dict, employees: int | None
+) -> list[dict[str, Any]]:
+    """The Charter table's years from the target's base year: totals, change since that
+    year (none without a target: the first year of data is no baseline) and per employee."""
+    rows = ledger_rows(ledger.cached(access, memo=memo), since)
+    # A scope nobody in view uses (a department has no data centre) needs no column.
+    used = {s["code"] for row in rows for s in row["scopes"] if s["data"].kwh > 0}
+    for row in rows:
+        row["scopes"] = [s for s in row["scopes"] if s["code"] in used]
+    baseline = rows[0] if rows and rows[0]["year"] == since else None
     for row in rows:
         row["kwh_per_employee"] = row["kwh"] / employees if employees else None
         row["kg_per_employee"] = row["kg_co2e"] / employees if employees else None
-        row["kwh_change"] = (
-            row["kwh"] / baseline["kwh"] - 1 if baseline and baseline["kwh"] else None
-        )
-        row["kg_change"] = (
-            row["kg_co2e"] / baseline["kg_co2e"] - 1 if baseline and baseline["kg_co2e"] else None
+        row["kwh_change"] = _change(row["kwh"], baseline["kwh"] if baseline else None)
+        row["kg_change"] = _change(row["kg_co2e"], baseline["kg_co2e"] if baseline else None)
+    return rows
+
+
+def _change(value: float, base: float | None) -> float | None:
+    return value / base - 1 if base else None
+
+
+def _add_shares(rows: list[dict[str, Any]], organisation_rows: list[dict[str, Any]]) -> None:
+    """Each of a department's years as a part of the organisation's figure of that year."""
+    whole = {row["year"]: row["kwh"] for row in organisation_rows}
+    for row in rows:
+        row["share"] = row["kwh"] / whole[row["year"]] if whole.get(row["year"]) else None
+
+
+def _departments_part(
+    access: Access, since: int | None, memo: dict, organisation_rows: list[dict[str, Any]]
+) -> tuple[list[dict[str, Any]], int, dict[str, Any]]:
+    """A department-bound reader's Charter years (each with its share of the organisation's),
+    their departments' head count, and how to name them."""
+    departments = list(access.departments())
+    employees = sum(d.employees for d in departments)
+    rows = charter_rows(access, since, memo, employees or None)
+    _add_shares(rows, organisation_rows)
+    part = {"label": assessment.departments_label(access, memo), "several": len(departments) > 1}
+    return rows, employees, part
+
+
+@login_required
+def charter(request: HttpRequest) -> HttpResponse:
+    """The Green Digital Charter: ICT's direct footprint since the baseline, towards −30 %.
+
+    The commitment is the organisation's: its figures head the page for every reader. A
+    department-bound reader's table is their own departments' part of it, per their own
+    head count, beside the organisation's figure; other departments are never listed.
+    """
+    access = access_for(request.user)
+    access.require(Action.VIEW)
+    memo: dict = {}
+    target = _targets(access).filter(kpi=Kpi.IT_ENERGY_KWH, department__isnull=True).first()
+    co2_target = _targets(access).filter(kpi=Kpi.IT_KG_CO2E, department__isnull=True).first()
+    since = target.baseline_year if target else None
+    organisation = Organisation.current()
+    organisation_rows = charter_rows(
+        access.for_organisation_totals(),
+        since,
+        memo,
+        (organisation.employees if organisation else 0) or None,
+    )
+    if access.all_departments:
+        rows, employees = organisation_rows, (organisation.employees if organisation else 0)
+        part = None
+    else:
+        rows, employees, part = _departments_part(access, since, memo, organisation_rows)
+    titles = (_("ICT energy by scope"), _("ICT CO2e by scope"))
+    if part:
+        titles = (
+            _("ICT energy by scope: %(name)s") % {"name": part["label"]},
+            _("ICT CO2e by scope: %(name)s") % {"name": part["label"]},
         )
     view = assessment.view_for(target, access, memo) if target else None
     co2_view = assessment.view_for(co2_target, access, memo) if co2_target else None
-    complete = [row for row in rows if row["complete"]]
+    complete = [row for row in organisation_rows if row["complete"]]
     context = {
         "rows": rows,
         "latest": complete[-1] if complete else None,
-        "baseline": baseline,
+        "part": part,
+        "baseline_year": since,
         "view": view,
         "co2_view": co2_view,
-        "employees": employees,
+        "employees": employees or None,
         "choice": choice_of(memo),
-        "energy_chart": chart_context(
-            "energy-chart", years_chart(rows, "kwh", _("ICT energy by scope"), "kWh")
-        ),
-        "co2_chart": chart_context(
-            "co2-chart", years_chart(rows, "kg_co2e", _("ICT CO2e by scope"), "kg CO2e")
-        ),
+        "energy_chart": chart_context("energy-chart", years_chart(rows, "kwh", titles[0], "kWh")),
+        "co2_chart": chart_context("co2-chart", years_chart(rows, "kg_co2e", titles[1], "kg CO2e")),
         "target_chart": chart_context("target-chart", target_chart_spec(view)) if view else None,
         **chart_assets(),
     }

@@ -4,11 +4,15 @@ from __future__ import annotations
 
 from django import forms
 from django.db import transaction
+from django.db.models import Q
+from django.urls import reverse
+from django.utils.choices import BaseChoiceIterator
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from kretslopp.core import audit
 from kretslopp.core.forms import VersionedModelForm
+from kretslopp.core.widgets import QuickSelect
 from kretslopp.inventory import lifecycle
 from kretslopp.inventory.models import (
     Asset,
@@ -16,8 +20,9 @@ from kretslopp.inventory.models import (
     ProductLabel,
     ProductModel,
 )
-from kretslopp.organisation.access import Access
+from kretslopp.organisation.access import Access, Action
 from kretslopp.organisation.models import CostCentre, Location, Person
+from kretslopp.organisation.people import MAX_RESULTS, PersonField
 
 INITIAL_STATUSES = [lifecycle.ORDERED, lifecycle.IN_STOCK, lifecycle.IN_USE]
 
@@ -28,6 +33,9 @@ class DateInput(forms.DateInput):
 
 class AssetForm(VersionedModelForm):
     """Create or change an asset; the status changes only through lifecycle moves."""
+
+    # By employee id or username, searched as one types: never a list of the whole staff.
+    assignee = PersonField(required=False)
 
     class Meta:
         model = Asset
@@ -51,14 +59,19 @@ class AssetForm(VersionedModelForm):
             "notes",
         ]
         widgets = {
-            name: DateInput(format="%Y-%m-%d")
-            for name in (
-                "purchase_date",
-                "delivery_date",
-                "in_use_date",
-                "warranty_end",
-                "planned_end_of_life",
-            )
+            **{
+                name: DateInput(format="%Y-%m-%d")
+                for name in (
+                    "purchase_date",
+                    "delivery_date",
+                    "in_use_date",
+                    "warranty_end",
+                    "planned_end_of_life",
+                )
+            },
+            # The catalogue's hundreds of models, the locations and cost centres: written out
+            # quickly (core.widgets), so the page stays fast under load.
+            **{name: QuickSelect for name in ("model", "department", "cost_centre", "location")},
         }
 
     def __init__(self, *args, access: Access, **kwargs) -> None:
@@ -69,15 +82,60 @@ class AssetForm(VersionedModelForm):
             department__in=access.departments()
         ).select_related("department")
         self.fields["model"].queryset = ProductModel.objects.select_related("manufacturer")
-        self.fields["assignee"].queryset = access.scope(Person.objects.filter(active=True))
         # Like departments, cost centres and people: only the user's departments' locations.
         self.fields["location"].queryset = access.scope(Location.objects.all())
+        self._quick_choices()
+        self._set_up_assignee(access)
         if self.instance.pk is None:
             self.fields["status"] = forms.ChoiceField(
                 label=_("Status"),
                 choices=[(code, _(lifecycle.label(code))) for code in INITIAL_STATUSES],
                 initial=lifecycle.IN_STOCK,
             )
+
+    def _quick_choices(self) -> None:
+        """The selects' options read as plain rows, worded as the records' ``__str__`` does:
+        no model object for each of the catalogue's hundreds of models on every page view.
+        Choosing is still checked against each field's queryset."""
+        rows = {
+            "model": (("manufacturer__name", "name"), " "),
+            "department": (("name",), ""),
+            "cost_centre": (("code", "name"), " "),
+            "location": (("name",), ""),
+        }
+        for name, (columns, separator) in rows.items():
+            field = self.fields[name]
+            field.widget.choices = _Options(field, columns, separator)
+
+    def _set_up_assignee(self, access: Access) -> None:
+        """Who may be picked (active people of the departments the user may edit, and whoever
+        holds the asset now), and what the search-as-you-type script needs."""
+        field = self.fields["assignee"]
+        current = self.instance.assignee_id
+        field.queryset = access.scope_for(
+            Action.EDIT_ASSETS, Person.objects.filter(Q(active=True) | Q(pk=current))
+        )
+        field.label = Asset._meta.get_field("assignee").verbose_name
+        field.help_text = _(
+            "Employee id or username. Start typing a name to search; leave empty for nobody."
+        )
+        field.widget.attrs.update(
+            {
+                "autocomplete": "off",
+                "spellcheck": "false",
+                "data-person-search": reverse("organisation:people_search"),
+                "data-label": self.instance.assignee.label if current else "",
+                "data-label-id": self.instance.assignee.identifier if current else "",
+                "data-none-found": gettext("No one found."),
+                "data-one-found": gettext("1 person found."),
+                "data-many-found": gettext("%(count)s people found.") % {"count": "{count}"},
+                "data-more-found": gettext(
+                    "The first %(count)s matches are shown; type more to narrow the list."
+                )
+                % {"count": MAX_RESULTS},
+                "data-failed": gettext("The search did not answer; type the employee id."),
+            }
+        )
 
     def clean(self):
         cleaned = super().clean()
@@ -130,6 +188,24 @@ class AssetForm(VersionedModelForm):
                 note=gettext("Registered in Kretslopp"),
             )
         return asset
+
+
+class _Options(BaseChoiceIterator):
+    """A select's options as plain rows, read once and only when the form is shown (the
+    API, which uses the same form, never shows it). A choice iterator, so that Django
+    takes it as it is instead of reading and normalising it on the spot."""
+
+    def __init__(self, field: forms.ModelChoiceField, columns: tuple[str, ...], separator: str):
+        self.field, self.columns, self.separator = field, columns, separator
+        self._rows: list[tuple] | None = None
+
+    def __iter__(self):
+        if self._rows is None:
+            field = self.field
+            empty = [("", field.empty_label)] if field.empty_label is not None else []
+            found = field.queryset.values_list("pk", *self.columns)
+            self._rows = empty + [(pk, self.separator.join(parts)) for pk, *parts in found]
+        return iter(self._rows)
 
 
 class MoveForm(forms.Form):

@@ -10,7 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from django.db.models import Count, Q
+from django.db.models import Count, QuerySet
 
 from kretslopp.core.memo import Memo, Probe, data_version
 from kretslopp.inventory import lifecycle
@@ -34,12 +34,25 @@ class EstateCounts:
     """Asset counts of one scope."""
 
     by_status: dict[str, int]
-    by_category: dict[str, int]
+    by_category: dict[str, int]  # in custody only
     in_custody_by_department: dict[int, int]
 
     @property
     def in_custody(self) -> int:
         return sum(self.by_status.get(status, 0) for status in lifecycle.IN_CUSTODY)
+
+
+def in_custody(assets: QuerySet) -> QuerySet:
+    """The assets the organisation holds (or its partner holds for it): the one definition
+    behind every "in custody" count, on the overview and on the department pages alike."""
+    return assets.filter(status__in=lifecycle.IN_CUSTODY)
+
+
+def categories_in_custody(assets: QuerySet) -> dict[str, int]:
+    """How many of ``assets`` are in custody, per catalogue category."""
+    return dict(
+        in_custody(assets).order_by().values_list("model__category").annotate(n=Count("pk"))
+    )
 
 
 def estate_counts(access) -> EstateCounts:
@@ -52,10 +65,8 @@ def _count(assets) -> EstateCounts:
     plain = assets.order_by()
     return EstateCounts(
         by_status=dict(plain.values_list("status").annotate(n=Count("pk"))),
-        by_category=dict(plain.values_list("model__category").annotate(n=Count("pk"))),
+        by_category=categories_in_custody(plain),
         in_custody_by_department=dict(
-            plain.values_list("department_id").annotate(
-                n=Count("pk", filter=Q(status__in=lifecycle.IN_CUSTODY))
-            )
+            in_custody(plain).values_list("department_id").annotate(n=Count("pk"))
         ),
     )

@@ -105,7 +105,9 @@ def asset_detail(request: HttpRequest, pk: int) -> HttpResponse:
     access = access_for(request.user)
     access.require(Action.VIEW)
     asset = access.get(
-        Asset.objects.select_related("model__manufacturer", "department", "assignee", "location"),
+        Asset.objects.select_related(
+            "model__manufacturer", "department", "assignee__department", "location"
+        ),
         pk=pk,
     )
     can_edit = access.can(Action.EDIT_ASSETS, asset.department_id)

@@ -138,6 +138,49 @@ class Access:
             return queryset
         return queryset.filter(**{f"{department_field}__in": self.department_ids})
 
+    def scope_with_organisation_wide(
+        self, queryset: QuerySet, department_field: str = "department"
+    ) -> QuerySet:
+        """The rows of the user's departments and the organisation's own (no department).
+
+        An organisation-wide record, such as the city's −30 % energy target, concerns every
+        department, so a department-bound reader sees it beside its own departments' records
+        (read-only: changing it is an organisation action), and never another department's.
+        """
+        if self.role is None or Action.VIEW not in ROLE_ACTIONS.get(self.role, frozenset()):
+            return queryset.none()
+        if self.department_ids is None:
+            return queryset
+        return queryset.filter(
+            Q(**{f"{department_field}__in": self.department_ids})
+            | Q(**{f"{department_field}__isnull": True})
+        )
+
+    def for_organisation_totals(self) -> Access:
+        """The access an organisation-wide figure (an organisation target's actuals) is
+        computed with for this reader: read-only, over every department.
+
+        Whoever may read an organisation-wide target reads its figure, the organisation's
+        total; a total names no department. Use it for such totals only, never to list rows.
+        """
+        if self.role is None or Action.VIEW not in ROLE_ACTIONS.get(self.role, frozenset()):
+            return NO_ACCESS
+        if self.department_ids is None:
+            return self
+        return ORGANISATION_TOTALS
+
+    def scope_for(
+        self, action: Action, queryset: QuerySet, department_field: str = "department"
+    ) -> QuerySet:
+        """The rows of the departments in which the user may do ``action`` (none if nowhere).
+
+        For example the people a coordinator may assign devices to: those of the departments
+        whose assets they may edit.
+        """
+        if not self.can(action):
+            return queryset.none()
+        return self.scope(queryset, department_field)
+
     # --- take-back: the partner dimension ------------------------------------------------
 
     @property
@@ -304,6 +347,10 @@ def _case_keys(value: str) -> set[str]:
     """``value`` upper-cased as Python folds it and as SQLite's ASCII-only ``UPPER`` does."""
     ascii_only = "".join(c.upper() if "a" <= c <= "z" else c for c in value)
     return {value.upper(), ascii_only}
+
+
+#: Reads every department and writes nothing: what organisation-wide totals are computed with.
+ORGANISATION_TOTALS = Access(role=Role.VIEWER, department_ids=None)
 
 
 def _with_descendants(roots: Iterable[int]) -> frozenset[int]:

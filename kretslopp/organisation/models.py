@@ -110,9 +110,17 @@ class Location(models.Model):
 
 @audit.register
 class Person(models.Model):
-    """Someone devices are assigned to. Deliberately minimal: an id, an e-mail, a department."""
+    """Someone devices are assigned to. Deliberately minimal: an id, a name, an e-mail, a
+    department. The name is there because a coordinator assigning a device looks for a
+    person, not for a pseudonymous id (docs/operations.md, "what is kept about people")."""
 
     identifier = models.CharField(_("employee id or username"), max_length=100, unique=True)
+    name = models.CharField(
+        _("name"),
+        max_length=200,
+        blank=True,
+        help_text=_("How the person is shown when devices are assigned to them."),
+    )
     email = models.EmailField(_("e-mail"), blank=True)
     department = models.ForeignKey(
         Department, verbose_name=_("department"), on_delete=models.PROTECT
@@ -126,6 +134,11 @@ class Person(models.Model):
 
     def __str__(self) -> str:
         return self.identifier
+
+    @property
+    def label(self) -> str:
+        """The name with the id beside it (two people may share a name), else the id."""
+        return f"{self.name} ({self.identifier})" if self.name else self.identifier
 
 
 class PartnerKind(models.TextChoices):

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from kretslopp.organisation import views
+from kretslopp.organisation import people, views
 
 app_name = "organisation"
 urlpatterns = [
@@ -15,4 +15,5 @@ urlpatterns = [
     path("departments/<str:code>/locations/new/", views.location_add, name="location_add"),
     path("cost-centres/<int:pk>/edit/", views.cost_centre_edit, name="cost_centre_edit"),
     path("locations/<int:pk>/edit/", views.location_edit, name="location_edit"),
+    path("people/search/", people.search_view, name="people_search"),
 ]

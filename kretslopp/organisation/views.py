@@ -13,7 +13,7 @@ from django.utils.translation import gettext as _
 
 from kretslopp.carbon import services as carbon
 from kretslopp.core.history import history_for
-from kretslopp.inventory import lifecycle
+from kretslopp.inventory import lifecycle, summary
 from kretslopp.inventory.models import Asset, ProductCategory, Status
 from kretslopp.organisation.access import Action, access_for
 from kretslopp.organisation.forms import CostCentreForm, DepartmentForm, LocationForm
@@ -54,14 +54,12 @@ def department_detail(request: HttpRequest, code: str) -> HttpResponse:
     access.require(Action.VIEW)
     department = access.get(Department.objects.all(), department_field="pk", code=code)
     assets = Asset.objects.filter(department=department)
-    in_custody = assets.filter(status__in=lifecycle.IN_CUSTODY)
+    in_custody = summary.in_custody(assets)
     category_labels = dict(ProductCategory.choices)
     by_category = sorted(
         (
             (code_, category_labels.get(code_, code_), n)
-            for code_, n in in_custody.values_list("model__category")
-            .annotate(n=Count("pk"))
-            .order_by()
+            for code_, n in summary.categories_in_custody(assets).items()
         ),
         key=lambda row: -row[2],
     )

@@ -15,7 +15,7 @@ from django.views.decorators.http import require_POST
 from kretslopp import printlogs
 from kretslopp.core.uploads import files_of, source_of, upload_limit
 from kretslopp.energy import assessment, charts
-from kretslopp.energy.models import Kpi, Target
+from kretslopp.energy.models import Kpi
 from kretslopp.energy.views import chart_assets, chart_context
 from kretslopp.organisation.access import Access, Action, access_for
 from kretslopp.organisation.models import Department
@@ -57,7 +57,7 @@ def _monthly_chart(stats: list[printlogs.MonthlyPrintStats], title: str) -> dict
 
 
 def _print_targets(access: Access, department: Department | None = None):
-    found = access.scope(Target.objects.filter(kpi=Kpi.PAGES_PRINTED))
+    found = assessment.visible_targets(access).filter(kpi=Kpi.PAGES_PRINTED)
     if department is not None:
         found = found.filter(department=department)
     memo: dict = {}

@@ -65,11 +65,15 @@ def test_the_methodology_and_the_overview_lead_to_it(laptops, login):
 
 @pytest.mark.django_db
 @pytest.mark.parametrize(
-    ("role", "expected"),
-    [("administrator", 200), ("viewer", 200), ("partner", 403), ("no_role", 403)],
+    ("role", "methodology", "scenario"),
+    [
+        ("administrator", 200, 200),
+        ("viewer", 200, 200),
+        ("partner", 200, 403),  # reads the method, but has no devices of the organisation
+        ("no_role", 403, 403),
+    ],
 )
-def test_who_may_open_it_is_who_may_read_the_fleet(laptops, login, role, expected):
-    # A partner reads the methodology its campaign figures cite, never the organisation's
-    # own devices.
+def test_who_may_open_it_and_the_methodology(laptops, login, role, methodology, scenario):
     client = login(laptops.users[role])
-    assert client.get(URL, {"category": "laptop", "extra_years": "1"}).status_code == expected
+    assert client.get(reverse("carbon:methodology")).status_code == methodology
+    assert client.get(URL, {"category": "laptop", "extra_years": "1"}).status_code == scenario

@@ -97,7 +97,11 @@ def test_a_take_back_round_in_the_browser(page, live_server, town, partners, tmp
     visitor.goto(f"{base}{public}")
     visitor.get_by_text("produkter inlämnade").wait_for()
     text = visitor.inner_text("main")
-    assert "ivl-inrego-2020" in text and "MS-000000" not in text
-    assert "127.6 g CO2 per km" in text
+    assert "MS-000000" not in text
+    # Plain words first; the method, its factors and the sources one click away.
+    assert "ivl-inrego-2020" not in text and "g CO2 per km" not in text
+    visitor.get_by_text("Så har vi räknat").click()
+    text = visitor.inner_text("main")
+    assert "ivl-inrego-2020" in text and "127,6 g CO2 per km" in text
     _shot(visitor, "public")
     anonymous.close()

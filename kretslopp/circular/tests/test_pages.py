@@ -55,9 +55,48 @@ def test_public_page_needs_no_login_and_shows_no_personal_data(client, town, rep
     for item in CampaignItem.objects.filter(campaign=reported):
         assert item.asset_tag not in html and item.serial_number not in html
     assert "anv000001" not in html
-    assert "127.6 g CO2" in html  # the sourced car factor, named
+    assert "127,6 g CO2 per km" in html  # the sourced car factor, named, in Swedish form
     assert "eea.europa.eu" in html
     assert client.get(reverse("circular:public", args=["guess"])).status_code == 404
+
+
+def _public_page(client, campaign, language: str = "sv") -> tuple[str, str]:
+    """The employee page as (main text, the "how we counted" part one click away)."""
+    from django.conf import settings
+
+    campaign.public = True
+    campaign.save()
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = language
+    html = client.get(reverse("circular:public", args=[campaign.public_slug])).content.decode()
+    main, _sep, counted = html.partition('<details class="card how-we-counted"')
+    return main, counted
+
+
+def test_public_page_speaks_plain_swedish_with_the_sources_one_click_away(client, reported):
+    from html import escape
+
+    from kretslopp.circular.figures import comparisons, figures_for
+
+    main, counted = _public_page(client, reported)
+    assert "Varje återlämnad dator sparade i genomsnitt ungefär" in main
+    assert "med en ny bensinbil" in main
+    for jargon in ("gwp_", "×", "PCF", "ivl-inrego-2020", "pcf-median", "127.6", "g CO2 per km"):
+        assert jargon not in main, jargon
+    figures = figures_for(CampaignItem.objects.filter(campaign=reported))
+    sources = comparisons(figures).sources
+    assert {s.publisher for s in sources} >= {"European Environment Agency (EEA)", "Boavizta"}
+    for cited in sources:
+        assert escape(cited.title) not in main  # titles as published, but not in the text
+        assert escape(cited.title) in counted
+    assert "<summary><h2>Så har vi räknat</h2></summary>" in counted
+    assert "127,6 g CO2 per km" in counted
+
+
+def test_public_page_in_english(client, reported):
+    main, counted = _public_page(client, reported, "en")
+    assert "Every computer handed in saved about" in main
+    assert "How we counted" in counted and "127.6 g CO2 per km" in counted
+    assert "gwp_" not in main and "PCF" not in main
 
 
 def test_manifest_is_printable_and_exportable(town, login, campaign, handed_over):
@@ -208,3 +247,16 @@ def test_the_campaigns_edit_button_reads_andra_in_swedish(town, login, campaign)
     edit = reverse("circular:campaign_edit", args=[campaign.pk])
     assert f'href="{edit}">Ändra</a>' in html
     assert "Förändring" not in html
+
+
+@pytest.mark.parametrize(
+    ("value", "said"),
+    [(16_410_795, "16,4 miljoner"), (2168.6, "2 200"), (276.8, "280"), (8.44, "8,4"), (0, "0")],
+)
+def test_figures_on_the_employee_page_are_rounded_as_one_would_say_them(value, said):
+    from django.utils import translation
+
+    from kretslopp.circular.views.public import roughly
+
+    with translation.override("sv"):
+        assert roughly(value).replace("\xa0", " ") == said

@@ -82,6 +82,18 @@ def test_partner_cannot_reach_the_inventory_or_collect(town, login, campaign):
     assert not CampaignItem.objects.exists()
 
 
+def test_the_partners_how_it_is_calculated_link_opens_the_methodology(town, login, campaign):
+    client = login(town.users["partner"])
+    methodology = reverse("carbon:methodology")
+    page = client.get(reverse("circular:campaign", args=[campaign.pk])).content.decode()
+    assert f'href="{methodology}#avoided-' in page
+    response = client.get(methodology)
+    assert response.status_code == 200
+    # The scenario works on the organisation's own devices, which a partner does not see.
+    assert reverse("carbon:scenario") not in response.content.decode()
+    assert client.get(reverse("carbon:scenario")).status_code == 403
+
+
 def test_partner_list_shows_only_own_campaigns(town, login, campaign, their_campaign):
     page = login(town.users["partner"]).get(reverse("circular:campaigns")).content.decode()
     assert campaign.name in page and their_campaign.name not in page

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import pytest
 from django.urls import reverse
 
@@ -68,3 +70,31 @@ def test_remembered_results_are_computed_once_and_the_oldest_goes_first():
     memo.get("a", compute("a"))
     memo.get("b", compute("b"))
     assert calls == ["a", "b", "c", "b"]
+
+
+@pytest.mark.django_db
+def test_the_categories_count_what_is_in_custody_as_the_department_page_does(town, login):
+    make_asset("MS-O3", town.monitor, town.own, status=lifecycle.RECYCLED)
+    make_asset("MS-O4", town.monitor, town.own, status=lifecycle.ORDERED)
+    client = login(town.users["coordinator"])
+    overview = _overview(client)
+    by_category = {code: n for code, _label, n in overview["categories"]}
+    assert by_category == {"laptop": 1}  # the recycled and the ordered monitor are not held
+    assert sum(by_category.values()) == overview["in_custody"]
+    department = client.get(reverse("organisation:department", args=[town.own.code]))
+    assert [(c, n) for c, _label, n in department.context["by_category"]] == [("laptop", 1)]
+
+
+def _tiles(client) -> list[tuple[str, str]]:
+    """The overview's figure tiles as (figure, label), as a reader sees them."""
+    html = client.get(reverse("home")).content.decode()
+    found = re.findall(r'kpi-value">([^<]*)</span><span class="kpi-label">([^<]*)<', html)
+    return [(value.replace("\xa0", " "), label) for value, label in found]
+
+
+@pytest.mark.django_db
+def test_a_department_users_tile_shows_their_departments_employees(town, login):
+    tiles = _tiles(login(town.users["coordinator"]))
+    assert ("600", "medarbetare i Grundskoleförvaltningen") in tiles
+    assert not [tile for tile in tiles if tile[0] == "1 000"]  # not the whole city's
+    assert ("1 000", "medarbetare") in _tiles(login(town.users["sustainability_lead"]))

@@ -137,6 +137,10 @@ def test_a_small_demo_is_a_whole_city(demo):
     assert Asset.objects.count() == SMALL
     assert Person.objects.count() == round(26000 * SMALL / fleet.DEFAULT_ASSETS)
     assert not Person.objects.exclude(email__endswith="@demo.malmo.invalid").exists()
+    # Invented names, so that an assignee can be found by name as in a real city.
+    assert not Person.objects.filter(name="").exists()
+    given, surname = Person.objects.order_by("pk").first().name.split(" ")
+    assert given in city.GIVEN_NAMES and surname in city.SURNAMES
     # one audit entry for the bulk load, with its counts
     entry = AuditEntry.objects.filter(object_repr="Malmö stad (demo)").order_by("-id").first()
     assert entry.changes["assets"] == [None, SMALL]

@@ -25,6 +25,14 @@ def signed_percent(value: float | None, digits: int = 1) -> str:
 
 
 @register.filter
+def part_percent(value: float | None) -> str:
+    """0.039 → "3,9 %": a department's part of a whole, with a decimal so small parts show."""
+    if value is None:
+        return "–"
+    return f"{floatformat(value * 100, 1)} %"
+
+
+@register.filter
 def quality(code: str) -> str:
     labels = dict(DataQuality.choices)
     return str(labels.get(code, code or _("unknown")))

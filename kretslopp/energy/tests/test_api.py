@@ -45,16 +45,26 @@ def test_one_target_and_a_missing_one(town, login, energy_target):
     assert missing.json()["error"]["code"] == "not_found"
 
 
-def test_a_coordinator_sees_only_the_targets_of_their_departments(town, login, energy_target):
-    own = Target.objects.create(
-        name="GRF utskrifter", kpi="pages_printed", department=town.own, baseline_year=2024,
-        baseline_value=1000, target_year=2027, target_value=750,
+def test_a_coordinator_sees_their_departments_and_the_organisations_targets(
+    town, login, energy_target
+):
+    add_years(ON_TRACK)
+    own, other = (
+        Target.objects.create(
+            name=f"{department.code} utskrifter", kpi="pages_printed", department=department,
+            baseline_year=2024, baseline_value=1000, target_year=2027, target_value=750,
+        )
+        for department in (town.own, town.other)
     )  # fmt: skip
     client = login(town.users["coordinator"])
-    ids = [item["id"] for item in client.get("/api/v1/targets").json()]
-    assert ids == [own.pk]
-    assert client.get(f"/api/v1/targets/{energy_target.pk}").status_code == 404
-    assert client.get(f"/energy/targets/{energy_target.pk}/").status_code == 404
+    found = {item["id"]: item for item in client.get("/api/v1/targets").json()}
+    assert set(found) == {energy_target.pk, own.pk}
+    # The organisation's target carries the organisation's figure, as the lead reads it.
+    lead_view = assessment.view_for(energy_target, access_for(town.users["sustainability_lead"]))
+    assert found[energy_target.pk]["latest_value"] == pytest.approx(lead_view.latest_value)
+    assert client.get(f"/api/v1/targets/{energy_target.pk}").status_code == 200
+    assert client.get(f"/api/v1/targets/{other.pk}").status_code == 404
+    assert client.get(f"/energy/targets/{other.pk}/").status_code == 404
 
 
 def test_ledger_by_year_and_scope_with_origin_and_quality(town, login):

@@ -47,3 +47,41 @@ def test_a_coordinator_cannot_open_another_departments_asset(page, live_server, 
     log_in(page, live_server, "coord")
     response = page.goto(f"{live_server.url}/assets/{town.other_asset.pk}/")
     assert response.status == 404
+
+
+def test_assign_a_device_by_typing_part_of_a_name(page, live_server, town):
+    from kretslopp.organisation.models import Person
+
+    Person.objects.create(identifier="anv100001", name="Anna Lindqvist", department=town.own)
+    Person.objects.create(identifier="anv100002", name="Anna Lindberg", department=town.own)
+    Person.objects.create(identifier="anv200001", name="Anna Lindgren", department=town.other)
+    log_in(page, live_server, "coord")
+    page.goto(f"{live_server.url}/assets/{town.own_asset.pk}/edit/")
+    field = page.get_by_role("combobox", name="Tilldelad")
+    field.fill("anna lind")
+    options = page.get_by_role("listbox").get_by_role("option")
+    options.first.wait_for()
+    offered = options.all_inner_texts()
+    assert len(offered) == 2 and all("Grundskoleförvaltningen" in text for text in offered)
+    assert not any("Lindgren" in text for text in offered)  # another department's person
+    assert page.get_by_role("status").inner_text() == "2 personer hittades."
+    assert field.get_attribute("aria-expanded") == "true"
+
+    field.press("ArrowDown")  # Anna Lindberg
+    field.press("ArrowDown")  # Anna Lindqvist
+    assert field.get_attribute("aria-activedescendant") == options.nth(1).get_attribute("id")
+    field.press("Enter")  # picks her; the form is not sent yet
+    assert field.input_value() == "Anna Lindqvist (anv100001)"
+    assert field.get_attribute("aria-expanded") == "false"
+
+    field.fill("anna")
+    options.first.wait_for()
+    field.press("Escape")  # closes the list without choosing
+    assert page.get_by_role("listbox").is_hidden()
+    field.fill("Anna Lindqvist")
+    options.first.wait_for()
+    options.filter(has_text="Anna Lindqvist").click()
+
+    page.get_by_role("button", name="Spara").click()
+    page.wait_for_url(f"{live_server.url}/assets/{town.own_asset.pk}/")
+    assert page.locator(".assignee").inner_text() == "Anna Lindqvist (anv100001)"

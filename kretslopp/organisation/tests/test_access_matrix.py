@@ -29,8 +29,10 @@ READ = {
     "department_list": [200, 200, 200, 200, 200, 200, 403, 403],
     "department_own": [200, 200, 200, 200, 200, 200, 403, 403],
     "department_other": [200, 200, 200, 404, 404, 200, 403, 403],
-    # Factors and sources only: a partner reads the method its campaign figures cite.
+    # The method is public knowledge: a partner reads how its campaigns' CO2e is counted.
     "methodology": [200, 200, 200, 200, 200, 200, 200, 403],
+    # Whom a device may be assigned to: for those who edit assets, in their departments.
+    "people_search": [200, 403, 403, 200, 403, 403, 403, 403],
 }
 # Writes: (status code, whether the write happened).
 WRITE = {
@@ -136,6 +138,7 @@ def _read_url(case: str, town) -> str:
         "department_own": reverse("organisation:department", args=[town.own.code]),
         "department_other": reverse("organisation:department", args=[town.other.code]),
         "methodology": reverse("carbon:methodology"),
+        "people_search": reverse("organisation:people_search") + "?q=anv",
     }[case]
 
 

@@ -53,7 +53,7 @@ class Command(BaseCommand):
         out(self.style.SUCCESS(f"Demo municipality loaded in {result.seconds:.1f} s."))
         labels = (
             ("departments", "departments"),
-            ("people", "people (pseudonymous)"),
+            ("people", "people (invented)"),
             ("product_models", "product models"),
             ("labels", "labels"),
             ("assets", "assets"),
