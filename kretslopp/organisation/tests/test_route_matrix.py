@@ -114,6 +114,7 @@ ROUTES: dict[str, tuple[str, str]] = {
     "organisation:departments":       ("get",  "200 200 200 200 200 200 403 403 302"),
     "organisation:location_add":      ("get",  "200 403 403 403 403 403 403 403 302"),
     "organisation:location_edit":     ("get",  "200 403 403 403 403 403 403 403 302"),
+    "organisation:people_search":     ("get",  "200 403 403 200 403 403 403 403 302"),
     "printing:department":            ("get",  "200 200 200 404 404 200 404 404 302"),
     "printing:mapping_delete":        ("post", "302 302 403 403 403 403 403 403 302"),
     "printing:mappings":              ("get",  "200 200 200 200 200 200 403 403 302"),
