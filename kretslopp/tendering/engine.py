@@ -63,9 +63,12 @@ def annuity_factor(discount_rate: Decimal, lifetime_years: int) -> Decimal:
 # --- results -------------------------------------------------------------------------------
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True)
 class RequirementResult:
-    """A mandatory criterion judged on one line: met or not, why, and on what evidence."""
+    """A mandatory criterion judged on one line: met or not, why, and on what evidence.
+
+    Results that depend only on a value are shared between lines: treat them as read-only.
+    """
 
     use_id: str
     criterion_id: str
@@ -83,9 +86,12 @@ class RequirementResult:
         }
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True)
 class AwardResult:
-    """An award criterion scored on one line: the share earned, the band hit, the amounts."""
+    """An award criterion scored on one line: the share earned, the band hit, the amounts.
+
+    Results that depend only on a value are shared between lines: treat them as read-only.
+    """
 
     use_id: str
     criterion_id: str
@@ -272,9 +278,11 @@ def evaluate(
     criteria = tuple(criteria)
     lines = tuple(lines)
     _check_unique(criteria, lines)
-    context = _Context(parameters)
-    results = [context.line(line, criteria) for line in lines]
-    rankings = _rank(parameters, results)
+    with localcontext() as decimal_context:
+        decimal_context.prec = PRECISION
+        context = _Context(parameters, criteria)
+        results = [context.line(line) for line in lines]
+        rankings = _rank(parameters, results)
     return Evaluation(parameters, criteria, lines, tuple(results), rankings)
 
 
@@ -291,14 +299,67 @@ def _check_unique(criteria: Sequence[CriterionUse], lines: Sequence[OfferLine]) 
         refs.add(line.ref)
 
 
-class _Context:
-    """Per-evaluation constants, computed once for all lines."""
+class _Labels:
+    """A line's certificates split once into valid and not valid on the evaluation day."""
 
-    def __init__(self, parameters: ProcurementParameters) -> None:
+    __slots__ = ("valid", "invalid")
+
+    def __init__(self, line: OfferLine, day) -> None:
+        self.valid: list[Certificate] = []
+        self.invalid: list[Certificate] = []
+        for certificate in line.certificates:
+            if certificate.valid_on(day):
+                self.valid.append(certificate)
+            else:
+                self.invalid.append(certificate)
+
+
+class _Proof:
+    """The labels a criterion use accepts, as sets for quick matching."""
+
+    __slots__ = ("any_tier", "tiered", "accepted", "plain_note")
+
+    def __init__(self, use: CriterionUse) -> None:
+        self.any_tier = {proof.scheme_id for proof in use.accepted_proof if not proof.tier}
+        self.tiered = {(proof.scheme_id, proof.tier) for proof in use.accepted_proof if proof.tier}
+        self.accepted = [str(proof) for proof in use.accepted_proof]
+        self.plain_note = {"accepted_labels": self.accepted} if self.accepted else {}
+
+    def first(self, certificates: list[Certificate]) -> dict | None:
+        for certificate in certificates:
+            if (
+                certificate.scheme_id in self.any_tier
+                or (certificate.scheme_id, certificate.tier) in self.tiered
+            ):
+                return certificate.as_dict()
+        return None
+
+    def note(self, labels: _Labels, day: str) -> dict[str, object]:
+        """Evidence of an accepted label that is present but not valid on the evaluation day.
+
+        Without such a label the note is the same for every line and is shared (read-only).
+        """
+        invalid = self.first(labels.invalid) if labels.invalid else None
+        if invalid is None:
+            return self.plain_note
+        return {**self.plain_note, "invalid_certificate": invalid, "evaluation_date": day}
+
+
+class _Context:
+    """Per-evaluation constants and one compiled scorer per criterion use.
+
+    Results that depend only on a value (a band hit, a declaration) are built once per
+    criterion and value and shared between lines; they are immutable.
+    """
+
+    def __init__(self, parameters: ProcurementParameters, criteria: Sequence[CriterionUse]):
         self.parameters = parameters
         self.day = parameters.evaluation_date
+        self.day_text = self.day.isoformat()
         self.annuity = annuity_factor(parameters.discount_rate, parameters.lifetime_years)
         self.ore_per_kwh = parameters.electricity_price_sek_per_kwh * ORE_PER_SEK
+        # Today's value, in öre, of one kWh a year over the lifetime.
+        self.npv_ore_per_kwh_per_year = self.ore_per_kwh * self.annuity
         self.g_per_kwh = parameters.grid_kg_co2e_per_kwh * GRAMS_PER_KG
         self.lifetime = Decimal(parameters.lifetime_years)
         self.shadow_ore_per_g = (
@@ -306,34 +367,36 @@ class _Context:
             if parameters.shadow_price_sek_per_tonne is None
             else parameters.shadow_price_sek_per_tonne * ORE_PER_SEK / GRAMS_PER_TONNE
         )
+        self.requirements = [self._requirement(use) for use in criteria if use.mandatory]
+        self.awards = [self._award(use) for use in criteria if not use.mandatory]
 
-    def line(self, line: OfferLine, criteria: Sequence[CriterionUse]) -> LineResult:
+    def line(self, line: OfferLine) -> LineResult:
         parameters = self.parameters
-        with localcontext() as context:
-            context.prec = PRECISION
-            price_ore = int(line.price_per_unit_sek * ORE_PER_SEK)
-            energy_kwh = line.tec_kwh_per_year * self.lifetime
-            cost_per_year = line.tec_kwh_per_year * self.ore_per_kwh
-            energy_npv = round_half_up(cost_per_year * self.annuity)
-            lcc = price_ore + energy_npv
-            embodied_g, basis, source = self._embodied(line)
-            use_g = round_half_up(energy_kwh * self.g_per_kwh)
-            co2e_g = embodied_g + use_g
-            co2e_cost = (
-                None
-                if self.shadow_ore_per_g is None
-                else round_half_up(co2e_g * self.shadow_ore_per_g)
-            )
-        basis_ore = {
-            "purchase_price": price_ore,
-            "lcc": lcc,
-            "lcc_with_co2e": None if co2e_cost is None else lcc + co2e_cost,
-        }[parameters.price_basis]
-        assert basis_ore is not None  # the parameters refuse lcc_with_co2e without a price
-        requirements = [self._requirement(use, line) for use in criteria if use.mandatory]
-        awards = [self._award(use, line) for use in criteria if not use.mandatory]
-        deductions = sum(award.deduction_ore_per_unit for award in awards)
-        criteria_points = sum((award.points for award in awards), Decimal(0))
+        price_ore = int(line.price_per_unit_sek * ORE_PER_SEK)
+        energy_kwh = line.tec_kwh_per_year * self.lifetime
+        cost_per_year = line.tec_kwh_per_year * self.ore_per_kwh
+        energy_npv = round_half_up(line.tec_kwh_per_year * self.npv_ore_per_kwh_per_year)
+        lcc = price_ore + energy_npv
+        embodied_g, basis, source = self._embodied(line)
+        use_g = round_half_up(energy_kwh * self.g_per_kwh)
+        co2e_g = embodied_g + use_g
+        co2e_cost = (
+            None if self.shadow_ore_per_g is None else round_half_up(co2e_g * self.shadow_ore_per_g)
+        )
+        if parameters.price_basis == "purchase_price":
+            basis_ore = price_ore
+        elif parameters.price_basis == "lcc":
+            basis_ore = lcc
+        else:  # lcc_with_co2e: the parameters refuse it without a shadow price
+            basis_ore = lcc + (co2e_cost or 0)
+        labels = _Labels(line, self.day)
+        requirements = [check(line, labels) for check in self.requirements]
+        awards = [score(line, labels) for score in self.awards]
+        deductions = 0
+        criteria_points = Decimal(0)
+        for award in awards:
+            deductions += award.deduction_ore_per_unit
+            criteria_points += award.points
         return LineResult(
             ref=line.ref,
             bidder=line.bidder,
@@ -375,117 +438,164 @@ class _Context:
 
     # --- mandatory criteria ---
 
-    def _valid_label(self, use: CriterionUse, line: OfferLine) -> Certificate | None:
-        for certificate in line.certificates:
-            accepted = any(certificate.matches(proof) for proof in use.accepted_proof)
-            if accepted and certificate.valid_on(self.day):
-                return certificate
-        return None
+    def _requirement(self, use: CriterionUse):
+        """A function judging one line against the mandatory ``use``."""
+        proof = _Proof(use)
+        day = self.day_text
 
-    def _expired_label(self, use: CriterionUse, line: OfferLine) -> Certificate | None:
-        for certificate in line.certificates:
-            if any(certificate.matches(proof) for proof in use.accepted_proof):
-                return certificate
-        return None
-
-    def _requirement(self, use: CriterionUse, line: OfferLine) -> RequirementResult:
         def result(passed: bool, reason: str, **evidence: object) -> RequirementResult:
             return RequirementResult(use.use_id, use.criterion_id, passed, reason, evidence)
 
-        label = self._valid_label(use, line) if use.accepted_proof else None
-        label_evidence = {} if label is None else {"certificate": label.as_dict()}
         kind = use.check_kind
         if kind == "threshold":
-            value = getattr(line, use.check_field)
-            required = {"field": use.check_field, "operator": use.check_operator}
-            required["required"] = str(use.check_value)
-            if value is not None and _compare(Decimal(value), use.check_operator, use.check_value):
-                return result(True, "met", value=str(value), **required)
-            if label is not None:
-                return result(True, "met_by_label", value=_str(value), **required, **label_evidence)
-            reason = "missing_value" if value is None else "not_met"
-            return result(
-                False, reason, value=_str(value), **required, **self._label_note(use, line)
-            )
-        if kind == "declaration":
-            if use.criterion_id in line.declarations:
-                return result(True, "declared")
-            if label is not None:
-                return result(True, "met_by_label", **label_evidence)
-            return result(False, "not_declared", **self._label_note(use, line))
-        if kind == "label":
-            if label is not None:
-                return result(True, "met_by_label", **label_evidence)
-            return result(False, "no_valid_label", **self._label_note(use, line))
-        if kind == "field_present":
-            value = getattr(line, use.check_field)
-            if value is not None:
-                return result(True, "present", field=use.check_field, value=str(value))
-            return result(False, "missing_value", field=use.check_field)
-        raise AssertionError(f"unhandled check kind {kind!r}")  # pragma: no cover
+            required = {
+                "field": use.check_field,
+                "operator": use.check_operator,
+                "required": str(use.check_value),
+            }
+            met_cache: dict[object, RequirementResult] = {}
 
-    def _label_note(self, use: CriterionUse, line: OfferLine) -> dict[str, object]:
-        """Evidence of an accepted label that is present but not valid on the evaluation day."""
-        expired = self._expired_label(use, line) if use.accepted_proof else None
-        accepted = [str(proof) for proof in use.accepted_proof]
-        note: dict[str, object] = {"accepted_labels": accepted} if accepted else {}
-        if expired is not None:
-            note["invalid_certificate"] = expired.as_dict()
-            note["evaluation_date"] = self.day.isoformat()
-        return note
+            def threshold(line: OfferLine, labels: _Labels) -> RequirementResult:
+                value = getattr(line, use.check_field)
+                if value is not None and _compare(
+                    Decimal(value), use.check_operator, use.check_value
+                ):
+                    cached = met_cache.get(value)
+                    if cached is None:
+                        cached = met_cache[value] = result(
+                            True, "met", value=str(value), **required
+                        )
+                    return cached
+                label = proof.first(labels.valid) if proof.accepted else None
+                if label is not None:
+                    return result(True, "met_by_label", value=_str(value), **required,
+                                  certificate=label)  # fmt: skip
+                reason = "missing_value" if value is None else "not_met"
+                return result(
+                    False, reason, value=_str(value), **required, **proof.note(labels, day)
+                )
+
+            return threshold
+        if kind == "declaration":
+            declared = result(True, "declared")
+
+            def declaration(line: OfferLine, labels: _Labels) -> RequirementResult:
+                if use.criterion_id in line.declarations:
+                    return declared
+                label = proof.first(labels.valid) if proof.accepted else None
+                if label is not None:
+                    return result(True, "met_by_label", certificate=label)
+                return result(False, "not_declared", **proof.note(labels, day))
+
+            return declaration
+        if kind == "label":
+
+            def label_check(line: OfferLine, labels: _Labels) -> RequirementResult:
+                label = proof.first(labels.valid)
+                if label is not None:
+                    return result(True, "met_by_label", certificate=label)
+                return result(False, "no_valid_label", **proof.note(labels, day))
+
+            return label_check
+        if kind == "field_present":
+            missing = result(False, "missing_value", field=use.check_field)
+
+            def present(line: OfferLine, labels: _Labels) -> RequirementResult:
+                value = getattr(line, use.check_field)
+                if value is None:
+                    return missing
+                return result(True, "present", field=use.check_field, value=str(value))
+
+            return present
+        raise AssertionError(f"unhandled check kind {kind!r}")  # pragma: no cover
 
     # --- award criteria ---
 
-    def _award(self, use: CriterionUse, line: OfferLine) -> AwardResult:
-        fraction, reason, evidence = self._fraction(use, line)
-        return AwardResult(
-            use_id=use.use_id,
-            criterion_id=use.criterion_id,
-            fraction=fraction,
-            reason=reason,
-            evidence=evidence,
-            points=points(fraction * use.max_points),
-            deduction_ore_per_unit=round_half_up(fraction * use.deduction_sek * ORE_PER_SEK),
-        )
+    def _award(self, use: CriterionUse):
+        """A function scoring one line on the award criterion ``use``."""
+        proof = _Proof(use)
+        day = self.day_text
+        amounts: dict[Decimal, tuple[Decimal, int]] = {}
 
-    def _fraction(self, use: CriterionUse, line: OfferLine) -> tuple[Decimal, str, dict]:
+        def result(fraction: Decimal, reason: str, evidence: dict) -> AwardResult:
+            amount = amounts.get(fraction)
+            if amount is None:
+                amount = amounts[fraction] = (
+                    points(fraction * use.max_points),
+                    round_half_up(fraction * use.deduction_sek * ORE_PER_SEK),
+                )
+            return AwardResult(use.use_id, use.criterion_id, fraction, reason, evidence, *amount)
+
         zero, one = Decimal(0), Decimal(1)
         kind = use.check_kind
         if kind == "banded":
             assert use.rule is not None
-            measure, columns, _ = MEASURES[use.rule.measure]
-            with localcontext() as context:
-                context.prec = PRECISION
+            rule = use.rule
+            measure, columns, _, few_values = MEASURES[rule.measure]
+            names = {id(band): band.describe() for band in rule.bands}
+            cache: dict[Decimal, AwardResult] = {}
+
+            def scored(value: Decimal) -> AwardResult:
+                evidence = {"measure": rule.measure, "value": str(value)}
+                band = rule.band_for(value)
+                if band is None:
+                    return result(zero, "no_band", evidence)
+                evidence["band"] = names[id(band)]
+                return result(band.fraction, "band", evidence)
+
+            def banded(line: OfferLine, labels: _Labels) -> AwardResult:
                 value = measure(line, use.parameters)
-            if value is None:
-                missing = [name for name in columns if getattr(line, name) is None]
-                return zero, "missing_value", {"measure": use.rule.measure, "missing": missing}
-            evidence = {"measure": use.rule.measure, "value": _str(value)}
-            band = use.rule.band_for(value)
-            if band is None:
-                return zero, "no_band", evidence
-            return band.fraction, "band", {**evidence, "band": band.describe()}
+                if value is None:
+                    missing = [name for name in columns if getattr(line, name) is None]
+                    return result(
+                        zero, "missing_value", {"measure": rule.measure, "missing": missing}
+                    )
+                if not few_values:
+                    return scored(value)
+                cached = cache.get(value)
+                if cached is None:
+                    cached = cache[value] = scored(value)
+                return cached
+
+            return banded
         if kind == "label":
-            label = self._valid_label(use, line)
-            if label is None:
-                return zero, "no_valid_label", self._label_note(use, line)
-            return one, "label", {"certificate": label.as_dict()}
+
+            def label_award(line: OfferLine, labels: _Labels) -> AwardResult:
+                label = proof.first(labels.valid)
+                if label is None:
+                    return result(zero, "no_valid_label", proof.note(labels, day))
+                return result(one, "label", {"certificate": label})
+
+            return label_award
         if kind == "declaration":
-            if use.criterion_id in line.declarations:
-                return one, "declared", {}
-            return zero, "not_declared", {}
+            declared = result(one, "declared", {})
+            undeclared = result(zero, "not_declared", {})
+
+            def declaration(line: OfferLine, labels: _Labels) -> AwardResult:
+                return declared if use.criterion_id in line.declarations else undeclared
+
+            return declaration
         if kind == "field_present":
-            value = getattr(line, use.check_field)
-            if value is None:
-                return zero, "missing_value", {"field": use.check_field}
-            return one, "present", {"field": use.check_field, "value": str(value)}
+            absent = result(zero, "missing_value", {"field": use.check_field})
+
+            def present(line: OfferLine, labels: _Labels) -> AwardResult:
+                value = getattr(line, use.check_field)
+                if value is None:
+                    return absent
+                return result(one, "present", {"field": use.check_field, "value": str(value)})
+
+            return present
         if kind == "threshold":
-            value = getattr(line, use.check_field)
-            met = value is not None and _compare(
-                Decimal(value), use.check_operator, use.check_value
-            )
-            evidence = {"field": use.check_field, "value": _str(value)}
-            return (one, "met", evidence) if met else (zero, "not_met", evidence)
+
+            def threshold(line: OfferLine, labels: _Labels) -> AwardResult:
+                value = getattr(line, use.check_field)
+                met = value is not None and _compare(
+                    Decimal(value), use.check_operator, use.check_value
+                )
+                evidence = {"field": use.check_field, "value": _str(value)}
+                return result(one, "met", evidence) if met else result(zero, "not_met", evidence)
+
+            return threshold
         raise AssertionError(f"unhandled check kind {kind!r}")  # pragma: no cover
 
 
@@ -516,12 +626,10 @@ def _rank(
         )
         if eligible:
             lowest = min(result.basis_ore_per_unit for result in eligible)
-            with localcontext() as context:
-                context.prec = PRECISION
-                for result in eligible:
-                    share = Decimal(lowest) / Decimal(result.basis_ore_per_unit)
-                    result.price_points = points(share * parameters.price_weight)
-                    result.total_points = result.price_points + result.criteria_points
+            for result in eligible:
+                share = Decimal(lowest) / Decimal(result.basis_ore_per_unit)
+                result.price_points = points(share * parameters.price_weight)
+                result.total_points = result.price_points + result.criteria_points
         by_price = sorted(eligible, key=lambda result: result.comparison_ore_per_unit)
         _assign(by_price, lambda result: result.comparison_ore_per_unit, "rank_value_deduction")
         by_points = sorted(eligible, key=lambda result: -result.total_points)

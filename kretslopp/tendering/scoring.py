@@ -8,7 +8,7 @@ value exactly on an edge has one documented band.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from decimal import Decimal
 
 
@@ -102,8 +102,14 @@ class BandedRule:
     rule_id: str
     measure: str
     bands: tuple[Band, ...]
+    _edges: tuple = field(init=False, repr=False, compare=False, default=())
 
     def __post_init__(self) -> None:
+        edges = tuple(
+            (band.lower, band.lower_inclusive, band.upper, band.upper_inclusive, band)
+            for band in self.bands
+        )
+        object.__setattr__(self, "_edges", edges)
         if self.measure not in MEASURES:
             raise ValueError(f"rule {self.rule_id!r}: unknown measure {self.measure!r}")
         for i, first in enumerate(self.bands):
@@ -115,10 +121,13 @@ class BandedRule:
                     )
 
     def band_for(self, value: Decimal) -> Band | None:
-        """The band holding ``value``, or ``None`` (no points)."""
-        for band in self.bands:
-            if band.contains(value):
-                return band
+        """The band holding ``value``, or ``None`` (no points). Same test as ``Band.contains``."""
+        for lower, lower_inclusive, upper, upper_inclusive, band in self._edges:
+            if lower is not None and (value < lower if lower_inclusive else value <= lower):
+                continue
+            if upper is not None and (value > upper if upper_inclusive else value >= upper):
+                continue
+            return band
         return None
 
     def as_dict(self) -> dict[str, object]:
@@ -171,17 +180,20 @@ def extra_warranty_years(line, parameters: dict[str, Decimal]) -> Decimal | None
     return Decimal(line.warranty_years) - parameters["minimum_warranty_years"]
 
 
-#: Measure name -> (function, the offer columns it reads, the parameters a use must give).
+#: Measure name -> (function, the offer columns it reads, the parameters a use must give,
+#: whether it takes few distinct values so that its results are worth caching per value).
 MEASURES = {
     "etec_margin_percent": (
         etec_margin_percent,
         ("tec_kwh_per_year", "etec_limit_kwh_per_year"),
         (),
+        False,
     ),
-    "battery_cycles": (battery_cycles, ("battery_cycles",), ()),
+    "battery_cycles": (battery_cycles, ("battery_cycles",), (), True),
     "extra_warranty_years": (
         extra_warranty_years,
         ("warranty_years",),
         ("minimum_warranty_years",),
+        True,
     ),
 }
