@@ -17,8 +17,10 @@ by bidder and line id, so the output never depends on input order.
 
 from __future__ import annotations
 
+import gc
 import json
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal, localcontext
 
@@ -278,12 +280,29 @@ def evaluate(
     criteria = tuple(criteria)
     lines = tuple(lines)
     _check_unique(criteria, lines)
-    with localcontext() as decimal_context:
+    with _cyclic_gc_paused(), localcontext() as decimal_context:
         decimal_context.prec = PRECISION
         context = _Context(parameters, criteria)
         results = [context.line(line) for line in lines]
         rankings = _rank(parameters, results)
     return Evaluation(parameters, criteria, lines, tuple(results), rankings)
+
+
+@contextmanager
+def _cyclic_gc_paused() -> Iterator[None]:
+    """Pause Python's cycle collector while the evaluation runs, then restore it.
+
+    An evaluation allocates hundreds of thousands of small acyclic objects (results, evidence
+    dictionaries); cycle-collection passes triggered by them find nothing to free and took
+    about a third of the run time in the benchmark. Reference counting still frees memory.
+    """
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
 
 
 def _check_unique(criteria: Sequence[CriterionUse], lines: Sequence[OfferLine]) -> None:

@@ -30,3 +30,21 @@ def test_importing_and_evaluating_loads_no_django():
         "assert not [m for m in sys.modules if m.split('.')[0] == 'django'], 'django loaded'\n"
     )
     subprocess.run([sys.executable, "-c", code], check=True, cwd=PACKAGE.parents[1])
+
+
+def test_an_evaluation_leaves_the_cycle_collector_as_it_found_it():
+    import gc
+
+    from kretslopp.tendering import evaluate
+
+    from .helpers import line, parameters
+
+    assert gc.isenabled()
+    evaluate(parameters(), [], [line()])
+    assert gc.isenabled()
+    gc.disable()
+    try:
+        evaluate(parameters(), [], [line()])
+        assert not gc.isenabled()
+    finally:
+        gc.enable()
