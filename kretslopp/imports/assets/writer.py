@@ -23,7 +23,7 @@ from json.encoder import encode_basestring  # type: ignore[attr-defined]
 from typing import Any
 
 from django.contrib.contenttypes.models import ContentType
-from django.db import connection, models
+from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -140,15 +140,17 @@ class _Writer:
         and the columns back into rows, both in C), so values every row shares — the time
         stamps, the actor, the note — and values that repeat — dates, ids — cost once.
         """
-        assets = BulkInserter(Asset, [*NEW_FIELDS, "status_changed_at", "created_at", "updated_at"])
+        assets = BulkInserter(
+            Asset, ["id", *NEW_FIELDS, "status_changed_at", "created_at", "updated_at"]
+        )
         events = BulkInserter(LifecycleEvent, _EVENT_COLUMNS)
         entries = BulkInserter(AuditEntry, audit.ENTRY_COLUMNS, encoded=("changes",))
         for batch in bulk.batched(self.plan.new, BATCH):
             columns = self._real_columns(list(zip(*batch, strict=True))[1:])
             now = repeat(self.now)
-            assets.insert_columns([*columns, now, now, now])
-            tags = columns[0]
-            ids = self._ids_by_tag(tags)
+            # Ids taken first: the rows go in by COPY on PostgreSQL, which returns none.
+            ids = bulk.reserve_ids(Asset, len(batch))
+            assets.insert_columns([ids, *columns, now, now, now])
             self.created_ids.extend(ids)
             events.insert_columns(
                 [ids, repeat(""), columns[_STATUS], now, repeat(self.actor_id),
@@ -157,7 +159,7 @@ class _Writer:
             # object_repr: the tag, as str(asset) gives it (a tag fits the 200 characters).
             entries.insert_columns(
                 [now, repeat(self.actor_id), repeat("create"), repeat(self.content_type.pk),
-                 map(str, ids), tags, self._created_changes(columns)]
+                 map(str, ids), columns[0], self._created_changes(columns)]
             )  # fmt: skip
             self._advance(len(batch))
 
@@ -167,20 +169,6 @@ class _Writer:
             for position in (_MODEL, _LOCATION):
                 columns[position] = [self.real(value) for value in columns[position]]
         return columns
-
-    def _ids_by_tag(self, tags: Sequence[str]) -> list[int]:
-        """The ids the database gave the assets just inserted, in the order of ``tags``."""
-        table = connection.ops.quote_name(Asset._meta.db_table)
-        found: dict[str, int] = {}
-        step = connection.features.max_query_params or len(tags)
-        with connection.cursor() as cursor:
-            for start in range(0, len(tags), step):
-                chunk = list(tags[start : start + step])
-                marks = ", ".join(["%s"] * len(chunk))
-                sql = f"SELECT asset_tag, id FROM {table} WHERE asset_tag IN ({marks})"  # noqa: S608
-                cursor.execute(sql, chunk)
-                found.update(cursor.fetchall())
-        return list(map(found.__getitem__, tags))
 
     def _created_changes(self, columns: Sequence[Sequence]) -> Iterator[str]:
         """The create audit entries' JSON (every non-empty field as ``[null, value]``), per row.
