@@ -18,7 +18,7 @@ from __future__ import annotations
 import json
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Iterator, Sequence
-from itertools import repeat
+from itertools import islice, repeat
 from json.encoder import encode_basestring  # type: ignore[attr-defined]
 from typing import Any
 
@@ -109,7 +109,6 @@ class _Writer:
             for name in _AUDITED_NAMES[:-1]
         ]
         self.done = 0
-        self.created_ids: list[int] = []  # the new assets' ids, in ``plan.new`` order
 
     def real(self, value: int | None) -> int | None:
         if value is not None and value < 0:
@@ -138,20 +137,21 @@ class _Writer:
 
         Each batch is handled column by column (``zip`` turns the plan's rows into columns
         and the columns back into rows, both in C), so values every row shares — the time
-        stamps, the actor, the note — and values that repeat — dates, ids — cost once.
+        stamps, the actor, the note — and values that repeat — dates, ids — cost once. The
+        batch's fingerprints go in with it, so nothing of the whole plan is held at the end.
         """
         assets = BulkInserter(
             Asset, ["id", *NEW_FIELDS, "status_changed_at", "created_at", "updated_at"]
         )
         events = BulkInserter(LifecycleEvent, _EVENT_COLUMNS)
         entries = BulkInserter(AuditEntry, audit.ENTRY_COLUMNS, encoded=("changes",))
+        digests = iter(self.plan.new_digests)
         for batch in bulk.batched(self.plan.new, BATCH):
             columns = self._real_columns(list(zip(*batch, strict=True))[1:])
             now = repeat(self.now)
             # Ids taken first: the rows go in by COPY on PostgreSQL, which returns none.
             ids = bulk.reserve_ids(Asset, len(batch))
             assets.insert_columns([ids, *columns, now, now, now])
-            self.created_ids.extend(ids)
             events.insert_columns(
                 [ids, repeat(""), columns[_STATUS], now, repeat(self.actor_id),
                  repeat(self.note), repeat(self.reference)]
@@ -161,6 +161,13 @@ class _Writer:
                 [now, repeat(self.actor_id), repeat("create"), repeat(self.content_type.pk),
                  map(str, ids), columns[0], self._created_changes(columns)]
             )  # fmt: skip
+            fingerprints.add(
+                [
+                    (asset_id, digest, self.now)
+                    for asset_id, digest in zip(ids, islice(digests, len(batch)), strict=True)
+                    if digest is not None
+                ]
+            )
             self._advance(len(batch))
 
     def _real_columns(self, columns: list[Sequence]) -> list[Sequence]:
@@ -248,17 +255,12 @@ class _Writer:
     def record_fingerprints(self) -> None:
         """What the next import of the same rows may skip (:mod:`.fingerprints`).
 
-        New and updated assets now carry this import's moment as ``updated_at``; assets the
-        rows left unchanged keep theirs.
+        Updated assets now carry this import's moment as ``updated_at``; assets the rows
+        left unchanged keep theirs. (New assets' fingerprints went in with them.)
         """
         plan, now = self.plan, self.now
-        rows = [
-            (asset_id, digest, now)
-            for asset_id, digest in zip(self.created_ids, plan.new_digests, strict=True)
-            if digest is not None
-        ]
         updated = [update for update in plan.updates if update.digest is not None]
-        rows += [(update.existing.id, update.digest, now) for update in updated]
+        rows = [(update.existing.id, update.digest, now) for update in updated]
         rows += plan.unchanged_digests
         replacing = [update.existing.id for update in plan.updates]
         replacing += [asset_id for asset_id, _digest, _at in plan.unchanged_digests]
