@@ -26,8 +26,10 @@ for its distinct dates and prices, not for every cell.
 
 from __future__ import annotations
 
+import datetime as dt
 import itertools
 from collections.abc import Callable, Iterable, Iterator, Sequence
+from decimal import Decimal
 from typing import Any, TypeVar
 
 from django.db import connection, models
@@ -50,12 +52,14 @@ def _adapter(field: models.Field) -> Callable[[Any], Any] | None:
     """How to turn a Python value into a driver value for ``field``; None: as it is."""
     ops = connection.ops
     if isinstance(field, models.DateTimeField):
-        return _remember_last(ops.adapt_datetimefield_value)
+        return _remember_last(_typed(field, dt.datetime, ops.adapt_datetimefield_value))
     if isinstance(field, models.DateField):
-        return ops.adapt_datefield_value
+        return _typed(field, dt.date, ops.adapt_datefield_value)
     if isinstance(field, models.DecimalField):
         digits, places = field.max_digits, field.decimal_places
-        return lambda value: ops.adapt_decimalfield_value(value, digits, places)
+        return _typed(
+            field, Decimal, lambda value: ops.adapt_decimalfield_value(value, digits, places)
+        )
     if isinstance(field, _AS_IS):
         return None
     return lambda value: field.get_db_prep_save(value, connection)
@@ -87,6 +91,13 @@ def _binary_types(fields: Sequence[models.Field]) -> list[str] | None:
             return None
         formats.append(found)
     return formats
+
+
+def _typed(field: models.Field, kind: type, adapt: Callable[[Any], Any]) -> Callable[[Any], Any]:
+    """``adapt``, after reading a value of another type (a price given as text, a date as a
+    time stamp) as a save would: binary ``COPY`` takes each column's own type only."""
+    to_python = field.to_python
+    return lambda value: adapt(value if type(value) is kind else to_python(value))
 
 
 def _remember_last(adapt: Callable[[Any], Any]) -> Callable[[Any], Any]:
@@ -388,18 +399,8 @@ def create(model: type[M], objects: Iterable[M]) -> list[M]:
         for obj, pk in zip(unsaved, reserve_ids(model, len(unsaved)), strict=True):
             obj.pk = pk
     attnames = [field.attname for field in fields]
-    # A date or a price set as text (``weight_kg="2.50"``) is read as a save reads it.
-    typed = [
-        (field.attname, field.to_python)
-        for field in fields
-        if isinstance(field, models.DateField | models.DecimalField)
-    ]
     inserter = BulkInserter(model, attnames)
     for batch in batched(objects):
-        for obj in batch:
-            for name, to_python in typed:
-                if isinstance(value := getattr(obj, name), str):
-                    setattr(obj, name, to_python(value))
         inserter.insert([[getattr(obj, name) for name in attnames] for obj in batch])
     for obj in objects:
         obj._state.adding = False

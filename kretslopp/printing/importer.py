@@ -19,7 +19,7 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from kretslopp import printlogs
-from kretslopp.core import audit
+from kretslopp.core import audit, bulk
 from kretslopp.imports.pipeline import Counts, ImportResult
 from kretslopp.imports.problems import Problem
 from kretslopp.organisation.access import Access
@@ -181,7 +181,8 @@ def _write(
             imported_by=actor if getattr(actor, "pk", None) else None,
             is_demo=is_demo,
         )
-        PrintVolume.objects.bulk_create(
+        bulk.create(
+            PrintVolume,
             [
                 PrintVolume(
                     print_import=record,
@@ -199,7 +200,6 @@ def _write(
                 )  # fmt: skip
                 for department, month, printer, s in rows
             ],
-            batch_size=2000,
         )
     return len(rows)
 

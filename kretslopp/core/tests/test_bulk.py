@@ -190,3 +190,24 @@ def test_a_refused_bulk_write_raises_djangos_error_and_leaves_nothing(town):
         bulk.insert(Asset, columns_with_times, [(*rows[0], now, now)])  # the same tag again
     assert not Asset.objects.filter(asset_tag__startswith="MS-NEW-").exists()
     Asset.objects.filter(pk=town.own_asset.pk).update(notes="still usable")
+
+
+@pytest.mark.django_db
+def test_a_price_or_date_given_as_text_is_stored_as_a_save_stores_it(town):
+    """Binary COPY takes each column's own type: text for a price or a date (as a form or
+    a generator may give it) is read the way ``save()`` reads it first."""
+    asset = Asset(
+        asset_tag="MS-TEXT-1",
+        model=town.laptop,
+        department=town.own,
+        status="in_use",
+        purchase_price_sek="2499.50",
+        purchase_date="2021-04-30",
+        status_changed_at=dt.datetime(2021, 5, 1, 8, 0, tzinfo=dt.UTC),
+    )
+    bulk.create(Asset, [asset])
+    stored = Asset.objects.get(asset_tag="MS-TEXT-1")
+    assert (stored.purchase_price_sek, stored.purchase_date) == (
+        Decimal("2499.50"),
+        dt.date(2021, 4, 30),
+    )
