@@ -28,6 +28,8 @@ from __future__ import annotations
 
 import datetime as dt
 import itertools
+import queue
+import threading
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from decimal import Decimal
 from typing import Any, TypeVar
@@ -147,7 +149,7 @@ class BulkInserter:
 
     def insert(self, rows: Iterable[Sequence[Any]]) -> int:
         """Insert ``rows``; returns how many."""
-        return self._write([self._adapt(row) for row in rows])
+        return self._write(self.prepare(rows))
 
     def insert_columns(self, columns: Sequence[Iterable[Any]]) -> int:
         """Insert the rows whose values ``columns`` hold, one iterable per attname.
@@ -155,6 +157,14 @@ class BulkInserter:
         A column may be endless (``itertools.repeat(value)`` for a value every row shares);
         the rows end with the shortest column. Returns how many rows were inserted.
         """
+        return self._write(self.prepare_columns(columns))
+
+    def prepare(self, rows: Iterable[Sequence[Any]]) -> list[Sequence[Any]]:
+        """``rows`` with their values adapted for the driver, ready to be written."""
+        return [self._adapt(row) for row in rows]
+
+    def prepare_columns(self, columns: Sequence[Iterable[Any]]) -> list[tuple[Any, ...]]:
+        """The rows ``columns`` hold (see :meth:`insert_columns`), adapted, ready to be written."""
         adapted = list(columns)
         for position, adapt in self.adapters:
             distinct = self.by_value.get(position)
@@ -164,7 +174,7 @@ class BulkInserter:
                 adapted[position] = map(distinct.__getitem__, adapted[position])
             else:
                 adapted[position] = map(_unless_none(adapt), adapted[position])
-        return self._write(list(zip(*adapted, strict=False)))
+        return list(zip(*adapted, strict=False))
 
     def _write(self, prepared: list[Sequence[Any]]) -> int:
         """One batch to the database: ``COPY`` on PostgreSQL, ``executemany`` elsewhere."""
@@ -196,12 +206,88 @@ def _copy(cursor: Any, sql: str, rows: Iterable[Sequence[Any]], types: list[str]
     runs inside the connection's current transaction: rolled back with it. The driver's
     errors become Django's (``IntegrityError``…), as through Django's own cursor.
     """
-    with connection.wrap_database_errors, cursor.cursor.copy(sql) as copy:
+    with connection.wrap_database_errors:
+        _copy_rows(cursor.cursor, sql, rows, types)
+
+
+def _copy_rows(
+    cursor: Any, sql: str, rows: Iterable[Sequence[Any]], types: list[str] | None
+) -> None:
+    """:func:`_copy` on a psycopg cursor, whichever thread it belongs to."""
+    with cursor.copy(sql) as copy:
         if types:
             copy.set_types(types)
         write_row = copy.write_row
         for row in rows:
             write_row(row)
+
+
+class Overlapped:
+    """Batches written by a worker thread while the caller prepares the next (PostgreSQL).
+
+    With ``COPY`` the client waits while the server files each batch — index entries,
+    constraint checks — which is most of a bulk write's time on PostgreSQL; the client's
+    own work per batch (adapting values, building audit texts) then waits too. Here the
+    caller prepares a batch and hands it over; one worker thread copies the batches, in
+    the order given, on the same connection (so in the same transaction), while the caller
+    prepares the next. At most ``depth`` batches wait, so memory stays bounded. A failed
+    copy is raised in the caller — as Django's error, like any other — at the next hand-over
+    or at the end, and the caller's transaction rolls everything back. On SQLite, whose
+    writes run in this process anyway, each batch is written at once.
+
+    Use it as a context manager; between hand-overs the caller must not query the database
+    (it would wait for the worker).
+    """
+
+    def __init__(self, depth: int = 3) -> None:
+        self.threaded = connection.vendor == "postgresql"
+        self.error: BaseException | None = None
+        if self.threaded:
+            connection.ensure_connection()
+            self.raw = connection.connection
+            self.waiting: queue.Queue[tuple | None] = queue.Queue(maxsize=depth)
+            self.thread = threading.Thread(target=self._work, name="kretslopp-copy", daemon=True)
+            self.thread.start()
+
+    def insert(self, inserter: BulkInserter, rows: Iterable[Sequence[Any]]) -> int:
+        """:meth:`BulkInserter.insert`, the writing done by the worker."""
+        return self._hand_over(inserter, inserter.prepare(rows))
+
+    def insert_columns(self, inserter: BulkInserter, columns: Sequence[Iterable[Any]]) -> int:
+        """:meth:`BulkInserter.insert_columns`, the writing done by the worker."""
+        return self._hand_over(inserter, inserter.prepare_columns(columns))
+
+    def __enter__(self) -> Overlapped:
+        return self
+
+    def __exit__(self, kind: type[BaseException] | None, *_details: object) -> None:
+        if self.threaded:
+            self.waiting.put(None)
+            self.thread.join()
+        if kind is None:
+            self._raise_failure()
+
+    def _hand_over(self, inserter: BulkInserter, prepared: list[Sequence[Any]]) -> int:
+        if not self.threaded:
+            return inserter._write(prepared)
+        self._raise_failure()
+        if prepared:
+            self.waiting.put((inserter.copy_sql, prepared, inserter.copy_types))
+        return len(prepared)
+
+    def _raise_failure(self) -> None:
+        if self.error is not None:
+            with connection.wrap_database_errors:
+                raise self.error
+
+    def _work(self) -> None:
+        with self.raw.cursor() as cursor:
+            while (batch := self.waiting.get()) is not None:
+                if self.error is None:  # after a failure the rest is dropped: it rolls back
+                    try:
+                        _copy_rows(cursor, *batch)
+                    except BaseException as error:  # noqa: BLE001 - raised in the caller
+                        self.error = error
 
 
 class _DistinctValues(dict):
@@ -351,6 +437,27 @@ def reserve_ids(model: type[models.Model], count: int) -> Sequence[int]:
             )
             return [row[0] for row in cursor.fetchall()]
         return _reserve_sqlite(cursor, model, count)
+
+
+class ReservedIds:
+    """New primary keys of ``model`` for ``total`` rows, reserved ``block`` at a time.
+
+    One query per block rather than per batch: a writer that hands its batches to
+    :class:`Overlapped` would otherwise wait for the worker before every batch.
+    """
+
+    def __init__(self, model: type[models.Model], total: int, block: int = 100_000) -> None:
+        self.model, self.left, self.block = model, total, block
+        self.ids: list[int] = []
+
+    def take(self, count: int) -> list[int]:
+        """The next ``count`` ids (never more in all than ``total``)."""
+        while len(self.ids) < count and self.left > 0:
+            more = min(self.block, self.left)
+            self.ids.extend(reserve_ids(self.model, more))
+            self.left -= more
+        taken, self.ids = self.ids[:count], self.ids[count:]
+        return taken
 
 
 def _reserve_sqlite(cursor: Any, model: type[models.Model], count: int) -> range:

@@ -177,17 +177,28 @@ def test_updates_by_key_take_the_last_values_of_a_key_given_twice_and_empty_colu
     assert set(Asset.objects.values_list("purchase_date", "purchase_price_sek")) == {(None, None)}
 
 
+#: Every column of an asset without a default in the database.
+ASSET_COLUMNS = (
+    "asset_tag", "serial_number", "model_id", "department_id", "supplier", "order_number",
+    "has_storage", "status", "status_changed_at", "notes", "created_at", "updated_at",
+)  # fmt: skip
+
+
+def _asset_row(tag: str, town, now: dt.datetime) -> tuple:
+    return (tag, "", town.laptop.pk, town.own.pk, "", "", True, "in_use", now, "", now, now)
+
+
 @pytest.mark.django_db(transaction=True)
 def test_a_refused_bulk_write_raises_djangos_error_and_leaves_nothing(town):
     from django.db import IntegrityError, transaction
 
-    columns = ("asset_tag", "model_id", "department_id", "status", "status_changed_at")
     now = timezone.now()
-    rows = [(f"MS-NEW-{n}", town.laptop.pk, town.own.pk, "in_use", now) for n in range(3)]
-    with pytest.raises(IntegrityError), transaction.atomic():
-        columns_with_times = (*columns, "created_at", "updated_at")
-        bulk.insert(Asset, columns_with_times, [(*row, now, now) for row in rows])
-        bulk.insert(Asset, columns_with_times, [(*rows[0], now, now)])  # the same tag again
+    rows = [_asset_row(f"MS-NEW-{n}", town, now) for n in range(3)]
+    bulk.insert(Asset, ASSET_COLUMNS, rows[:1])  # a complete row goes in
+    Asset.objects.filter(asset_tag="MS-NEW-0").delete()
+    with pytest.raises(IntegrityError, match="asset_tag"), transaction.atomic():
+        bulk.insert(Asset, ASSET_COLUMNS, rows)
+        bulk.insert(Asset, ASSET_COLUMNS, rows[:1])  # the same tag again
     assert not Asset.objects.filter(asset_tag__startswith="MS-NEW-").exists()
     Asset.objects.filter(pk=town.own_asset.pk).update(notes="still usable")
 
@@ -211,3 +222,29 @@ def test_a_price_or_date_given_as_text_is_stored_as_a_save_stores_it(town):
         Decimal("2499.50"),
         dt.date(2021, 4, 30),
     )
+
+
+@pytest.mark.django_db(transaction=True)
+def test_batches_written_while_the_next_is_prepared_fail_and_roll_back_together(town):
+    """Overlapped writes (a worker thread on PostgreSQL) go in order, in the caller's
+    transaction; a refused batch raises Django's error in the caller and nothing stays."""
+    from django.db import IntegrityError, transaction
+
+    now = timezone.now()
+    inserter = bulk.BulkInserter(Asset, ASSET_COLUMNS)
+
+    def rows(start: int, stop: int, prefix: str = "MS-OVL-") -> list[tuple]:
+        return [_asset_row(f"{prefix}{n}", town, now) for n in range(start, stop)]
+
+    with transaction.atomic(), bulk.Overlapped() as writes:
+        for start in range(0, 50, 10):
+            assert writes.insert(inserter, rows(start, start + 10)) == 10
+    assert Asset.objects.filter(asset_tag__startswith="MS-OVL-").count() == 50
+
+    refused = pytest.raises(IntegrityError, match="asset_tag")
+    with refused, transaction.atomic(), bulk.Overlapped() as writes:
+        writes.insert(inserter, rows(0, 10, "MS-BAD-"))
+        writes.insert(inserter, rows(5, 6, "MS-BAD-"))  # a tag already given
+        writes.insert(inserter, rows(10, 20, "MS-BAD-"))
+    assert not Asset.objects.filter(asset_tag__startswith="MS-BAD-").exists()
+    assert Asset.objects.filter(asset_tag__startswith="MS-OVL-").count() == 50

@@ -97,5 +97,9 @@ def add(rows: Sequence[tuple[int, str, Any]]) -> None:
     same for nearly every row, is then adapted once rather than once per row.
     """
     if rows:
-        inserter = BulkInserter(ImportFingerprint, ("asset_id", "digest", "asset_updated_at"))
-        inserter.insert_columns(list(zip(*rows, strict=True)))
+        inserter().insert_columns(list(zip(*rows, strict=True)))
+
+
+def inserter() -> BulkInserter:
+    """The bulk inserter of fingerprint rows ``(asset id, digest, updated_at)``."""
+    return BulkInserter(ImportFingerprint, ("asset_id", "digest", "asset_updated_at"))
