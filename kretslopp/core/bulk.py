@@ -129,6 +129,9 @@ class BulkInserter:
         columns = ", ".join(quote(field.column) for field in fields)
         placeholders = ", ".join(["%s"] * len(fields))
         self.sql = f"INSERT INTO {table} ({columns}) VALUES ({placeholders})"
+        # The same for the sqlite3 driver itself (qmark style), as the worker of
+        # :class:`Overlapped` uses it.
+        self.qmark_sql = self.sql.replace("%s", "?")
         # Binary COPY spares client and server the text round trip of every value; it
         # needs each column's exact type, so a column of another type (or JSON the caller
         # encoded itself) keeps the whole copy in text.
@@ -223,31 +226,31 @@ def _copy_rows(
 
 
 class Overlapped:
-    """Batches written by a worker thread while the caller prepares the next (PostgreSQL).
+    """Batches written by a worker thread while the caller prepares the next.
 
-    With ``COPY`` the client waits while the server files each batch — index entries,
-    constraint checks — which is most of a bulk write's time on PostgreSQL; the client's
-    own work per batch (adapting values, building audit texts) then waits too. Here the
-    caller prepares a batch and hands it over; one worker thread copies the batches, in
-    the order given, on the same connection (so in the same transaction), while the caller
-    prepares the next. At most ``depth`` batches wait, so memory stays bounded. A failed
-    copy is raised in the caller — as Django's error, like any other — at the next hand-over
-    or at the end, and the caller's transaction rolls everything back. On SQLite, whose
-    writes run in this process anyway, each batch is written at once.
+    The database's share of a bulk write — index entries, constraint checks — is most of
+    its time: on PostgreSQL the client waits for the server to file each ``COPY``; on
+    SQLite the driver runs the same work in this process, but outside Python's global
+    lock. Either way the caller's own work per batch (adapting values, building audit
+    texts) would wait for it. Here the caller prepares a batch and hands it over; one
+    worker thread writes the batches, in the order given, on the same connection (so in
+    the same transaction), while the caller prepares the next. At most ``depth`` batches
+    wait, so memory stays bounded. A failed write is raised in the caller — as Django's
+    error, like any other — at the next hand-over or at the end, and the caller's
+    transaction rolls everything back.
 
-    Use it as a context manager; between hand-overs the caller must not query the database
-    (it would wait for the worker).
+    Use it as a context manager inside a transaction; between hand-overs the caller must
+    not use the connection itself.
     """
 
     def __init__(self, depth: int = 3) -> None:
-        self.threaded = connection.vendor == "postgresql"
+        connection.ensure_connection()
+        self.raw = connection.connection
+        self.postgresql = connection.vendor == "postgresql"
         self.error: BaseException | None = None
-        if self.threaded:
-            connection.ensure_connection()
-            self.raw = connection.connection
-            self.waiting: queue.Queue[tuple | None] = queue.Queue(maxsize=depth)
-            self.thread = threading.Thread(target=self._work, name="kretslopp-copy", daemon=True)
-            self.thread.start()
+        self.waiting: queue.Queue[tuple[BulkInserter, list] | None] = queue.Queue(maxsize=depth)
+        self.thread = threading.Thread(target=self._work, name="kretslopp-bulk", daemon=True)
+        self.thread.start()
 
     def insert(self, inserter: BulkInserter, rows: Iterable[Sequence[Any]]) -> int:
         """:meth:`BulkInserter.insert`, the writing done by the worker."""
@@ -261,18 +264,15 @@ class Overlapped:
         return self
 
     def __exit__(self, kind: type[BaseException] | None, *_details: object) -> None:
-        if self.threaded:
-            self.waiting.put(None)
-            self.thread.join()
+        self.waiting.put(None)
+        self.thread.join()
         if kind is None:
             self._raise_failure()
 
     def _hand_over(self, inserter: BulkInserter, prepared: list[Sequence[Any]]) -> int:
-        if not self.threaded:
-            return inserter._write(prepared)
         self._raise_failure()
         if prepared:
-            self.waiting.put((inserter.copy_sql, prepared, inserter.copy_types))
+            self.waiting.put((inserter, prepared))
         return len(prepared)
 
     def _raise_failure(self) -> None:
@@ -281,13 +281,22 @@ class Overlapped:
                 raise self.error
 
     def _work(self) -> None:
-        with self.raw.cursor() as cursor:
+        cursor = self.raw.cursor()
+        try:
             while (batch := self.waiting.get()) is not None:
                 if self.error is None:  # after a failure the rest is dropped: it rolls back
                     try:
-                        _copy_rows(cursor, *batch)
+                        self._write(cursor, *batch)
                     except BaseException as error:  # noqa: BLE001 - raised in the caller
                         self.error = error
+        finally:
+            cursor.close()
+
+    def _write(self, cursor: Any, inserter: BulkInserter, prepared: list) -> None:
+        if self.postgresql:
+            _copy_rows(cursor, inserter.copy_sql, prepared, inserter.copy_types)
+        else:
+            cursor.executemany(inserter.qmark_sql, prepared)
 
 
 class _DistinctValues(dict):
@@ -443,20 +452,29 @@ class ReservedIds:
     """New primary keys of ``model`` for ``total`` rows, reserved ``block`` at a time.
 
     One query per block rather than per batch: a writer that hands its batches to
-    :class:`Overlapped` would otherwise wait for the worker before every batch.
+    :class:`Overlapped` must not use the connection while the worker writes. On SQLite
+    the ids come as a range, so they are all reserved at once, at no cost in memory.
     """
 
     def __init__(self, model: type[models.Model], total: int, block: int = 100_000) -> None:
-        self.model, self.left, self.block = model, total, block
-        self.ids: list[int] = []
+        self.model, self.left = model, total
+        self.block = block if connection.vendor == "postgresql" else max(total, 1)
+        self.current: Sequence[int] = ()
+        self.position = 0
 
     def take(self, count: int) -> list[int]:
         """The next ``count`` ids (never more in all than ``total``)."""
-        while len(self.ids) < count and self.left > 0:
-            more = min(self.block, self.left)
-            self.ids.extend(reserve_ids(self.model, more))
-            self.left -= more
-        taken, self.ids = self.ids[:count], self.ids[count:]
+        taken: list[int] = []
+        while len(taken) < count:
+            if self.position >= len(self.current):
+                if self.left <= 0:
+                    break
+                more = min(self.block, self.left)
+                self.current, self.position = reserve_ids(self.model, more), 0
+                self.left -= more
+            part = self.current[self.position : self.position + count - len(taken)]
+            taken.extend(part)
+            self.position += len(part)
         return taken
 
 

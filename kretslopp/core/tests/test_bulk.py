@@ -248,3 +248,13 @@ def test_batches_written_while_the_next_is_prepared_fail_and_roll_back_together(
         writes.insert(inserter, rows(10, 20, "MS-BAD-"))
     assert not Asset.objects.filter(asset_tag__startswith="MS-BAD-").exists()
     assert Asset.objects.filter(asset_tag__startswith="MS-OVL-").count() == 50
+
+
+@pytest.mark.django_db
+def test_ids_reserved_in_blocks_are_distinct_and_no_more_than_asked(town):
+    reserved = bulk.ReservedIds(LifecycleEvent, 7, block=3)
+    taken = [reserved.take(2), reserved.take(4), reserved.take(5)]
+    assert [len(ids) for ids in taken] == [2, 4, 1]
+    flat = [pk for ids in taken for pk in ids]
+    assert len(set(flat)) == 7
+    assert LifecycleEvent.objects.create(asset=town.own_asset, to_status="in_use").pk not in flat
