@@ -750,16 +750,11 @@ def _department_index(keys: Sequence[Hashable] | np.ndarray) -> dict[Hashable, i
     return {key: position for position, key in enumerate(ordered)}
 
 
-def _factorise(keys: Sequence[Hashable] | np.ndarray) -> tuple[tuple[Hashable, ...], np.ndarray]:
-    """Department keys in sorted order (first-seen order if unsortable) and each row's index."""
-    index = _department_index(keys)
-    codes = np.fromiter(map(index.__getitem__, keys), dtype=np.int64, count=len(keys))
-    return tuple(index), codes
-
-
 #: Assets computed at a time: every per-asset × year array the engine works on is this many
-#: rows long, whatever the fleet's size, so memory stays flat (about 40 MB at 10 years).
-CHUNK_ASSETS = 65_536
+#: rows long, whatever the fleet's size, so memory stays flat (about 10 MB of buffers at 10
+#: years). Small enough for each buffer to stay in the processor's cache between steps, which
+#: measured faster than larger chunks; large enough that numpy's per-call cost is negligible.
+CHUNK_ASSETS = 16_384
 #: Per-asset × year cells in one chunk at most, so that a long range of years shortens it.
 _CHUNK_CELLS = 1 << 20
 
