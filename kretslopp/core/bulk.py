@@ -425,9 +425,10 @@ def reserve_ids(model: type[models.Model], count: int) -> Sequence[int]:
 
     For rows written by ``COPY`` (which returns no ids) when the caller needs their ids:
     PostgreSQL hands them out of the table's own sequence (``nextval``, safe beside other
-    writers, not necessarily consecutive); on SQLite they are counted on from the table's
+    writers, not necessarily consecutive; as always with sequences, a rollback leaves a gap
+    rather than handing them out again); on SQLite they are counted on from the table's
     ``AUTOINCREMENT`` counter, which is moved past them at once, so a later insert in this
-    or any other transaction never takes one of them. Rolled back with the transaction.
+    or any other transaction never takes one of them (a rollback moves it back).
     """
     if count <= 0:
         return []
