@@ -28,8 +28,6 @@ from __future__ import annotations
 
 import datetime as dt
 import itertools
-import queue
-import threading
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from decimal import Decimal
 from typing import Any, TypeVar
@@ -129,9 +127,6 @@ class BulkInserter:
         columns = ", ".join(quote(field.column) for field in fields)
         placeholders = ", ".join(["%s"] * len(fields))
         self.sql = f"INSERT INTO {table} ({columns}) VALUES ({placeholders})"
-        # The same for the sqlite3 driver itself (qmark style), as the worker of
-        # :class:`Overlapped` uses it.
-        self.qmark_sql = self.sql.replace("%s", "?")
         # Binary COPY spares client and server the text round trip of every value; it
         # needs each column's exact type, so a column of another type (or JSON the caller
         # encoded itself) keeps the whole copy in text.
@@ -216,87 +211,13 @@ def _copy(cursor: Any, sql: str, rows: Iterable[Sequence[Any]], types: list[str]
 def _copy_rows(
     cursor: Any, sql: str, rows: Iterable[Sequence[Any]], types: list[str] | None
 ) -> None:
-    """:func:`_copy` on a psycopg cursor, whichever thread it belongs to."""
+    """:func:`_copy` on the psycopg cursor itself."""
     with cursor.copy(sql) as copy:
         if types:
             copy.set_types(types)
         write_row = copy.write_row
         for row in rows:
             write_row(row)
-
-
-class Overlapped:
-    """Batches written by a worker thread while the caller prepares the next.
-
-    The database's share of a bulk write — index entries, constraint checks — is most of
-    its time: on PostgreSQL the client waits for the server to file each ``COPY``; on
-    SQLite the driver runs the same work in this process, but outside Python's global
-    lock. Either way the caller's own work per batch (adapting values, building audit
-    texts) would wait for it. Here the caller prepares a batch and hands it over; one
-    worker thread writes the batches, in the order given, on the same connection (so in
-    the same transaction), while the caller prepares the next. At most ``depth`` batches
-    wait, so memory stays bounded. A failed write is raised in the caller — as Django's
-    error, like any other — at the next hand-over or at the end, and the caller's
-    transaction rolls everything back.
-
-    Use it as a context manager inside a transaction; between hand-overs the caller must
-    not use the connection itself.
-    """
-
-    def __init__(self, depth: int = 3) -> None:
-        connection.ensure_connection()
-        self.raw = connection.connection
-        self.postgresql = connection.vendor == "postgresql"
-        self.error: BaseException | None = None
-        self.waiting: queue.Queue[tuple[BulkInserter, list] | None] = queue.Queue(maxsize=depth)
-        self.thread = threading.Thread(target=self._work, name="kretslopp-bulk", daemon=True)
-        self.thread.start()
-
-    def insert(self, inserter: BulkInserter, rows: Iterable[Sequence[Any]]) -> int:
-        """:meth:`BulkInserter.insert`, the writing done by the worker."""
-        return self._hand_over(inserter, inserter.prepare(rows))
-
-    def insert_columns(self, inserter: BulkInserter, columns: Sequence[Iterable[Any]]) -> int:
-        """:meth:`BulkInserter.insert_columns`, the writing done by the worker."""
-        return self._hand_over(inserter, inserter.prepare_columns(columns))
-
-    def __enter__(self) -> Overlapped:
-        return self
-
-    def __exit__(self, kind: type[BaseException] | None, *_details: object) -> None:
-        self.waiting.put(None)
-        self.thread.join()
-        if kind is None:
-            self._raise_failure()
-
-    def _hand_over(self, inserter: BulkInserter, prepared: list[Sequence[Any]]) -> int:
-        self._raise_failure()
-        if prepared:
-            self.waiting.put((inserter, prepared))
-        return len(prepared)
-
-    def _raise_failure(self) -> None:
-        if self.error is not None:
-            with connection.wrap_database_errors:
-                raise self.error
-
-    def _work(self) -> None:
-        cursor = self.raw.cursor()
-        try:
-            while (batch := self.waiting.get()) is not None:
-                if self.error is None:  # after a failure the rest is dropped: it rolls back
-                    try:
-                        self._write(cursor, *batch)
-                    except BaseException as error:  # noqa: BLE001 - raised in the caller
-                        self.error = error
-        finally:
-            cursor.close()
-
-    def _write(self, cursor: Any, inserter: BulkInserter, prepared: list) -> None:
-        if self.postgresql:
-            _copy_rows(cursor, inserter.copy_sql, prepared, inserter.copy_types)
-        else:
-            cursor.executemany(inserter.qmark_sql, prepared)
 
 
 class _DistinctValues(dict):
@@ -452,9 +373,8 @@ def reserve_ids(model: type[models.Model], count: int) -> Sequence[int]:
 class ReservedIds:
     """New primary keys of ``model`` for ``total`` rows, reserved ``block`` at a time.
 
-    One query per block rather than per batch: a writer that hands its batches to
-    :class:`Overlapped` must not use the connection while the worker writes. On SQLite
-    the ids come as a range, so they are all reserved at once, at no cost in memory.
+    One query per block rather than one per batch. On SQLite the ids come as a range, so
+    they are all reserved at once, at no cost in memory.
     """
 
     def __init__(self, model: type[models.Model], total: int, block: int = 100_000) -> None:

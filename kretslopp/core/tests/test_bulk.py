@@ -224,32 +224,6 @@ def test_a_price_or_date_given_as_text_is_stored_as_a_save_stores_it(town):
     )
 
 
-@pytest.mark.django_db(transaction=True)
-def test_batches_written_while_the_next_is_prepared_fail_and_roll_back_together(town):
-    """Overlapped writes (a worker thread on PostgreSQL) go in order, in the caller's
-    transaction; a refused batch raises Django's error in the caller and nothing stays."""
-    from django.db import IntegrityError, transaction
-
-    now = timezone.now()
-    inserter = bulk.BulkInserter(Asset, ASSET_COLUMNS)
-
-    def rows(start: int, stop: int, prefix: str = "MS-OVL-") -> list[tuple]:
-        return [_asset_row(f"{prefix}{n}", town, now) for n in range(start, stop)]
-
-    with transaction.atomic(), bulk.Overlapped() as writes:
-        for start in range(0, 50, 10):
-            assert writes.insert(inserter, rows(start, start + 10)) == 10
-    assert Asset.objects.filter(asset_tag__startswith="MS-OVL-").count() == 50
-
-    refused = pytest.raises(IntegrityError, match="asset_tag")
-    with refused, transaction.atomic(), bulk.Overlapped() as writes:
-        writes.insert(inserter, rows(0, 10, "MS-BAD-"))
-        writes.insert(inserter, rows(5, 6, "MS-BAD-"))  # a tag already given
-        writes.insert(inserter, rows(10, 20, "MS-BAD-"))
-    assert not Asset.objects.filter(asset_tag__startswith="MS-BAD-").exists()
-    assert Asset.objects.filter(asset_tag__startswith="MS-OVL-").count() == 50
-
-
 @pytest.mark.django_db
 def test_ids_reserved_in_blocks_are_distinct_and_no_more_than_asked(town):
     reserved = bulk.ReservedIds(LifecycleEvent, 7, block=3)

@@ -149,33 +149,26 @@ class _Writer:
         digests = iter(self.plan.new_digests)
         # Ids taken first: the rows go in by COPY on PostgreSQL, which returns none.
         reserved = bulk.ReservedIds(Asset, len(self.plan.new))
-        # While the database files one batch, the next is prepared (on PostgreSQL).
-        with bulk.Overlapped() as writes:
-            for batch in bulk.batched(self.plan.new, BATCH):
-                columns = self._real_columns(list(zip(*batch, strict=True))[1:])
-                now = repeat(self.now)
-                ids = reserved.take(len(batch))
-                writes.insert_columns(assets, [ids, *columns, now, now, now])
-                writes.insert_columns(
-                    events,
-                    [ids, repeat(""), columns[_STATUS], now, repeat(self.actor_id),
-                     repeat(self.note), repeat(self.reference)],
-                )  # fmt: skip
-                # object_repr: the tag, as str(asset) gives it (a tag fits 200 characters).
-                writes.insert_columns(
-                    entries,
-                    [now, repeat(self.actor_id), repeat("create"), repeat(self.content_type.pk),
-                     map(str, ids), columns[0], self._created_changes(columns)],
-                )  # fmt: skip
-                writes.insert(
-                    prints,
-                    (
-                        (asset_id, digest, self.now)
-                        for asset_id, digest in zip(ids, islice(digests, len(batch)), strict=True)
-                        if digest is not None
-                    ),
-                )
-                self._advance(len(batch))
+        for batch in bulk.batched(self.plan.new, BATCH):
+            columns = self._real_columns(list(zip(*batch, strict=True))[1:])
+            now = repeat(self.now)
+            ids = reserved.take(len(batch))
+            assets.insert_columns([ids, *columns, now, now, now])
+            events.insert_columns(
+                [ids, repeat(""), columns[_STATUS], now, repeat(self.actor_id),
+                 repeat(self.note), repeat(self.reference)]
+            )  # fmt: skip
+            # object_repr: the tag, as str(asset) gives it (a tag fits the 200 characters).
+            entries.insert_columns(
+                [now, repeat(self.actor_id), repeat("create"), repeat(self.content_type.pk),
+                 map(str, ids), columns[0], self._created_changes(columns)]
+            )  # fmt: skip
+            prints.insert(
+                (asset_id, digest, self.now)
+                for asset_id, digest in zip(ids, islice(digests, len(batch)), strict=True)
+                if digest is not None
+            )
+            self._advance(len(batch))
 
     def _real_columns(self, columns: list[Sequence]) -> list[Sequence]:
         """The new records' placeholder ids in the model and location columns made real."""
