@@ -1,24 +1,34 @@
-"""Benchmark: fleet footprint of 100,000 assets over 10 years (target: median <= 1 s).
+"""Benchmark: fleet footprint of 100,000 and 1,000,000 assets over 10 years.
 
 Builds a deterministic synthetic fleet (14 departments, every category, a third of the
 assets with model-specific embodied figures, half of them already retired), computes the
 footprint per year × department × category with :func:`kretslopp.footprint.fleet_footprint`
 (fed plain Python lists, as a Django ``values_list`` gives them) and, beside it, with a plain
 per-asset Python loop applying the same rules; checks that both give the same totals and
-prints medians and the ratio. Exits 1 if the engine's median exceeds the target or the two
-disagree.
+prints medians and the ratio. Then the same at 1,000,000 assets (``--large``): the engine's
+median, how its time grew from 100,000 (within 11× for 10× the assets: it streams the
+fleet in chunks), and the peak memory the computation adds, measured in a fresh process as
+the growth of its resident set (the kernel's high-water mark, reset just before the run)
+with ``tracemalloc``'s peak beside it (numpy reports its buffers to it). Exits 1 if a
+target is missed or the totals disagree.
 
-    .venv/bin/python benchmarks/bench_footprint.py [--assets N] [--repeat R]
+Targets: 100,000 assets ≤ 1 s (the product brief); 1,000,000 assets ≤ 2 s with ≤ 300 MB
+added, and ≤ 11× the time of 100,000 (issue 16).
+
+    .venv/bin/python benchmarks/bench_footprint.py [--assets N] [--large N] [--repeat R]
 """
 
 from __future__ import annotations
 
 import argparse
 import datetime as dt
+import os
 import random
 import statistics
+import subprocess
 import sys
 import time
+import tracemalloc
 from collections import defaultdict
 from collections.abc import Callable
 from pathlib import Path
@@ -26,9 +36,13 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from kretslopp.footprint import CATEGORY_CODES, fleet_footprint, get_factor_set  # noqa: E402
+from kretslopp.footprint.engine import CHUNK_ASSETS  # noqa: E402
 from kretslopp.footprint.grid import get_grid  # noqa: E402
 
 TARGET_S = 1.0
+LARGE_TARGET_S = 2.0
+LARGE_MEMORY_MB = 300.0
+SCALING_LIMIT = 11.0
 YEARS = range(2015, 2025)
 DAYS_PER_YEAR = 365.25
 
@@ -61,7 +75,7 @@ def synthetic_fleet(n: int, seed: int = 2019) -> Fleet:
     }
 
 
-def run_engine(fleet: Fleet) -> dict[tuple[int, str], float]:
+def run_engine(fleet: Fleet, **options: int) -> dict[tuple[int, str], float]:
     result = fleet_footprint(
         fleet["categories"],
         fleet["in_use"],
@@ -70,6 +84,7 @@ def run_engine(fleet: Fleet) -> dict[tuple[int, str], float]:
         departments=fleet["departments"],
         embodied_kg_co2e=fleet["embodied_kg_co2e"],
         data_quality=fleet["data_quality"],
+        **options,
     )
     totals: dict[tuple[int, str], float] = {}
     for year in YEARS:
@@ -131,23 +146,80 @@ def median_time(func: Callable[[Fleet], object], fleet: Fleet, repeat: int) -> t
     return statistics.median(times), result
 
 
+def resident_mb(field: str = "VmRSS") -> float:
+    """This process's resident set (or its high-water mark, ``VmHWM``) in MB."""
+    with open("/proc/self/status", encoding="ascii") as status:
+        for line in status:
+            if line.startswith(field + ":"):
+                return int(line.split()[1]) / 1024
+    raise RuntimeError(f"no {field} in /proc/self/status")
+
+
+def memory_child(assets: int) -> None:
+    """In a fresh process: MB the engine adds to the resident set, and tracemalloc's peak.
+
+    The fleet (plain lists) is built first; then the kernel's high-water mark is reset
+    (``/proc/self/clear_refs``), so the peak read afterwards is the computation's own.
+    """
+    fleet = synthetic_fleet(assets)
+    run_engine(synthetic_fleet(1_000))  # factor sets and grid loaded, as in the timed runs
+    before = resident_mb()
+    with open("/proc/self/clear_refs", "w", encoding="ascii") as clear:
+        clear.write("5")
+    run_engine(fleet)
+    added = resident_mb("VmHWM") - before
+    tracemalloc.start()
+    run_engine(fleet)
+    _current, peak = tracemalloc.get_traced_memory()
+    tracemalloc.stop()
+    print(f"{added:.1f} {peak / 1e6:.1f}")
+
+
+def added_memory_mb(assets: int) -> tuple[float, float]:
+    output = subprocess.run(
+        [sys.executable, __file__, "--memory-child", str(assets)],
+        check=True,
+        capture_output=True,
+        text=True,
+    ).stdout
+    added, traced = output.split()
+    return float(added), float(traced)
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--assets", type=int, default=100_000)
+    parser.add_argument("--large", type=int, default=1_000_000, help="0: skip the large fleet")
     parser.add_argument("--repeat", type=int, default=7, help="engine runs (>= 5)")
     parser.add_argument("--loop-repeat", type=int, default=3, help="loop runs (>= 3)")
+    parser.add_argument("--memory-child", type=int, help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
+    if args.memory_child:
+        memory_child(args.memory_child)
+        return 0
+    load_before = os.getloadavg()[0]
+    ok = small_fleet(args)
+    if args.large:
+        ok = large_fleet(args) and ok
+    print(f"load average: {load_before:.2f} at the start, {os.getloadavg()[0]:.2f} at the end")
+    print("PASS" if ok else "FAIL")
+    return 0 if ok else 1
 
+
+def small_fleet(args: argparse.Namespace) -> bool:
     fleet = synthetic_fleet(args.assets)
     run_engine(fleet)  # warm-up: loads the factor sets, grid and PCF files once
     engine_s, engine_totals = median_time(run_engine, fleet, max(5, args.repeat))
     loop_s, loop_totals = median_time(run_loop, fleet, max(3, args.loop_repeat))
+    args.small_engine_s = engine_s
 
     assert isinstance(engine_totals, dict) and isinstance(loop_totals, dict)
     worst = max(
         abs(engine_totals[k] - loop_totals[k]) / max(1.0, abs(loop_totals[k])) for k in loop_totals
     )
     same = worst < 1e-9
+    one_chunk = run_engine(fleet, chunk_assets=args.assets)
+    chunking = max(abs(one_chunk[k] - engine_totals[k]) / abs(one_chunk[k]) for k in one_chunk)
     passed = engine_s <= TARGET_S
 
     print(
@@ -168,7 +240,39 @@ def main(argv: list[str] | None = None) -> int:
         f"same totals as the loop: {'yes' if same else 'NO'} (largest relative difference "
         f"{worst:.1e}); 2024 total {total_2024 / 1000:,.1f} t CO2e"
     )
-    return 0 if (passed and same) else 1
+    print(
+        f"same totals in chunks of {CHUNK_ASSETS:,} as in one: "
+        f"{'yes' if chunking <= 1e-12 else 'NO'} (largest relative difference {chunking:.1e})"
+    )
+    return passed and same and chunking <= 1e-12
+
+
+def large_fleet(args: argparse.Namespace) -> bool:
+    fleet = synthetic_fleet(args.large)
+    run_engine(fleet)  # warm-up, as for the small fleet
+    repeat = max(5, args.repeat // 2)
+    engine_s, _totals = median_time(run_engine, fleet, repeat)
+    del fleet
+    added, traced = added_memory_mb(args.large)
+    scaling = engine_s / args.small_engine_s
+    print(
+        f"large fleet: {args.large:,} assets x {len(YEARS)} years, median of {repeat} runs; "
+        f"memory in a fresh process"
+    )
+    rows = [
+        ("engine (median)", f"{engine_s:.3f} s", f"<= {LARGE_TARGET_S:g} s",
+         engine_s <= LARGE_TARGET_S),
+        (f"time {args.large:,} / {args.assets:,}", f"{scaling:.2f} x",
+         f"<= {SCALING_LIMIT:g} x", scaling <= SCALING_LIMIT),
+        ("added memory (RSS high-water)", f"{added:.0f} MB", f"<= {LARGE_MEMORY_MB:g} MB",
+         added <= LARGE_MEMORY_MB),
+        ("  tracemalloc peak (info)", f"{traced:.0f} MB", "-", None),
+    ]  # fmt: skip
+    print(f"{'name':<34} {'value':>10} {'target':>11} {'result':>7}")
+    for name, value, target, ok in rows:
+        result = "-" if ok is None else "PASS" if ok else "FAIL"
+        print(f"{name:<34} {value:>10} {target:>11} {result:>7}")
+    return all(ok for _name, _value, _target, ok in rows if ok is not None)
 
 
 if __name__ == "__main__":

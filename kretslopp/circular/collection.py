@@ -16,7 +16,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from kretslopp.circular.models import Campaign, CampaignItem, CampaignStatus, CollectionPoint
-from kretslopp.core import audit
+from kretslopp.core import audit, bulk
 from kretslopp.inventory import lifecycle
 from kretslopp.inventory.models import CATEGORIES_WITH_STORAGE, Asset, ProductCategory
 from kretslopp.organisation.access import Access, Action
@@ -257,8 +257,8 @@ def collect_many(
             by=by,
             at=now,
         )
-        items = CampaignItem.objects.bulk_create(
-            [_item(campaign, asset, point, now, by) for asset in accepted], batch_size=1000
+        items = bulk.create(
+            CampaignItem, [_item(campaign, asset, point, now, by) for asset in accepted]
         )
         audit.record_many(
             CampaignItem,

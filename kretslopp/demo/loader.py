@@ -1,8 +1,10 @@
 """Writing the demo into the database: in one transaction, in chunks, with audit entries.
 
 The generators in this package are plain Python; this module is the only one that touches
-Django. Rows are written in batches with ``bulk_create``, and assets and events (the bulk of
-the rows) with plain ``executemany`` (see :mod:`kretslopp.demo.fastinsert`). Neither sends the
+Django. Every row goes in through the one bulk writer (:mod:`kretslopp.core.bulk`: ``COPY``
+on PostgreSQL, ``executemany`` on SQLite): model objects with :func:`~kretslopp.core.bulk.create`,
+assets and events (the bulk of the rows) as plain rows (see :mod:`kretslopp.demo.fastinsert`),
+their ids taken up front with :func:`~kretslopp.core.bulk.reserve_ids`. Neither sends the
 per-row signals that audit normal saves (they would cost minutes at a million assets), so the
 load writes the audit entries itself: each asset's "create" entry in the save signal's shape,
 by the system and timed at the asset's order (its first lifecycle event), so its history and
@@ -77,7 +79,6 @@ AUDITED_NAMES = tuple(field.name for field in AUDITED)
 SET_BY_MOVES = frozenset({"status", "status_changed_at", "in_use_date", "end_date"})
 EVENT_COLUMNS = ("asset_id", "from_status", "to_status", "at", "note", "reference")
 CHUNK = 5000
-BATCH = 1000
 
 
 @dataclass(frozen=True)
@@ -190,8 +191,9 @@ def load(*, assets: int = fleet.DEFAULT_ASSETS, seed: int = 1, replace: bool = F
 
 
 def _organisation(result: Result) -> dict[str, Department]:
-    departments = Department.objects.bulk_create(
-        [Department(code=d.code, name=d.name, employees=d.employees) for d in city.DEPARTMENTS]
+    departments = bulk.create(
+        Department,
+        [Department(code=d.code, name=d.name, employees=d.employees) for d in city.DEPARTMENTS],
     )
     by_code = {d.code: d for d in Department.objects.filter(code__in=[d.code for d in departments])}
     locations = [
@@ -199,13 +201,13 @@ def _organisation(result: Result) -> dict[str, Department]:
         for d in city.DEPARTMENTS
         for name, address in d.locations
     ]
-    Location.objects.bulk_create(locations)
+    bulk.create(Location, locations)
     cost_centres = [
         CostCentre(code=city.cost_centre_code(d, i), name=name, department=by_code[d.code])
         for d in city.DEPARTMENTS
         for i, name in enumerate(d.cost_centres)
     ]
-    CostCentre.objects.bulk_create(cost_centres)
+    bulk.create(CostCentre, cost_centres)
     result.counts.update(
         departments=len(by_code), locations=len(locations), cost_centres=len(cost_centres)
     )
@@ -235,23 +237,15 @@ def _people(plan: fleet.Plan, seed: int, result: Result) -> dict[str, list[int]]
                 )
                 for n in part
             ]
-            Person.objects.bulk_create(rows, batch_size=BATCH)
-            if any(row.pk is None for row in rows):  # a backend that returns no ids
-                ids = dict(
-                    Person.objects.filter(identifier__in=[r.identifier for r in rows]).values_list(
-                        "identifier", "pk"
-                    )
-                )
-                pks.setdefault(code, []).extend(ids[r.identifier] for r in rows)
-            else:
-                pks.setdefault(code, []).extend(row.pk for row in rows)
+            bulk.create(Person, rows)
+            pks.setdefault(code, []).extend(row.pk for row in rows)
     result.counts["people"] = total
     return pks
 
 
 def _catalogue(catalogue: Catalogue, result: Result) -> list[int]:
     names = sorted({spec.manufacturer for spec in catalogue.models})
-    Manufacturer.objects.bulk_create([Manufacturer(name=name) for name in names])
+    bulk.create(Manufacturer, [Manufacturer(name=name) for name in names])
     manufacturers = dict(Manufacturer.objects.filter(name__in=names).values_list("name", "pk"))
     rows = [
         ProductModel(
@@ -264,7 +258,7 @@ def _catalogue(catalogue: Catalogue, result: Result) -> list[int]:
         )
         for spec in catalogue.models
     ]
-    ProductModel.objects.bulk_create(rows, batch_size=BATCH)
+    bulk.create(ProductModel, rows)
     ids = {
         (m, n): pk
         for m, n, pk in ProductModel.objects.values_list("manufacturer__name", "name", "pk")
@@ -281,7 +275,7 @@ def _catalogue(catalogue: Catalogue, result: Result) -> list[int]:
         for spec, pk in zip(catalogue.models, model_ids, strict=True)
         for label in spec.labels
     ]
-    ProductLabel.objects.bulk_create(labels, batch_size=BATCH)
+    bulk.create(ProductLabel, labels)
     result.counts.update(manufacturers=len(names), product_models=len(rows), labels=len(labels))
     return model_ids
 
@@ -350,12 +344,11 @@ def _fleet(
             )
             for number, spec in enumerate(chunk, start=asset_count)
         ]
-        asset_count += insert_rows(Asset, ASSET_COLUMNS, rows)
-        ids = dict(
-            Asset.objects.filter(asset_tag__in=[spec.asset_tag for spec in chunk]).values_list(
-                "asset_tag", "pk"
-            )
-        )
+        # Ids taken first: COPY (PostgreSQL) gives none back, and the events need them.
+        reserved = bulk.reserve_ids(Asset, len(rows))
+        numbered = [(pk, *row) for pk, row in zip(reserved, rows, strict=True)]
+        asset_count += insert_rows(Asset, ("id", *ASSET_COLUMNS), numbered)
+        ids = dict(zip((spec.asset_tag for spec in chunk), reserved, strict=True))
         event_count += insert_rows(
             LifecycleEvent,
             EVENT_COLUMNS,
@@ -462,17 +455,21 @@ def _takeback_campaign(departments: dict[str, Department], result: Result) -> No
         closing_note="Alla enheter redovisade av partnern; inga avvikelser.",
         closed_at=_at(takeback.CAMPAIGN_END),
     )
-    CollectionPoint.objects.bulk_create(
-        CollectionPoint(
-            campaign=campaign,
-            name=location.name,
-            address=location.address,
-            opens_on=takeback.COLLECTION_START,
-            closes_on=takeback.COLLECTION_END,
-        )
-        for location in Location.objects.filter(department__code__in=sorted(departments)).order_by(
-            "department__code", "name"
-        )[: len(departments)]
+    points = Location.objects.filter(department__code__in=sorted(departments)).order_by(
+        "department__code", "name"
+    )[: len(departments)]
+    bulk.create(
+        CollectionPoint,
+        [
+            CollectionPoint(
+                campaign=campaign,
+                name=location.name,
+                address=location.address,
+                opens_on=takeback.COLLECTION_START,
+                closes_on=takeback.COLLECTION_END,
+            )
+            for location in points
+        ],
     )
     manifests = _manifests(campaign, sorted({j["handed"].date() for j in journeys.values()}))
     weights = takeback.weights_kg()
@@ -480,7 +477,7 @@ def _takeback_campaign(departments: dict[str, Department], result: Result) -> No
         _campaign_item(campaign, asset_id, journey, manifests, weights)
         for asset_id, journey in journeys.items()
     ]
-    CampaignItem.objects.bulk_create(items, batch_size=BATCH)
+    bulk.create(CampaignItem, items)
     PartnerReport.objects.create(
         campaign=campaign,
         file_name=takeback.REPORT_FILE,
@@ -551,18 +548,19 @@ def _takeback_journeys() -> dict[int, dict]:
 def _manifests(campaign, days) -> dict:
     from kretslopp.circular.models import Manifest
 
-    made = Manifest.objects.bulk_create(
-        Manifest(
-            campaign=campaign,
-            number=f"M-2019-{n:03d}",
-            handed_over_on=day,
-            handed_over_by="IT-avdelningen (demo)",
-            received_by="Inrego, mottagning (demo)",
-        )
-        for n, day in enumerate(days, start=1)
+    made = bulk.create(
+        Manifest,
+        [
+            Manifest(
+                campaign=campaign,
+                number=f"M-2019-{n:03d}",
+                handed_over_on=day,
+                handed_over_by="IT-avdelningen (demo)",
+                received_by="Inrego, mottagning (demo)",
+            )
+            for n, day in enumerate(days, start=1)
+        ],
     )
-    if any(m.pk is None for m in made):
-        made = list(Manifest.objects.filter(campaign=campaign))
     return {m.handed_over_on: m for m in made}
 
 

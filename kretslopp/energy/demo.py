@@ -26,6 +26,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from decimal import Decimal
 
+from kretslopp.core import bulk
 from kretslopp.energy.models import (
     DataQuality,
     EnergyReading,
@@ -142,7 +143,7 @@ def write_readings(seed: int = 1) -> int:
         )  # fmt: skip
         for r in readings(seed)
     ]
-    EnergyReading.objects.bulk_create(rows, batch_size=1000)
+    bulk.create(EnergyReading, rows)
     return len(rows)
 
 

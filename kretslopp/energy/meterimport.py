@@ -16,7 +16,7 @@ from decimal import Decimal
 
 from django.utils.translation import gettext as _
 
-from kretslopp.core import audit
+from kretslopp.core import audit, bulk
 from kretslopp.energy.models import (
     DataQuality,
     EnergyReading,
@@ -259,32 +259,28 @@ class MeterReadingTarget(ImportTarget):
         return Counts(created=len(self.new), updated=len(self.changed), unchanged=self.unchanged)
 
     def commit(self) -> Counts:
-        EnergyReading.objects.bulk_create(self.new, batch_size=1000)
-        EnergyReading.objects.bulk_update(
-            self.changed,
-            ["reading_kwh", "reading_kind", "pue", "kwh", "department", "data_quality", "origin",
-             "source"],
-            batch_size=1000,
-        )  # fmt: skip
-        created = EnergyReading.objects.filter(
-            meter__in={r.meter for r in self.new}, month__in={r.month for r in self.new}
+        bulk.create(EnergyReading, self.new)  # gives each new reading its id, for the audit
+        changed = ("reading_kwh", "reading_kind", "pue", "kwh", "department_id", "data_quality",
+                   "origin", "source")  # fmt: skip
+        bulk.update_by_pk(
+            EnergyReading,
+            changed,
+            ((r.pk, *(getattr(r, name) for name in changed)) for r in self.changed),
         )
-        ids = {(r.scope, r.meter, r.month): r.pk for r in created}
-        self._audit(ids)
+        self._audit()
         return self.planned()
 
-    def _audit(self, ids: dict) -> None:
+    def _audit(self) -> None:
         """Bulk writes send no signals: write the audit entries here, one per reading."""
         entries = (
             (
-                pk,
+                r.pk,
                 f"{r.meter} {r.month:%Y-%m}",
                 action,
                 {"kwh": [None, str(r.kwh)], "source": [None, r.source]},
             )
             for action, readings in (("create", self.new), ("update", self.changed))
             for r in readings
-            if (pk := r.pk or ids.get((r.scope, r.meter, r.month)))
         )
         audit.record_many(EnergyReading, entries, by=self.context.actor)
 

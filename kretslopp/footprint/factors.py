@@ -12,13 +12,15 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from functools import cache
-
-import numpy as np
+from typing import TYPE_CHECKING
 
 from .derive import FACTOR_SETS_FILE
 from .sources import read_csv, source
 from .taxonomy import CATEGORY_CODES, CATEGORY_INDEX, check_category
 from .texts import Localised
+
+if TYPE_CHECKING:  # numpy is imported where the arrays are made: listing the factor sets
+    import numpy as np  # (the web's choices, every command's start) does not need it
 
 DEFAULT_FACTOR_SET = "pcf-median-2023"
 SET_DESCRIPTIONS_FILE = "set-descriptions.csv"
@@ -176,6 +178,8 @@ def _all_sets() -> dict[str, FactorSet]:
 
 @cache
 def _arrays(factor_set_id: str) -> dict[str, np.ndarray]:
+    import numpy as np
+
     factor_set = _all_sets()[factor_set_id]
     fields = (
         "embodied_kg_co2e",

@@ -11,11 +11,13 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from functools import cache
-
-import numpy as np
+from typing import TYPE_CHECKING
 
 from .sources import read_csv, source
 from .texts import Localised
+
+if TYPE_CHECKING:  # numpy is imported where an array is made (see factors.py)
+    import numpy as np
 
 OWID_FILE = "owid-carbon-intensity-electricity.csv"
 BOAVIZTA_MIX_FILE = "boavizta-electrical-mix.csv"
@@ -94,6 +96,8 @@ class Grid(Localised):
 
     def factors(self, years: list[int] | range) -> np.ndarray:
         """g CO2e/kWh for each year, as a float64 array."""
+        import numpy as np
+
         return np.array([self.factor(y).g_co2e_per_kwh for y in years], dtype=np.float64)
 
     def describe(self) -> dict[str, object]:

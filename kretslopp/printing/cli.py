@@ -14,7 +14,6 @@ from django.conf import settings
 
 from kretslopp.imports.pipeline import ImportResult
 from kretslopp.organisation.access import Access
-from kretslopp.printing.importer import import_print_log
 
 
 def add_parser(sources: Any) -> None:
@@ -36,6 +35,10 @@ def add_parser(sources: Any) -> None:
 
 def run(options: dict[str, Any], user: Any, access: Access) -> ImportResult:
     """Import the print log as ``user`` (the command decides who, as for every import)."""
+    # Imported here: the log parsers are only needed by this kind of import, not by every
+    # start of the ``import`` command.
+    from kretslopp.printing.importer import import_print_log
+
     path: Path = options["file"]
     return import_print_log(
         path,

@@ -15,7 +15,7 @@ import hashlib
 import random
 from dataclasses import dataclass
 
-from kretslopp.core import audit
+from kretslopp.core import audit, bulk
 from kretslopp.demo import city
 from kretslopp.energy.models import Target
 from kretslopp.organisation.models import Department
@@ -95,7 +95,8 @@ def load(seed: int = 1) -> dict[str, int]:
         last_month=max(r.month for r in rows) if rows else None,
         is_demo=True,
     )
-    PrintVolume.objects.bulk_create(
+    bulk.create(
+        PrintVolume,
         [
             PrintVolume(
                 print_import=record,
@@ -113,7 +114,6 @@ def load(seed: int = 1) -> dict[str, int]:
             )  # fmt: skip
             for r in rows
         ],
-        batch_size=2000,
     )
     audit.record(record, "update", {"volumes": [None, len(rows)]})
     baseline = sum(r.pages for r in rows if r.month.year == YEARS[0])

@@ -21,7 +21,7 @@ from django.utils.formats import number_format
 from django.utils.translation import gettext as _
 
 from kretslopp import printlogs
-from kretslopp.core import audit
+from kretslopp.core import audit, bulk
 from kretslopp.imports.pipeline import Counts, ImportResult
 from kretslopp.imports.problems import Problem
 from kretslopp.organisation.access import Access
@@ -255,7 +255,8 @@ def _write(
             imported_by=actor if getattr(actor, "pk", None) else None,
             is_demo=is_demo,
         )
-        PrintVolume.objects.bulk_create(
+        bulk.create(
+            PrintVolume,
             [
                 PrintVolume(
                     print_import=record,
@@ -273,7 +274,6 @@ def _write(
                 )  # fmt: skip
                 for department, month, printer, s in rows
             ],
-            batch_size=2000,
         )
     return len(rows)
 

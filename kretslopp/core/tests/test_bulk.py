@@ -89,3 +89,146 @@ def test_bulk_audit_entries_keep_the_moment_they_happened_when_given_one(town):
         ordered,
         {"status": [None, "ordered"]},
     )
+
+
+@pytest.mark.django_db
+def test_every_kind_of_value_reads_back_as_the_orm_stores_it(town):
+    """COPY on PostgreSQL and executemany on SQLite store the same: text with tabs, line
+    breaks and backslashes, prices, empty dates, flags, time stamps in any zone, JSON."""
+    stockholm = dt.timezone(dt.timedelta(hours=2))
+    changed = dt.datetime(2024, 6, 30, 23, 30, 15, 123456, tzinfo=stockholm)
+    awkward = 'tab\there\nnew line \\N back\\slash "quoted" åäö ☃'
+    asset = Asset(
+        asset_tag="MS-BULK-1",
+        serial_number="",
+        model=town.laptop,
+        department=town.own,
+        purchase_date=dt.date(2020, 2, 29),
+        purchase_price_sek=Decimal("12345.67"),
+        has_storage=False,
+        status="in_use",
+        status_changed_at=changed,
+        notes=awkward,
+    )
+    [made] = bulk.create(Asset, [asset])
+    stored = Asset.objects.get(asset_tag="MS-BULK-1")
+    assert stored.pk == made.pk
+    assert (stored.notes, stored.serial_number) == (awkward, "")
+    assert stored.purchase_price_sek == Decimal("12345.67")
+    assert (stored.purchase_date, stored.in_use_date, stored.end_date) == (
+        dt.date(2020, 2, 29),
+        None,
+        None,
+    )
+    assert stored.has_storage is False
+    assert stored.status_changed_at == changed
+    assert stored.created_at is not None and stored.created_at == made.created_at
+
+    changes = {"notes": [None, awkward], "price": [None, "12345.67"], "none": [None, None]}
+    audit.record_many(Asset, [(made.pk, "MS-BULK-1", "create", changes)])
+    assert AuditEntry.objects.latest("id").changes == changes
+
+
+@pytest.mark.django_db
+def test_reserved_ids_are_never_handed_out_again(town):
+    reserved = list(bulk.reserve_ids(LifecycleEvent, 3))
+    assert len(set(reserved)) == 3
+    later = LifecycleEvent.objects.create(asset=town.own_asset, to_status="in_use")
+    assert later.pk not in reserved
+    assert list(bulk.reserve_ids(LifecycleEvent, 2))[0] > max(reserved)
+    columns = ("id", "asset_id", "from_status", "to_status", "at", "actor_id", "note", "reference")
+    at = timezone.now()
+    rows = [
+        (pk, town.own_asset.pk, "", "in_use", at, None, f"reserved {pk}", "") for pk in reserved
+    ]
+    assert bulk.insert(LifecycleEvent, columns, rows) == 3
+    stored = dict(LifecycleEvent.objects.filter(pk__in=reserved).values_list("pk", "note"))
+    assert stored == {pk: f"reserved {pk}" for pk in reserved}
+
+
+@pytest.mark.django_db
+def test_objects_created_in_bulk_have_their_ids_and_count_as_saved(town):
+    from kretslopp.organisation.models import Location
+
+    made = bulk.create(
+        Location, [Location(name=f"Skola {n}", department=town.own) for n in range(5)]
+    )
+    assert all(location.pk is not None and not location._state.adding for location in made)
+    stored = dict(Location.objects.filter(name__startswith="Skola ").values_list("pk", "name"))
+    assert stored == {location.pk: location.name for location in made}
+    made[0].name = "Skola noll"
+    made[0].save()
+    assert Location.objects.get(pk=made[0].pk).name == "Skola noll"
+
+
+@pytest.mark.django_db
+def test_updates_by_key_take_the_last_values_of_a_key_given_twice_and_empty_columns(town):
+    asset = town.own_asset
+    rows = [
+        (asset.pk, "first", None, None),
+        (town.other_asset.pk, "other", None, None),
+        (asset.pk, "last", None, None),
+    ]
+    assert bulk.update_by_pk(Asset, ["notes", "purchase_date", "purchase_price_sek"], rows) == 3
+    assert dict(Asset.objects.values_list("pk", "notes")) == {
+        asset.pk: "last",
+        town.other_asset.pk: "other",
+    }
+    assert set(Asset.objects.values_list("purchase_date", "purchase_price_sek")) == {(None, None)}
+
+
+#: Every column of an asset without a default in the database.
+ASSET_COLUMNS = (
+    "asset_tag", "serial_number", "model_id", "department_id", "supplier", "order_number",
+    "has_storage", "status", "status_changed_at", "notes", "created_at", "updated_at",
+)  # fmt: skip
+
+
+def _asset_row(tag: str, town, now: dt.datetime) -> tuple:
+    return (tag, "", town.laptop.pk, town.own.pk, "", "", True, "in_use", now, "", now, now)
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_refused_bulk_write_raises_djangos_error_and_leaves_nothing(town):
+    from django.db import IntegrityError, transaction
+
+    now = timezone.now()
+    rows = [_asset_row(f"MS-NEW-{n}", town, now) for n in range(3)]
+    bulk.insert(Asset, ASSET_COLUMNS, rows[:1])  # a complete row goes in
+    Asset.objects.filter(asset_tag="MS-NEW-0").delete()
+    with pytest.raises(IntegrityError, match="asset_tag"), transaction.atomic():
+        bulk.insert(Asset, ASSET_COLUMNS, rows)
+        bulk.insert(Asset, ASSET_COLUMNS, rows[:1])  # the same tag again
+    assert not Asset.objects.filter(asset_tag__startswith="MS-NEW-").exists()
+    Asset.objects.filter(pk=town.own_asset.pk).update(notes="still usable")
+
+
+@pytest.mark.django_db
+def test_a_price_or_date_given_as_text_is_stored_as_a_save_stores_it(town):
+    """Binary COPY takes each column's own type: text for a price or a date (as a form or
+    a generator may give it) is read the way ``save()`` reads it first."""
+    asset = Asset(
+        asset_tag="MS-TEXT-1",
+        model=town.laptop,
+        department=town.own,
+        status="in_use",
+        purchase_price_sek="2499.50",
+        purchase_date="2021-04-30",
+        status_changed_at=dt.datetime(2021, 5, 1, 8, 0, tzinfo=dt.UTC),
+    )
+    bulk.create(Asset, [asset])
+    stored = Asset.objects.get(asset_tag="MS-TEXT-1")
+    assert (stored.purchase_price_sek, stored.purchase_date) == (
+        Decimal("2499.50"),
+        dt.date(2021, 4, 30),
+    )
+
+
+@pytest.mark.django_db
+def test_ids_reserved_in_blocks_are_distinct_and_no_more_than_asked(town):
+    reserved = bulk.ReservedIds(LifecycleEvent, 7, block=3)
+    taken = [reserved.take(2), reserved.take(4), reserved.take(5)]
+    assert [len(ids) for ids in taken] == [2, 4, 1]
+    flat = [pk for ids in taken for pk in ids]
+    assert len(set(flat)) == 7
+    assert LifecycleEvent.objects.create(asset=town.own_asset, to_status="in_use").pk not in flat

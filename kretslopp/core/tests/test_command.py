@@ -47,3 +47,32 @@ def test_django_commands_go_through_the_same_command(tmp_path):
     result = run("help", "demo", tmp_path=tmp_path)
     assert result.returncode == 0, result.stderr
     assert "--assets" in result.stdout
+
+
+def test_an_import_starts_with_only_what_an_import_needs(tmp_path):
+    """``kretslopp import assets`` skips the system checks (which load every URL, view and
+    the API) and loads no numpy, spreadsheet writer or print-log parser: it starts at once.
+    """
+    rows = tmp_path / "assets.csv"
+    rows.write_text("Asset tag,Model\nMS-1,Latitude 5420\n", encoding="utf-8")
+    heavy = ("kretslopp.urls", "ninja", "numpy", "vl_convert", "xlsxwriter", "kretslopp.printlogs")
+    script = (
+        "import sys\n"
+        "from kretslopp.cli import main\n"
+        "try:\n"
+        "    main(['kretslopp', 'import', 'assets', sys.argv[1]])\n"
+        "except BaseException:\n"  # the database is empty: the import itself fails
+        "    pass\n"
+        f"print(' '.join(name for name in {heavy!r} if name in sys.modules))\n"
+    )
+    env = {key: value for key, value in os.environ.items() if not key.startswith("DJANGO_")}
+    env["KRETSLOPP_DATABASE_URL"] = f"sqlite:///{tmp_path / 'empty.sqlite3'}"
+    env["KRETSLOPP_VAR_DIR"] = str(tmp_path)
+    result = subprocess.run(
+        [sys.executable, "-c", script, str(rows)],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert result.stdout.strip().splitlines()[-1:] in ([], [""]), result.stdout + result.stderr

@@ -62,6 +62,24 @@ def test_reimport_updates_instead_of_doubling(town):
     assert EnergyReading.objects.count() == 3
 
 
+def test_each_reading_written_or_changed_has_its_own_audit_entry(town):
+    """The readings go in through the bulk writer; every audit entry names its reading."""
+    run(GOOD)
+    run(GOOD.replace("90 000,5", "91 000"))
+    february = EnergyReading.objects.get(meter="DC1 PDU A", month__month=2)
+    assert (february.reading_kwh, february.kwh) == (Decimal("91000.000"), Decimal("127400.000"))
+    content_type = ContentType.objects.get_for_model(EnergyReading)
+    entries = AuditEntry.objects.filter(content_type=content_type)
+    created = dict(entries.filter(action="create").values_list("object_id", "object_repr"))
+    assert created == {
+        str(reading.pk): f"{reading.meter} {reading.month:%Y-%m}"
+        for reading in EnergyReading.objects.all()
+    }
+    updated = entries.get(action="update")
+    assert updated.object_id == str(february.pk)
+    assert updated.changes["kwh"] == [None, "127400.000"]
+
+
 def test_bad_rows_are_located_and_nothing_is_written(town):
     result = run(BAD)
     assert result.status == "rejected"

@@ -85,11 +85,7 @@ def load() -> dict[int, tuple[str, Any]]:
 
 
 def store(rows: Sequence[tuple[int, str, Any]], replacing: Sequence[int]) -> None:
-    """Record ``(asset id, digest, updated_at)`` rows, dropping the old ones of ``replacing``.
-
-    Inserted column by column (:meth:`BulkInserter.insert_columns`): the time stamp, the
-    same for nearly every row, is then adapted once rather than once per row.
-    """
+    """Record ``(asset id, digest, updated_at)`` rows, dropping the old ones of ``replacing``."""
     table = connection.ops.quote_name(ImportFingerprint._meta.db_table)
     step = min(connection.features.max_query_params or 900, 900)
     with connection.cursor() as cursor:
@@ -97,6 +93,19 @@ def store(rows: Sequence[tuple[int, str, Any]], replacing: Sequence[int]) -> Non
             chunk = list(replacing[start : start + step])
             marks = ", ".join(["%s"] * len(chunk))
             cursor.execute(f"DELETE FROM {table} WHERE asset_id IN ({marks})", chunk)  # noqa: S608
+    add(rows)
+
+
+def add(rows: Sequence[tuple[int, str, Any]]) -> None:
+    """Record ``(asset id, digest, updated_at)`` rows of assets that have none yet.
+
+    Inserted column by column (:meth:`BulkInserter.insert_columns`): the time stamp, the
+    same for nearly every row, is then adapted once rather than once per row.
+    """
     if rows:
-        inserter = BulkInserter(ImportFingerprint, ("asset_id", "digest", "asset_updated_at"))
-        inserter.insert_columns(list(zip(*rows, strict=True)))
+        inserter().insert_columns(list(zip(*rows, strict=True)))
+
+
+def inserter() -> BulkInserter:
+    """The bulk inserter of fingerprint rows ``(asset id, digest, updated_at)``."""
+    return BulkInserter(ImportFingerprint, ("asset_id", "digest", "asset_updated_at"))

@@ -3,7 +3,8 @@
 New records the import may create (manufacturers, models, locations) get negative
 placeholder ids while rows are validated; the writer creates them first and swaps the
 placeholders for real ids. New assets are kept as plain tuples (``NEW_FIELDS`` order) so a
-100,000-row plan stays small in memory; unchanged rows are only counted.
+100,000-row plan stays small in memory, and beyond that in a :class:`~kretslopp.core.spool.Spool`
+on disk, so that a million-row file does not need a gigabyte; unchanged rows are only counted.
 """
 
 from __future__ import annotations
@@ -11,6 +12,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
+from kretslopp.core.spool import Spool
 from kretslopp.imports.assets.lookups import Existing, Lookups
 from kretslopp.imports.pipeline import Counts
 
@@ -21,6 +23,19 @@ NEW_FIELDS: tuple[str, ...] = (
     "purchase_date", "delivery_date", "in_use_date", "purchase_price_sek", "supplier",
     "order_number", "warranty_end", "planned_end_of_life", "has_storage", "status", "notes",
 )  # fmt: skip
+
+
+#: Positions in a new asset's tuple (its row number first) of dates and of the price.
+_DATES = tuple(
+    1 + NEW_FIELDS.index(name)
+    for name in ("purchase_date", "delivery_date", "in_use_date", "warranty_end",
+                 "planned_end_of_life")
+)  # fmt: skip
+_DECIMALS = (1 + NEW_FIELDS.index("purchase_price_sek"),)
+
+
+def _new_assets() -> Spool:
+    return Spool(dates=_DATES, decimals=_DECIMALS)
 
 
 @dataclass(slots=True)
@@ -35,13 +50,13 @@ class Update:
 
 @dataclass
 class Plan:
-    new: list[tuple] = field(default_factory=list)
+    new: Spool = field(default_factory=_new_assets)  # (row number, *NEW_FIELDS values)
     updates: list[Update] = field(default_factory=list)
     unchanged: int = 0
     # Fingerprints to record at commit (see kretslopp.imports.assets.fingerprints): one per
     # new asset, in ``new`` order (None: the row had a warning), and (asset id, digest,
     # updated_at) of rows found unchanged the normal way.
-    new_digests: list[str | None] = field(default_factory=list)
+    new_digests: Spool = field(default_factory=Spool)
     unchanged_digests: list[tuple[int, str, Any]] = field(default_factory=list)
     new_manufacturers: dict[str, tuple[int, str]] = field(default_factory=dict)
     new_models: dict[tuple[int, str], tuple[int, str, str, str]] = field(default_factory=dict)

@@ -18,12 +18,12 @@ from __future__ import annotations
 import json
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Iterator, Sequence
-from itertools import repeat
+from itertools import islice, repeat
 from json.encoder import encode_basestring  # type: ignore[attr-defined]
 from typing import Any
 
 from django.contrib.contenttypes.models import ContentType
-from django.db import connection, models
+from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -109,7 +109,6 @@ class _Writer:
             for name in _AUDITED_NAMES[:-1]
         ]
         self.done = 0
-        self.created_ids: list[int] = []  # the new assets' ids, in ``plan.new`` order
 
     def real(self, value: int | None) -> int | None:
         if value is not None and value < 0:
@@ -138,18 +137,23 @@ class _Writer:
 
         Each batch is handled column by column (``zip`` turns the plan's rows into columns
         and the columns back into rows, both in C), so values every row shares — the time
-        stamps, the actor, the note — and values that repeat — dates, ids — cost once.
+        stamps, the actor, the note — and values that repeat — dates, ids — cost once. The
+        batch's fingerprints go in with it, so nothing of the whole plan is held at the end.
         """
-        assets = BulkInserter(Asset, [*NEW_FIELDS, "status_changed_at", "created_at", "updated_at"])
+        assets = BulkInserter(
+            Asset, ["id", *NEW_FIELDS, "status_changed_at", "created_at", "updated_at"]
+        )
         events = BulkInserter(LifecycleEvent, _EVENT_COLUMNS)
         entries = BulkInserter(AuditEntry, audit.ENTRY_COLUMNS, encoded=("changes",))
+        prints = fingerprints.inserter()
+        digests = iter(self.plan.new_digests)
+        # Ids taken first: the rows go in by COPY on PostgreSQL, which returns none.
+        reserved = bulk.ReservedIds(Asset, len(self.plan.new))
         for batch in bulk.batched(self.plan.new, BATCH):
             columns = self._real_columns(list(zip(*batch, strict=True))[1:])
             now = repeat(self.now)
-            assets.insert_columns([*columns, now, now, now])
-            tags = columns[0]
-            ids = self._ids_by_tag(tags)
-            self.created_ids.extend(ids)
+            ids = reserved.take(len(batch))
+            assets.insert_columns([ids, *columns, now, now, now])
             events.insert_columns(
                 [ids, repeat(""), columns[_STATUS], now, repeat(self.actor_id),
                  repeat(self.note), repeat(self.reference)]
@@ -157,8 +161,13 @@ class _Writer:
             # object_repr: the tag, as str(asset) gives it (a tag fits the 200 characters).
             entries.insert_columns(
                 [now, repeat(self.actor_id), repeat("create"), repeat(self.content_type.pk),
-                 map(str, ids), tags, self._created_changes(columns)]
+                 map(str, ids), columns[0], self._created_changes(columns)]
             )  # fmt: skip
+            prints.insert(
+                (asset_id, digest, self.now)
+                for asset_id, digest in zip(ids, islice(digests, len(batch)), strict=True)
+                if digest is not None
+            )
             self._advance(len(batch))
 
     def _real_columns(self, columns: list[Sequence]) -> list[Sequence]:
@@ -167,20 +176,6 @@ class _Writer:
             for position in (_MODEL, _LOCATION):
                 columns[position] = [self.real(value) for value in columns[position]]
         return columns
-
-    def _ids_by_tag(self, tags: Sequence[str]) -> list[int]:
-        """The ids the database gave the assets just inserted, in the order of ``tags``."""
-        table = connection.ops.quote_name(Asset._meta.db_table)
-        found: dict[str, int] = {}
-        step = connection.features.max_query_params or len(tags)
-        with connection.cursor() as cursor:
-            for start in range(0, len(tags), step):
-                chunk = list(tags[start : start + step])
-                marks = ", ".join(["%s"] * len(chunk))
-                sql = f"SELECT asset_tag, id FROM {table} WHERE asset_tag IN ({marks})"  # noqa: S608
-                cursor.execute(sql, chunk)
-                found.update(cursor.fetchall())
-        return list(map(found.__getitem__, tags))
 
     def _created_changes(self, columns: Sequence[Sequence]) -> Iterator[str]:
         """The create audit entries' JSON (every non-empty field as ``[null, value]``), per row.
@@ -260,17 +255,12 @@ class _Writer:
     def record_fingerprints(self) -> None:
         """What the next import of the same rows may skip (:mod:`.fingerprints`).
 
-        New and updated assets now carry this import's moment as ``updated_at``; assets the
-        rows left unchanged keep theirs.
+        Updated assets now carry this import's moment as ``updated_at``; assets the rows
+        left unchanged keep theirs. (New assets' fingerprints went in with them.)
         """
         plan, now = self.plan, self.now
-        rows = [
-            (asset_id, digest, now)
-            for asset_id, digest in zip(self.created_ids, plan.new_digests, strict=True)
-            if digest is not None
-        ]
         updated = [update for update in plan.updates if update.digest is not None]
-        rows += [(update.existing.id, update.digest, now) for update in updated]
+        rows = [(update.existing.id, update.digest, now) for update in updated]
         rows += plan.unchanged_digests
         replacing = [update.existing.id for update in plan.updates]
         replacing += [asset_id for asset_id, _digest, _at in plan.unchanged_digests]

@@ -145,3 +145,42 @@ def test_rows_found_unchanged_the_normal_way_leave_a_fingerprint(town, checked):
     checked.clear()
     assert counts(import_file(HEADER + ROWS)) == (0, 0, 2)
     assert checked == []
+
+
+@pytest.mark.django_db
+def test_a_file_too_large_to_keep_in_memory_imports_the_same(town, checked, monkeypatch):
+    """Beyond KEEP_IN_MEMORY new assets the plan goes to disk in batches and comes back
+    whole: every value, event, audit entry and fingerprint as from memory."""
+    from kretslopp.core import spool
+    from kretslopp.core.models import AuditEntry
+    from kretslopp.inventory.models import LifecycleEvent
+
+    monkeypatch.setattr(spool, "KEEP_IN_MEMORY", 5)
+    monkeypatch.setattr(spool, "BATCH", 4)
+    spilled: list[int] = []
+    spill = spool.Spool._spill
+
+    def counted_spill(self: spool.Spool) -> None:
+        spilled.append(len(self.items))
+        spill(self)
+
+    monkeypatch.setattr(spool.Spool, "_spill", counted_spill)
+    header = "Asset tag,Manufacturer,Model,Department,Purchase date,Purchase price (SEK)\n"
+    expected = {
+        f"IMP-{n:03d}": (f"2021-03-{1 + n % 28:02d}", f"{n + 1}99.5{n % 10}") for n in range(23)
+    }
+    rows = "".join(
+        f"{tag},Dell,Latitude 5420,GRF,{day},{price}\n" for tag, (day, price) in expected.items()
+    )
+    result = import_file(header + rows)
+    assert result.status == "committed" and counts(result) == (23, 0, 0)
+    assert spilled  # the plan did go to disk
+    imported = Asset.objects.filter(asset_tag__startswith="IMP-")
+    stored = imported.values_list("asset_tag", "purchase_date", "purchase_price_sek")
+    assert {tag: (str(day), str(price)) for tag, day, price in stored} == expected
+    assert LifecycleEvent.objects.filter(asset__in=imported).count() == 23
+    assert AuditEntry.objects.filter(action="create", object_repr__startswith="IMP-").count() == 23
+    assert ImportFingerprint.objects.filter(asset__in=imported).count() == 23
+    checked.clear()
+    again = import_file(header + rows)
+    assert counts(again) == (0, 0, 23) and checked == []

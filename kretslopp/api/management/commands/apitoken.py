@@ -19,6 +19,8 @@ from kretslopp.api.models import DEFAULT_LIFETIME_DAYS, MAX_LIFETIME_DAYS, ApiTo
 
 class Command(BaseCommand):
     help = "Create, list and revoke API tokens."
+    # A domain command starts at once: the system checks are `kretslopp check`'s job.
+    requires_system_checks: list[str] = []
 
     def add_arguments(self, parser: ArgumentParser) -> None:
         actions = parser.add_subparsers(dest="action", required=True)

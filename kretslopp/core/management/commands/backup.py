@@ -18,6 +18,8 @@ from kretslopp.core import backup
 
 class Command(BaseCommand):
     help = "Back up the database (SQLite online backup or pg_dump), checked before it is kept."
+    # A domain command starts at once: the system checks are `kretslopp check`'s job.
+    requires_system_checks: list[str] = []
 
     def add_arguments(self, parser: ArgumentParser) -> None:
         parser.add_argument(

@@ -20,6 +20,8 @@ from kretslopp.organisation.models import Organisation
 
 class Command(BaseCommand):
     help = "Replace the database's content with a backup made by 'kretslopp backup'."
+    # A domain command starts at once: the system checks are `kretslopp check`'s job.
+    requires_system_checks: list[str] = []
 
     def add_arguments(self, parser: ArgumentParser) -> None:
         parser.add_argument("path", type=Path, help="The backup file.")

@@ -20,6 +20,8 @@ class Command(BaseCommand):
         "Remove uploaded import files that are no longer needed: those of finished imports, "
         "and previews not confirmed within the retention period. The imports' records stay."
     )
+    # A domain command starts at once: the system checks are `kretslopp check`'s job.
+    requires_system_checks: list[str] = []
 
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument(

@@ -18,16 +18,14 @@ from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.utils import translation
 
-from kretslopp.circular.models import Campaign
-from kretslopp.circular.report import PartnerReportTarget, import_report
-from kretslopp.imports import liveness, runs, valuemaps
-from kretslopp.imports.models import ImportJob, JobState, SavedMapping
+from kretslopp.imports import liveness, runs
+from kretslopp.imports.models import JobState, SavedMapping
 from kretslopp.imports.pipeline import ImportResult
-from kretslopp.imports.snipeit import FIELDS, SnipeITError, SnipeITSource
 from kretslopp.organisation.access import Access, Action, access_for
 from kretslopp.printing import cli as printing_cli
-from kretslopp.tabular import TabularError
-from kretslopp.tabular.mapping import ColumnMapping
+
+# Each source's own modules (take-back reports, Snipe-IT, print logs) are imported where
+# that source is handled, so that the command starts with only what its source needs.
 
 EXIT_CODES = {"committed": 0, "dry_run": 0, "rejected": 1, "failed": 1, "unreadable": 2}
 
@@ -37,6 +35,8 @@ class Command(BaseCommand):
         "Import assets from a CSV/XLSX file or a Snipe-IT server, print logs, or a take-back "
         "partner's report (all rows or none)."
     )
+    # A domain command starts at once: the system checks are `kretslopp check`'s job.
+    requires_system_checks: list[str] = []
 
     def add_arguments(self, parser: CommandParser) -> None:
         sources = parser.add_subparsers(dest="source", required=True, metavar="SOURCE")
@@ -110,6 +110,10 @@ class Command(BaseCommand):
 
     def _partner_report(self, options: dict[str, Any]) -> ImportResult:
         """The same report target as the web upload and the API, with the web's access rules."""
+        from kretslopp.circular.models import Campaign
+        from kretslopp.circular.report import PartnerReportTarget, import_report
+        from kretslopp.tabular import TabularError
+
         user, access = _who(options.get("user"), Action.REPORT_TAKEBACK, "report take-back results")
         campaign = _campaign(options["campaign"])
         if not (
@@ -131,6 +135,11 @@ class Command(BaseCommand):
         )
 
     def _snipeit(self, options: dict[str, Any], user: Any, access: Access) -> ImportResult:
+        from kretslopp.imports import valuemaps
+        from kretslopp.imports.models import ImportJob
+        from kretslopp.imports.snipeit import FIELDS, SnipeITError, SnipeITSource
+        from kretslopp.tabular.mapping import ColumnMapping
+
         token_file: Path = options["token_file"]
         try:
             token = token_file.read_text(encoding="utf-8").strip()
@@ -265,8 +274,10 @@ def _saved_mapping(name: str | None, target: str) -> SavedMapping | None:
         raise CommandError(str(error)) from None
 
 
-def _campaign(reference: str) -> Campaign:
+def _campaign(reference: str) -> Any:
     """The take-back campaign with this number or name; exit 2 when there is not exactly one."""
+    from kretslopp.circular.models import Campaign
+
     found = []
     if reference.isdigit() and len(reference) < 10:
         found = list(Campaign.objects.filter(pk=int(reference)))
