@@ -17,7 +17,8 @@ from kretslopp.organisation.models import Location
 
 # Expected HTTP status per case, in the order of ROLES.
 READ = {
-    "home": [200, 200, 200, 200, 200, 200, 302, 403],  # a partner goes to its campaigns
+    # A partner goes to its campaigns; a login without a role to the page saying whom to ask.
+    "home": [200, 200, 200, 200, 200, 200, 302, 302],
     "asset_list": [200, 200, 200, 200, 200, 200, 403, 403],
     "asset_own": [200, 200, 200, 200, 200, 200, 403, 403],
     "asset_other": [200, 200, 200, 404, 404, 200, 403, 403],
