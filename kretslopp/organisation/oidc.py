@@ -142,6 +142,28 @@ class Backend(OIDCAuthenticationBackend):
         user = super().get_user(user_id)
         return user if user is not None and self.user_can_authenticate(user) else None
 
+    def retrieve_matching_jwk(self, token: str) -> jwt.PyJWK:
+        """The provider's signing key for ``token``: the one its ``kid`` names (Entra ID
+        always names one), else the only key for its algorithm; anything else is refused."""
+        try:
+            response = requests.get(self.OIDC_OP_JWKS_ENDPOINT, timeout=settings.OIDC_TIMEOUT)
+            response.raise_for_status()
+            keys = response.json().get("keys", [])
+        except (requests.RequestException, ValueError, AttributeError) as error:
+            raise SuspiciousOperation(f"signing keys unreadable: {error}") from error
+        header = jwt.get_unverified_header(token)
+        kid, alg = header.get("kid"), header.get("alg")
+        matching = [
+            key
+            for key in keys
+            if (kid is None or key.get("kid") == kid)
+            and key.get("alg", alg) == alg
+            and key.get("use", "sig") == "sig"
+        ]
+        if len(matching) != 1:
+            raise SuspiciousOperation(f"no single signing key for kid {kid!r}, alg {alg!r}")
+        return jwt.PyJWK(matching[0])
+
     def _verify_jws(self, payload: Any, key: Any) -> dict[str, Any]:
         """Signature, issuer, audience and expiry; a token failing any is refused."""
         header = jwt.get_unverified_header(payload)
