@@ -142,6 +142,10 @@ def oidc_provider(_provider_server, settings):
     settings.OIDC_NAME = "Teststadens konto"
     settings.OIDC_CREATE_USER = True
     settings.OIDC_GROUPS_CLAIM = ""
+    # As the settings do for a configured issuer: signing out is sent on to the provider.
+    settings.CONTENT_SECURITY_POLICY = settings.CONTENT_SECURITY_POLICY.replace(
+        "form-action 'self'", f"form-action 'self' {provider.url}"
+    )
     oidc.forget_provider()
     yield provider
     oidc.forget_provider()
