@@ -158,6 +158,8 @@ def refusal_page(request: HttpRequest, reason: str, status: int = 403) -> HttpRe
     context = {
         "heading": heading,
         "explanation": explanation,
-        "administrators": administrators() if reason not in {"cancelled", "invalid"} else [],
+        # Whom to ask, where asking helps (not for a cancelled or unconfirmed sign-in).
+        "ask": reason not in {"cancelled", "invalid", "unavailable"},
+        "administrators": administrators(),
     }
     return render(request, "organisation/sign_in_refused.html", context, status=status)
