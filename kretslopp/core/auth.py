@@ -71,13 +71,13 @@ def locked_out(
 def may_use_local_password(user: Any) -> bool:
     """Whether ``user`` may sign in with a password kept here.
 
-    Everyone may while ``KRETSLOPP_LOCAL_LOGIN`` is on (installations without an identity
-    provider). With it off, only break-glass administrators may: a superuser, or a login
+    Everyone may while ``KRETSLOPP_LOCAL_LOGIN`` is on, and wherever no identity provider is
+    configured. With it off and a provider configured, only break-glass administrators may: a superuser, or a login
     given the administrator role by hand (not from the identity provider's claims), so the
     installation stays reachable when the provider is not.
     """
-    if settings.LOCAL_LOGIN or user.is_superuser:
-        return True
+    if settings.LOCAL_LOGIN or not settings.OIDC_ISSUER or user.is_superuser:
+        return True  # without a provider, a password is the only way in
     from kretslopp.organisation.models import Membership, Role
 
     return Membership.objects.filter(user=user, role=Role.ADMINISTRATOR, from_claims=False).exists()

@@ -268,6 +268,8 @@ def test_createsuperuser_makes_an_administrator(
 def test_with_local_login_off_only_break_glass_administrators_use_a_password(town, client,
                                                                              settings):  # fmt: skip
     settings.LOCAL_LOGIN = False
+    assert _password_login(client, "coord", PASSWORD)  # no provider: passwords still work
+    settings.OIDC_ISSUER, settings.OIDC_RP_CLIENT_ID = "https://idp.teststad.se", "kretslopp"
     assert not _password_login(client, "coord", PASSWORD)
     assert _password_login(client, "admin", PASSWORD)
     Membership.objects.filter(user__username="admin").update(from_claims=True)
