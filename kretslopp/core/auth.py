@@ -72,9 +72,9 @@ def may_use_local_password(user: Any) -> bool:
     """Whether ``user`` may sign in with a password kept here.
 
     Everyone may while ``KRETSLOPP_LOCAL_LOGIN`` is on, and wherever no identity provider is
-    configured. With it off and a provider configured, only break-glass administrators may: a superuser, or a login
-    given the administrator role by hand (not from the identity provider's claims), so the
-    installation stays reachable when the provider is not.
+    configured. With it off and a provider configured, only break-glass administrators may:
+    a superuser, or a login given the administrator role by hand (not from the identity
+    provider's claims), so the installation stays reachable when the provider is not.
     """
     if settings.LOCAL_LOGIN or not settings.OIDC_ISSUER or user.is_superuser:
         return True  # without a provider, a password is the only way in
