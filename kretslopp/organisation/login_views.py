@@ -194,11 +194,22 @@ class PasswordSetView(auth_views.PasswordResetConfirmView):
 
     def form_valid(self, form):
         response = super().form_valid(form)
+        _record_password_change(form.user)
         messages.success(self.request, _("Your password is set. Log in with it."))
         return response
 
 
 password_set = PasswordSetView.as_view()
+
+
+def _record_password_change(user: Any) -> None:
+    """On the audit trail, that (never what) a login's password was set, by its owner."""
+    audit.record(
+        Membership.objects.filter(user=user).first() or user,
+        "update",
+        {"password": [None, "changed"]},
+        actor=user,
+    )
 
 
 # --- take-back partners ---------------------------------------------------------------------
@@ -336,6 +347,7 @@ class PasswordChangeView(auth_views.PasswordChangeView):
 
     def form_valid(self, form):
         response = super().form_valid(form)
+        _record_password_change(form.user)
         messages.success(self.request, _("Your password is changed."))
         return response
 

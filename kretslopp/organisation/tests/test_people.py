@@ -217,6 +217,7 @@ def test_everyone_changes_their_own_password_with_the_validators(town, client, l
     done = client.post(url, {"old_password": PASSWORD, "new_password1": NEW_PASSWORD,
                              "new_password2": NEW_PASSWORD})  # fmt: skip
     assert done["Location"] == reverse("organisation:account")
+    assert AuditEntry.objects.filter(actor=town.users["partner"], changes__has_key="password")
     assert client.get(reverse("organisation:account")).status_code == 200  # still signed in
 
 
@@ -285,3 +286,13 @@ def test_a_fresh_install_adds_its_departments(db, client, login):
     new = {"name": "Miljöförvaltningen", "code": "MF", "employees": "400"}
     response = client.post(reverse("organisation:department_create"), new)
     assert response["Location"] == reverse("organisation:department", args=["MF"])
+
+
+def test_the_people_pages_are_in_the_registered_navigation(town, client, login):
+    from kretslopp.core.registry import registry
+
+    entry = registry.navigation["organisation:people"]
+    assert entry.allowed(access_for(town.users["administrator"]))
+    assert not entry.allowed(access_for(town.users["sustainability_lead"]))
+    login(town.users["administrator"])
+    assert 'href="/people/"' in client.get(reverse("organisation:departments")).text
