@@ -77,7 +77,8 @@ def check_role(form: forms.Form, data: dict[str, Any]) -> None:
 class RoleFields(forms.Form):
     """Role, departments, all departments, partner: shared by the login and rule forms."""
 
-    role = forms.ChoiceField(label=_("role"), choices=Role.choices)
+    # No role is preselected: a hurried click must not make another administrator.
+    role = forms.ChoiceField(label=_("role"), choices=[("", "---------"), *Role.choices])
     departments = DepartmentChoices(
         label=_("departments"),
         help_text=_("A coordinator or viewer of a department also covers the departments in it."),
