@@ -120,7 +120,10 @@ PASSWORD_HASHERS = [
 ]
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
-    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
+    {
+        "NAME": "django.contrib.auth.password_validation.MinimumLengthValidator",
+        "OPTIONS": {"min_length": 12},  # a pass phrase, not a word with a digit
+    },
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
@@ -136,7 +139,8 @@ LOGIN_FAILURE_LIMIT = int(os.environ.get("KRETSLOPP_LOGIN_FAILURE_LIMIT", "5"))
 # only as far as KRETSLOPP_TRUSTED_PROXY_COUNT proxies vouch for it (docs/operations.md).
 AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",
-    "django.contrib.auth.backends.ModelBackend",
+    "kretslopp.core.auth.LocalPasswordBackend",  # KRETSLOPP_LOCAL_LOGIN decides for whom
+    "kretslopp.organisation.oidc.Backend",  # answers only an OIDC callback
 ]
 AXES_FAILURE_LIMIT = LOGIN_FAILURE_LIMIT
 AXES_COOLOFF_TIME = dt.timedelta(minutes=15)
@@ -152,6 +156,49 @@ except ValueError as error:
     raise ImproperlyConfigured(f"KRETSLOPP_TRUSTED_PROXIES: {error}") from error
 if TRUSTED_PROXY_COUNT < 0:
     raise ImproperlyConfigured("KRETSLOPP_TRUSTED_PROXY_COUNT cannot be negative")
+
+# Sign-in with the organisation's identity provider over OIDC (docs/operations.md, "Sign-in
+# with Entra ID"): mozilla-django-oidc as the relying party, endpoints from the issuer's
+# discovery document, the authorisation code flow with PKCE, RP-initiated logout.
+OIDC_ISSUER = os.environ.get("KRETSLOPP_OIDC_ISSUER", "").strip()
+OIDC_RP_CLIENT_ID = os.environ.get("KRETSLOPP_OIDC_CLIENT_ID", "").strip()
+_oidc_secret_file = os.environ.get("KRETSLOPP_OIDC_CLIENT_SECRET_FILE", "").strip()
+try:
+    OIDC_RP_CLIENT_SECRET = Path(_oidc_secret_file).read_text().strip() if _oidc_secret_file else ""
+except OSError as error:
+    raise ImproperlyConfigured(f"KRETSLOPP_OIDC_CLIENT_SECRET_FILE: {error}") from error
+if OIDC_ISSUER and not OIDC_RP_CLIENT_ID:
+    raise ImproperlyConfigured("KRETSLOPP_OIDC_ISSUER is set: set KRETSLOPP_OIDC_CLIENT_ID too")
+OIDC_RP_SCOPES = os.environ.get("KRETSLOPP_OIDC_SCOPES", "openid profile email")
+OIDC_NAME = os.environ.get("KRETSLOPP_OIDC_NAME", "").strip()  # "Logga in med <this>"
+OIDC_CREATE_USER = _flag("KRETSLOPP_OIDC_CREATE_USERS", False)
+# The claim holding group ids for group rules ("groups" in Entra ID); empty: app roles only.
+OIDC_GROUPS_CLAIM = os.environ.get("KRETSLOPP_OIDC_GROUPS_CLAIM", "").strip()
+OIDC_RP_SIGN_ALGO = os.environ.get("KRETSLOPP_OIDC_SIGN_ALGORITHM", "RS256")
+OIDC_USE_PKCE = True
+OIDC_PKCE_CODE_CHALLENGE_METHOD = "S256"
+OIDC_STORE_ID_TOKEN = True  # the hint RP-initiated logout sends back to the provider
+OIDC_TIMEOUT = 10
+OIDC_AUTHENTICATION_CALLBACK_URL = "organisation:oidc_callback"
+OIDC_CALLBACK_CLASS = "kretslopp.organisation.oidc.CallbackView"
+# Local passwords: on for installations without OIDC; with 0, only break-glass
+# administrators (a hand-given administrator role) still sign in with one.
+LOCAL_LOGIN = _flag("KRETSLOPP_LOCAL_LOGIN", True)
+
+# Mail for password-reset links; without a host the link is shown to the administrator only.
+EMAIL_HOST = os.environ.get("KRETSLOPP_EMAIL_HOST", "").strip()
+EMAIL_PORT = int(os.environ.get("KRETSLOPP_EMAIL_PORT", "587"))
+EMAIL_HOST_USER = os.environ.get("KRETSLOPP_EMAIL_USER", "")
+_email_password_file = os.environ.get("KRETSLOPP_EMAIL_PASSWORD_FILE", "").strip()
+try:
+    EMAIL_HOST_PASSWORD = (
+        Path(_email_password_file).read_text().strip() if _email_password_file else ""
+    )
+except OSError as error:
+    raise ImproperlyConfigured(f"KRETSLOPP_EMAIL_PASSWORD_FILE: {error}") from error
+EMAIL_USE_TLS = _flag("KRETSLOPP_EMAIL_TLS", True)
+DEFAULT_FROM_EMAIL = os.environ.get("KRETSLOPP_EMAIL_FROM", "kretslopp@localhost")
+EMAIL_TIMEOUT = 10
 
 CACHES = {
     "default": {
@@ -202,6 +249,11 @@ CONTENT_SECURITY_POLICY = (
     "font-src 'self'; connect-src 'self'; object-src 'none'; base-uri 'self'; "
     "form-action 'self'; frame-ancestors 'none'"
 )
+if OIDC_ISSUER:  # signing out posts to us and is sent on to the provider's end of session
+    _provider_origin = "/".join(OIDC_ISSUER.split("/")[:3])
+    CONTENT_SECURITY_POLICY = CONTENT_SECURITY_POLICY.replace(
+        "form-action 'self'", f"form-action 'self' {_provider_origin}"
+    )
 
 DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024

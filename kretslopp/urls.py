@@ -9,7 +9,7 @@ urlpatterns = [
     path("", views.home, name="home"),
     path("audit/", views.audit_log, name="audit_log"),
     path("login/", auth.LoginView.as_view(), name="login"),
-    path("logout/", auth.auth_views.LogoutView.as_view(), name="logout"),
+    path("logout/", auth.LogoutView.as_view(), name="logout"),
     path("i18n/", include("django.conf.urls.i18n")),
     path("api/v1/", api.urls),
     path("", include("kretslopp.organisation.urls")),

@@ -12,12 +12,16 @@ that is the login page with the reason, in the site's language.
 from __future__ import annotations
 
 import logging
+from typing import Any
 
 from django.conf import settings
 from django.contrib.auth import views as auth_views
+from django.contrib.auth.backends import ModelBackend
 from django.contrib.auth.forms import AuthenticationForm
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import render
+from django.urls import reverse
+from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 
 from kretslopp.core import clientaddress
@@ -60,9 +64,72 @@ def locked_out(
     }
     form = AuthenticationForm(request, initial={"username": username[:150]})
     context = {"form": form, "lockout": message, "next": request.POST.get("next", "")}
+    context.update(sign_in_choices(request, context["next"]))
     return render(request, "core/login.html", context, status=429)
+
+
+def may_use_local_password(user: Any) -> bool:
+    """Whether ``user`` may sign in with a password kept here.
+
+    Everyone may while ``KRETSLOPP_LOCAL_LOGIN`` is on, and wherever no identity provider is
+    configured. With it off and a provider configured, only break-glass administrators may:
+    a superuser, or a login given the administrator role by hand (not from the identity
+    provider's claims), so the installation stays reachable when the provider is not.
+    """
+    if settings.LOCAL_LOGIN or not settings.OIDC_ISSUER or user.is_superuser:
+        return True  # without a provider, a password is the only way in
+    from kretslopp.organisation.models import Membership, Role
+
+    return Membership.objects.filter(user=user, role=Role.ADMINISTRATOR, from_claims=False).exists()
+
+
+class LocalPasswordBackend(ModelBackend):
+    """Django's password check, for those :func:`may_use_local_password` lets in.
+
+    The same check runs for every request of a session that began with a password, so
+    turning local login off, or deactivating a login, ends such sessions at once.
+    """
+
+    def user_can_authenticate(self, user: Any) -> bool:
+        return super().user_can_authenticate(user) and may_use_local_password(user)
+
+
+def sign_in_choices(request: HttpRequest, next_url: str = "") -> dict[str, Any]:
+    """What the login page offers: the identity provider's button, the password form."""
+    from kretslopp.organisation import oidc
+
+    choices: dict[str, Any] = {"local_login": settings.LOCAL_LOGIN, "oidc_url": None}
+    if oidc.configured():
+        url = reverse("organisation:oidc_login")
+        choices["oidc_url"] = f"{url}?{urlencode({'next': next_url})}" if next_url else url
+        choices["oidc_name"] = settings.OIDC_NAME or _("your organisation's account")
+    else:
+        choices["local_login"] = True  # without a provider, passwords are the only way in
+    return choices
 
 
 class LoginView(auth_views.LoginView):
     template_name = "core/login.html"
     redirect_authenticated_user = True
+
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
+        context = super().get_context_data(**kwargs)
+        context.update(sign_in_choices(self.request, context.get("next", "")))
+        return context
+
+
+class LogoutView(auth_views.LogoutView):
+    """Signing out; a session begun at the identity provider is ended there too
+    (RP-initiated logout), which then sends the browser back to the login page."""
+
+    def post(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        id_token = request.session.get("oidc_id_token")
+        response = super().post(request, *args, **kwargs)
+        if id_token:
+            from kretslopp.organisation import oidc
+
+            if oidc.configured():
+                url = oidc.end_session_url(request, id_token)
+                if url:
+                    return HttpResponseRedirect(url)
+        return response

@@ -27,6 +27,7 @@ NAVIGATION: list[tuple[str, str, Callable[[Access], bool]]] = [
     ("energy:dashboard", _("Energy and targets"), _can(Action.VIEW)),
     ("printing:overview", _("Printing"), _can(Action.VIEW)),
     ("carbon:methodology", _("Methodology"), Access.may_read_methodology),
+    ("organisation:people", _("People"), Access.may_manage_logins),
 ]
 
 

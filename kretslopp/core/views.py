@@ -26,6 +26,8 @@ def home(request: HttpRequest) -> HttpResponse:
     if access.role == Role.PARTNER:
         # A take-back partner works on its campaigns only; that is its start page.
         return redirect("circular:campaigns")
+    if access.role is None:  # a login nobody has given a role: say whom to ask
+        return redirect("organisation:no_role")
     access.require(Action.VIEW)
     counts = summary.estate_counts(access)
     departments = sorted(

@@ -115,6 +115,16 @@ class Access:
         """
         return self.can(Action.VIEW_AUDIT) and self.department_ids is None
 
+    def may_manage_logins(self) -> bool:
+        """People's logins and roles, take-back partners and the roles the identity provider's
+        claims give: whoever maintains the organisation (administrators)."""
+        return self.can(Action.EDIT_ORGANISATION)
+
+    def may_hold_api_tokens(self) -> bool:
+        """Listing and revoking one's own API tokens: any login with a role (a token acts
+        with its owner's access, so one without a role has nothing to hold)."""
+        return self.role is not None
+
     @property
     def department_bound(self) -> bool:
         """Whether what the user reads stops at their departments (not a partner's scope)."""

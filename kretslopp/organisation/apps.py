@@ -6,3 +6,14 @@ class OrganisationConfig(AppConfig):
     name = "kretslopp.organisation"
     label = "organisation"
     verbose_name = _("Organisation")
+
+    def ready(self) -> None:
+        from kretslopp.core.registry import NavigationEntry, registry
+        from kretslopp.organisation import signals
+        from kretslopp.organisation.access import Access
+
+        signals.connect()
+        registry.navigation.register(
+            "organisation:people",
+            NavigationEntry("organisation:people", _("People"), Access.may_manage_logins, 90),
+        )

@@ -159,6 +159,8 @@ class Partner(models.Model):
     kind = models.CharField(
         _("kind"), max_length=20, choices=PartnerKind.choices, default=PartnerKind.REFURBISHER
     )
+    # The version an edit form saw: the stale-edit guard compares it (core.forms).
+    updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:
         verbose_name = _("take-back partner")
@@ -167,6 +169,9 @@ class Partner(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+    def get_absolute_url(self) -> str:
+        return reverse("organisation:partner", args=[self.pk])
 
 
 @audit.register
@@ -192,6 +197,18 @@ class Membership(models.Model):
         related_name="memberships",
         help_text=_("For partner logins: the company whose campaigns they work on."),
     )
+    # Set at each OIDC sign-in from the identity provider's claims (``ClaimRule``), and then
+    # taken away again when the claims no longer map; a role given by hand is left alone.
+    from_claims = models.BooleanField(
+        _("follows the identity provider"),
+        default=False,
+        help_text=_(
+            "The role is set from the identity provider's app roles or groups at every "
+            "sign-in. Untick to keep a role given here by hand."
+        ),
+    )
+    # The version an edit form saw: the stale-edit guard compares it (core.forms).
+    updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:
         verbose_name = _("membership")
@@ -199,3 +216,99 @@ class Membership(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user} ({self.get_role_display()})"
+
+
+@audit.register
+class SignInIdentity(models.Model):
+    """A login's identity at the organisation's OIDC provider.
+
+    A sign-in is matched on the token's stable ids (``subject``: ``tid:oid`` for Entra ID,
+    the ``sub`` claim otherwise) under the provider's ``issuer``, never on an e-mail address,
+    which can be reassigned to someone else. ``pending_username`` is set when an
+    administrator prepares a login before its owner has signed in (``createadmin
+    --from-oidc``, or a new login on the people pages): the first sign-in whose user name
+    claim is exactly that binds the ids here, once.
+    """
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("login"),
+        on_delete=models.CASCADE,
+        related_name="sign_in_identities",
+    )
+    issuer = models.CharField(_("issuer"), max_length=300)
+    subject = models.CharField(_("stable id at the provider"), max_length=300, blank=True)
+    pending_username = models.CharField(
+        _("user name at the identity provider"),
+        max_length=254,
+        blank=True,
+        help_text=_("Bound to its stable ids at the first sign-in with this user name."),
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    last_sign_in_at = models.DateTimeField(_("last sign-in"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("sign-in identity")
+        verbose_name_plural = _("sign-in identities")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["issuer", "subject"],
+                condition=~models.Q(subject=""),
+                name="organisation_identity_unique_subject",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user} ({self.subject or self.pending_username})"
+
+
+class ClaimKind(models.TextChoices):
+    ROLES = "roles", _("App role")
+    GROUPS = "groups", _("Group")
+
+
+@audit.register
+class ClaimRule(models.Model):
+    """An app role or group of the identity provider and the Kretslopp role it gives.
+
+    Read at every OIDC sign-in (``kretslopp.organisation.claims``): a person whose claims
+    match a rule gets its role and departments; one whose claims match none has no access.
+    """
+
+    kind = models.CharField(_("claim"), max_length=10, choices=ClaimKind.choices)
+    value = models.CharField(
+        _("value"),
+        max_length=200,
+        help_text=_(
+            "The app role's value (for example Kretslopp.Coordinator.GRF) or the group's "
+            "object id, exactly as the token carries it."
+        ),
+    )
+    role = models.CharField(_("role"), max_length=30, choices=Role.choices)
+    departments = models.ManyToManyField(Department, verbose_name=_("departments"), blank=True)
+    all_departments = models.BooleanField(
+        _("reads all departments"),
+        default=False,
+        help_text=_("For viewers: read every department rather than the chosen ones."),
+    )
+    partner = models.ForeignKey(
+        Partner,
+        verbose_name=_("take-back partner"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        help_text=_("For partner logins: the company whose campaigns they work on."),
+    )
+    # The version an edit form saw: the stale-edit guard compares it (core.forms).
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = _("role from the identity provider")
+        verbose_name_plural = _("roles from the identity provider")
+        ordering = ["kind", "value"]
+        constraints = [
+            models.UniqueConstraint(fields=["kind", "value"], name="organisation_claim_rule_unique")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} {self.value} → {self.get_role_display()}"

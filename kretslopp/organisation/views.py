@@ -31,7 +31,8 @@ def department_list(request: HttpRequest) -> HttpResponse:
     departments = access.departments().annotate(
         assets_in_custody=Count("assets", filter=Q(assets__status__in=lifecycle.IN_CUSTODY))
     )
-    return render(request, "organisation/department_list.html", {"departments": departments})
+    context = {"departments": departments, "can_add": access.can(Action.EDIT_ORGANISATION)}
+    return render(request, "organisation/department_list.html", context)
 
 
 def age_distribution(assets, today) -> list[tuple[int, int]]:
@@ -123,6 +124,20 @@ def department_edit(request: HttpRequest, code: str) -> HttpResponse:
         messages.success(request, _("Changes to %(name)s saved.") % {"name": department.name})
         return redirect(department)
     return _form_page(request, form, title=title, back=back)
+
+
+@login_required
+def department_create(request: HttpRequest) -> HttpResponse:
+    """A new department (a fresh installation starts with none)."""
+    access = access_for(request.user)
+    access.require(Action.EDIT_ORGANISATION)
+    form = DepartmentForm(request.POST or None, access=access)
+    if request.method == "POST" and form.is_valid():
+        department = form.save_unless_changed(by=request.user)
+        messages.success(request, _("Department %(name)s added.") % {"name": department.name})
+        return redirect(department)
+    back = reverse("organisation:departments")
+    return _form_page(request, form, title=_("New department"), back=back)
 
 
 def _add_to_department(request: HttpRequest, code: str, form_class, prefix: str, titles):

@@ -23,13 +23,23 @@ class World:
 @pytest.fixture
 def world(town):
     """Another department's and another partner's records, and the administrator's job."""
+    from django.contrib.auth import get_user_model
+
+    from kretslopp.api.models import ApiToken
     from kretslopp.circular import collection, handover
     from kretslopp.circular.models import Campaign, Discrepancy
     from kretslopp.conftest import make_asset
     from kretslopp.energy.models import Target
     from kretslopp.imports.models import ImportJob, SavedMapping, ValueMap
     from kretslopp.organisation.access import access_for
-    from kretslopp.organisation.models import CostCentre, Location, Membership, Partner, Person
+    from kretslopp.organisation.models import (
+        ClaimRule,
+        CostCentre,
+        Location,
+        Membership,
+        Partner,
+        Person,
+    )
     from kretslopp.printing.models import PrintMapping
 
     admin = town.users["administrator"]
@@ -64,6 +74,8 @@ def world(town):
         target_value=70_000,
     )
     job = ImportJob.objects.create(user=admin, file_name="a.csv")
+    rule = ClaimRule.objects.create(kind="roles", value="Kretslopp.MF", role="coordinator")
+    rule.departments.set([town.other])
     return World(
         ids={
             "asset": town.other_asset.pk,
@@ -82,6 +94,14 @@ def world(town):
                 kind="printer", key="MF-Reception", department=town.other
             ).pk,
             "job": job.pk,
+            # Another's login (the other department's coordinator), the other partner, a
+            # rule of the identity provider, the administrator's own API token.
+            "login": Membership.objects.create(
+                user=get_user_model().objects.create_user("mf-coord"), role="coordinator"
+            ).user_id,
+            "partner": theirs.partner_id,
+            "claim_rule": rule.pk,
+            "token": ApiToken.issue(admin, "admin's script", {"read"})[0].pk,
             "person": Person.objects.create(identifier="anv000002", department=town.other).pk,
             "manufacturer": town.laptop.manufacturer_id,
             "department_id": town.other.pk,

@@ -13,11 +13,12 @@ from django.urls import reverse
 from kretslopp.conftest import ROLES
 from kretslopp.inventory import lifecycle
 from kretslopp.inventory.models import Asset
-from kretslopp.organisation.models import Location
+from kretslopp.organisation.models import Location, Membership
 
 # Expected HTTP status per case, in the order of ROLES.
 READ = {
-    "home": [200, 200, 200, 200, 200, 200, 302, 403],  # a partner goes to its campaigns
+    # A partner goes to its campaigns; a login without a role to the page saying whom to ask.
+    "home": [200, 200, 200, 200, 200, 200, 302, 302],
     "asset_list": [200, 200, 200, 200, 200, 200, 403, 403],
     "asset_own": [200, 200, 200, 200, 200, 200, 403, 403],
     "asset_other": [200, 200, 200, 404, 404, 200, 403, 403],
@@ -33,6 +34,10 @@ READ = {
     "methodology": [200, 200, 200, 200, 200, 200, 200, 403],
     # Whom a device may be assigned to: for those who edit assets, in their departments.
     "people_search": [200, 403, 403, 200, 403, 403, 403, 403],
+    # Logins and their roles: administrators; one's own account: everyone logged in.
+    "people_list": [200, 403, 403, 403, 403, 403, 403, 403],
+    "login_page": [200, 403, 403, 403, 403, 403, 403, 403],
+    "own_account": [200, 200, 200, 200, 200, 200, 200, 200],
 }
 # Writes: (status code, whether the write happened).
 WRITE = {
@@ -108,6 +113,17 @@ WRITE = {
         (404, False),
         (404, False),
     ],
+    # Giving the department viewer a coordinator's role: administrators only.
+    "give_role": [
+        (302, True),
+        (403, False),
+        (403, False),
+        (403, False),
+        (403, False),
+        (403, False),
+        (403, False),
+        (403, False),
+    ],
     # The coordinator's form offers only their departments, so another one is refused as invalid.
     "create_other": [
         (302, True),
@@ -139,6 +155,9 @@ def _read_url(case: str, town) -> str:
         "department_other": reverse("organisation:department", args=[town.other.code]),
         "methodology": reverse("carbon:methodology"),
         "people_search": reverse("organisation:people_search") + "?q=anv",
+        "people_list": reverse("organisation:people"),
+        "login_page": reverse("organisation:person", args=[town.users["viewer"].pk]),
+        "own_account": reverse("organisation:account"),
     }[case]
 
 
@@ -185,6 +204,11 @@ def _write(case: str, town, client):
         response = client.post(reverse("inventory:asset_edit", args=[asset.pk]), data)
         asset.refresh_from_db()
         return response, asset.notes == "edited"
+    if case == "give_role":
+        viewer = town.users["viewer"]
+        url = reverse("organisation:person", args=[viewer.pk])
+        response = client.post(url, {"role": "coordinator", "departments": [town.own.pk]})
+        return response, Membership.objects.get(user=viewer).role == "coordinator"
     department = town.own if case == "create_own" else town.other
     response = client.post(
         reverse("inventory:asset_create"), _asset_form(town, department, "NEW-1")

@@ -37,6 +37,11 @@ PUBLIC = {
     "circular:public": "the employee page: headline figures only, at an unguessable address, "
     "and only while the campaign is marked public",
     "energy:vega": "the chart library (a static JavaScript bundle served by the app)",
+    "organisation:password_set": "a one-time link to set a password: Django's signed, "
+    "expiring token is the key (an invalid one gets a page saying so)",
+    "organisation:oidc_login": "starts the sign-in at the identity provider (404 when none)",
+    "organisation:oidc_callback": "the identity provider's answer: signed in only when the "
+    "signed token passes every check and a role maps (404 when none)",
 }
 #: Mounted here but checked route by route in ``api/tests/test_route_matrix.py``.
 API_NAMESPACE = "api"
@@ -85,7 +90,8 @@ ROUTES: dict[str, tuple[str, str]] = {
     "energy:target_new":              ("get",  "200 200 403 403 403 403 403 403 302"),
     "energy:target_svg":              ("get",  "200 200 200 404 404 200 403 403 302"),
     "energy:targets":                 ("get",  "200 200 200 200 200 200 403 403 302"),
-    "home":                           ("get",  "200 200 200 200 200 200 302 403 302"),
+    # A partner goes to its campaigns; a login without a role to the page saying whom to ask.
+    "home":                           ("get",  "200 200 200 200 200 200 302 302 302"),
     "imports:confirm":                ("post", "302 403 403 404 403 403 403 403 302"),
     "imports:errors":                 ("get",  "200 403 403 404 403 403 403 403 302"),
     "imports:export":                 ("get",  "200 200 200 200 200 200 403 403 302"),
@@ -107,6 +113,25 @@ ROUTES: dict[str, tuple[str, str]] = {
     "inventory:model_create":         ("get",  "200 403 200 403 403 403 403 403 302"),
     "inventory:model_edit":           ("get",  "200 403 200 403 403 403 403 403 302"),
     "inventory:models":               ("get",  "200 200 200 200 200 200 403 403 302"),
+    # One's own account: everyone logged in; tokens of one's own only (another's is 404).
+    "organisation:account":           ("get",  "200 200 200 200 200 200 200 200 302"),
+    "organisation:password_change":   ("get",  "200 200 200 200 200 200 200 200 302"),
+    "organisation:token_revoke":      ("post", "302 404 404 404 404 404 404 403 302"),
+    # People, logins, partners and roles from the identity provider: administrators.
+    "organisation:claim_rule":        ("get",  "200 403 403 403 403 403 403 403 302"),
+    "organisation:claim_rule_create": ("get",  "200 403 403 403 403 403 403 403 302"),
+    "organisation:claim_rule_delete": ("post", "302 403 403 403 403 403 403 403 302"),
+    "organisation:claim_rules":       ("get",  "200 403 403 403 403 403 403 403 302"),
+    "organisation:department_create": ("get",  "200 403 403 403 403 403 403 403 302"),
+    "organisation:no_role":           ("get",  "302 302 302 302 302 302 302 200 302"),
+    "organisation:partner":           ("get",  "200 403 403 403 403 403 403 403 302"),
+    "organisation:partner_create":    ("get",  "200 403 403 403 403 403 403 403 302"),
+    "organisation:partners":          ("get",  "200 403 403 403 403 403 403 403 302"),
+    "organisation:people":            ("get",  "200 403 403 403 403 403 403 403 302"),
+    "organisation:person":            ("get",  "200 403 403 403 403 403 403 403 302"),
+    "organisation:person_active":     ("post", "302 403 403 403 403 403 403 403 302"),
+    "organisation:person_create":     ("get",  "200 403 403 403 403 403 403 403 302"),
+    "organisation:person_password_link": ("post", "200 403 403 403 403 403 403 403 302"),
     "organisation:cost_centre_add":   ("get",  "200 403 403 403 403 403 403 403 302"),
     "organisation:cost_centre_edit":  ("get",  "200 403 403 403 403 403 403 403 302"),
     "organisation:department":        ("get",  "200 200 200 404 404 200 403 403 302"),
@@ -130,6 +155,13 @@ PK_RECORD = {
     "inventory:model_edit": "model",
     "organisation:cost_centre_edit": "cost_centre",
     "organisation:location_edit": "location",
+    "organisation:person": "login",
+    "organisation:person_active": "login",
+    "organisation:person_password_link": "login",
+    "organisation:partner": "partner",
+    "organisation:claim_rule": "claim_rule",
+    "organisation:claim_rule_delete": "claim_rule",
+    "organisation:token_revoke": "token",
     "imports:value_map_delete": "value_map",
     "imports:saved_mapping_delete": "saved_mapping",
     "inventory": "asset",
