@@ -8,3 +8,9 @@ class CircularConfig(AppConfig):
     name = "kretslopp.circular"
     label = "circular"
     verbose_name = _("Take-back")
+
+    def ready(self) -> None:
+        # A partner's report goes through the one import pipeline: register it as a target.
+        from kretslopp.circular.report import register_target
+
+        register_target()

@@ -14,6 +14,7 @@ import re
 from collections.abc import Sequence
 from decimal import Decimal
 
+from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from kretslopp.core import audit, bulk
@@ -89,6 +90,12 @@ def _key(value: str) -> str:
 
 class MeterReadingTarget(ImportTarget):
     name = TARGET_NAME
+
+    def start_url(self) -> str | None:
+        return reverse("energy:readings")
+
+    def result_url(self) -> str | None:
+        return reverse("energy:readings")
 
     def fields(self) -> Sequence[FieldSpec]:
         labels = {
@@ -293,7 +300,18 @@ def _number(text: str) -> Decimal | None:
 
 
 def register_target() -> None:
-    """Make meter readings a target the import runs (web and command line) know."""
-    from kretslopp.imports import runs
+    """Make meter readings a target of the one import pipeline (web, command line, API)."""
+    from django.utils.translation import gettext_lazy
 
-    runs.TARGETS.setdefault(TARGET_NAME, MeterReadingTarget)
+    from kretslopp.core.registry import ImportTargetEntry, registry
+    from kretslopp.organisation.access import Action
+
+    registry.import_targets.register(
+        TARGET_NAME,
+        ImportTargetEntry(
+            target=MeterReadingTarget,
+            label=gettext_lazy("Meter readings"),
+            allowed=lambda access: access.can(Action.MANAGE_METHODOLOGY),
+            order=30,
+        ),
+    )

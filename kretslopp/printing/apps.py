@@ -8,3 +8,9 @@ class PrintingConfig(AppConfig):
     name = "kretslopp.printing"
     label = "printing"
     verbose_name = _("Printing")
+
+    def ready(self) -> None:
+        # Print logs go through the one import pipeline: register them as a target.
+        from kretslopp.printing.importer import register_target
+
+        register_target()

@@ -24,6 +24,7 @@ def add_parser(sources: Any) -> None:
         "--page-log-format", dest="page_log_format", help="the server's PageLogFormat"
     )
     prints.add_argument("--user", help="import as this user (needs the right to manage targets)")
+    prints.add_argument("--dry-run", action="store_true", help="check only, write nothing")
     prints.add_argument("--format", choices=["text", "json"], default="text")
     prints.add_argument(
         "--language",
@@ -47,4 +48,5 @@ def run(options: dict[str, Any], user: Any, access: Access) -> ImportResult:
         file_name=path.name,
         page_log_format=options.get("page_log_format"),
         actor=user,
+        dry_run=options.get("dry_run", False),
     )

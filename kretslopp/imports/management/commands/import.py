@@ -105,14 +105,13 @@ class Command(BaseCommand):
             actor=user,
             dry_run=options["dry_run"],
             allow_new_models=options["allow_new_models"],
-            saved=_saved_mapping(options.get("mapping"), runs.TARGETS["assets"].name),
+            saved=_saved_mapping(options.get("mapping"), "assets"),
         )
 
     def _partner_report(self, options: dict[str, Any]) -> ImportResult:
         """The same report target as the web upload and the API, with the web's access rules."""
         from kretslopp.circular.models import Campaign
-        from kretslopp.circular.report import PartnerReportTarget, import_report
-        from kretslopp.tabular import TabularError
+        from kretslopp.circular.report import PartnerReportTarget
 
         user, access = _who(options.get("user"), Action.REPORT_TAKEBACK, "report take-back results")
         campaign = _campaign(options["campaign"])
@@ -126,12 +125,15 @@ class Command(BaseCommand):
             )
         saved = _saved_mapping(options.get("mapping"), PartnerReportTarget.name)
         path: Path = options["file"]
-        try:
-            table = runs.open_file(path, path.name)
-        except TabularError as error:
-            return runs.unreadable_result(path.name, error)
-        return import_report(
-            campaign, table, access=access, actor=user, dry_run=options["dry_run"], saved=saved
+        return runs.import_file(
+            PartnerReportTarget.name,
+            path,
+            path.name,
+            access=access,
+            actor=user,
+            options={"campaign": campaign.pk},
+            dry_run=options["dry_run"],
+            saved=saved,
         )
 
     def _snipeit(self, options: dict[str, Any], user: Any, access: Access) -> ImportResult:
