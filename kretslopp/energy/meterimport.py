@@ -303,7 +303,8 @@ def register_target() -> None:
     """Make meter readings a target of the one import pipeline (web, command line, API)."""
     from django.utils.translation import gettext_lazy
 
-    from kretslopp.core.registry import ImportTargetEntry, registry
+    from kretslopp.core.registry import CommandEntry, ImportTargetEntry, registry
+    from kretslopp.energy import cli
     from kretslopp.organisation.access import Action
 
     registry.import_targets.register(
@@ -313,5 +314,11 @@ def register_target() -> None:
             label=gettext_lazy("Meter readings"),
             allowed=lambda access: access.can(Action.MANAGE_METHODOLOGY),
             order=30,
+        ),
+    )
+    registry.import_commands.register(
+        "meter-readings",
+        CommandEntry(
+            "meter, PDU or facility kWh per month (CSV or XLSX)", cli.add_arguments, cli.run, 40
         ),
     )

@@ -12,7 +12,7 @@ that registers one.
 from __future__ import annotations
 
 import uuid
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
 from pathlib import Path
 from typing import Any
 
@@ -47,24 +47,38 @@ _STATES = {
     "failed": JobState.FAILED,
 }
 
-#: Every kind of record an import can write, registered by the app that owns it.
-TARGETS = registry.import_targets
-
 
 def entry_of(name: str) -> ImportTargetEntry:
     """The registered target ``name``; ``KeyError`` names it when no app registered it."""
-    return TARGETS[name]
+    return registry.import_targets[name]
 
 
 def label_of(name: str) -> str:
     """How the job list names a target (the bare name when its app is not installed)."""
-    entry = TARGETS.get(name)
+    entry = registry.import_targets.get(name)
     return str(entry.label) if entry is not None else name
 
 
 def allowed_targets(access: Access) -> list[str]:
     """The targets this reader may import into, in the registry's order."""
-    return [name for name, entry in TARGETS.items() if entry.allowed(access)]
+    return [name for name, entry in registry.import_targets.items() if entry.allowed(access)]
+
+
+class _TargetClasses(Mapping[str, type[ImportTarget]]):
+    """The registered target classes by name (``TARGETS["assets"].name``), read from the
+    registry; to run one for a reader, use :func:`target_for`, which checks the reader."""
+
+    def __getitem__(self, name: str) -> type[ImportTarget]:
+        return entry_of(name).target  # type: ignore[return-value]
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(registry.import_targets.keys())
+
+    def __len__(self) -> int:
+        return len(registry.import_targets)
+
+
+TARGETS: Mapping[str, type[ImportTarget]] = _TargetClasses()
 
 
 def target_for(name: str, options: Mapping[str, Any], access: Access) -> ImportTarget:

@@ -180,7 +180,7 @@ def test_a_saved_mapping_is_applied_by_column_name(town):
         b"Typ,Nummer,Tillverkarnamn,Enhet,Ignoreras\nP2422H,MS-7,Dell,GRF,x\n", "e.csv"
     )
     saved = SavedMapping.objects.get(name="Ekonomisystemet")
-    mapping = runs.decide_mapping(runs.TARGETS["assets"].target(), table.headers, saved)
+    mapping = runs.decide_mapping(runs.TARGETS["assets"](), table.headers, saved)
     assert mapping.fields == {0: "model_name", 1: "asset_tag", 2: "manufacturer", 3: "department"}
     job = ImportJob.objects.create(file_name="e.csv")
     result = runs.run(table, mapping, job=job, access=runs.SYSTEM_ACCESS)

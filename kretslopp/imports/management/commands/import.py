@@ -18,6 +18,7 @@ from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.utils import translation
 
+from kretslopp.core.registry import registry
 from kretslopp.imports import liveness, runs
 from kretslopp.imports.models import JobState, SavedMapping
 from kretslopp.imports.pipeline import ImportResult
@@ -69,8 +70,14 @@ class Command(BaseCommand):
         report.add_argument(
             "--user", help="report as this user (a partner only on its own campaigns)"
         )
+        # Sources the owning app registered (meter readings: the energy app).
+        registered = []
+        for name, entry in registry.import_commands.items():
+            registered.append(sources.add_parser(name, help=entry.help))
+            entry.add_arguments(registered[-1])
         for sub in (assets, snipeit, report):
             sub.add_argument("--dry-run", action="store_true", help="check only, write nothing")
+        for sub in (assets, snipeit, report, *registered):
             sub.add_argument("--format", choices=["text", "json"], default="text")
             sub.add_argument(
                 "--language",
@@ -89,6 +96,8 @@ class Command(BaseCommand):
                 raise CommandError(_headline(result), returncode=code)
 
     def _run(self, options: dict[str, Any]) -> ImportResult:
+        if options["source"] in registry.import_commands:
+            return registry.import_commands[options["source"]].handle(options)
         if options["source"] == "prints":
             user, access = _who(options.get("user"), Action.MANAGE_METHODOLOGY, "import print logs")
             return printing_cli.run(options, user, access)
