@@ -559,7 +559,7 @@ def register_target() -> None:
         PartnerReportTarget.name,
         ImportTargetEntry(
             target=PartnerReportTarget,
-            label=gettext_lazy("Take-back partner report"),
+            label=gettext_lazy("Partner report (take-back)"),
             allowed=lambda access: access.can(Action.REPORT_TAKEBACK),
             order=20,
             options={"campaign": "the campaign's number"},
