@@ -286,8 +286,16 @@ class PrintLogTarget(ImportTarget):
         for number, ((key, month), stats) in enumerate(sorted(summary.stats.items()), start=1):
             department, printer = (None, "") if key == printlogs.UNMAPPED else split_key(key)
             code = codes.get(department, "") if department is not None else ""
-            values = (code, month, printer, stats.jobs, stats.pages, stats.sheets, stats.a4_sheets)
-            rows.append(Row(number, tuple(str(value) for value in values)))
+            counts = (stats.jobs, stats.pages, stats.sheets)
+            # Shown as the preview's rows: numbers in the reader's form (1,5 in Swedish).
+            values = (
+                code,
+                month,
+                printer,
+                *(number_format(count, force_grouping=True) for count in counts),
+                number_format(stats.a4_sheets, decimal_pos=1, force_grouping=True),
+            )
+            rows.append(Row(number, values))
         return rows
 
     # --- the pipeline's steps -----------------------------------------------------------
