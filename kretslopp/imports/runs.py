@@ -20,7 +20,7 @@ from django.core.exceptions import PermissionDenied
 from django.utils import timezone
 
 from kretslopp.core.registry import ImportTargetEntry, registry
-from kretslopp.imports import liveness, pipeline, progress
+from kretslopp.imports import liveness, pipeline, progress, retention
 from kretslopp.imports.models import ImportJob, JobState, SavedMapping
 from kretslopp.imports.pipeline import (
     Context,
@@ -322,6 +322,7 @@ def start_upload(
             allow_new_models=allow_new_models,
         )
         preview(job, access, user, saved=saved)
+    retention.clean_uploads_hourly()  # so that an installation without cron cleans up too
     return job
 
 

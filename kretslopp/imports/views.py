@@ -91,7 +91,6 @@ def upload(request: HttpRequest) -> HttpResponse:
                 allow_new_models=form.cleaned_data["allow_new_models"],
                 saved=form.cleaned_data["mapping"],
             )
-            retention.clean_uploads_hourly()  # so that an installation without cron cleans up
             return redirect(job)
     jobs = list(ImportJob.objects.filter(user=request.user)[:20])
     liveness.reap(jobs)  # a job whose process died shows as failed, not as still working
