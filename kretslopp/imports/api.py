@@ -32,7 +32,7 @@ from kretslopp.organisation.access import Action
 router = Router(tags=["imports"])
 
 WRITE_ERRORS = responses(400, 401, 403, 422)
-READ_ERRORS = responses(401, 403)
+READ_ERRORS = responses(401, 403, 422)
 #: 413: the file is larger than ``KRETSLOPP_IMPORT_MAX_UPLOAD_MB``.
 UPLOAD_ERRORS = responses(400, 401, 403, 413, 422)
 
