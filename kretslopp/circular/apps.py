@@ -8,3 +8,15 @@ class CircularConfig(AppConfig):
     name = "kretslopp.circular"
     label = "circular"
     verbose_name = _("Take-back")
+
+    def ready(self) -> None:
+        from kretslopp.core.registry import ApiRouterEntry, NavigationEntry, registry
+        from kretslopp.organisation.access import Access
+
+        registry.navigation.register(
+            "circular:campaigns",
+            NavigationEntry("circular:campaigns", _("Take-back"), Access.may_read_takeback, 50),
+        )
+        registry.api_routers.register(
+            "circular", ApiRouterEntry("kretslopp.circular.api.router", 60)
+        )

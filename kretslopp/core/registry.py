@@ -18,6 +18,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
+from importlib import import_module
 from typing import Any, Generic, TypeVar
 
 T = TypeVar("T")
@@ -69,6 +70,24 @@ class Store(Generic[T]):
 
 def _order(entry: object) -> int:
     return int(getattr(entry, "order", 100))
+
+
+def lazy(dotted: str) -> Callable[..., Any]:
+    """A callable that imports ``dotted`` (``package.module.function``) on its first call.
+
+    Registering in ``ready()`` must stay cheap: a panel's or a command's code, with what it
+    imports (numpy, the footprint engine…), loads only when it is first used.
+    """
+    target: list[Callable[..., Any]] = []
+
+    def call(*args: Any, **kwargs: Any) -> Any:
+        if not target:
+            module_name, _dot, name = dotted.rpartition(".")
+            target.append(getattr(import_module(module_name), name))
+        return target[0](*args, **kwargs)
+
+    call.__qualname__ = call.__name__ = f"lazy({dotted})"
+    return call
 
 
 #: Decides from a user's :class:`kretslopp.organisation.access.Access` whether an entry
@@ -130,6 +149,18 @@ class CommandEntry:
 
 
 @dataclass(frozen=True)
+class ApiRouterEntry:
+    """A domain's ``ninja.Router``, mounted at ``/api/v1/`` in ``order`` (then key) order.
+
+    ``router`` is the router's dotted path, imported only when the API is assembled, so a
+    command that never serves the API (``kretslopp import``) loads none of it.
+    """
+
+    router: str
+    order: int = 100
+
+
+@dataclass(frozen=True)
 class KpiEntry:
     """A KPI a target can follow, with how its yearly actuals are computed."""
 
@@ -151,7 +182,7 @@ class Registry:
         self.asset_panels: Store[Panel] = Store("asset panel")
         self.import_targets: Store[ImportTargetEntry] = Store("import target")
         self.import_commands: Store[CommandEntry] = Store("import command")
-        self.api_routers: Store[Any] = Store("API router")
+        self.api_routers: Store[ApiRouterEntry] = Store("API router")
         self.kpis: Store[KpiEntry] = Store("KPI")
         self.ledger_sources: Store[Any] = Store("energy ledger source")
 

@@ -6,3 +6,33 @@ class InventoryConfig(AppConfig):
     name = "kretslopp.inventory"
     label = "inventory"
     verbose_name = _("Inventory")
+
+    def ready(self) -> None:
+        from kretslopp.core.registry import ApiRouterEntry, NavigationEntry, Panel, lazy, registry
+        from kretslopp.organisation.access import Action
+
+        def may_view(access) -> bool:
+            return access.can(Action.VIEW)
+
+        registry.navigation.register(
+            "inventory:assets", NavigationEntry("inventory:assets", _("Assets"), may_view, 20)
+        )
+        registry.navigation.register(
+            "inventory:models",
+            NavigationEntry("inventory:models", _("Product models"), may_view, 30),
+        )
+        registry.dashboard_panels.register(
+            "inventory:estate",
+            Panel("inventory/panels/estate.html", lazy("kretslopp.inventory.panels.estate"), 10),
+        )
+        registry.dashboard_panels.register(
+            "inventory:departments",
+            Panel(
+                "inventory/panels/departments.html",
+                lazy("kretslopp.inventory.panels.departments"),
+                30,
+            ),
+        )
+        registry.api_routers.register(
+            "inventory", ApiRouterEntry("kretslopp.inventory.api.router", 20)
+        )

@@ -8,3 +8,17 @@ class PrintingConfig(AppConfig):
     name = "kretslopp.printing"
     label = "printing"
     verbose_name = _("Printing")
+
+    def ready(self) -> None:
+        from kretslopp.core.registry import ApiRouterEntry, NavigationEntry, registry
+        from kretslopp.organisation.access import Action
+
+        registry.navigation.register(
+            "printing:overview",
+            NavigationEntry(
+                "printing:overview", _("Printing"), lambda access: access.can(Action.VIEW), 75
+            ),
+        )
+        registry.api_routers.register(
+            "printing", ApiRouterEntry("kretslopp.printing.api.router", 40)
+        )

@@ -1,0 +1,21 @@
+"""What the footprint shows on composed pages, registered in ``CarbonConfig.ready()``."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.http import HttpRequest
+
+from kretslopp.carbon import services
+from kretslopp.organisation.access import Access
+
+#: Years shown on the home page: the last eight, enough for a trend, short enough to read.
+YEARS_SHOWN = 8
+
+
+def fleet_by_year(request: HttpRequest, access: Access) -> dict[str, Any]:
+    """The reader's fleet footprint for the last years, with the method it was computed by."""
+    return {
+        "by_year": list(services.fleet_for(access).by_year().items())[-YEARS_SHOWN:],
+        "choice": services.Choice.current(),
+    }
