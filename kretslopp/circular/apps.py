@@ -10,7 +10,13 @@ class CircularConfig(AppConfig):
     verbose_name = _("Take-back")
 
     def ready(self) -> None:
-        from kretslopp.core.registry import ApiRouterEntry, NavigationEntry, registry
+        from kretslopp.core.registry import (
+            ApiRouterEntry,
+            CommandEntry,
+            NavigationEntry,
+            lazy,
+            registry,
+        )
         from kretslopp.organisation.access import Access
 
         registry.navigation.register(
@@ -19,4 +25,13 @@ class CircularConfig(AppConfig):
         )
         registry.api_routers.register(
             "circular", ApiRouterEntry("kretslopp.circular.api.router", 60)
+        )
+        registry.import_commands.register(
+            "partner-report",
+            CommandEntry(
+                "a take-back partner's report: erasure certificates, grades, outcomes",
+                lazy("kretslopp.circular.cli.add_arguments"),
+                lazy("kretslopp.circular.cli.import_partner_report"),
+                40,
+            ),
         )

@@ -138,8 +138,10 @@ class ImportTargetEntry:
 class CommandEntry:
     """A ``kretslopp import <name>`` subcommand: adds its arguments, then runs.
 
-    ``add_arguments(parser)`` fills the subparser; ``handle(command, **options)`` runs it
-    and returns the exit status.
+    ``add_arguments(parser)`` fills the subparser (the command adds ``--format`` and
+    ``--language`` to every one); ``handle(options)`` runs the import and returns the
+    pipeline's ``ImportResult``, which the command reports and turns into the exit status
+    (0 written or a clean dry run, 1 rejected, 2 unreadable) alike for every source.
     """
 
     help: str

@@ -7,7 +7,13 @@ class ImportsConfig(AppConfig):
     verbose_name = _("Imports and exports")
 
     def ready(self) -> None:
-        from kretslopp.core.registry import ApiRouterEntry, NavigationEntry, registry
+        from kretslopp.core.registry import (
+            ApiRouterEntry,
+            CommandEntry,
+            NavigationEntry,
+            lazy,
+            registry,
+        )
         from kretslopp.organisation.access import Action
 
         registry.navigation.register(
@@ -17,3 +23,21 @@ class ImportsConfig(AppConfig):
             ),
         )
         registry.api_routers.register("imports", ApiRouterEntry("kretslopp.imports.api.router", 70))
+        registry.import_commands.register(
+            "assets",
+            CommandEntry(
+                "a CSV or XLSX file of assets (ours, Snipe-IT, GLPI, Intune, …)",
+                lazy("kretslopp.imports.commands.assets_arguments"),
+                lazy("kretslopp.imports.commands.import_assets"),
+                10,
+            ),
+        )
+        registry.import_commands.register(
+            "snipeit",
+            CommandEntry(
+                "the hardware of a Snipe-IT server",
+                lazy("kretslopp.imports.commands.snipeit_arguments"),
+                lazy("kretslopp.imports.commands.import_snipeit"),
+                20,
+            ),
+        )

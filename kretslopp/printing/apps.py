@@ -10,7 +10,13 @@ class PrintingConfig(AppConfig):
     verbose_name = _("Printing")
 
     def ready(self) -> None:
-        from kretslopp.core.registry import ApiRouterEntry, NavigationEntry, registry
+        from kretslopp.core.registry import (
+            ApiRouterEntry,
+            CommandEntry,
+            NavigationEntry,
+            lazy,
+            registry,
+        )
         from kretslopp.organisation.access import Action
 
         registry.navigation.register(
@@ -21,4 +27,13 @@ class PrintingConfig(AppConfig):
         )
         registry.api_routers.register(
             "printing", ApiRouterEntry("kretslopp.printing.api.router", 40)
+        )
+        registry.import_commands.register(
+            "prints",
+            CommandEntry(
+                "a CUPS page_log or a PaperCut print log (CSV)",
+                lazy("kretslopp.printing.cli.add_arguments"),
+                lazy("kretslopp.printing.cli.run"),
+                30,
+            ),
         )
