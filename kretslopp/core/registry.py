@@ -174,6 +174,21 @@ class KpiEntry:
     order: int = 100
 
 
+@dataclass(frozen=True)
+class LedgerSource:
+    """Activity an app keeps that the IT energy ledger's estimates follow (print volumes).
+
+    ``version()`` changes whenever that data changes (it joins the ledger's cache key);
+    ``by_month(access, department_id)`` gives the activity per (year, month), over which the
+    estimate of ``scope`` is spread; ``forget()`` drops what the source remembers.
+    """
+
+    scope: str  # a kretslopp.energy.models.Scope
+    version: Callable[[], tuple]
+    by_month: Callable[[Any, int | None], dict[tuple[int, int], float]]
+    forget: Callable[[], None] = lambda: None
+
+
 class Registry:
     """The stores; one instance, :data:`registry`, for the process."""
 
@@ -186,7 +201,7 @@ class Registry:
         self.import_commands: Store[CommandEntry] = Store("import command")
         self.api_routers: Store[ApiRouterEntry] = Store("API router")
         self.kpis: Store[KpiEntry] = Store("KPI")
-        self.ledger_sources: Store[Any] = Store("energy ledger source")
+        self.ledger_sources: Store[LedgerSource] = Store("energy ledger source")
 
 
 registry = Registry()

@@ -11,11 +11,13 @@ class EnergyConfig(AppConfig):
 
     def ready(self) -> None:
         from kretslopp.core.registry import ApiRouterEntry, NavigationEntry, registry
+        from kretslopp.energy import kpis
         from kretslopp.energy.meterimport import register_target
         from kretslopp.organisation.access import Action
 
         # Meter readings go through the one import pipeline: make them a known target.
         register_target()
+        kpis.register()
         registry.navigation.register(
             "energy:dashboard",
             NavigationEntry(

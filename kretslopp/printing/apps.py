@@ -18,6 +18,7 @@ class PrintingConfig(AppConfig):
             registry,
         )
         from kretslopp.organisation.access import Action
+        from kretslopp.printing import energy
 
         registry.navigation.register(
             "printing:overview",
@@ -37,3 +38,4 @@ class PrintingConfig(AppConfig):
                 30,
             ),
         )
+        energy.register()
