@@ -24,3 +24,11 @@ class CarbonConfig(AppConfig):
             Panel("carbon/fleet_by_year.html", lazy("kretslopp.carbon.panels.fleet_by_year"), 20),
         )
         registry.api_routers.register("carbon", ApiRouterEntry("kretslopp.carbon.api.router", 50))
+        registry.asset_panels.register(
+            "carbon:footprint",
+            Panel("carbon/asset_footprint.html", lazy("kretslopp.carbon.panels.asset_footprint")),
+        )
+        registry.model_panels.register(
+            "carbon:figures",
+            Panel("carbon/model_card.html", lazy("kretslopp.carbon.panels.model_card")),
+        )

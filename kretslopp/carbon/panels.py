@@ -7,6 +7,7 @@ from typing import Any
 from django.http import HttpRequest
 
 from kretslopp.carbon import services
+from kretslopp.carbon.views import may_decide
 from kretslopp.organisation.access import Access
 
 #: Years shown on the home page: the last eight, enough for a trend, short enough to read.
@@ -18,4 +19,18 @@ def fleet_by_year(request: HttpRequest, access: Access) -> dict[str, Any]:
     return {
         "by_year": list(services.fleet_for(access).by_year().items())[-YEARS_SHOWN:],
         "choice": services.Choice.current(),
+    }
+
+
+def asset_footprint(request: HttpRequest, access: Access, *, asset: Any) -> dict[str, Any]:
+    """One asset's footprint: its figures and each year of its service."""
+    return {"footprint": services.asset_footprint(asset)}
+
+
+def model_card(request: HttpRequest, access: Access, *, product_model: Any) -> dict[str, Any]:
+    """A product model's climate figures, with the match to decide for those who may."""
+    return {
+        "model": product_model,
+        "figures": services.figures_for(product_model),
+        "can_decide": may_decide(access),
     }

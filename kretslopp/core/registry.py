@@ -107,7 +107,7 @@ class NavigationEntry:
 
 @dataclass(frozen=True)
 class Panel:
-    """A piece of a composed page (the overview, a department page, an asset page).
+    """A piece of a composed page (the overview, a department, an asset, a product model).
 
     ``context(request, access, **subject)`` returns the template's context, or None when the
     panel has nothing to show for this reader (then it is left out, not shown empty).
@@ -197,6 +197,7 @@ class Registry:
         self.dashboard_panels: Store[Panel] = Store("dashboard panel")
         self.department_panels: Store[Panel] = Store("department panel")
         self.asset_panels: Store[Panel] = Store("asset panel")
+        self.model_panels: Store[Panel] = Store("product model panel")
         self.import_targets: Store[ImportTargetEntry] = Store("import target")
         self.import_commands: Store[CommandEntry] = Store("import command")
         self.api_routers: Store[ApiRouterEntry] = Store("API router")

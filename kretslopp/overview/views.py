@@ -5,23 +5,11 @@ from __future__ import annotations
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.template.loader import render_to_string
-from django.utils.safestring import SafeString, mark_safe
 
-from kretslopp.core.registry import Panel, registry
-from kretslopp.organisation.access import Access, Action, access_for
+from kretslopp.core.panels import rendered_panels
+from kretslopp.core.registry import registry
+from kretslopp.organisation.access import Action, access_for
 from kretslopp.organisation.models import Organisation, Role
-
-
-def rendered_panels(panels: list[Panel], request: HttpRequest, access: Access, **subject) -> list:
-    """Each panel's HTML in order; a panel whose context is None has nothing for this reader
-    and is left out rather than shown empty."""
-    html: list[SafeString] = []
-    for panel in panels:
-        context = panel.context(request, access, **subject)
-        if context is not None:
-            html.append(mark_safe(render_to_string(panel.template, context)))
-    return html
 
 
 @login_required
@@ -36,6 +24,6 @@ def home(request: HttpRequest) -> HttpResponse:
     access.require(Action.VIEW)
     context = {
         "organisation": Organisation.current(),
-        "panels": rendered_panels(list(registry.dashboard_panels), request, access),
+        "panels": rendered_panels(registry.dashboard_panels, request, access),
     }
     return render(request, "overview/home.html", context)
