@@ -32,3 +32,9 @@ class CarbonConfig(AppConfig):
             "carbon:figures",
             Panel("carbon/model_card.html", lazy("kretslopp.carbon.panels.model_card")),
         )
+        registry.department_panels.register(
+            "carbon:fleet_by_year",
+            Panel(
+                "carbon/fleet_by_year.html", lazy("kretslopp.carbon.panels.department_by_year"), 20
+            ),
+        )

@@ -34,3 +34,11 @@ def model_card(request: HttpRequest, access: Access, *, product_model: Any) -> d
         "figures": services.figures_for(product_model),
         "can_decide": may_decide(access),
     }
+
+
+def department_by_year(request: HttpRequest, access: Access, *, department: Any) -> dict | None:
+    """A department's fleet footprint for the last years; nothing when it has none."""
+    by_year = services.department_by_year(services.fleet_for(access), department.pk)
+    if not by_year:
+        return None
+    return {"by_year": by_year[-YEARS_SHOWN:], "choice": services.Choice.current()}

@@ -119,6 +119,19 @@ class Panel:
 
 
 @dataclass(frozen=True)
+class DepartmentColumn:
+    """A column another app adds to the list of departments (assets in custody, …).
+
+    ``cells(access, departments)`` returns the cell text (already formatted) for each
+    department's primary key; a department it leaves out shows "–".
+    """
+
+    label: Any  # a lazy translation
+    cells: Callable[[Any, list[Any]], dict[int, str]]
+    order: int = 100
+
+
+@dataclass(frozen=True)
 class ImportTargetEntry:
     """A kind of record the one import pipeline can write.
 
@@ -196,6 +209,7 @@ class Registry:
         self.navigation: Store[NavigationEntry] = Store("navigation entry")
         self.dashboard_panels: Store[Panel] = Store("dashboard panel")
         self.department_panels: Store[Panel] = Store("department panel")
+        self.department_columns: Store[DepartmentColumn] = Store("department column")
         self.asset_panels: Store[Panel] = Store("asset panel")
         self.model_panels: Store[Panel] = Store("product model panel")
         self.import_targets: Store[ImportTargetEntry] = Store("import target")

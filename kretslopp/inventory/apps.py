@@ -8,7 +8,14 @@ class InventoryConfig(AppConfig):
     verbose_name = _("Inventory")
 
     def ready(self) -> None:
-        from kretslopp.core.registry import ApiRouterEntry, NavigationEntry, Panel, lazy, registry
+        from kretslopp.core.registry import (
+            ApiRouterEntry,
+            DepartmentColumn,
+            NavigationEntry,
+            Panel,
+            lazy,
+            registry,
+        )
         from kretslopp.organisation.access import Action
 
         def may_view(access) -> bool:
@@ -35,4 +42,24 @@ class InventoryConfig(AppConfig):
         )
         registry.api_routers.register(
             "inventory", ApiRouterEntry("kretslopp.inventory.api.router", 20)
+        )
+        registry.department_panels.register(
+            "inventory:holdings",
+            Panel(
+                "inventory/panels/department.html",
+                lazy("kretslopp.inventory.panels.department_holdings"),
+                10,
+            ),
+        )
+        registry.department_columns.register(
+            "inventory:in_custody",
+            DepartmentColumn(
+                _("Assets in custody"), lazy("kretslopp.inventory.panels.custody_cells"), 10
+            ),
+        )
+        registry.department_columns.register(
+            "inventory:per_employee",
+            DepartmentColumn(
+                _("Assets per employee"), lazy("kretslopp.inventory.panels.per_employee_cells"), 20
+            ),
         )
