@@ -135,12 +135,13 @@ class DepartmentColumn:
 class ImportTargetEntry:
     """A kind of record the one import pipeline can write.
 
-    ``target`` is the :class:`kretslopp.imports.pipeline.ImportTarget` subclass (or a factory
-    returning one); ``label`` names it on the job list; ``allowed(access)`` says who may
-    start such an import; ``options`` are extra inputs the target needs (e.g. a campaign).
+    ``target`` is the :class:`kretslopp.imports.pipeline.ImportTarget` subclass, or its
+    dotted path (imported when an import first needs it, so registering stays cheap);
+    ``label`` names it on the job list; ``allowed(access)`` says who may start such an
+    import; ``options`` are extra inputs the target needs (e.g. a campaign).
     """
 
-    target: Callable[..., Any]
+    target: Any
     label: Any
     allowed: Allowed
     order: int = 100

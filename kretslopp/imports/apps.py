@@ -10,6 +10,7 @@ class ImportsConfig(AppConfig):
         from kretslopp.core.registry import (
             ApiRouterEntry,
             CommandEntry,
+            ImportTargetEntry,
             NavigationEntry,
             lazy,
             registry,
@@ -39,5 +40,14 @@ class ImportsConfig(AppConfig):
                 lazy("kretslopp.imports.commands.snipeit_arguments"),
                 lazy("kretslopp.imports.commands.import_snipeit"),
                 20,
+            ),
+        )
+        registry.import_targets.register(
+            "assets",
+            ImportTargetEntry(
+                "kretslopp.imports.assets.target.AssetTarget",
+                _("Assets"),
+                lambda access: access.can(Action.EDIT_ASSETS),
+                10,
             ),
         )

@@ -10,11 +10,10 @@ from __future__ import annotations
 from django.db.models import Count, Max
 from django.utils.translation import gettext_lazy as _
 
-from kretslopp.core.registry import KpiEntry, LedgerSource, registry
+from kretslopp.core.registry import KpiEntry, LedgerSource, lazy, registry
 from kretslopp.energy.kpis import Actuals
 from kretslopp.energy.models import Scope
 from kretslopp.organisation.access import Access
-from kretslopp.printing import services
 from kretslopp.printing.models import PrintImport
 
 
@@ -23,6 +22,8 @@ def pages(access: Access, department_id: int | None, memo: dict) -> Actuals:
     if key not in memo:
         # across requests too, while the stored data (its version is in the key) is unchanged
         if key[-1] is None or key not in _PAGES:
+            from kretslopp.printing import services
+
             _PAGES[key] = services.pages_by_year(access, department_id)
             while len(_PAGES) > 64:
                 _PAGES.pop(next(iter(_PAGES)))
@@ -62,7 +63,8 @@ def register() -> None:
         LedgerSource(
             scope=Scope.PRINTING,
             version=version,
-            by_month=services.pages_by_month,
+            # the print-log parsers behind it load when a ledger is first built
+            by_month=lazy("kretslopp.printing.services.pages_by_month"),
             forget=forget,
         ),
     )
