@@ -75,7 +75,8 @@ def _employees_tile(access: Access, organisation, departments: list) -> dict:
 def department_holdings(
     request: HttpRequest, access: Access, *, department: Department
 ) -> dict[str, Any]:
-    """A department's assets: in custody, by category and status, per cost centre, by age."""
+    """A department's assets beside its head count: in custody, by category and status, per
+    cost centre, by age."""
     assets = Asset.objects.filter(department=department)
     in_custody = summary.in_custody(assets)
     category_labels = dict(ProductCategory.choices)
