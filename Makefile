@@ -28,9 +28,11 @@ run: install
 	@echo ""
 	@KRETSLOPP_HTTPS=0 $(BIN)/kretslopp runserver --noreload $(HOST):$(PORT)
 
+# The layer contracts of docs/architecture.md ([tool.importlinter] in pyproject.toml) too.
 lint: install
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+	$(BIN)/lint-imports --no-cache
 
 format: install
 	$(BIN)/ruff format .

@@ -18,6 +18,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
+from importlib import import_module
 from typing import Any, Generic, TypeVar
 
 T = TypeVar("T")
@@ -71,6 +72,24 @@ def _order(entry: object) -> int:
     return int(getattr(entry, "order", 100))
 
 
+def lazy(dotted: str) -> Callable[..., Any]:
+    """A callable that imports ``dotted`` (``package.module.function``) on its first call.
+
+    Registering in ``ready()`` must stay cheap: a panel's or a command's code, with what it
+    imports (numpy, the footprint engine…), loads only when it is first used.
+    """
+    target: list[Callable[..., Any]] = []
+
+    def call(*args: Any, **kwargs: Any) -> Any:
+        if not target:
+            module_name, _dot, name = dotted.rpartition(".")
+            target.append(getattr(import_module(module_name), name))
+        return target[0](*args, **kwargs)
+
+    call.__qualname__ = call.__name__ = f"lazy({dotted})"
+    return call
+
+
 #: Decides from a user's :class:`kretslopp.organisation.access.Access` whether an entry
 #: applies (typed loosely: the kernel's core sits below the organisation app).
 Allowed = Callable[[Any], bool]
@@ -88,7 +107,7 @@ class NavigationEntry:
 
 @dataclass(frozen=True)
 class Panel:
-    """A piece of a composed page (the overview, a department page, an asset page).
+    """A piece of a composed page (the overview, a department, an asset, a product model).
 
     ``context(request, access, **subject)`` returns the template's context, or None when the
     panel has nothing to show for this reader (then it is left out, not shown empty).
@@ -100,15 +119,29 @@ class Panel:
 
 
 @dataclass(frozen=True)
+class DepartmentColumn:
+    """A column another app adds to the list of departments (assets in custody, …).
+
+    ``cells(access, departments)`` returns the cell text (already formatted) for each
+    department's primary key; a department it leaves out shows "–".
+    """
+
+    label: Any  # a lazy translation
+    cells: Callable[[Any, list[Any]], dict[int, str]]
+    order: int = 100
+
+
+@dataclass(frozen=True)
 class ImportTargetEntry:
     """A kind of record the one import pipeline can write.
 
-    ``target`` is the :class:`kretslopp.imports.pipeline.ImportTarget` subclass (or a factory
-    returning one); ``label`` names it on the job list; ``allowed(access)`` says who may
-    start such an import; ``options`` are extra inputs the target needs (e.g. a campaign).
+    ``target`` is the :class:`kretslopp.imports.pipeline.ImportTarget` subclass, or its
+    dotted path (imported when an import first needs it, so registering stays cheap);
+    ``label`` names it on the job list; ``allowed(access)`` says who may start such an
+    import; ``options`` are extra inputs the target needs (e.g. a campaign).
     """
 
-    target: Callable[..., Any]
+    target: Any
     label: Any
     allowed: Allowed
     order: int = 100
@@ -119,13 +152,27 @@ class ImportTargetEntry:
 class CommandEntry:
     """A ``kretslopp import <name>`` subcommand: adds its arguments, then runs.
 
-    ``add_arguments(parser)`` fills the subparser; ``handle(command, **options)`` runs it
-    and returns the exit status.
+    ``add_arguments(parser)`` fills the subparser (the command adds ``--format`` and
+    ``--language`` to every one); ``handle(options)`` runs the import and returns the
+    pipeline's ``ImportResult``, which the command reports and turns into the exit status
+    (0 written or a clean dry run, 1 rejected, 2 unreadable) alike for every source.
     """
 
     help: str
     add_arguments: Callable[[Any], None]
     handle: Callable[..., int]
+    order: int = 100
+
+
+@dataclass(frozen=True)
+class ApiRouterEntry:
+    """A domain's ``ninja.Router``, mounted at ``/api/v1/`` in ``order`` (then key) order.
+
+    ``router`` is the router's dotted path, imported only when the API is assembled, so a
+    command that never serves the API (``kretslopp import``) loads none of it.
+    """
+
+    router: str
     order: int = 100
 
 
@@ -141,6 +188,21 @@ class KpiEntry:
     order: int = 100
 
 
+@dataclass(frozen=True)
+class LedgerSource:
+    """Activity an app keeps that the IT energy ledger's estimates follow (print volumes).
+
+    ``version()`` changes whenever that data changes (it joins the ledger's cache key);
+    ``by_month(access, department_id)`` gives the activity per (year, month), over which the
+    estimate of ``scope`` is spread; ``forget()`` drops what the source remembers.
+    """
+
+    scope: str  # a kretslopp.energy.models.Scope
+    version: Callable[[], tuple]
+    by_month: Callable[[Any, int | None], dict[tuple[int, int], float]]
+    forget: Callable[[], None] = lambda: None
+
+
 class Registry:
     """The stores; one instance, :data:`registry`, for the process."""
 
@@ -148,12 +210,14 @@ class Registry:
         self.navigation: Store[NavigationEntry] = Store("navigation entry")
         self.dashboard_panels: Store[Panel] = Store("dashboard panel")
         self.department_panels: Store[Panel] = Store("department panel")
+        self.department_columns: Store[DepartmentColumn] = Store("department column")
         self.asset_panels: Store[Panel] = Store("asset panel")
+        self.model_panels: Store[Panel] = Store("product model panel")
         self.import_targets: Store[ImportTargetEntry] = Store("import target")
         self.import_commands: Store[CommandEntry] = Store("import command")
-        self.api_routers: Store[Any] = Store("API router")
+        self.api_routers: Store[ApiRouterEntry] = Store("API router")
         self.kpis: Store[KpiEntry] = Store("KPI")
-        self.ledger_sources: Store[Any] = Store("energy ledger source")
+        self.ledger_sources: Store[LedgerSource] = Store("energy ledger source")
 
 
 registry = Registry()

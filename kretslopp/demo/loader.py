@@ -28,10 +28,10 @@ from django.db import connection, models, transaction
 from kretslopp.core import audit, bulk
 from kretslopp.core.models import AuditEntry
 from kretslopp.demo import city, fleet, takeback
+from kretslopp.demo import energy as energy_demo
 from kretslopp.demo.catalogue import Catalogue, build_catalogue
 from kretslopp.demo.fastinsert import insert_rows
 from kretslopp.demo.takeback import extend_catalogue_models
-from kretslopp.energy import demo as energy_demo
 from kretslopp.inventory.models import (
     CATEGORIES_WITH_STORAGE,
     Asset,

@@ -410,3 +410,8 @@ def titled_svg(svg: str, title: str, description: str) -> str:
     parts = f'<title id="chart-title">{escape(title)}</title>'
     parts += f'<desc id="chart-desc">{escape(description)}</desc>'
     return named + parts + svg[opening.end() :]
+
+
+def chart_context(element_id: str, spec: dict[str, Any]) -> dict[str, Any]:
+    """What the chart include needs: an element id and the spec as JSON for a data block."""
+    return {"id": element_id, "spec_id": f"{element_id}-spec", "spec": spec}

@@ -24,6 +24,7 @@ from django.utils import timezone
 
 from kretslopp import footprint
 from kretslopp.carbon import services
+from kretslopp.core.registry import registry
 from kretslopp.energy.models import DataQuality, EnergyReading, Origin, Scope
 from kretslopp.organisation.access import Access
 
@@ -227,24 +228,22 @@ _MEMO: dict[tuple, _Remembered] = {}
 
 def forget() -> None:
     """Drop every remembered ledger, KPI series and fragment (tests; after a restore)."""
-    from kretslopp.energy import fragments, kpis
+    from kretslopp.energy import fragments
 
     _MEMO.clear()
-    kpis._PAGES.clear()
+    for source in registry.ledger_sources:
+        source.forget()
     fragments.clear()
 
 
 def stored_versions() -> tuple:
-    """Changes whenever a stored reading or print volume changes (two cheap aggregates).
-
-    Print volumes are only ever written and removed with their import record, so the import
-    table (a handful of rows) stands for them.
-    """
-    from kretslopp.printing.models import PrintImport
-
+    """Changes whenever a stored reading or a registered source's data (print volumes)
+    changes: one cheap aggregate each."""
     readings = EnergyReading.objects.aggregate(n=Count("pk"), changed=Max("updated_at"))
-    prints = PrintImport.objects.aggregate(n=Count("pk"), last=Max("pk"))
-    return (readings["n"], readings["changed"], prints["n"], prints["last"])
+    found: tuple = (readings["n"], readings["changed"])
+    for source in registry.ledger_sources:
+        found += tuple(source.version())
+    return found
 
 
 def cached(access: Access, *, department_id: int | None = None, memo: dict | None = None) -> Ledger:
@@ -379,6 +378,10 @@ def _estimates(
 
 
 def _pages_by_month(access: Access, department_id: int | None) -> dict[tuple[int, int], float]:
-    from kretslopp.printing import services as printing
-
-    return printing.pages_by_month(access, department_id)
+    """Pages printed per (year, month), from the sources registered for the printers."""
+    found: dict[tuple[int, int], float] = {}
+    for source in registry.ledger_sources:
+        if source.scope == Scope.PRINTING:
+            for month, value in source.by_month(access, department_id).items():
+                found[month] = found.get(month, 0.0) + value
+    return found

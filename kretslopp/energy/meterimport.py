@@ -294,6 +294,17 @@ def _number(text: str) -> Decimal | None:
 
 def register_target() -> None:
     """Make meter readings a target the import runs (web and command line) know."""
-    from kretslopp.imports import runs
+    from django.utils.translation import gettext_lazy
 
-    runs.TARGETS.setdefault(TARGET_NAME, MeterReadingTarget)
+    from kretslopp.core.registry import ImportTargetEntry, registry
+    from kretslopp.organisation.access import Action
+
+    registry.import_targets.register(
+        TARGET_NAME,
+        ImportTargetEntry(
+            MeterReadingTarget,
+            gettext_lazy("Meter readings"),
+            lambda access: access.can(Action.MANAGE_METHODOLOGY),
+            20,
+        ),
+    )

@@ -8,18 +8,19 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.urls import reverse
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from kretslopp.carbon import services
 from kretslopp.core.uploads import files_of, source_of
-from kretslopp.energy import assessment, charts, ledger, vega
+from kretslopp.energy import assessment, charts, ledger
+from kretslopp.energy.charts import chart_context
 from kretslopp.energy.forms import ManualReadingForm, ReadingUploadForm, TargetForm
 from kretslopp.energy.fragments import fragment
 from kretslopp.energy.meterimport import TARGET_NAME
 from kretslopp.energy.models import EnergyReading, Kpi, Scope, Target
+from kretslopp.energy.vega import chart_assets
 from kretslopp.imports import runs
 from kretslopp.imports.models import ImportJob
 from kretslopp.organisation.access import Access, Action, access_for
@@ -27,18 +28,9 @@ from kretslopp.organisation.models import Department, Organisation
 from kretslopp.tabular import TabularError
 
 
-def chart_context(element_id: str, spec: dict[str, Any]) -> dict[str, Any]:
-    """What the chart include needs: an element id and the spec as JSON for a data block."""
-    return {"id": element_id, "spec_id": f"{element_id}-spec", "spec": spec}
-
-
 def choice_of(memo: dict) -> services.Choice:
     """The method the page's ledger was computed with (read once per request)."""
     return memo["versions"][1] if "versions" in memo else services.Choice.current()
-
-
-def chart_assets() -> dict[str, str]:
-    return {"vega_bundle_url": reverse("energy:vega", args=[vega.bundle_version()])}
 
 
 def target_labels(view: assessment.TargetView) -> dict[str, str]:

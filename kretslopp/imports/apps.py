@@ -5,3 +5,49 @@ from django.utils.translation import gettext_lazy as _
 class ImportsConfig(AppConfig):
     name = "kretslopp.imports"
     verbose_name = _("Imports and exports")
+
+    def ready(self) -> None:
+        from kretslopp.core.registry import (
+            ApiRouterEntry,
+            CommandEntry,
+            ImportTargetEntry,
+            NavigationEntry,
+            lazy,
+            registry,
+        )
+        from kretslopp.organisation.access import Action
+
+        registry.navigation.register(
+            "imports:upload",
+            NavigationEntry(
+                "imports:upload", _("Import"), lambda access: access.can(Action.EDIT_ASSETS), 40
+            ),
+        )
+        registry.api_routers.register("imports", ApiRouterEntry("kretslopp.imports.api.router", 70))
+        registry.import_commands.register(
+            "assets",
+            CommandEntry(
+                "a CSV or XLSX file of assets (ours, Snipe-IT, GLPI, Intune, …)",
+                lazy("kretslopp.imports.commands.assets_arguments"),
+                lazy("kretslopp.imports.commands.import_assets"),
+                10,
+            ),
+        )
+        registry.import_commands.register(
+            "snipeit",
+            CommandEntry(
+                "the hardware of a Snipe-IT server",
+                lazy("kretslopp.imports.commands.snipeit_arguments"),
+                lazy("kretslopp.imports.commands.import_snipeit"),
+                20,
+            ),
+        )
+        registry.import_targets.register(
+            "assets",
+            ImportTargetEntry(
+                "kretslopp.imports.assets.target.AssetTarget",
+                _("Assets"),
+                lambda access: access.can(Action.EDIT_ASSETS),
+                10,
+            ),
+        )

@@ -7,15 +7,16 @@ an :class:`~kretslopp.imports.models.ImportJob` with the outcome and the problem
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
 from pathlib import Path
 from typing import Any
 
 from django.utils import timezone
+from django.utils.module_loading import import_string
 
+from kretslopp.core.registry import registry
 from kretslopp.core.uploads import read_limits
 from kretslopp.imports import liveness, pipeline
-from kretslopp.imports.assets.target import AssetTarget
 from kretslopp.imports.models import ImportJob, JobState, SavedMapping
 from kretslopp.imports.pipeline import Context, ImportResult, ImportTarget, Options, RowSource
 from kretslopp.imports.problems import from_tabular
@@ -24,8 +25,23 @@ from kretslopp.organisation.models import Role
 from kretslopp.tabular import Table, TabularError, normalise_header, open_table
 from kretslopp.tabular.mapping import ColumnMapping
 
-#: Every target an import can write into; later: take-back reports, meter readings, prints.
-TARGETS: dict[str, type[ImportTarget]] = {"assets": AssetTarget}
+
+class _Targets(Mapping[str, type[ImportTarget]]):
+    """Every target an import can write into, as the owning apps registered them in
+    ``registry.import_targets`` (assets here, meter readings by energy, …)."""
+
+    def __getitem__(self, name: str) -> type[ImportTarget]:
+        target = registry.import_targets[name].target
+        return import_string(target) if isinstance(target, str) else target
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(registry.import_targets.keys())
+
+    def __len__(self) -> int:
+        return len(registry.import_targets)
+
+
+TARGETS: Mapping[str, type[ImportTarget]] = _Targets()
 
 #: Whoever runs the command line on the server already holds the data; without --user the
 #: command imports with an administrator's reach and records no actor.

@@ -11,6 +11,8 @@ import datetime as dt
 from dataclasses import dataclass
 from typing import Any
 
+from kretslopp.core.refusal import Refused
+
 
 def _(text: str) -> str:  # marks text for translation without importing Django
     return text
@@ -106,12 +108,16 @@ NEEDS_ERASURE = _("The asset has storage: its data must be erased, with a certif
 NEEDS_REFERENCE = _("'%(move)s' needs a reference: the certificate or destruction record id.")
 
 
-class IllegalMove(ValueError):
+class IllegalMove(Refused, ValueError):
     """A move the lifecycle does not allow, with the reason in words a coordinator uses.
 
     ``template`` and ``params`` let the web layer translate the reason; statuses in
-    ``params`` are codes, ``move`` a move label, ``allowed`` a list of status codes.
+    ``params`` are codes, ``move`` a move label, ``allowed`` a list of status codes. The
+    API answers it as every :class:`~kretslopp.core.refusal.Refused`: 409, about "target".
     """
+
+    code = "illegal_move"
+    field = "target"
 
     def __init__(self, template: str, *, source: str, target: str, **extra: object) -> None:
         self.template = template

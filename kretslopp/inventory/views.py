@@ -11,11 +11,11 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from kretslopp.carbon import services as carbon
-from kretslopp.carbon.views import may_decide
 from kretslopp.core import audit
 from kretslopp.core.history import history_for
 from kretslopp.core.paging import page_of
+from kretslopp.core.panels import rendered_panels
+from kretslopp.core.registry import registry
 from kretslopp.inventory import lifecycle
 from kretslopp.inventory.filters import AGE_BANDS, ALL_CUSTODY, CUSTODY, AssetFilter
 from kretslopp.inventory.forms import AssetForm, LabelFormSet, MoveForm, ProductModelForm
@@ -118,7 +118,7 @@ def asset_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "moves": asset.next_moves() if can_edit else [],
         "can_edit": can_edit,
         "labels": asset.model.labels.all(),
-        "footprint": carbon.asset_footprint(asset),
+        "panels": rendered_panels(registry.asset_panels, request, access, asset=asset),
     }
     return render(request, "inventory/asset_detail.html", context)
 
@@ -228,8 +228,9 @@ def model_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "labels": product_model.labels.all(),
         "by_status": [(code, Status(code).label, n) for code, n in by_status],
         "history": history_for(product_model) if access.can(Action.VIEW_AUDIT) else None,
-        "figures": carbon.figures_for(product_model),
-        "can_decide": may_decide(access),
+        "panels": rendered_panels(
+            registry.model_panels, request, access, product_model=product_model
+        ),
         "can_edit": access.can(Action.EDIT_CATALOGUE),
     }
     return render(request, "inventory/model_detail.html", context)

@@ -10,9 +10,18 @@ class OrganisationConfig(AppConfig):
     def ready(self) -> None:
         from kretslopp.core.registry import NavigationEntry, registry
         from kretslopp.organisation import signals
-        from kretslopp.organisation.access import Access
+        from kretslopp.organisation.access import Access, Action
 
         signals.connect()
+        registry.navigation.register(
+            "organisation:departments",
+            NavigationEntry(
+                "organisation:departments",
+                _("Departments"),
+                lambda access: access.can(Action.VIEW),
+                60,
+            ),
+        )
         registry.navigation.register(
             "organisation:people",
             NavigationEntry("organisation:people", _("People"), Access.may_manage_logins, 90),

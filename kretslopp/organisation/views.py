@@ -1,20 +1,18 @@
-"""Department pages: what a förvaltning holds, by category, status and age."""
+"""Department pages: a förvaltning, its cost centres and locations; what it holds (assets by
+category, status and age, their footprint) comes from the apps that keep it, as panels."""
 
 from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.db.models import Count, Q
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from kretslopp.carbon import services as carbon
 from kretslopp.core.history import history_for
-from kretslopp.inventory import lifecycle, summary
-from kretslopp.inventory.models import Asset, ProductCategory, Status
+from kretslopp.core.panels import rendered_panels
+from kretslopp.core.registry import registry
 from kretslopp.organisation.access import Action, access_for
 from kretslopp.organisation.forms import CostCentreForm, DepartmentForm, LocationForm
 from kretslopp.organisation.models import CostCentre, Department, Location
@@ -26,64 +24,37 @@ LOCATION_PREFIX = "location"
 
 @login_required
 def department_list(request: HttpRequest) -> HttpResponse:
+    """Every department the reader may see, with the columns other apps registered."""
     access = access_for(request.user)
     access.require(Action.VIEW)
-    departments = access.departments().annotate(
-        assets_in_custody=Count("assets", filter=Q(assets__status__in=lifecycle.IN_CUSTODY))
-    )
-    context = {"departments": departments, "can_add": access.can(Action.EDIT_ORGANISATION)}
+    departments = list(access.departments())
+    columns = list(registry.department_columns)
+    cells = [column.cells(access, departments) for column in columns]
+    context = {
+        "departments": departments,
+        "columns": columns,
+        "rows": [
+            (department, [found.get(department.pk, "–") for found in cells])
+            for department in departments
+        ],
+        "can_add": access.can(Action.EDIT_ORGANISATION),
+    }
     return render(request, "organisation/department_list.html", context)
-
-
-def age_distribution(assets, today) -> list[tuple[int, int]]:
-    """Assets in custody per whole year of age since they came into use, oldest last."""
-    counts: dict[int, int] = {}
-    for year, n in (
-        assets.filter(in_use_date__isnull=False)
-        .values_list("in_use_date__year")
-        .annotate(n=Count("pk"))
-        .order_by()
-    ):
-        age = max(0, today.year - year)
-        counts[age] = counts.get(age, 0) + n
-    return sorted(counts.items())
 
 
 @login_required
 def department_detail(request: HttpRequest, code: str) -> HttpResponse:
+    """A department: its cost centres and locations, and what other apps show for it (its
+    assets, their age and footprint) as registered department panels."""
     access = access_for(request.user)
     access.require(Action.VIEW)
     department = access.get(Department.objects.all(), department_field="pk", code=code)
-    assets = Asset.objects.filter(department=department)
-    in_custody = summary.in_custody(assets)
-    category_labels = dict(ProductCategory.choices)
-    by_category = sorted(
-        (
-            (code_, category_labels.get(code_, code_), n)
-            for code_, n in summary.categories_in_custody(assets).items()
-        ),
-        key=lambda row: -row[2],
-    )
-    by_status = dict(assets.values_list("status").annotate(n=Count("pk")).order_by())
-    ages = age_distribution(in_custody, timezone.localdate())
-    widest = max((n for _age, n in ages), default=1)
     can_edit = access.can(Action.EDIT_ORGANISATION)
     context = {
         "department": department,
         "can_edit": can_edit,
-        "in_custody": sum(n for _c, _l, n in by_category),
-        "by_category": by_category,
-        "by_status": [
-            (code_, Status(code_).label, by_status[code_])
-            for code_ in lifecycle.STATUSES
-            if by_status.get(code_)
-        ],
-        "ages": [(age, n, round(100 * n / widest)) for age, n in ages],
         "children": access.departments().filter(parent=department),
-        "cost_centres": department.costcentre_set.annotate(
-            in_custody=Count("assets", filter=Q(assets__status__in=lifecycle.IN_CUSTODY))
-        ),
-        "without_cost_centre": in_custody.filter(cost_centre__isnull=True).count(),
+        "cost_centres": department.costcentre_set.all(),
         "locations": Location.objects.filter(department=department),
         "cost_centre_form": CostCentreForm(
             access=access, department=department, prefix=COST_CENTRE_PREFIX
@@ -94,8 +65,9 @@ def department_detail(request: HttpRequest, code: str) -> HttpResponse:
         if can_edit
         else None,
         "history": history_for(department) if access.can(Action.VIEW_AUDIT) else None,
-        "by_year": carbon.department_by_year(carbon.fleet_for(access), department.pk)[-8:],
-        "choice": carbon.Choice.current(),
+        "panels": rendered_panels(
+            registry.department_panels, request, access, department=department
+        ),
     }
     return render(request, "organisation/department_detail.html", context)
 

@@ -15,8 +15,9 @@ from django.views.decorators.http import require_POST
 from kretslopp import printlogs
 from kretslopp.core.uploads import files_of, source_of, upload_limit
 from kretslopp.energy import assessment, charts
+from kretslopp.energy.charts import chart_context
 from kretslopp.energy.models import Kpi
-from kretslopp.energy.views import chart_assets, chart_context
+from kretslopp.energy.vega import chart_assets
 from kretslopp.organisation.access import Access, Action, access_for
 from kretslopp.organisation.models import Department
 from kretslopp.printing import importer, services
