@@ -88,7 +88,7 @@ def figures_for(
     )
 
 
-def _data_version() -> tuple:
+def fleet_version() -> tuple:
     """Changes whenever anything the figures depend on changes (assets, catalogue, choices,
     departments and their head counts, which the per-employee figures divide by)."""
     return data_version(
@@ -172,14 +172,14 @@ def fleet_for(access, *, years: Iterable[int] | None = None) -> footprint.FleetF
     choice = Choice.current()
     year_list = tuple(years or years_until())
     scope = access.department_ids  # None: every department
-    key = ("fleet", scope, choice, year_list, _data_version())
+    key = ("fleet", scope, choice, year_list, fleet_version())
     return _memo.get(
         key, lambda: _compute_fleet(access.scope(Asset.objects.all()), scope, year_list, choice)
     )
 
 
 def _compute_fleet(assets: QuerySet, scope, years: tuple[int, ...], choice: Choice):
-    table = _memo.get(("models", choice, _data_version()), lambda: _model_table(choice))
+    table = _memo.get(("models", choice, fleet_version()), lambda: _model_table(choice))
     rows = list(
         assets.values_list(
             "model_id", "model__category", "department_id", "in_use_date", "end_date"

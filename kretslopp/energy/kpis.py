@@ -13,6 +13,7 @@ from dataclasses import dataclass
 
 from django.utils.translation import gettext_lazy as _
 
+from kretslopp.core.memo import Memo
 from kretslopp.organisation.access import Access
 from kretslopp.targets import Direction
 
@@ -60,14 +61,14 @@ def _energy_kg_co2e(access: Access, department_id: int | None, memo: dict) -> Ac
 def _pages(access: Access, department_id: int | None, memo: dict) -> Actuals:
     from kretslopp.printing import services
 
-    key = ("pages_by_year", access.department_ids, department_id, memo.get("versions"))
+    versions = memo.get("versions")
+    key = ("pages_by_year", access.department_ids, department_id, versions)
     if key not in memo:
         # across requests too, while the stored data (its version is in the key) is unchanged
-        if key[-1] is None or key not in _PAGES:
-            _PAGES[key] = services.pages_by_year(access, department_id)
-            while len(_PAGES) > 64:
-                _PAGES.pop(next(iter(_PAGES)))
-        memo[key] = _PAGES[key]
+        def compute() -> dict[int, float]:
+            return services.pages_by_year(access, department_id)
+
+        memo[key] = compute() if versions is None else _pages_memo.get(key, compute)
     return Actuals(
         memo[key],
         str(_("Print volumes imported from print logs (complete years only)")),
@@ -75,7 +76,12 @@ def _pages(access: Access, department_id: int | None, memo: dict) -> Actuals:
     )
 
 
-_PAGES: dict[tuple, dict[int, float]] = {}
+_pages_memo = Memo(size=64)
+
+
+def forget() -> None:
+    """Drop the remembered print volumes (with the ledgers: tests; after a restore)."""
+    _pages_memo.clear()
 
 
 def _weakest(built) -> str:
