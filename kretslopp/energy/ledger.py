@@ -27,23 +27,23 @@ from kretslopp.core.memo import Memo, Recheck
 from kretslopp.energy.models import DataQuality, EnergyReading, Origin, Scope
 from kretslopp.organisation.access import Access
 
-#: Which catalogue categories each scope's estimate is made of.
-SCOPE_CATEGORIES: dict[str, tuple[str, ...]] = {
+#: The catalogue categories of the infrastructure scopes; every other category of the
+#: taxonomy (:data:`kretslopp.footprint.taxonomy.CATEGORY_CODES`) is an end-user device.
+_INFRASTRUCTURE: dict[str, tuple[str, ...]] = {
     Scope.DATA_CENTRE: ("server", "storage"),
-    Scope.END_USER_DEVICES: (
-        "laptop",
-        "desktop",
-        "all_in_one",
-        "thin_client",
-        "monitor",
-        "smartphone",
-        "tablet",
-        "docking_station",
-        "projector",
-        "other",
-    ),  # fmt: skip
     Scope.NETWORK: ("network_switch", "router_firewall", "access_point"),
     Scope.PRINTING: ("printer",),
+}
+#: Which catalogue categories each scope's estimate is made of: each category in one scope.
+SCOPE_CATEGORIES: dict[str, tuple[str, ...]] = {
+    Scope.DATA_CENTRE: _INFRASTRUCTURE[Scope.DATA_CENTRE],
+    Scope.END_USER_DEVICES: tuple(
+        code
+        for code in footprint.CATEGORY_CODES
+        if not any(code in codes for codes in _INFRASTRUCTURE.values())
+    ),
+    Scope.NETWORK: _INFRASTRUCTURE[Scope.NETWORK],
+    Scope.PRINTING: _INFRASTRUCTURE[Scope.PRINTING],
 }
 SCOPES: tuple[str, ...] = tuple(Scope.values)
 
