@@ -201,12 +201,8 @@ def comparisons(figures: Figures) -> Comparisons:
         line.avoided_kg_co2e for code, line in avoided.by_category.items() if code in COMPUTERS
     )
     per_computer = computers_kg / figures.computers if figures.computers else None
-    source_ids: list[str] = []
-    for line in avoided.by_category.values():
-        for sid in line.factor.source_ids if line.factor else ():
-            if sid not in source_ids:
-                source_ids.append(sid)
-    source_ids += [sid for sid in laptop.embodied_source_ids if sid not in source_ids]
+    # the factors behind the avoided figure and the laptop it is compared with
+    source_ids = list(dict.fromkeys(avoided.total.source_ids + laptop.embodied.source_ids))
     car_source = _cited(car["source_id"])
     return Comparisons(
         car_km=avoided.avoided_kg_co2e / per_km,
