@@ -583,19 +583,18 @@ def asset_footprint(
 class Aggregate:
     """Summed figures of a slice of the fleet, with the share of each data quality.
 
+    ``embodied``, ``energy`` (use-phase kWh) and ``use`` (use-phase kg CO2e) are
+    :class:`~.figure.Figure` objects with their ranges; ``total`` is embodied plus use. The
+    flat names (``embodied_kg_co2e_min`` …, the engine's :data:`MEASURES`) are read-only views
+    of them for the API's and the command line's stable JSON.
+
     ``quality_share`` is each quality's share of the slice's asset-years (device-years in
     service); ``kg_co2e_quality_share`` its share of the slice's total kg CO2e.
     """
 
-    embodied_kg_co2e: float
-    embodied_kg_co2e_min: float
-    embodied_kg_co2e_max: float
-    use_kwh: float
-    use_kwh_min: float
-    use_kwh_max: float
-    use_kg_co2e: float
-    use_kg_co2e_min: float
-    use_kg_co2e_max: float
+    embodied: Figure
+    energy: Figure
+    use: Figure
     asset_years: float
     assets_in_service: float
     quality_share: dict[str, float]
@@ -603,38 +602,57 @@ class Aggregate:
     headcount: int | None = None
 
     @property
-    def total_kg_co2e(self) -> float:
-        return self.embodied_kg_co2e + self.use_kg_co2e
-
-    @property
-    def total_kg_co2e_min(self) -> float:
-        return self.embodied_kg_co2e_min + self.use_kg_co2e_min
-
-    @property
-    def total_kg_co2e_max(self) -> float:
-        return self.embodied_kg_co2e_max + self.use_kg_co2e_max
-
-    @property
-    def embodied(self) -> Figure:
-        """The slice's embodied kg CO2e with its range, as one figure."""
-        return Figure(
-            self.embodied_kg_co2e, "kg CO2e", self.embodied_kg_co2e_min, self.embodied_kg_co2e_max
-        )
-
-    @property
-    def energy(self) -> Figure:
-        """The slice's use-phase kWh with its range, as one figure."""
-        return Figure(self.use_kwh, "kWh", self.use_kwh_min, self.use_kwh_max)
-
-    @property
-    def use(self) -> Figure:
-        """The slice's use-phase kg CO2e with its range, as one figure."""
-        return Figure(self.use_kg_co2e, "kg CO2e", self.use_kg_co2e_min, self.use_kg_co2e_max)
-
-    @property
     def total(self) -> Figure:
         """Embodied plus use-phase kg CO2e with its range, as one figure."""
         return self.embodied.plus(self.use)
+
+    @property
+    def embodied_kg_co2e(self) -> float:
+        return self.embodied.value
+
+    @property
+    def embodied_kg_co2e_min(self) -> float:
+        return self.embodied.low
+
+    @property
+    def embodied_kg_co2e_max(self) -> float:
+        return self.embodied.high
+
+    @property
+    def use_kwh(self) -> float:
+        return self.energy.value
+
+    @property
+    def use_kwh_min(self) -> float:
+        return self.energy.low
+
+    @property
+    def use_kwh_max(self) -> float:
+        return self.energy.high
+
+    @property
+    def use_kg_co2e(self) -> float:
+        return self.use.value
+
+    @property
+    def use_kg_co2e_min(self) -> float:
+        return self.use.low
+
+    @property
+    def use_kg_co2e_max(self) -> float:
+        return self.use.high
+
+    @property
+    def total_kg_co2e(self) -> float:
+        return self.embodied.value + self.use.value
+
+    @property
+    def total_kg_co2e_min(self) -> float:
+        return self.embodied.low + self.use.low
+
+    @property
+    def total_kg_co2e_max(self) -> float:
+        return self.embodied.high + self.use.high
 
     @property
     def kg_co2e_per_employee(self) -> float | None:
@@ -671,7 +689,18 @@ def _aggregate(cube: np.ndarray, headcount: int | None) -> Aggregate:
     ysum = float(years.sum())
     tsum = float(total.sum())
     return Aggregate(
-        **values,
+        embodied=Figure(
+            values["embodied_kg_co2e"],
+            "kg CO2e",
+            values["embodied_kg_co2e_min"],
+            values["embodied_kg_co2e_max"],
+        ),
+        energy=Figure(values["use_kwh"], "kWh", values["use_kwh_min"], values["use_kwh_max"]),
+        use=Figure(
+            values["use_kg_co2e"], "kg CO2e", values["use_kg_co2e_min"], values["use_kg_co2e_max"]
+        ),
+        asset_years=values["asset_years"],
+        assets_in_service=values["assets_in_service"],
         quality_share={
             q: (float(years[i]) / ysum if ysum else 0.0) for i, q in enumerate(DATA_QUALITIES)
         },
