@@ -15,7 +15,6 @@ the grid choice on the methodology page changes every figure here and says so.
 from __future__ import annotations
 
 import datetime as dt
-import time
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
@@ -24,27 +23,28 @@ from django.utils import timezone
 
 from kretslopp import footprint
 from kretslopp.carbon import services
+from kretslopp.core.memo import Memo, Recheck
 from kretslopp.core.registry import registry
 from kretslopp.energy.models import DataQuality, EnergyReading, Origin, Scope
 from kretslopp.organisation.access import Access
 
-#: Which catalogue categories each scope's estimate is made of.
-SCOPE_CATEGORIES: dict[str, tuple[str, ...]] = {
+#: The catalogue categories of the infrastructure scopes; every other category of the
+#: taxonomy (:data:`kretslopp.footprint.taxonomy.CATEGORY_CODES`) is an end-user device.
+_INFRASTRUCTURE: dict[str, tuple[str, ...]] = {
     Scope.DATA_CENTRE: ("server", "storage"),
-    Scope.END_USER_DEVICES: (
-        "laptop",
-        "desktop",
-        "all_in_one",
-        "thin_client",
-        "monitor",
-        "smartphone",
-        "tablet",
-        "docking_station",
-        "projector",
-        "other",
-    ),  # fmt: skip
     Scope.NETWORK: ("network_switch", "router_firewall", "access_point"),
     Scope.PRINTING: ("printer",),
+}
+#: Which catalogue categories each scope's estimate is made of: each category in one scope.
+SCOPE_CATEGORIES: dict[str, tuple[str, ...]] = {
+    Scope.DATA_CENTRE: _INFRASTRUCTURE[Scope.DATA_CENTRE],
+    Scope.END_USER_DEVICES: tuple(
+        code
+        for code in footprint.CATEGORY_CODES
+        if not any(code in codes for codes in _INFRASTRUCTURE.values())
+    ),
+    Scope.NETWORK: _INFRASTRUCTURE[Scope.NETWORK],
+    Scope.PRINTING: _INFRASTRUCTURE[Scope.PRINTING],
 }
 SCOPES: tuple[str, ...] = tuple(Scope.values)
 
@@ -121,6 +121,9 @@ class Ledger:
     today: dt.date
     department_id: int | None = None
     _years: dict[int, Year] | None = None
+    #: The data version a remembered ledger was computed for (empty: built, not remembered);
+    #: what is rendered from it is remembered under the same version.
+    version: tuple = ()
 
     def years(self) -> dict[int, Year]:
         """Year → totals per scope, in year order."""
@@ -213,24 +216,17 @@ def _last_month(today: dt.date) -> tuple[int, int]:
 #: Asking costs several aggregate queries over every asset; estimates from the fleet may lag
 #: an inventory change by this much, stored readings and print volumes never do.
 FLEET_RECHECK_SECONDS = 30.0
-_MEMO_SIZE = 64
 
-
-@dataclass
-class _Remembered:
-    ledger: Ledger
-    fleet_id: int
-    checked: float
-
-
-_MEMO: dict[tuple, _Remembered] = {}
+_ledgers = Memo(size=64)
+_fleet_version = Recheck(lambda: services.fleet_version())
 
 
 def forget() -> None:
     """Drop every remembered ledger, KPI series and fragment (tests; after a restore)."""
     from kretslopp.energy import fragments
 
-    _MEMO.clear()
+    _ledgers.clear()
+    _fleet_version.clear()
     for source in registry.ledger_sources:
         source.forget()
     fragments.clear()
@@ -251,7 +247,7 @@ def cached(access: Access, *, department_id: int | None = None, memo: dict | Non
 
     ``memo`` is a per-request dict: a page that needs the ledger several times (the table and
     every energy target) checks the versions once. Across requests the ledger is kept per
-    scope; the fleet (whose version check is the expensive part) is re-checked at most every
+    scope and data version; the fleet's version (the expensive part) is asked at most every
     :data:`FLEET_RECHECK_SECONDS`.
     """
     memo = {} if memo is None else memo
@@ -262,20 +258,17 @@ def cached(access: Access, *, department_id: int | None = None, memo: dict | Non
     if "versions" not in memo:
         memo["versions"] = (stored_versions(), services.Choice.current())
     versions, choice = memo["versions"]
-    key = (access.department_ids, department_id, timezone.localdate(), choice, versions)
-    remembered = _MEMO.get(key)
-    now = time.monotonic()
-    if remembered is None or now - remembered.checked > FLEET_RECHECK_SECONDS:
-        fleet = services.fleet_for(access)
-        if remembered is None or remembered.fleet_id != id(fleet):
-            built = build(access, department_id=department_id, fleet=fleet, choice=choice)
-            remembered = _Remembered(built, id(fleet), now)
-            if len(_MEMO) >= _MEMO_SIZE:
-                _MEMO.pop(next(iter(_MEMO)))
-            _MEMO[key] = remembered
-        remembered.checked = now
-    memo[("ledger", access.department_ids, department_id)] = remembered.ledger
-    return remembered.ledger
+    fleet = _fleet_version.get(FLEET_RECHECK_SECONDS)
+    key = (access.department_ids, department_id, timezone.localdate(), choice, versions, fleet)
+
+    def compute() -> Ledger:
+        built = build(access, department_id=department_id, choice=choice)
+        built.version = key
+        return built
+
+    ledger = _ledgers.get(key, compute)
+    memo[("ledger", access.department_ids, department_id)] = ledger
+    return ledger
 
 
 def build(

@@ -158,7 +158,7 @@ class ValueMap(models.Model):
     A category or status name means one of our codes; a department name (Snipe-IT's
     company, GLPI's entity, an Intune group) means one of our departments, a location name
     one of our locations. Rows here win over the defaults built into
-    :mod:`kretslopp.tabular.mapping` and over the names of our own records, so a
+    :mod:`kretslopp.imports.assets.columns` and over the names of our own records, so a
     municipality can say what its own Snipe-IT status "Arkiverad" means without a release,
     and a migration needs one decision per unknown name rather than one per row.
     """

@@ -10,45 +10,19 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from kretslopp.core import audit
+from kretslopp.footprint import taxonomy
 from kretslopp.inventory import lifecycle
 from kretslopp.organisation.models import CostCentre, Department, Location, Person
 
+#: The fixed taxonomy, derived from its one definition in the plain package; the codes are
+#: stable and used by the footprint engine and imports.
+ProductCategory = models.TextChoices(
+    "ProductCategory",
+    [(code.upper(), (code, _(label))) for code, label in taxonomy.CATEGORY_LABELS.items()],
+)
 
-class ProductCategory(models.TextChoices):
-    """The fixed taxonomy; the codes are stable and used by the footprint engine and imports."""
-
-    LAPTOP = "laptop", _("Laptop")
-    DESKTOP = "desktop", _("Desktop computer")
-    ALL_IN_ONE = "all_in_one", _("All-in-one computer")
-    THIN_CLIENT = "thin_client", _("Thin client")
-    MONITOR = "monitor", _("Monitor")
-    SMARTPHONE = "smartphone", _("Smartphone")
-    TABLET = "tablet", _("Tablet")
-    PRINTER = "printer", _("Printer")
-    SERVER = "server", _("Server")
-    NETWORK_SWITCH = "network_switch", _("Network switch")
-    ROUTER_FIREWALL = "router_firewall", _("Router or firewall")
-    ACCESS_POINT = "access_point", _("Wireless access point")
-    STORAGE = "storage", _("Storage system")
-    DOCKING_STATION = "docking_station", _("Docking station")
-    PROJECTOR = "projector", _("Projector")
-    OTHER = "other", _("Other")
-
-
-# Categories whose devices normally hold data, so that erasure is required before they leave.
-CATEGORIES_WITH_STORAGE = {
-    "laptop",
-    "desktop",
-    "all_in_one",
-    "thin_client",
-    "smartphone",
-    "tablet",
-    "printer",
-    "server",
-    "storage",
-    "network_switch",
-    "router_firewall",
-}
+#: Categories whose devices normally hold data, so that erasure is required before they leave.
+CATEGORIES_WITH_STORAGE = taxonomy.CATEGORIES_WITH_STORAGE
 
 Status = models.TextChoices(
     "Status", [(code, (code, _(label))) for code, label in lifecycle.STATUS_LABELS.items()]

@@ -10,6 +10,7 @@ from __future__ import annotations
 from django.db.models import Count, Max
 from django.utils.translation import gettext_lazy as _
 
+from kretslopp.core.memo import Memo
 from kretslopp.core.registry import KpiEntry, LedgerSource, lazy, registry
 from kretslopp.energy.kpis import Actuals
 from kretslopp.energy.models import Scope
@@ -18,16 +19,16 @@ from kretslopp.printing.models import PrintImport
 
 
 def pages(access: Access, department_id: int | None, memo: dict) -> Actuals:
-    key = ("pages_by_year", access.department_ids, department_id, memo.get("versions"))
+    versions = memo.get("versions")
+    key = ("pages_by_year", access.department_ids, department_id, versions)
     if key not in memo:
-        # across requests too, while the stored data (its version is in the key) is unchanged
-        if key[-1] is None or key not in _PAGES:
-            from kretslopp.printing import services
+        from kretslopp.printing import services
 
-            _PAGES[key] = services.pages_by_year(access, department_id)
-            while len(_PAGES) > 64:
-                _PAGES.pop(next(iter(_PAGES)))
-        memo[key] = _PAGES[key]
+        def compute() -> dict[int, float]:
+            return services.pages_by_year(access, department_id)
+
+        # across requests too, while the stored data (its version is in the key) is unchanged
+        memo[key] = compute() if versions is None else _PAGES.get(key, compute)
     return Actuals(
         memo[key],
         str(_("Print volumes imported from print logs (complete years only)")),
@@ -35,7 +36,7 @@ def pages(access: Access, department_id: int | None, memo: dict) -> Actuals:
     )
 
 
-_PAGES: dict[tuple, dict[int, float]] = {}
+_PAGES = Memo(size=64)
 
 
 def forget() -> None:

@@ -23,6 +23,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from kretslopp.imports.assets import fingerprints
+from kretslopp.imports.assets.columns import ASSET_FIELDS, suggest_mapping
 from kretslopp.imports.assets.lookups import INDEX, Existing, Lookups, manufacturer_key, name_key
 from kretslopp.imports.assets.plan import NEW_FIELDS, Plan, Update
 from kretslopp.imports.cells import CachedParser, clean
@@ -42,7 +43,7 @@ from kretslopp.tabular import (
     parse_decimal,
     strip_html,
 )
-from kretslopp.tabular.mapping import ASSET_FIELDS, ColumnMapping, suggest_mapping
+from kretslopp.tabular.mapping import ColumnMapping
 
 DATE_FIELDS = (
     "purchase_date", "delivery_date", "in_use_date", "warranty_end", "planned_end_of_life",
