@@ -141,6 +141,19 @@ class KpiEntry:
     order: int = 100
 
 
+@dataclass(frozen=True)
+class AuditBatchKind:
+    """A kind of audit batch (``kind:key`` in :func:`kretslopp.core.audit.batch`).
+
+    ``label(key)`` names one batch in the audit log ("Import #12"); ``url(key)`` is the page
+    of what made it (the import's job), or None when there is none.
+    """
+
+    label: Callable[[str], Any]
+    url: Callable[[str], str | None] = lambda key: None
+    order: int = 100
+
+
 class Registry:
     """The stores; one instance, :data:`registry`, for the process."""
 
@@ -154,6 +167,7 @@ class Registry:
         self.api_routers: Store[Any] = Store("API router")
         self.kpis: Store[KpiEntry] = Store("KPI")
         self.ledger_sources: Store[Any] = Store("energy ledger source")
+        self.audit_batches: Store[AuditBatchKind] = Store("audit batch kind")
 
 
 registry = Registry()

@@ -13,6 +13,7 @@ from typing import Any
 
 from django.utils import timezone
 
+from kretslopp.core import audit
 from kretslopp.core.uploads import read_limits
 from kretslopp.imports import liveness, pipeline
 from kretslopp.imports.assets.target import AssetTarget
@@ -174,7 +175,7 @@ def run(
         progress=progress,
         total_rows=total_rows,
     )
-    with liveness.working_on(job):
+    with liveness.working_on(job), audit.batch(job.audit_batch):
         result = pipeline.run(source, target, mapping, context)
         record(job, result, dry_run=dry_run)
     return result
