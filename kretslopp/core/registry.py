@@ -168,6 +168,9 @@ class Registry:
         self.kpis: Store[KpiEntry] = Store("KPI")
         self.ledger_sources: Store[Any] = Store("energy ledger source")
         self.audit_batches: Store[AuditBatchKind] = Store("audit batch kind")
+        #: ``access_for(user)``, registered by the organisation app, for kernel code that
+        #: checks access without importing it (``core.editing``).
+        self.access: Store[Callable[[Any], Any]] = Store("access rule")
 
 
 registry = Registry()
