@@ -41,7 +41,8 @@ class EditView(LoginRequiredMixin, View):
     GET shows the form; a valid POST is saved unless the record changed since the form was
     shown, then the page redirects with a message; otherwise the form comes back with its
     errors (a refused save names who changed which fields meanwhile). In order:
-    :meth:`check_access` (before any lookup), :meth:`get_object`, :meth:`page_context`
+    :meth:`check_access` (before any lookup), :meth:`get_object`, :meth:`other_post`
+    (a POST that is no save), :meth:`page_context`
     (before the form is bound: a refused form has put its values on the record),
     :meth:`get_form`, :meth:`check_form` (on valid data), :meth:`save`.
     """
@@ -65,6 +66,10 @@ class EditView(LoginRequiredMixin, View):
         self.access = access_of(self.request)
         self.check_access()
         self.object = self.get_object()
+        if self.request.method == "POST":
+            answer = self.other_post()
+            if answer is not None:
+                return answer
         page = self.page_context()
         form = self.get_form()
         if self.request.method == "POST" and self.is_valid(form):
@@ -86,6 +91,10 @@ class EditView(LoginRequiredMixin, View):
 
     def get_object(self) -> models.Model | None:
         """The record to change, looked up within the user's reach; None: a new one."""
+        return None
+
+    def other_post(self) -> HttpResponse | None:
+        """The answer to a POST that is no save (a remove button on the page); None: a save."""
         return None
 
     def page_context(self) -> dict[str, Any]:
