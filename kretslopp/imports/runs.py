@@ -25,7 +25,8 @@ from kretslopp.organisation.models import Role
 from kretslopp.tabular import Table, TabularError, normalise_header, open_table
 from kretslopp.tabular.mapping import ColumnMapping
 
-#: Every target an import can write into; later: take-back reports, meter readings, prints.
+#: Every target an import can write into, by name: the asset register here; other apps add
+#: theirs when they start (meter readings: ``energy.meterimport.register_target``).
 TARGETS: dict[str, type[ImportTarget]] = {"assets": AssetTarget}
 
 #: Whoever runs the command line on the server already holds the data; without --user the
