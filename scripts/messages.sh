@@ -7,8 +7,8 @@
 #
 # 1. Every translation known today is gathered into one compendium, in the order Django
 #    looks them up at run time (LOCALE_PATHS first, then the apps in INSTALLED_APPS
-#    order), so a string translated in more than one place keeps the translation the
-#    pages show now.
+#    order, then Django's own), so a string translated in more than one place keeps the
+#    translation the pages show now.
 # 2. makemessages runs per app, without settings, so each app's catalogue gets exactly the
 #    strings of that app's files; the project catalogue gets those of everything else.
 # 3. Each catalogue is filled from the compendium (exact matches only: no guessed fuzzy
@@ -50,7 +50,13 @@ for po in "${sources[@]}"; do
     known+=("$out")
   fi
 done
-msgcat --use-first -o "$work/compendium.po" "${known[@]}"
+msgcat --use-first -o "$work/ours.po" "${known[@]}"
+# Django's own Swedish last: a string of ours that Django translates already ("first
+# name") gets the words the pages show today.
+django_dir="$("$python" -c 'import django, os; print(os.path.dirname(django.__file__))')"
+find "$django_dir" -path "*/locale/$language/LC_MESSAGES/django.po" | sort > "$work/django.txt"
+msgcat --use-first -f "$work/django.txt" -o "$work/django.po"
+msgcat --use-first -o "$work/compendium.po" "$work/ours.po" "$work/django.po"
 
 # A header to merge into: what every catalogue says about itself.
 cat > "$work/header.po" <<'EOF'
@@ -97,11 +103,8 @@ refresh "$package" "${ignore[@]}"
 # Where we word one of Django's own messages differently ("This field cannot be null."),
 # the project catalogue, which Django reads before every other, keeps our wording: such a
 # message may come from Django's code only, so no app catalogue would hold it.
-django_dir="$("$python" -c 'import django, os; print(os.path.dirname(django.__file__))')"
-find "$django_dir" -path "*/locale/$language/LC_MESSAGES/django.po" | sort > "$work/django.txt"
-msgcat --use-first -f "$work/django.txt" -o "$work/django.po"
 msgfilter --keep-header -i "$work/django.po" -o "$work/django.pot" sed -e d
-msgcomm --no-location -o "$work/reworded.po" "$work/compendium.po" "$work/django.pot"
+msgcomm --no-location -o "$work/reworded.po" "$work/ours.po" "$work/django.pot"
 if [[ -s "$work/reworded.po" ]]; then
   msgcat --use-first -o "$package/$catalogue" "$package/$catalogue" "$work/reworded.po"
   msgfmt --check -o "$package/${catalogue%.po}.mo" "$package/$catalogue"
