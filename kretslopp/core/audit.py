@@ -31,6 +31,9 @@ _batch: contextvars.ContextVar[str | None] = contextvars.ContextVar(
 _registered: set[type[models.Model]] = set()
 #: Longest batch key the audit trail stores.
 BATCH_LENGTH = 40
+#: The kind of batch for what the system does on its own while serving someone's request
+#: (clearing out old uploads, marking a dead import failed).
+SYSTEM_BATCH = "system"
 IGNORED_FIELDS = {"updated_at", "created_at"}
 
 
