@@ -63,8 +63,9 @@ bench: install
 	@status=0; for bench in benchmarks/bench_*.py; do echo "== $$bench"; \
 	  $(BIN)/python $$bench || status=1; done; exit $$status
 
+# Swedish catalogues, one per app plus kretslopp/locale for the rest (scripts/messages.sh).
 messages: install
-	cd kretslopp && ../$(BIN)/kretslopp makemessages -l sv --no-obsolete && ../$(BIN)/kretslopp compilemessages -l sv
+	scripts/messages.sh
 
 clean:
 	rm -rf $(VENV) var

@@ -203,6 +203,19 @@ class LedgerSource:
     forget: Callable[[], None] = lambda: None
 
 
+@dataclass(frozen=True)
+class AuditBatchKind:
+    """A kind of audit batch (``kind:key`` in :func:`kretslopp.core.audit.batch`).
+
+    ``label(key)`` names one batch in the audit log ("Import #12"); ``url(key)`` is the page
+    of what made it (the import's job), or None when there is none.
+    """
+
+    label: Callable[[str], Any]
+    url: Callable[[str], str | None] = lambda key: None
+    order: int = 100
+
+
 class Registry:
     """The stores; one instance, :data:`registry`, for the process."""
 
@@ -218,6 +231,10 @@ class Registry:
         self.api_routers: Store[ApiRouterEntry] = Store("API router")
         self.kpis: Store[KpiEntry] = Store("KPI")
         self.ledger_sources: Store[LedgerSource] = Store("energy ledger source")
+        self.audit_batches: Store[AuditBatchKind] = Store("audit batch kind")
+        #: ``access_for(user)``, registered by the organisation app, for kernel code that
+        #: checks access without importing it (``core.editing``).
+        self.access: Store[Callable[[Any], Any]] = Store("access rule")
 
 
 registry = Registry()

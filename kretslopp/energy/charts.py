@@ -2,8 +2,9 @@
 
 One spec serves both: the page ships it in a ``<script type="application/json">`` block that
 ``energy/charts.js`` hands to the Vega bundle served from our own origin, and
-:func:`render_svg` turns the same spec into SVG on the server (for PDF reports), so the
-chart on screen and the one in the report cannot disagree.
+:func:`render_svg` turns the same spec into SVG on the server (a target's chart as an image
+of its own, ``energy:target_svg``, to save or put into a document), so the chart on screen
+and the one taken away cannot disagree.
 """
 
 from __future__ import annotations

@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from kretslopp.carbon import services
+from kretslopp.core.editing import EditView
 from kretslopp.core.uploads import files_of, source_of
 from kretslopp.energy import assessment, charts, ledger
 from kretslopp.energy.charts import chart_context
@@ -258,18 +259,23 @@ def target_chart_svg(request: HttpRequest, pk: int) -> HttpResponse:
     return HttpResponse(charts.render_svg(target_chart_spec(view)), content_type="image/svg+xml")
 
 
-@login_required
-def target_edit(request: HttpRequest, pk: int | None = None) -> HttpResponse:
-    access = access_for(request.user)
-    access.require(Action.MANAGE_METHODOLOGY)
-    target = _get_target(access, pk) if pk is not None else None
-    form = TargetForm(request.POST or None, instance=target)
-    if request.method == "POST" and form.is_valid():
-        saved = form.save_unless_changed(by=request.user)
-        if saved is not None:
-            messages.success(request, _("The target was saved."))
-            return redirect(saved)
-    return render(request, "energy/target_form.html", {"form": form, "target": target})
+class TargetEdit(EditView):
+    form_class = TargetForm
+    template_name = "energy/target_form.html"
+    action = Action.MANAGE_METHODOLOGY
+
+    def get_object(self) -> Target | None:
+        pk = self.kwargs.get("pk")
+        return _get_target(self.access, pk) if pk is not None else None
+
+    def success_message(self, saved: Target) -> str:
+        return _("The target was saved.")
+
+    def get_context(self, form: TargetForm) -> dict[str, Any]:
+        return {"form": form, "target": self.object}
+
+
+target_edit = TargetEdit.as_view()
 
 
 @login_required

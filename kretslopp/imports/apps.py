@@ -9,6 +9,7 @@ class ImportsConfig(AppConfig):
     def ready(self) -> None:
         from kretslopp.core.registry import (
             ApiRouterEntry,
+            AuditBatchKind,
             CommandEntry,
             ImportTargetEntry,
             NavigationEntry,
@@ -51,3 +52,7 @@ class ImportsConfig(AppConfig):
                 10,
             ),
         )
+        from kretslopp.imports.models import AUDIT_BATCH_KIND, job_label, job_url
+
+        # The audit log names an import's entries after its job and links to it.
+        registry.audit_batches.register(AUDIT_BATCH_KIND, AuditBatchKind(job_label, job_url))

@@ -1,10 +1,10 @@
 """The one import pipeline: read → map columns → validate every row → (preview) → commit → report.
 
-Every source (an uploaded CSV/XLSX, a Snipe-IT API pull, later partner reports, meter
-readings and print logs) is a :class:`RowSource`: headers plus numbered rows of text.
-Every destination is an :class:`ImportTarget`: it names its fields, checks a column mapping,
-preloads what it needs to validate rows *without a query per row*, validates rows one by
-one, and writes everything it accepted in :meth:`ImportTarget.commit`.
+Every source (an uploaded CSV/XLSX file, a Snipe-IT API pull) is a :class:`RowSource`:
+headers plus numbered rows of text. Every destination (the asset register, meter readings:
+see ``runs.TARGETS``) is an :class:`ImportTarget`: it names its fields, checks a column
+mapping, preloads what it needs to validate rows *without a query per row*, validates rows
+one by one, and writes everything it accepted in :meth:`ImportTarget.commit`.
 
 The pipeline owns the rules that must hold for every target:
 

@@ -14,6 +14,7 @@ from typing import Any
 from django.utils import timezone
 from django.utils.module_loading import import_string
 
+from kretslopp.core import audit
 from kretslopp.core.registry import registry
 from kretslopp.core.uploads import read_limits
 from kretslopp.imports import liveness, pipeline
@@ -190,7 +191,7 @@ def run(
         progress=progress,
         total_rows=total_rows,
     )
-    with liveness.working_on(job):
+    with liveness.working_on(job), audit.batch(job.audit_batch):
         result = pipeline.run(source, target, mapping, context)
         record(job, result, dry_run=dry_run)
     return result

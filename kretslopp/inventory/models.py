@@ -252,7 +252,10 @@ class Asset(models.Model):
     ) -> LifecycleEvent:
         """Move the asset through the lifecycle, or raise ``lifecycle.IllegalMove`` with a reason.
 
-        The only way status changes after creation: forms, the API and imports call this.
+        One asset at a time (the asset page, the API, a scan at a collection point). Moves
+        of many assets at once (imports, hand-overs, partner reports) go through
+        :mod:`kretslopp.inventory.moves` or the import's writer instead; all of them ask
+        ``lifecycle.check_move`` and take the dates from ``lifecycle.dates_after_move``.
         """
         lifecycle.check_move(self.status, target, has_storage=self.has_storage, reference=reference)
         when = at or timezone.now()

@@ -10,9 +10,10 @@ class OrganisationConfig(AppConfig):
     def ready(self) -> None:
         from kretslopp.core.registry import NavigationEntry, registry
         from kretslopp.organisation import signals
-        from kretslopp.organisation.access import Access, Action
+        from kretslopp.organisation.access import Access, Action, access_for
 
         signals.connect()
+        registry.access.register("user", access_for)  # what core.editing asks
         registry.navigation.register(
             "organisation:departments",
             NavigationEntry(

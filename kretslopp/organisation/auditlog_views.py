@@ -19,7 +19,11 @@ LOG_PAGE_SIZE = 50
 
 @login_required
 def audit_log(request: HttpRequest) -> HttpResponseBase:
-    """Every recorded write in the organisation, newest first, for organisation-wide readers."""
+    """Every recorded write in the organisation, newest first, for organisation-wide readers.
+
+    Grouped by batch (what one request, command or import wrote); ``?batch=`` lists the
+    entries of one batch.
+    """
     access = access_for(request.user)
     if not access.may_read_audit_log():
         raise PermissionDenied
@@ -38,11 +42,26 @@ def audit_log(request: HttpRequest) -> HttpResponseBase:
             auditlog.export_rows(entries),
             sheet_name="Audit log",
         )
-    page, query = page_of(request, entries, LOG_PAGE_SIZE)
-    context = {
-        "form": form,
-        "page": page,
-        "lines": auditlog.lines(list(page.object_list)),
-        "query": query,
-    }
+    one_batch = form.cleaned_data.get("batch") if form.is_bound and form.is_valid() else ""
+    context: dict = {"form": form}
+    if one_batch:
+        page, query = page_of(request, entries, LOG_PAGE_SIZE)
+        label, url = auditlog.batch_label(one_batch)
+        context |= {
+            "lines": auditlog.lines(list(page.object_list)),
+            "batch": {"key": one_batch, "label": label, "url": url},
+            "all_batches": _without(request, "batch"),
+        }
+    else:
+        page, query = page_of(request, auditlog.batches(entries), LOG_PAGE_SIZE)
+        context["batches"] = auditlog.grouped(list(page.object_list), entries)
+    context |= {"page": page, "query": query, "filtered": _without(request, "page")}
     return render(request, "core/audit_log.html", context)
+
+
+def _without(request: HttpRequest, *names: str) -> str:
+    """The request's query string without ``names`` (a link that keeps the other filters)."""
+    query = request.GET.copy()
+    for name in names:
+        query.pop(name, None)
+    return query.urlencode()

@@ -966,6 +966,7 @@ class _RowCheck:
         if not text:
             if existing is None:
                 values["status"] = target.default_status
+            self._assignable(values, values.get("status") or existing.get("status"))
             return
         status = target.status(text)
         if status is None:
@@ -978,10 +979,17 @@ class _RowCheck:
             except lifecycle.IllegalMove as refusal:
                 self.fail("status", "illegal_move", refusal.explain(_))
                 return
-        if existing is None and status == lifecycle.ORDERED and "assignee_id" in values:
-            self.fail("assignee", "ordered_assigned", _("An ordered asset cannot be assigned yet."))
-            return
-        values["status"] = status
+        if self._assignable(values, status):
+            values["status"] = status
+
+    def _assignable(self, values: dict[str, Any], status: str) -> bool:
+        """Whether the row's assignee may be given an asset in ``status`` (the lifecycle's
+        rule); if not, the row fails on its assignee."""
+        refusal = lifecycle.assignment_refusal(status, assigned="assignee_id" in values)
+        if refusal is not None:
+            self.fail("assignee", "ordered_assigned", _(refusal))
+            return False
+        return True
 
     # the plan --------------------------------------------------------------------------
 
