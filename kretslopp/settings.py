@@ -135,7 +135,7 @@ LOGOUT_REDIRECT_URL = "login"
 LOGIN_FAILURE_LIMIT = int(os.environ.get("KRETSLOPP_LOGIN_FAILURE_LIMIT", "5"))
 
 # django-axes counts failed logins in the database, per user name and per client address
-# as separate counters (see kretslopp/core/auth.py), each cooling off 15 minutes after its
+# as separate counters (see kretslopp/organisation/auth.py), each cooling off 15 minutes after its
 # latest failure. Behind the HTTPS proxy, the client address comes from X-Forwarded-For
 # only as far as KRETSLOPP_TRUSTED_PROXY_COUNT proxies vouch for it (docs/operations.md).
 AUTHENTICATION_BACKENDS = [

@@ -161,7 +161,7 @@ def test_the_proxy_and_the_limit_are_read_from_the_environment():
         "10.20.0.0/24,10.30.0.5/32",
         "900",  # 15 minutes, not the 300 s a cache's default timeout would give
         "7",
-        "kretslopp.core.auth.client_address",
+        "kretslopp.organisation.auth.client_address",
     ]
 
 
