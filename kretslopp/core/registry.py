@@ -2,9 +2,10 @@
 
 The kernel and the composition layer never import a domain app to learn what exists: the
 navigation, the dashboard panels, the import targets and commands, the API routers, the
-KPIs a target can follow and the parts of the IT energy ledger are *registered* here by the
-app that owns them, and read back by whoever shows or runs them. Adding a domain therefore
-touches no other domain's files (see ``docs/architecture.md``).
+KPIs a target can follow, the parts of the IT energy ledger and the expected effects of
+measures on those KPIs are *registered* here by the app that owns them, and read back by
+whoever shows or runs them. Adding a domain therefore touches no other domain's files (see
+``docs/architecture.md``).
 
 Each store keeps its entries under a unique key, so registering twice (the test runner and
 ``runserver``'s reloader both call ``ready()`` more than once in some set-ups) replaces
@@ -141,6 +142,22 @@ class KpiEntry:
     order: int = 100
 
 
+@dataclass(frozen=True)
+class TargetEffectsEntry:
+    """A source of measures' expected effects on KPIs, for a target's forecast with measures.
+
+    ``effects(access, kpi, department_id)`` returns the :class:`kretslopp.targets.Effect`
+    items on the KPI ``kpi`` (a :class:`KpiEntry` code) for the target's department
+    (``None``: the whole organisation). The target page adds them to its forecast without
+    knowing which app keeps the measures. Every effect counts in the sums; ``access`` only
+    decides whether a measure is named and linked for this reader.
+    """
+
+    effects: Callable[..., list[Any]]
+    label: Any
+    order: int = 100
+
+
 class Registry:
     """The stores; one instance, :data:`registry`, for the process."""
 
@@ -154,6 +171,7 @@ class Registry:
         self.api_routers: Store[Any] = Store("API router")
         self.kpis: Store[KpiEntry] = Store("KPI")
         self.ledger_sources: Store[Any] = Store("energy ledger source")
+        self.target_effects: Store[TargetEffectsEntry] = Store("target effects provider")
 
 
 registry = Registry()
