@@ -28,6 +28,12 @@ STATUS_LABELS = {
     targets.Status.NO_DATA: gettext_lazy("No data"),
 }
 
+STAGE_LABELS = {
+    "proposed": gettext_lazy("proposed"),
+    "decided": gettext_lazy("decided"),
+    "done": gettext_lazy("done"),
+}
+
 
 @dataclass(frozen=True)
 class Share:

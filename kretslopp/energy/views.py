@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from kretslopp.carbon import services
+from kretslopp.core.registry import registry
 from kretslopp.core.uploads import files_of, source_of
 from kretslopp.energy import assessment, charts, ledger, vega
 from kretslopp.energy.forms import ManualReadingForm, ReadingUploadForm, TargetForm
@@ -50,6 +51,7 @@ def target_labels(view: assessment.TargetView) -> dict[str, str]:
         "actual": _("Actual"),
         "forecast": _("Forecast"),
         "band": _("Forecast band"),
+        "with_measures": _("Forecast with decided measures"),
         "year": _("Year"),
         "value": f"{view.definition.label} ({unit})",
     }
@@ -225,8 +227,10 @@ def target_list(request: HttpRequest) -> HttpResponse:
 def target_detail(request: HttpRequest, pk: int) -> HttpResponse:
     access = access_for(request.user)
     target = _get_target(access, pk)
-    view = assessment.view_for(target, access)
+    view = assessment.with_measures(assessment.view_for(target, access), access)
     from kretslopp.core.history import history_for
+
+    outlook = view.measures.outlook if view.measures else None
 
     context = {
         "view": view,
@@ -240,11 +244,19 @@ def target_detail(request: HttpRequest, pk: int) -> HttpResponse:
                 "trajectory": view.engine_target.trajectory_value(year),
                 "actual": view.actuals.values.get(year),
                 "forecast": view.forecasts.get(year),
+                "decided": outlook.decided.points.get(year) if outlook else None,
+                "proposed": (
+                    outlook.with_proposed.points.get(year)
+                    if outlook and outlook.has_proposed
+                    else None
+                ),
                 "own": view.share.value(year) if view.share else None,
                 "share": view.share.fraction(year) if view.share else None,
             }
             for year in range(target.baseline_year, target.target_year + 1)
         ],
+        "outlook": outlook,
+        "has_effect_providers": len(registry.target_effects) > 0,
         **chart_assets(),
     }
     return render(request, "energy/target_detail.html", context)
@@ -262,7 +274,7 @@ def _get_target(access: Access, pk: int) -> Target:
 def target_chart_svg(request: HttpRequest, pk: int) -> HttpResponse:
     """The target's chart rendered on the server (the same spec as on the page)."""
     access = access_for(request.user)
-    view = assessment.view_for(_get_target(access, pk), access)
+    view = assessment.with_measures(assessment.view_for(_get_target(access, pk), access), access)
     return HttpResponse(charts.render_svg(target_chart_spec(view)), content_type="image/svg+xml")
 
 
