@@ -146,11 +146,11 @@ class KpiEntry:
 class TargetEffectsEntry:
     """A source of measures' expected effects on KPIs, for a target's forecast with measures.
 
-    ``effects(access, kpi, department_id)`` returns the :class:`kretslopp.targets.Effect`
-    items on the KPI ``kpi`` (a :class:`KpiEntry` code) for the target's department
-    (``None``: the whole organisation). The target page adds them to its forecast without
-    knowing which app keeps the measures. Every effect counts in the sums; ``access`` only
-    decides whether a measure is named and linked for this reader.
+    ``effects(user, kpi, department_id)`` returns the :class:`kretslopp.targets.Effect`
+    items on the KPI ``kpi`` (a KPI code such as ``it_energy_kwh``) for the target's
+    department (``None``: the whole organisation). The target page adds them to its forecast
+    without knowing which app keeps the measures. Every effect counts in the sums; the
+    reading ``user`` only decides whether a measure is named and linked for them.
     """
 
     effects: Callable[..., list[Any]]

@@ -10,9 +10,10 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from kretslopp.carbon import services as carbon
-from kretslopp.core import auditlog, downloads
+from kretslopp.core import auditlog, downloads, panels
 from kretslopp.core.models import AuditEntry
 from kretslopp.core.paging import page_of
+from kretslopp.core.registry import registry
 from kretslopp.inventory import lifecycle, summary
 from kretslopp.inventory.models import ProductCategory, Status
 from kretslopp.organisation.access import Action, access_for
@@ -56,6 +57,7 @@ def home(request: HttpRequest) -> HttpResponse:
         "departments": departments,
         "by_year": list(carbon.fleet_for(access).by_year().items())[-8:],
         "choice": carbon.Choice.current(),
+        "panels": panels.rendered(registry.dashboard_panels, request, access),
     }
     return render(request, "core/home.html", context)
 

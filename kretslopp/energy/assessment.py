@@ -8,6 +8,7 @@ of every remaining year (for the chart's band) and words the rule in the user's 
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
 from django.db.models import QuerySet
 from django.template.defaultfilters import floatformat
@@ -333,17 +334,20 @@ def view_for(target: Target, access: Access, memo: dict | None = None) -> Target
     return TargetView(target, definition, actuals, engine_target, assessment, forecasts, share)
 
 
-def effects_on(target: Target, access: Access) -> list[targets.Effect]:
+def effects_on(target: Target, user: Any) -> list[targets.Effect]:
     """Every registered provider's expected effects on this target's KPI and department."""
     found: list[targets.Effect] = []
     for entry in registry.target_effects:
-        found.extend(entry.effects(access, target.kpi, target.department_id))
+        found.extend(entry.effects(user, target.kpi, target.department_id))
     return found
 
 
-def with_measures(view: TargetView, access: Access) -> TargetView:
-    """``view`` with its forecast with measures added (only the target's own page asks)."""
-    effects = tuple(effects_on(view.target, access))
+def with_measures(view: TargetView, user: Any) -> TargetView:
+    """``view`` with its forecast with measures added (only the target's own page asks).
+
+    ``user`` is the reader: the providers name and link only the measures they may read.
+    """
+    effects = tuple(effects_on(view.target, user))
     if not effects:
         return view
     latest = view.assessment.latest_year

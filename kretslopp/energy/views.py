@@ -227,7 +227,7 @@ def target_list(request: HttpRequest) -> HttpResponse:
 def target_detail(request: HttpRequest, pk: int) -> HttpResponse:
     access = access_for(request.user)
     target = _get_target(access, pk)
-    view = assessment.with_measures(assessment.view_for(target, access), access)
+    view = assessment.with_measures(assessment.view_for(target, access), request.user)
     from kretslopp.core.history import history_for
 
     outlook = view.measures.outlook if view.measures else None
@@ -274,7 +274,8 @@ def _get_target(access: Access, pk: int) -> Target:
 def target_chart_svg(request: HttpRequest, pk: int) -> HttpResponse:
     """The target's chart rendered on the server (the same spec as on the page)."""
     access = access_for(request.user)
-    view = assessment.with_measures(assessment.view_for(_get_target(access, pk), access), access)
+    view = assessment.view_for(_get_target(access, pk), access)
+    view = assessment.with_measures(view, request.user)
     return HttpResponse(charts.render_svg(target_chart_spec(view)), content_type="image/svg+xml")
 
 

@@ -8,3 +8,8 @@ class ForumConfig(AppConfig):
     name = "kretslopp.forum"
     label = "forum"
     verbose_name = _("Sustainability forum")
+
+    def ready(self) -> None:
+        from kretslopp.forum import followup
+
+        followup.register()

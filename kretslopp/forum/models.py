@@ -520,3 +520,52 @@ class ExpectedEffect(models.Model):
 
     def __str__(self) -> str:
         return f"{self.measure.reference} {self.kpi} {self.change_per_year:+g} {self.unit}"
+
+
+class SnapshotFrozen(Exception):
+    """A period snapshot is kept as taken: it is never changed after it was saved."""
+
+
+@audit.register
+class PeriodSnapshot(models.Model):
+    """Every measure of a forum as it stood when the snapshot was taken, for a period.
+
+    The rows are copied values (:mod:`kretslopp.forum.snapshots`), not links to the measures,
+    so a snapshot taken at the end of a year reads the same however the measures change
+    afterwards: the base of the forum's section in that year's report. Saving a snapshot a
+    second time is refused (:class:`SnapshotFrozen`).
+    """
+
+    forum = models.ForeignKey(
+        Forum, verbose_name=_("forum"), on_delete=models.PROTECT, related_name="snapshots"
+    )
+    label = models.CharField(_("period"), max_length=100, help_text=_("E.g. 2025 or 2023–2026."))
+    period_start = models.DateField(_("period start"))
+    period_end = models.DateField(_("period end"))
+    taken_at = models.DateTimeField(_("taken at"), auto_now_add=True)
+    taken_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("taken by"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    columns = models.JSONField(_("columns"), default=list)
+    rows = models.JSONField(_("rows"), default=list)
+
+    class Meta:
+        verbose_name = _("period snapshot")
+        verbose_name_plural = _("period snapshots")
+        ordering = ["forum", "-period_end", "-pk"]
+
+    def __str__(self) -> str:
+        return f"{self.forum} {self.label}"
+
+    def get_absolute_url(self) -> str:
+        return reverse("forum:snapshot", args=[self.pk])
+
+    def save(self, *args, **kwargs) -> None:
+        if self.pk is not None and PeriodSnapshot.objects.filter(pk=self.pk).exists():
+            raise SnapshotFrozen(f"period snapshot {self.pk} is kept as taken")
+        super().save(*args, **kwargs)
