@@ -520,3 +520,11 @@ class ExpectedEffect(models.Model):
 
     def __str__(self) -> str:
         return f"{self.measure.reference} {self.kpi} {self.change_per_year:+g} {self.unit}"
+
+    @property
+    def kpi_label(self) -> str:
+        """The KPI's name as its app registered it (the key if that app is not installed)."""
+        from kretslopp.core.registry import registry
+
+        entry = registry.kpis.get(self.kpi)
+        return str(entry.label) if entry is not None else self.kpi
