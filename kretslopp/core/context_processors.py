@@ -26,6 +26,7 @@ NAVIGATION: list[tuple[str, str, Callable[[Access], bool]]] = [
     ("organisation:departments", _("Departments"), _can(Action.VIEW)),
     ("energy:dashboard", _("Energy and targets"), _can(Action.VIEW)),
     ("printing:overview", _("Printing"), _can(Action.VIEW)),
+    ("forum:forums", _("Forum"), _can(Action.VIEW)),
     ("carbon:methodology", _("Methodology"), Access.may_read_methodology),
     ("organisation:people", _("People"), Access.may_manage_logins),
 ]

@@ -16,7 +16,9 @@ from django.utils.safestring import SafeString
 from kretslopp.core.registry import Panel, Store
 
 
-def rendered(store: Store[Panel], request: HttpRequest, access: Any, **subject: Any) -> list[SafeString]:
+def rendered(
+    store: Store[Panel], request: HttpRequest, access: Any, **subject: Any
+) -> list[SafeString]:
     """The panels of ``store`` that have something for this reader, as HTML, in order."""
     parts: list[SafeString] = []
     for panel in store:

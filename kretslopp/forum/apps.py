@@ -10,6 +10,32 @@ class ForumConfig(AppConfig):
     verbose_name = _("Sustainability forum")
 
     def ready(self) -> None:
+        from kretslopp.core.registry import NavigationEntry, registry
+
+        registry.navigation.register(
+            "forum:forums", NavigationEntry("forum:forums", _("Forum"), _reads_forums, 75)
+        )
+        registry.api_routers.register("forum", _router_entry("kretslopp.forum.api.router", 80))
+        # Follow-up: effects on targets, the reminders panel, the register's import.
         from kretslopp.forum import followup
 
         followup.register()
+
+
+def _reads_forums(access) -> bool:
+    """The menu entry: organisation-wide and department readers (members without a role
+    reach their forum from the page a login without a role lands on)."""
+    from kretslopp.organisation.access import Action
+
+    return access.can(Action.VIEW)
+
+
+def _router_entry(dotted: str, order: int):
+    """The store's entry for the API router (``ApiRouterEntry`` where the kernel has it)."""
+    try:
+        from kretslopp.core.registry import ApiRouterEntry
+    except ImportError:  # before the API is assembled from the store: see api/assembly.py
+        from types import SimpleNamespace
+
+        return SimpleNamespace(router=dotted, order=order)
+    return ApiRouterEntry(dotted, order)

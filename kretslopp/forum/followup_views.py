@@ -29,12 +29,14 @@ from kretslopp.imports.problems import Problem
 from kretslopp.organisation.access import Action
 from kretslopp.tabular import TabularError
 
+
 def _reader(request: HttpRequest) -> ForumAccess:
     forum_access = forum_access_for(request.user)
     if not forum_access.may_read_forums() and not forum_access.may_manage:
         forum_access.access.require(Action.VIEW)  # no role at all: the usual refusal
         raise PermissionDenied
     return forum_access
+
 
 def _whole_forum(request: HttpRequest, pk: int) -> tuple[ForumAccess, Forum]:
     """A forum its reader sees whole (every measure), else 404."""
@@ -44,13 +46,16 @@ def _whole_forum(request: HttpRequest, pk: int) -> tuple[ForumAccess, Forum]:
         raise Http404
     return forum_access, forum
 
+
 def _manager(request: HttpRequest) -> ForumAccess:
     forum_access = forum_access_for(request.user)
     if not forum_access.may_manage:
         forum_access.access.require(Action.MANAGE_FORUM)
     return forum_access
 
+
 # --- period snapshots ---------------------------------------------------------------------
+
 
 @login_required
 def snapshot_list(request: HttpRequest, pk: int) -> HttpResponse:
@@ -73,6 +78,7 @@ def snapshot_list(request: HttpRequest, pk: int) -> HttpResponse:
         {"forum": forum, "snapshots": forum.snapshots.select_related("taken_by"), "form": form},
     )
 
+
 def _snapshot(request: HttpRequest, pk: int) -> PeriodSnapshot:
     forum_access = _reader(request)
     snapshot = PeriodSnapshot.objects.select_related("forum", "taken_by").filter(pk=pk).first()
@@ -81,6 +87,7 @@ def _snapshot(request: HttpRequest, pk: int) -> PeriodSnapshot:
     ):
         raise Http404
     return snapshot
+
 
 @login_required
 def snapshot_detail(request: HttpRequest, pk: int) -> HttpResponse:
@@ -97,6 +104,7 @@ def snapshot_detail(request: HttpRequest, pk: int) -> HttpResponse:
         },
     )
 
+
 @login_required
 def snapshot_export(request: HttpRequest, pk: int, fmt: str) -> HttpResponseBase:
     snapshot = _snapshot(request, pk)
@@ -105,7 +113,9 @@ def snapshot_export(request: HttpRequest, pk: int, fmt: str) -> HttpResponseBase
         fmt, stem, snapshots.headers(snapshot), snapshots.table(snapshot)
     )
 
+
 # --- the register: export and import ------------------------------------------------------
+
 
 @login_required
 def register_export(request: HttpRequest, pk: int, fmt: str) -> HttpResponseBase:
@@ -115,6 +125,7 @@ def register_export(request: HttpRequest, pk: int, fmt: str) -> HttpResponseBase
     return downloads.table_download(
         fmt, f"{forum.name}-register", register.headers(), list(register.rows_of(measures))
     )
+
 
 @login_required
 def register_import(request: HttpRequest) -> HttpResponse:
@@ -132,6 +143,7 @@ def register_import(request: HttpRequest) -> HttpResponse:
         {"form": form, "jobs": jobs, "columns": register.headers()},
     )
 
+
 def _store(request: HttpRequest, upload) -> ImportJob:
     """Keep the upload until it is imported, where the import jobs keep theirs."""
     name = Path(upload.name).name[:255] or "upload"
@@ -143,11 +155,13 @@ def _store(request: HttpRequest, upload) -> ImportJob:
         user=request.user, file_name=name, stored_file=stored, target=register.TARGET_NAME
     )
 
+
 def _discard(job: ImportJob) -> None:
     if job.stored_file:
         (progress.folder() / job.stored_file).unlink(missing_ok=True)
         job.stored_file = ""
         job.save(update_fields=["stored_file"])
+
 
 def _run(job: ImportJob, request: HttpRequest, forum_access: ForumAccess, *, dry_run: bool):
     try:
@@ -163,13 +177,12 @@ def _run(job: ImportJob, request: HttpRequest, forum_access: ForumAccess, *, dry
     if not dry_run and result.status == "committed":
         _discard(job)
 
+
 @login_required
 def register_import_job(request: HttpRequest, pk: int) -> HttpResponse:
     """The check of an uploaded register; its managers confirm it here (all or nothing)."""
     forum_access = _manager(request)
-    job = ImportJob.objects.filter(
-        pk=pk, user=request.user, target=register.TARGET_NAME
-    ).first()
+    job = ImportJob.objects.filter(pk=pk, user=request.user, target=register.TARGET_NAME).first()
     if job is None:
         raise Http404
     ready = job.state == JobState.PREVIEWED and job.problem_count == 0 and bool(job.stored_file)

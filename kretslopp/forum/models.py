@@ -521,6 +521,14 @@ class ExpectedEffect(models.Model):
     def __str__(self) -> str:
         return f"{self.measure.reference} {self.kpi} {self.change_per_year:+g} {self.unit}"
 
+    @property
+    def kpi_label(self) -> str:
+        """The KPI's name as its app registered it (the key if that app is not installed)."""
+        from kretslopp.core.registry import registry
+
+        entry = registry.kpis.get(self.kpi)
+        return str(entry.label) if entry is not None else self.kpi
+
 
 class SnapshotFrozen(Exception):
     """A period snapshot is kept as taken: it is never changed after it was saved."""
@@ -562,10 +570,10 @@ class PeriodSnapshot(models.Model):
     def __str__(self) -> str:
         return f"{self.forum} {self.label}"
 
-    def get_absolute_url(self) -> str:
-        return reverse("forum:snapshot", args=[self.pk])
-
     def save(self, *args, **kwargs) -> None:
         if self.pk is not None and PeriodSnapshot.objects.filter(pk=self.pk).exists():
             raise SnapshotFrozen(f"period snapshot {self.pk} is kept as taken")
         super().save(*args, **kwargs)
+
+    def get_absolute_url(self) -> str:
+        return reverse("forum:snapshot", args=[self.pk])

@@ -82,9 +82,7 @@ def rows_of(measures: Iterable[Measure]) -> Iterable[list[Any]]:
 
 
 def export_queryset(measures):
-    return measures.select_related("forum", "responsible", "department").prefetch_related(
-        "topics"
-    )
+    return measures.select_related("forum", "responsible", "department").prefetch_related("topics")
 
 
 def _key(text: str) -> str:
@@ -221,7 +219,9 @@ class MeasureRegisterTarget(ImportTarget):
             problems.append(self._problem(row, "title", "", _("The title is missing.")))
         elif len(title) > Measure._meta.get_field("title").max_length:
             problems.append(
-                self._problem(row, "title", title[:40], _("The title is longer than 200 characters."))
+                self._problem(
+                    row, "title", title[:40], _("The title is longer than 200 characters.")
+                )
             )
         values["title"] = title
         values["description"] = self._cell(row, "description")
@@ -265,13 +265,13 @@ class MeasureRegisterTarget(ImportTarget):
         topics: list[Topic] | None = None
         if "topics" in self.position:
             topics = []
-            for name in filter(None, (t.strip() for t in self._cell(row, "topics").split(TOPIC_SEPARATOR))):
+            for name in filter(
+                None, (t.strip() for t in self._cell(row, "topics").split(TOPIC_SEPARATOR))
+            ):
                 topic = self.topics.get(_key(name))
                 if topic is None:
                     problems.append(
-                        self._problem(
-                            row, "topics", name, _("There is no topic of this name.")
-                        )
+                        self._problem(row, "topics", name, _("There is no topic of this name."))
                     )
                 else:
                     topics.append(topic)
@@ -315,8 +315,8 @@ class MeasureRegisterTarget(ImportTarget):
         old_status = measure.status
         new_status = status or old_status
         need = values["capex_sek"] + values["opex_sek_per_year"]
-        effective_topics = topics if topics is not None else (
-            list(measure.topics.all()) if current else []
+        effective_topics = (
+            topics if topics is not None else (list(measure.topics.all()) if current else [])
         )
         if new_status == Status.MERGED and old_status != Status.MERGED:
             return [
@@ -327,17 +327,20 @@ class MeasureRegisterTarget(ImportTarget):
                     _("A merge names the measure it goes into: merge it on the measure's page."),
                 )
             ]
-        if current is not None and new_status != old_status:
-            if new_status not in lifecycle.TRANSITIONS.get(old_status, frozenset()):
-                return [
-                    self._problem(
-                        row,
-                        "status",
-                        str(status),
-                        _("A measure cannot go from “%(old)s” to “%(new)s”.")
-                        % {"old": Status(old_status).label, "new": Status(new_status).label},
-                    )
-                ]
+        if (
+            current is not None
+            and new_status != old_status
+            and new_status not in lifecycle.TRANSITIONS.get(old_status, frozenset())
+        ):
+            return [
+                self._problem(
+                    row,
+                    "status",
+                    str(status),
+                    _("A measure cannot go from “%(old)s” to “%(new)s”.")
+                    % {"old": Status(old_status).label, "new": Status(new_status).label},
+                )
+            ]
         entering_decision = new_status in NEEDS_DECISION and (
             current is None or old_status not in NEEDS_DECISION
         )
@@ -360,9 +363,7 @@ class MeasureRegisterTarget(ImportTarget):
                     )
                 ]
         values["status"] = new_status
-        changes = {
-            name: value for name, value in values.items() if getattr(measure, name) != value
-        }
+        changes = {name: value for name, value in values.items() if getattr(measure, name) != value}
         topics_changed = topics is not None and (
             {t.pk for t in topics} != ({t.pk for t in measure.topics.all()} if current else set())
         )
@@ -374,9 +375,7 @@ class MeasureRegisterTarget(ImportTarget):
         )
         return []
 
-    def _integer(
-        self, row: Row, name: str, problems: list[Problem], *, minimum: int
-    ) -> int | None:
+    def _integer(self, row: Row, name: str, problems: list[Problem], *, minimum: int) -> int | None:
         text = self._cell(row, name)
         if not text:
             return None
@@ -388,7 +387,10 @@ class MeasureRegisterTarget(ImportTarget):
         if number is None or number != number.to_integral_value() or number < minimum:
             problems.append(
                 self._problem(
-                    row, name, text, _("Write a whole number of %(min)s or more.") % {"min": minimum}
+                    row,
+                    name,
+                    text,
+                    _("Write a whole number of %(min)s or more.") % {"min": minimum},
                 )
             )
             return None

@@ -88,9 +88,7 @@ def today() -> dt.date:
     return timezone.localdate()
 
 
-def due(
-    measures: QuerySet | None = None, *, on: dt.date | None = None
-) -> list[Reminder]:
+def due(measures: QuerySet | None = None, *, on: dt.date | None = None) -> list[Reminder]:
     """Every reminder for ``measures`` (default: all) on the day ``on`` (default: today)."""
     on = on or today()
     measures = Measure.objects.all() if measures is None else measures

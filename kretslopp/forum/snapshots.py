@@ -1,10 +1,11 @@
 """Period snapshots: every measure's state copied, so a year's account never shifts later.
 
 A snapshot copies values — status code, dates as ISO text, figures, the names of people and
-bodies (in the language of whoever takes it) — into :class:`~kretslopp.forum.models.PeriodSnapshot` rows. Nothing in it points back
-at a measure, so later changes to measures, tasks or members leave it as it was. It is taken
-*now* and labelled with its period: take it when the period ends (the forum's last meeting
-of the year), and it records the register as it stood then.
+bodies (words in the language of whoever takes it) — into the rows of a
+:class:`~kretslopp.forum.models.PeriodSnapshot`. Nothing in it points back at a measure, so
+later changes to measures, tasks or members leave it as it was. It is taken *now* and
+labelled with its period: take it when the period ends (the forum's last meeting of the
+year), and it records the register as it stood then.
 """
 
 from __future__ import annotations

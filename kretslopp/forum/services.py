@@ -1,0 +1,62 @@
+"""Writing the register: a measure's number, topics and decision level stay consistent."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.db import transaction
+from django.db.models import Max
+
+from kretslopp.core import audit
+from kretslopp.core.history import HistoryEntry, history_for
+from kretslopp.forum import mandate
+from kretslopp.forum.forms import MeasureForm
+from kretslopp.forum.models import Forum, Measure
+
+
+def next_number(forum: Forum) -> int:
+    """The next free number in the forum's register (numbers are never reused)."""
+    return (Measure.objects.filter(forum=forum).aggregate(top=Max("number"))["top"] or 0) + 1
+
+
+def save_measure(form: MeasureForm, *, forum: Forum, by: Any) -> Measure | None:
+    """Create or change a measure from ``form``; None when the stale-edit guard refused.
+
+    Topics are a many-to-many relation, which the audit signals do not see: their change is
+    recorded here, and the decision level is set again from the mandate.
+    """
+    with audit.acting_as(by), transaction.atomic():
+        if form.instance.pk is None:
+            Forum.objects.select_for_update().get(pk=forum.pk)  # numbers in turn
+            form.instance.forum = forum
+            form.instance.number = next_number(forum)
+            before: list[str] = []
+        else:
+            before = sorted(form.instance.topics.values_list("name", flat=True))
+        measure = form.save_unless_changed(by=by)
+        if measure is None:
+            return None
+        topics = form.topics_with_new(form.cleaned_data["topics"])
+        measure.topics.set(topics)
+        after = sorted(topic.name for topic in topics)
+        if after != before:
+            audit.record(
+                measure, "update", {"topics": [", ".join(before) or None, ", ".join(after)]}
+            )
+        mandate.refresh_level(measure)
+    return measure
+
+
+#: What hangs off a measure and has its own audit trail, shown with the measure's history.
+CHILDREN = ("tasks", "status_updates", "escalations", "expected_effects", "parties")
+
+
+def measure_history(measure: Measure, access: Any) -> list[tuple[str, HistoryEntry]]:
+    """Every recorded change of the measure and of what hangs off it, newest first."""
+    found = [("", entry) for entry in history_for(measure, access=access)]
+    for name in CHILDREN:
+        for child in getattr(measure, name).all():
+            kind = str(child._meta.verbose_name)
+            found.extend((f"{kind}: {child}", entry) for entry in history_for(child, access=access))
+    found.sort(key=lambda pair: (pair[1].entry.at, pair[1].entry.pk), reverse=True)
+    return found
