@@ -9,7 +9,7 @@ page and the ``kretslopp forum remind`` command all read it, so the three can ne
   open;
 * a measure under way (decided or in progress) is *stale* when it has had no status update
   for the forum's ``stale_update_days`` (counted from its last update, or from when it was
-  decided or created if it has none).
+  decided or created if it has none) — unless it is already listed as overdue.
 
 Who is reminded follows a chain: a task's owner, else the measure's responsible person, else
 the forum's chair; a measure's responsible person, else the chair. A person without an
@@ -115,7 +115,10 @@ def due(measures: QuerySet | None = None, *, on: dt.date | None = None) -> list[
         .annotate(last_update=Max("status_updates__written_on"))
         .select_related(*related)
     )
+    overdue_ids = {r.measure.pk for r in found}
     for measure in under_way:
+        if measure.pk in overdue_ids:  # already chased as overdue: one reminder is enough
+            continue
         last = measure.last_update or measure.decided_on or timezone.localdate(measure.created_at)
         silent = (on - last).days
         if silent > measure.forum.stale_update_days:

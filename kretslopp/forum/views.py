@@ -22,6 +22,7 @@ from django.views.decorators.http import require_POST
 from kretslopp.core import audit
 from kretslopp.core.downloads import safe_stem
 from kretslopp.core.uploads import files_of
+from kretslopp.forum import reminders
 from kretslopp.forum.access import ForumAccess, forum_access_for
 from kretslopp.forum.forms import (
     AttachmentForm,
@@ -100,6 +101,8 @@ def forum(request: HttpRequest, pk: int) -> HttpResponse:
         "may_manage": forum_access.may_manage,
         "today": timezone.localdate(),
         "final": _CLOSED,
+        # Follow-up (kretslopp/forum/reminders.py): what is overdue or silent, for whole readers.
+        "forum_reminders": reminders.for_forum(found) if whole else [],
     }
     return render(request, "forum/forum.html", context)
 
