@@ -163,6 +163,14 @@ class MeasureForm(NewTopicsMixin, VersionedModelForm):
     def __init__(self, *args: Any, forum: Forum, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["responsible"].queryset = forum.members.filter(active=True)
+        for name in ("capex_sek", "opex_sek_per_year"):
+            self.fields[name].required = False  # left empty: no cost of that kind
+
+    def clean_capex_sek(self) -> int:
+        return self.cleaned_data["capex_sek"] or 0
+
+    def clean_opex_sek_per_year(self) -> int:
+        return self.cleaned_data["opex_sek_per_year"] or 0
 
     def clean(self) -> dict:
         cleaned = super().clean()
