@@ -177,7 +177,8 @@ def target_chart(view: TargetView, labels: dict[str, str]) -> dict[str, Any]:
     )
     spec = _base(labels.get("title", target.name), labels.get("description", ""))
     spec["layer"] = layers
-    spec["config"]["legend"].update({"symbolStrokeWidth": 2.5, "symbolSize": 90})
+    # labelLimit: "Prognos med beslutade åtgärder" must not be cut to "Prognos med beslutade …".
+    spec["config"]["legend"].update({"symbolStrokeWidth": 2.5, "symbolSize": 90, "labelLimit": 320})
     columns = series
     by_year: dict[int, list[Any]] = {}
     for row in rows:
