@@ -41,14 +41,22 @@ from kretslopp.forum.models import (
 )
 
 
-def _managing(request: HttpRequest) -> ForumAccess:
+def reading_access(request: HttpRequest) -> ForumAccess:
+    """The reader's forum access; 403 for a login the forum pages are not for at all."""
     forum_access = forum_access_for(request.user)
+    if not forum_access.may_read_forums():
+        raise PermissionDenied
+    return forum_access
+
+
+def managing_access(request: HttpRequest) -> ForumAccess:
+    forum_access = reading_access(request)
     if not forum_access.may_manage:
         raise PermissionDenied
     return forum_access
 
 
-def _form_page(request: HttpRequest, form: Any, *, title: str, back: str) -> HttpResponse:
+def form_page(request: HttpRequest, form: Any, *, title: str, back: str) -> HttpResponse:
     multipart = any(getattr(f.field.widget, "needs_multipart_form", False) for f in form)
     context = {"form": form, "title": title, "back": back, "multipart": multipart}
     return render(request, "forum/edit_form.html", context)
@@ -56,9 +64,7 @@ def _form_page(request: HttpRequest, form: Any, *, title: str, back: str) -> Htt
 
 @login_required
 def forums(request: HttpRequest) -> HttpResponse:
-    forum_access = forum_access_for(request.user)
-    if not forum_access.may_read_forums():
-        raise PermissionDenied
+    forum_access = reading_access(request)
     readable = forum_access.measures().values("pk")
     found = forum_access.forums(Forum.objects.all()).annotate(
         measure_count=Count("measures", filter=Q(measures__in=readable), distinct=True),
@@ -70,18 +76,18 @@ def forums(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def forum_create(request: HttpRequest) -> HttpResponse:
-    _managing(request)
+    managing_access(request)
     form = ForumForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         forum = form.save_unless_changed(by=request.user)
         messages.success(request, _("Forum %(name)s created.") % {"name": forum.name})
         return redirect(forum)
-    return _form_page(request, form, title=_("New forum"), back=reverse("forum:forums"))
+    return form_page(request, form, title=_("New forum"), back=reverse("forum:forums"))
 
 
 @login_required
 def forum(request: HttpRequest, pk: int) -> HttpResponse:
-    forum_access = forum_access_for(request.user)
+    forum_access = reading_access(request)
     found = forum_access.get(forum_access.forums(Forum.objects.all()), pk=pk)
     whole = forum_access.reads_whole(found.pk)
     measures = (
@@ -109,7 +115,7 @@ _CLOSED = {Status.DONE, Status.CANCELLED, Status.MERGED}
 
 @login_required
 def forum_edit(request: HttpRequest, pk: int) -> HttpResponse:
-    _managing(request)
+    managing_access(request)
     found = get_object_or_404(Forum, pk=pk)
     title = _("Edit forum %(name)s") % {"name": found.name}
     form = ForumForm(request.POST or None, instance=found)
@@ -119,7 +125,7 @@ def forum_edit(request: HttpRequest, pk: int) -> HttpResponse:
             _refresh_levels(saved)
             messages.success(request, _("Changes to %(name)s saved.") % {"name": saved.name})
             return redirect(saved)
-    return _form_page(request, form, title=title, back=found.get_absolute_url())
+    return form_page(request, form, title=title, back=found.get_absolute_url())
 
 
 def _refresh_levels(found: Forum) -> None:
@@ -132,7 +138,7 @@ def _refresh_levels(found: Forum) -> None:
 
 @login_required
 def member_add(request: HttpRequest, pk: int) -> HttpResponse:
-    _managing(request)
+    managing_access(request)
     found = get_object_or_404(Forum, pk=pk)
     form = MemberForm(request.POST or None, instance=ForumMember(forum=found))
     if request.method == "POST" and form.is_valid():
@@ -140,12 +146,12 @@ def member_add(request: HttpRequest, pk: int) -> HttpResponse:
         messages.success(request, _("%(name)s added to the forum.") % {"name": member.name})
         return redirect(found)
     title = _("New member of %(forum)s") % {"forum": found.name}
-    return _form_page(request, form, title=title, back=found.get_absolute_url())
+    return form_page(request, form, title=title, back=found.get_absolute_url())
 
 
 @login_required
 def member_edit(request: HttpRequest, pk: int) -> HttpResponse:
-    _managing(request)
+    managing_access(request)
     member = get_object_or_404(ForumMember.objects.select_related("forum"), pk=pk)
     form = MemberForm(request.POST or None, instance=member)
     if request.method == "POST" and form.is_valid():
@@ -154,12 +160,12 @@ def member_edit(request: HttpRequest, pk: int) -> HttpResponse:
             messages.success(request, _("Changes to %(name)s saved.") % {"name": saved.name})
             return redirect(saved.forum)
     title = _("Edit member %(name)s") % {"name": member.name}
-    return _form_page(request, form, title=title, back=member.forum.get_absolute_url())
+    return form_page(request, form, title=title, back=member.forum.get_absolute_url())
 
 
 @login_required
 def meeting_create(request: HttpRequest, pk: int) -> HttpResponse:
-    _managing(request)
+    managing_access(request)
     found = get_object_or_404(Forum, pk=pk)
     form = MeetingForm(request.POST or None, instance=Meeting(forum=found), forum=found)
     if request.method == "POST" and form.is_valid():
@@ -167,7 +173,7 @@ def meeting_create(request: HttpRequest, pk: int) -> HttpResponse:
         messages.success(request, _("Meeting of %(date)s added.") % {"date": meeting.held_on})
         return redirect(meeting)
     title = _("New meeting of %(forum)s") % {"forum": found.name}
-    return _form_page(request, form, title=title, back=found.get_absolute_url())
+    return form_page(request, form, title=title, back=found.get_absolute_url())
 
 
 def _readable_meeting(forum_access: ForumAccess, pk: int) -> Meeting:
@@ -177,7 +183,7 @@ def _readable_meeting(forum_access: ForumAccess, pk: int) -> Meeting:
 
 @login_required
 def meeting(request: HttpRequest, pk: int) -> HttpResponse:
-    forum_access = forum_access_for(request.user)
+    forum_access = reading_access(request)
     found = _readable_meeting(forum_access, pk)
     return _meeting_page(request, forum_access, found)
 
@@ -206,7 +212,7 @@ def _meeting_page(
 
 @login_required
 def meeting_edit(request: HttpRequest, pk: int) -> HttpResponse:
-    _managing(request)
+    managing_access(request)
     found = get_object_or_404(Meeting.objects.select_related("forum"), pk=pk)
     form = MeetingForm(request.POST or None, instance=found, forum=found.forum)
     if request.method == "POST" and form.is_valid():
@@ -215,13 +221,13 @@ def meeting_edit(request: HttpRequest, pk: int) -> HttpResponse:
             messages.success(request, _("Meeting of %(date)s saved.") % {"date": saved.held_on})
             return redirect(saved)
     title = _("Edit the meeting of %(date)s") % {"date": found.held_on}
-    return _form_page(request, form, title=title, back=found.get_absolute_url())
+    return form_page(request, form, title=title, back=found.get_absolute_url())
 
 
 @login_required
 @require_POST
 def attachment_add(request: HttpRequest, pk: int) -> HttpResponse:
-    forum_access = _managing(request)
+    forum_access = managing_access(request)
     found = _readable_meeting(forum_access, pk)
     form = AttachmentForm(request.POST, files_of(request))
     if not form.is_valid():
@@ -243,7 +249,7 @@ def attachment_add(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 def attachment(request: HttpRequest, pk: int) -> HttpResponse:
     """The file, always as a download (never shown inline, whatever it claims to be)."""
-    forum_access = forum_access_for(request.user)
+    forum_access = reading_access(request)
     found = forum_access.get(MeetingAttachment.objects.select_related("meeting"), pk=pk)
     _readable_meeting(forum_access, found.meeting_id)
     response = HttpResponse(bytes(found.content), content_type="application/octet-stream")
@@ -257,7 +263,7 @@ def attachment(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_POST
 def decision_add(request: HttpRequest, pk: int) -> HttpResponse:
-    forum_access = _managing(request)
+    forum_access = managing_access(request)
     found = _readable_meeting(forum_access, pk)
     form = DecisionForm(request.POST, instance=Decision(meeting=found), meeting=found)
     if not form.is_valid():
