@@ -21,7 +21,7 @@ from django.views.decorators.http import require_POST
 
 from kretslopp.core import audit
 from kretslopp.forum import lifecycle, mandate, services
-from kretslopp.forum.access import ForumAccess, forum_access_for
+from kretslopp.forum.access import ForumAccess
 from kretslopp.forum.forms import (
     EffectForm,
     EscalateForm,
@@ -43,7 +43,7 @@ from kretslopp.forum.models import (
     Status,
     StatusUpdate,
 )
-from kretslopp.forum.views import _form_page, _managing
+from kretslopp.forum.views import form_page, managing_access, reading_access
 
 
 def _register_rows(measures: Any) -> Any:
@@ -55,9 +55,7 @@ def _register_rows(measures: Any) -> Any:
 @login_required
 def measures(request: HttpRequest) -> HttpResponse:
     """The register: every measure the reader may see, by forum and status."""
-    forum_access = forum_access_for(request.user)
-    if not forum_access.may_read_forums():
-        raise PermissionDenied
+    forum_access = reading_access(request)
     found = forum_access.measures()
     forums = forum_access.forums(Forum.objects.all())
     chosen_forum = request.GET.get("forum", "")
@@ -82,7 +80,7 @@ def measures(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def measure_create(request: HttpRequest, pk: int) -> HttpResponse:
-    _managing(request)
+    managing_access(request)
     forum = get_object_or_404(Forum, pk=pk)
     form = MeasureForm(request.POST or None, instance=Measure(forum=forum), forum=forum)
     if request.method == "POST" and form.is_valid():
@@ -91,12 +89,12 @@ def measure_create(request: HttpRequest, pk: int) -> HttpResponse:
             messages.success(request, _("Measure %(measure)s proposed.") % {"measure": measure})
             return redirect(measure)
     title = _("New measure for %(forum)s") % {"forum": forum.name}
-    return _form_page(request, form, title=title, back=forum.get_absolute_url())
+    return form_page(request, form, title=title, back=forum.get_absolute_url())
 
 
 @login_required
 def measure_edit(request: HttpRequest, pk: int) -> HttpResponse:
-    _managing(request)
+    managing_access(request)
     measure = get_object_or_404(Measure.objects.select_related("forum"), pk=pk)
     form = MeasureForm(request.POST or None, instance=measure, forum=measure.forum)
     if request.method == "POST" and form.is_valid():
@@ -105,7 +103,7 @@ def measure_edit(request: HttpRequest, pk: int) -> HttpResponse:
             messages.success(request, _("Changes to %(measure)s saved.") % {"measure": saved})
             return redirect(saved)
     title = _("Edit measure %(measure)s") % {"measure": measure.reference}
-    return _form_page(request, form, title=title, back=measure.get_absolute_url())
+    return form_page(request, form, title=title, back=measure.get_absolute_url())
 
 
 def _readable(forum_access: ForumAccess, pk: int) -> Measure:
@@ -115,7 +113,7 @@ def _readable(forum_access: ForumAccess, pk: int) -> Measure:
 
 @login_required
 def measure(request: HttpRequest, pk: int) -> HttpResponse:
-    forum_access = forum_access_for(request.user)
+    forum_access = reading_access(request)
     return _measure_page(request, forum_access, _readable(forum_access, pk))
 
 
@@ -198,7 +196,7 @@ def measure_move(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_POST
 def measure_escalate(request: HttpRequest, pk: int) -> HttpResponse:
-    forum_access = _managing(request)
+    forum_access = managing_access(request)
     found = _readable(forum_access, pk)
     form = EscalateForm(request.POST)
     if form.is_valid():
@@ -221,7 +219,7 @@ def measure_escalate(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_POST
 def escalation_outcome(request: HttpRequest, pk: int) -> HttpResponse:
-    forum_access = _managing(request)
+    forum_access = managing_access(request)
     escalation = get_object_or_404(Escalation.objects.select_related("measure"), pk=pk)
     found = _readable(forum_access, escalation.measure_id)
     form = OutcomeForm(request.POST)
@@ -241,7 +239,7 @@ def escalation_outcome(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 def _updating(request: HttpRequest, pk: int) -> tuple[ForumAccess, Measure]:
-    forum_access = forum_access_for(request.user)
+    forum_access = reading_access(request)
     found = _readable(forum_access, pk)
     if not forum_access.may_update(found):
         raise PermissionDenied
@@ -264,7 +262,7 @@ def task_add(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_POST
 def task_done(request: HttpRequest, pk: int) -> HttpResponse:
-    forum_access = forum_access_for(request.user)
+    forum_access = reading_access(request)
     task = get_object_or_404(MeasureTask.objects.select_related("owner"), pk=pk)
     found = _readable(forum_access, task.measure_id)
     if not forum_access.may_complete_task(found, task.owner):
@@ -310,7 +308,7 @@ def effect_add(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_POST
 def party_add(request: HttpRequest, pk: int) -> HttpResponse:
-    forum_access = _managing(request)
+    forum_access = managing_access(request)
     found = _readable(forum_access, pk)
     form = PartyForm(request.POST, instance=MeasureParty(measure=found), measure=found)
     if not form.is_valid():

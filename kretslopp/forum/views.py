@@ -42,14 +42,22 @@ from kretslopp.forum.models import (
 )
 
 
-def _managing(request: HttpRequest) -> ForumAccess:
+def reading_access(request: HttpRequest) -> ForumAccess:
+    """The reader's forum access; 403 for a login the forum pages are not for at all."""
     forum_access = forum_access_for(request.user)
+    if not forum_access.may_read_forums():
+        raise PermissionDenied
+    return forum_access
+
+
+def managing_access(request: HttpRequest) -> ForumAccess:
+    forum_access = reading_access(request)
     if not forum_access.may_manage:
         raise PermissionDenied
     return forum_access
 
 
-def _form_page(request: HttpRequest, form: Any, *, title: str, back: str) -> HttpResponse:
+def form_page(request: HttpRequest, form: Any, *, title: str, back: str) -> HttpResponse:
     multipart = any(getattr(f.field.widget, "needs_multipart_form", False) for f in form)
     context = {"form": form, "title": title, "back": back, "multipart": multipart}
     return render(request, "forum/edit_form.html", context)
@@ -57,9 +65,7 @@ def _form_page(request: HttpRequest, form: Any, *, title: str, back: str) -> Htt
 
 @login_required
 def forums(request: HttpRequest) -> HttpResponse:
-    forum_access = forum_access_for(request.user)
-    if not forum_access.may_read_forums():
-        raise PermissionDenied
+    forum_access = reading_access(request)
     readable = forum_access.measures().values("pk")
     found = forum_access.forums(Forum.objects.all()).annotate(
         measure_count=Count("measures", filter=Q(measures__in=readable), distinct=True),
@@ -71,18 +77,18 @@ def forums(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def forum_create(request: HttpRequest) -> HttpResponse:
-    _managing(request)
+    managing_access(request)
     form = ForumForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         forum = form.save_unless_changed(by=request.user)
         messages.success(request, _("Forum %(name)s created.") % {"name": forum.name})
         return redirect(forum)
-    return _form_page(request, form, title=_("New forum"), back=reverse("forum:forums"))
+    return form_page(request, form, title=_("New forum"), back=reverse("forum:forums"))
 
 
 @login_required
 def forum(request: HttpRequest, pk: int) -> HttpResponse:
-    forum_access = forum_access_for(request.user)
+    forum_access = reading_access(request)
     found = forum_access.get(forum_access.forums(Forum.objects.all()), pk=pk)
     whole = forum_access.reads_whole(found.pk)
     measures = (
@@ -112,7 +118,7 @@ _CLOSED = {Status.DONE, Status.CANCELLED, Status.MERGED}
 
 @login_required
 def forum_edit(request: HttpRequest, pk: int) -> HttpResponse:
-    _managing(request)
+    managing_access(request)
     found = get_object_or_404(Forum, pk=pk)
     title = _("Edit forum %(name)s") % {"name": found.name}
     form = ForumForm(request.POST or None, instance=found)
@@ -122,7 +128,7 @@ def forum_edit(request: HttpRequest, pk: int) -> HttpResponse:
             _refresh_levels(saved)
             messages.success(request, _("Changes to %(name)s saved.") % {"name": saved.name})
             return redirect(saved)
-    return _form_page(request, form, title=title, back=found.get_absolute_url())
+    return form_page(request, form, title=title, back=found.get_absolute_url())
 
 
 def _refresh_levels(found: Forum) -> None:
@@ -135,7 +141,7 @@ def _refresh_levels(found: Forum) -> None:
 
 @login_required
 def member_add(request: HttpRequest, pk: int) -> HttpResponse:
-    _managing(request)
+    managing_access(request)
     found = get_object_or_404(Forum, pk=pk)
     form = MemberForm(request.POST or None, instance=ForumMember(forum=found))
     if request.method == "POST" and form.is_valid():
@@ -143,12 +149,12 @@ def member_add(request: HttpRequest, pk: int) -> HttpResponse:
         messages.success(request, _("%(name)s added to the forum.") % {"name": member.name})
         return redirect(found)
     title = _("New member of %(forum)s") % {"forum": found.name}
-    return _form_page(request, form, title=title, back=found.get_absolute_url())
+    return form_page(request, form, title=title, back=found.get_absolute_url())
 
 
 @login_required
 def member_edit(request: HttpRequest, pk: int) -> HttpResponse:
-    _managing(request)
+    managing_access(request)
     member = get_object_or_404(ForumMember.objects.select_related("forum"), pk=pk)
     form = MemberForm(request.POST or None, instance=member)
     if request.method == "POST" and form.is_valid():
@@ -157,12 +163,12 @@ def member_edit(request: HttpRequest, pk: int) -> HttpResponse:
             messages.success(request, _("Changes to %(name)s saved.") % {"name": saved.name})
             return redirect(saved.forum)
     title = _("Edit member %(name)s") % {"name": member.name}
-    return _form_page(request, form, title=title, back=member.forum.get_absolute_url())
+    return form_page(request, form, title=title, back=member.forum.get_absolute_url())
 
 
 @login_required
 def meeting_create(request: HttpRequest, pk: int) -> HttpResponse:
-    _managing(request)
+    managing_access(request)
     found = get_object_or_404(Forum, pk=pk)
     form = MeetingForm(request.POST or None, instance=Meeting(forum=found), forum=found)
     if request.method == "POST" and form.is_valid():
@@ -170,7 +176,7 @@ def meeting_create(request: HttpRequest, pk: int) -> HttpResponse:
         messages.success(request, _("Meeting of %(date)s added.") % {"date": meeting.held_on})
         return redirect(meeting)
     title = _("New meeting of %(forum)s") % {"forum": found.name}
-    return _form_page(request, form, title=title, back=found.get_absolute_url())
+    return form_page(request, form, title=title, back=found.get_absolute_url())
 
 
 def _readable_meeting(forum_access: ForumAccess, pk: int) -> Meeting:
@@ -180,7 +186,7 @@ def _readable_meeting(forum_access: ForumAccess, pk: int) -> Meeting:
 
 @login_required
 def meeting(request: HttpRequest, pk: int) -> HttpResponse:
-    forum_access = forum_access_for(request.user)
+    forum_access = reading_access(request)
     found = _readable_meeting(forum_access, pk)
     return _meeting_page(request, forum_access, found)
 
@@ -209,7 +215,7 @@ def _meeting_page(
 
 @login_required
 def meeting_edit(request: HttpRequest, pk: int) -> HttpResponse:
-    _managing(request)
+    managing_access(request)
     found = get_object_or_404(Meeting.objects.select_related("forum"), pk=pk)
     form = MeetingForm(request.POST or None, instance=found, forum=found.forum)
     if request.method == "POST" and form.is_valid():
@@ -218,13 +224,13 @@ def meeting_edit(request: HttpRequest, pk: int) -> HttpResponse:
             messages.success(request, _("Meeting of %(date)s saved.") % {"date": saved.held_on})
             return redirect(saved)
     title = _("Edit the meeting of %(date)s") % {"date": found.held_on}
-    return _form_page(request, form, title=title, back=found.get_absolute_url())
+    return form_page(request, form, title=title, back=found.get_absolute_url())
 
 
 @login_required
 @require_POST
 def attachment_add(request: HttpRequest, pk: int) -> HttpResponse:
-    forum_access = _managing(request)
+    forum_access = managing_access(request)
     found = _readable_meeting(forum_access, pk)
     form = AttachmentForm(request.POST, files_of(request))
     if not form.is_valid():
@@ -246,7 +252,7 @@ def attachment_add(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 def attachment(request: HttpRequest, pk: int) -> HttpResponse:
     """The file, always as a download (never shown inline, whatever it claims to be)."""
-    forum_access = forum_access_for(request.user)
+    forum_access = reading_access(request)
     found = forum_access.get(MeetingAttachment.objects.select_related("meeting"), pk=pk)
     _readable_meeting(forum_access, found.meeting_id)
     response = HttpResponse(bytes(found.content), content_type="application/octet-stream")
@@ -260,7 +266,7 @@ def attachment(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_POST
 def decision_add(request: HttpRequest, pk: int) -> HttpResponse:
-    forum_access = _managing(request)
+    forum_access = managing_access(request)
     found = _readable_meeting(forum_access, pk)
     form = DecisionForm(request.POST, instance=Decision(meeting=found), meeting=found)
     if not form.is_valid():

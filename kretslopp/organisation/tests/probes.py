@@ -43,6 +43,7 @@ def world(town):
     from kretslopp.printing.models import PrintMapping
 
     admin = town.users["administrator"]
+    forum = _forum_records(town)
     ours = Partner.objects.create(name="Inrego AB (test)")
     Membership.objects.filter(user=town.users["partner"]).update(partner=ours)
     theirs = Campaign.objects.create(
@@ -116,5 +117,41 @@ def world(town):
             "saved_mapping": SavedMapping.objects.create(
                 name="Administratörens mappning", columns={"Tagg": "asset_tag"}, owner=admin
             ).pk,
+            **forum,
         }
     )
+
+
+def _forum_records(town) -> dict[str, int]:
+    """A forum none of the town's logins sits in, with a measure of the other department
+    (so it concerns no department-bound reader), a meeting, an attachment, a pending
+    escalation and a task."""
+    from kretslopp.forum.models import (
+        Escalation,
+        Forum,
+        ForumMember,
+        Measure,
+        MeasureTask,
+        Meeting,
+        MeetingAttachment,
+    )
+
+    forum = Forum.objects.create(name="Miljöförvaltningens forum", budget_limit_sek=10_000)
+    member = ForumMember.objects.create(forum=forum, name="Extern", external=True, organisation="X")
+    meeting = Meeting.objects.create(forum=forum, held_on=dt.date(2024, 5, 1))
+    measure = Measure.objects.create(
+        forum=forum, number=1, title="MF:s åtgärd", department=town.other, capex_sek=50_000
+    )
+    return {
+        "forum": forum.pk,
+        "forum_member": member.pk,
+        "meeting": meeting.pk,
+        "attachment": MeetingAttachment.objects.create(
+            meeting=meeting, file_name="protokoll.pdf", content=b"%PDF"
+        ).pk,
+        "measure": measure.pk,
+        "escalation": Escalation.objects.create(
+            measure=measure, body="KS", escalated_on=dt.date(2024, 5, 2)
+        ).pk,
+        "task": MeasureTask.objects.create(measure=measure, title="Utred", owner=member).pk,
+    }
