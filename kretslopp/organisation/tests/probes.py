@@ -118,6 +118,7 @@ def world(town):
                 name="Administratörens mappning", columns={"Tagg": "asset_tag"}, owner=admin
             ).pk,
             **forum,
+            **_forum_followup_records(forum["forum"], admin),
         }
     )
 
@@ -155,3 +156,22 @@ def _forum_records(town) -> dict[str, int]:
         ).pk,
         "task": MeasureTask.objects.create(measure=measure, title="Utred", owner=member).pk,
     }
+
+
+def _forum_followup_records(forum_id: int, admin) -> dict[str, int]:
+    """A period snapshot of that forum, and the administrator's register import job."""
+    from kretslopp.forum import snapshots
+    from kretslopp.forum.models import Forum
+    from kretslopp.forum.register import TARGET_NAME
+    from kretslopp.imports.models import ImportJob, JobState
+
+    snapshot = snapshots.take(
+        Forum.objects.get(pk=forum_id),
+        label="2024",
+        period_start=dt.date(2024, 1, 1),
+        period_end=dt.date(2024, 12, 31),
+    )
+    job = ImportJob.objects.create(
+        user=admin, file_name="register.csv", target=TARGET_NAME, state=JobState.PREVIEWED
+    )
+    return {"snapshot": snapshot.pk, "register_job": job.pk}

@@ -117,6 +117,14 @@ ROUTES: dict[str, tuple[str, str]] = {
     "forum:task_add":                 ("post", "200 200 403 404 404 403 403 403 302"),
     "forum:task_done":                ("post", "302 302 403 404 404 403 403 403 302"),
     "forum:update_add":               ("post", "200 200 403 404 404 403 403 403 302"),
+    # Follow-up: snapshots and the register hold every measure of a forum, so only its whole
+    # readers reach them; importing a register is the lead's (its job page, its owner's).
+    "forum:register_export":          ("get",  "200 200 200 404 404 200 403 403 302"),
+    "forum:register_import":          ("get",  "200 200 403 403 403 403 403 403 302"),
+    "forum:register_import_job":      ("get",  "200 404 403 403 403 403 403 403 302"),
+    "forum:snapshot":                 ("get",  "200 200 200 404 404 200 403 403 302"),
+    "forum:snapshot_export":          ("get",  "200 200 200 404 404 200 403 403 302"),
+    "forum:snapshots":                ("get",  "200 200 200 404 404 200 403 403 302"),
     # A partner goes to its campaigns; a login without a role to the page saying whom to ask.
     "home":                           ("get",  "200 200 200 200 200 200 302 302 302"),
     "imports:confirm":                ("post", "302 403 403 404 403 403 403 403 302"),
@@ -211,6 +219,11 @@ PK_RECORD = {
     "forum:attachment": "attachment",
     "forum:escalation_outcome": "escalation",
     "forum:task_done": "task",
+    "forum:snapshots": "forum",
+    "forum:register_export": "forum",
+    "forum:snapshot": "snapshot",
+    "forum:snapshot_export": "snapshot",
+    "forum:register_import_job": "register_job",
 }
 #: The other URL parameters: which record (or value) each names.
 PARAMETER_RECORD = {
