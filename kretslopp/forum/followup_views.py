@@ -98,8 +98,8 @@ def snapshot_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "forum/snapshot_detail.html",
         {
             "snapshot": snapshot,
-            "headers": snapshots.headers(snapshot),
-            "rows": snapshots.table(snapshot),
+            "headers": snapshots.page_headers(snapshot),
+            "rows": snapshots.page_table(snapshot),
             "formats": downloads.FORMATS,
         },
     )

@@ -14,6 +14,7 @@ import datetime as dt
 from typing import Any
 
 from django.db.models import Count, Q
+from django.utils.formats import number_format
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -30,9 +31,16 @@ EXTRA_COLUMNS: dict[str, Any] = {
     "last_update_on": gettext_lazy("Last status update"),
     "last_update": gettext_lazy("Status update"),
     "expected_effects": gettext_lazy("Expected effects per year"),
-    "overdue": gettext_lazy("Overdue at the period's end"),
+    "overdue": gettext_lazy("Overdue at the end"),
 }
 COLUMNS: dict[str, Any] = {**register.COLUMNS, **EXTRA_COLUMNS}
+#: What the page (and its print) shows of each measure: what a report needs, on one sheet
+#: of paper; the export has every column.
+PAGE_COLUMNS = (
+    "number", "title", "status", "responsible", "due_date", "capex_sek", "opex_sek_per_year",
+    "escalation", "tasks_done", "last_update_on", "overdue",
+)  # fmt: skip
+SEK_COLUMNS = frozenset({"capex_sek", "opex_sek_per_year"})
 DATE_COLUMNS = frozenset({"start_date", "due_date", "decided_on", "last_update_on"})
 
 
@@ -130,6 +138,27 @@ def display(snapshot: PeriodSnapshot, key: str, value: Any) -> Any:
 
 def headers(snapshot: PeriodSnapshot) -> list[str]:
     return [str(COLUMNS.get(key, key)) for key in snapshot.columns]
+
+
+def page_headers(snapshot: PeriodSnapshot) -> list[str]:
+    return [str(COLUMNS[key]) for key in PAGE_COLUMNS if key in snapshot.columns]
+
+
+def page_table(snapshot: PeriodSnapshot) -> list[list[Any]]:
+    """The rows with :data:`PAGE_COLUMNS` only; tasks read "done of all" (e.g. 2/3)."""
+    keys = [key for key in PAGE_COLUMNS if key in snapshot.columns]
+    rows = []
+    for row in snapshot.rows:
+        cells = []
+        for key in keys:
+            if key == "tasks_done":
+                cells.append(f"{row.get('tasks_done', 0)}/{row.get('tasks_total', 0)}")
+            elif key in SEK_COLUMNS:
+                cells.append(number_format(row.get(key) or 0, force_grouping=True))
+            else:
+                cells.append(display(snapshot, key, row.get(key)))
+        rows.append(cells)
+    return rows
 
 
 def table(snapshot: PeriodSnapshot) -> list[list[Any]]:
