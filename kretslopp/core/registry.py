@@ -141,6 +141,18 @@ class KpiEntry:
     order: int = 100
 
 
+@dataclass(frozen=True)
+class Landing:
+    """Where a login without a role goes instead of the page saying it has none.
+
+    ``url_for(user)`` returns the address of what that login may see all the same (an
+    external forum member's forum), or None.
+    """
+
+    url_for: Callable[[Any], str | None]
+    order: int = 100
+
+
 class Registry:
     """The stores; one instance, :data:`registry`, for the process."""
 
@@ -154,6 +166,7 @@ class Registry:
         self.api_routers: Store[Any] = Store("API router")
         self.kpis: Store[KpiEntry] = Store("KPI")
         self.ledger_sources: Store[Any] = Store("energy ledger source")
+        self.landings: Store[Landing] = Store("landing for a login without a role")
 
 
 registry = Registry()
