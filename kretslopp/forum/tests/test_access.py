@@ -130,7 +130,7 @@ def test_the_responsible_member_updates_their_measure_and_no_other(client, town,
         reverse("forum:measure_move", args=[own.pk]), {"to": "decided", "on": "2025-05-02"}
     )
     assert response.status_code == 200
-    assert "chair" in " ".join(response.context["move_form"].non_field_errors())
+    assert "ordförande" in " ".join(response.context["move_form"].non_field_errors())
 
 
 def test_a_task_owner_marks_their_own_task_done(client, town, forum_world):

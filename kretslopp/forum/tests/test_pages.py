@@ -90,7 +90,7 @@ def test_a_refused_decision_shows_its_reason_and_every_change_shows_in_the_histo
     refused = chair_client.post(
         reverse("forum:measure_move", args=[measure.pk]), {"to": "decided", "on": "2025-05-02"}
     )
-    assert "cannot decide" in " ".join(refused.context["move_form"].non_field_errors())
+    assert "kan inte besluta" in " ".join(refused.context["move_form"].non_field_errors())
     chair_client.post(
         reverse("forum:measure_escalate", args=[measure.pk]),
         {"body": "Kommunstyrelsen", "escalated_on": "2025-05-03"},
