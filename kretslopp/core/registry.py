@@ -158,6 +158,18 @@ class TargetEffectsEntry:
     order: int = 100
 
 
+@dataclass(frozen=True)
+class Landing:
+    """Where a login without a role goes instead of the page saying it has none.
+
+    ``url_for(user)`` returns the address of what that login may see all the same (an
+    external forum member's forum), or None.
+    """
+
+    url_for: Callable[[Any], str | None]
+    order: int = 100
+
+
 class Registry:
     """The stores; one instance, :data:`registry`, for the process."""
 
@@ -172,6 +184,7 @@ class Registry:
         self.kpis: Store[KpiEntry] = Store("KPI")
         self.ledger_sources: Store[Any] = Store("energy ledger source")
         self.target_effects: Store[TargetEffectsEntry] = Store("target effects provider")
+        self.landings: Store[Landing] = Store("landing for a login without a role")
 
 
 registry = Registry()

@@ -10,11 +10,12 @@ class ForumConfig(AppConfig):
     verbose_name = _("Sustainability forum")
 
     def ready(self) -> None:
-        from kretslopp.core.registry import NavigationEntry, registry
+        from kretslopp.core.registry import Landing, NavigationEntry, registry
 
         registry.navigation.register(
             "forum:forums", NavigationEntry("forum:forums", _("Forum"), _reads_forums, 75)
         )
+        registry.landings.register("forum", Landing(_member_forum_url, 50))
         registry.api_routers.register("forum", _router_entry("kretslopp.forum.api.router", 80))
         # Follow-up: effects on targets, the reminders panel, the register's import.
         from kretslopp.forum import followup
@@ -28,6 +29,22 @@ def _reads_forums(access) -> bool:
     from kretslopp.organisation.access import Action
 
     return access.can(Action.VIEW)
+
+
+def _member_forum_url(user) -> str | None:
+    """A login without a role that sits in a forum (an external member) lands on it."""
+    from django.urls import reverse
+
+    from kretslopp.forum.models import ForumMember
+
+    forum_ids = list(
+        ForumMember.objects.filter(user=user, active=True).values_list("forum_id", flat=True)
+    )
+    if not forum_ids:
+        return None
+    if len(forum_ids) == 1:
+        return reverse("forum:forum", args=[forum_ids[0]])
+    return reverse("forum:forums")
 
 
 def _router_entry(dotted: str, order: int):

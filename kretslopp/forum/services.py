@@ -11,7 +11,7 @@ from kretslopp.core import audit
 from kretslopp.core.history import HistoryEntry, history_for
 from kretslopp.forum import mandate
 from kretslopp.forum.forms import MeasureForm
-from kretslopp.forum.models import Forum, Measure
+from kretslopp.forum.models import DecisionLevel, Forum, Measure
 
 
 def next_number(forum: Forum) -> int:
@@ -33,17 +33,21 @@ def save_measure(form: MeasureForm, *, forum: Forum, by: Any) -> Measure | None:
             before: list[str] = []
         else:
             before = sorted(form.instance.topics.values_list("name", flat=True))
+        topics = form.topics_with_new(form.cleaned_data["topics"])
+        form.instance.decision_level = (
+            DecisionLevel.ESCALATED
+            if mandate.beyond_mandate(forum, form.instance.budget_need_sek, topics)
+            else DecisionLevel.FORUM
+        )
         measure = form.save_unless_changed(by=by)
         if measure is None:
             return None
-        topics = form.topics_with_new(form.cleaned_data["topics"])
         measure.topics.set(topics)
         after = sorted(topic.name for topic in topics)
         if after != before:
             audit.record(
                 measure, "update", {"topics": [", ".join(before) or None, ", ".join(after)]}
             )
-        mandate.refresh_level(measure)
     return measure
 
 

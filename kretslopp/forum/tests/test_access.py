@@ -130,7 +130,7 @@ def test_the_responsible_member_updates_their_measure_and_no_other(client, town,
         reverse("forum:measure_move", args=[own.pk]), {"to": "decided", "on": "2025-05-02"}
     )
     assert response.status_code == 200
-    assert "chair" in " ".join(response.context["move_form"].non_field_errors())
+    assert "ordförande" in " ".join(response.context["move_form"].non_field_errors())
 
 
 def test_a_task_owner_marks_their_own_task_done(client, town, forum_world):
@@ -145,3 +145,13 @@ def test_a_task_owner_marks_their_own_task_done(client, town, forum_world):
     assert client.post(reverse("forum:task_done", args=[task.pk])).status_code == 302
     task.refresh_from_db()
     assert task.done and task.done_on is not None
+
+
+def test_an_external_members_login_lands_on_their_forum(client, forum_world):
+    client.force_login(forum_world.external_user)
+    home = client.get(reverse("home"), follow=True)
+    assert home.redirect_chain[-1][0] == reverse("forum:forum", args=[forum_world.forum.pk])
+    forum_world.external.active = False
+    forum_world.external.save()
+    client.force_login(forum_world.external_user)
+    assert client.get(reverse("organisation:no_role")).status_code == 200

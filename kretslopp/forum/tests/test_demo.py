@@ -37,7 +37,7 @@ def test_the_demo_forum_with_its_supplier_meetings_and_fifteen_measures():
     outcomes = sorted(Escalation.objects.values_list("outcome", "measure__status"))
     assert outcomes == [("approved", Status.IN_PROGRESS), ("rejected", Status.CANCELLED)]
     for escalation in Escalation.objects.select_related("measure"):
-        assert "SEK" in escalation.reason  # escalated for its budget
+        assert "budgetbehov" in escalation.reason  # escalated for its budget
     open_measures = measures.exclude(status__in=lifecycle.FINAL)
     assert open_measures.filter(due_date__lt=REFERENCE_DATE).count() == 3
     kpis = set(ExpectedEffect.objects.values_list("kpi", flat=True))

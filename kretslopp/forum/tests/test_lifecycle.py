@@ -73,7 +73,7 @@ def test_a_measure_over_the_mandate_cannot_be_decided_and_must_be_escalated(foru
     measure.refresh_from_db()
     assert measure.status == Status.DECIDED
     assert measure.decided_on == DAY + dt.timedelta(days=9)
-    with pytest.raises(lifecycle.Refused, match="already recorded"):
+    with pytest.raises(lifecycle.Refused, match="redan registrerat"):
         lifecycle.record_outcome(
             escalation, forum_access=forum_access, by=user, outcome=Outcome.REJECTED, outcome_on=DAY
         )
@@ -162,7 +162,7 @@ def test_done_cancelled_and_merged_are_final():
 
 def test_a_postponed_measure_never_decided_cannot_be_started(forum_world, chair):
     measure = make_measure(forum_world.forum, 10, "A", status=Status.POSTPONED)
-    with pytest.raises(lifecycle.Refused, match="not been decided"):
+    with pytest.raises(lifecycle.Refused, match="inte beslutad"):
         _move(measure, Status.IN_PROGRESS, chair)
     # taken up again, it is decided like any proposal: within the mandate, by the forum
     assert _move(measure, Status.DECIDED, chair).decided_on == DAY
@@ -171,10 +171,10 @@ def test_a_postponed_measure_never_decided_cannot_be_started(forum_world, chair)
 def test_a_merge_needs_another_live_measure_of_the_same_forum(forum_world, chair):
     measure = make_measure(forum_world.forum, 10, "A")
     for target, match in (
-        (None, "Choose"),
-        (measure, "itself"),
-        (forum_world.elsewhere_own, "same forum"),
-        (make_measure(forum_world.forum, 11, "B", status=Status.CANCELLED), "goes on"),
+        (None, "Välj"),
+        (measure, "sig själv"),
+        (forum_world.elsewhere_own, "samma forum"),
+        (make_measure(forum_world.forum, 11, "B", status=Status.CANCELLED), "fortsätter"),
     ):
         with pytest.raises(lifecycle.Refused, match=match):
             _move(measure, Status.MERGED, chair, merged_into=target)
@@ -184,7 +184,7 @@ def test_the_responsible_person_makes_the_work_moves_only(town, forum_world):
     viewer = town.users["viewer"]
     forum_access = forum_access_for(viewer)
     measure = forum_world.own_measure
-    with pytest.raises(lifecycle.Refused, match="responsible"):
+    with pytest.raises(lifecycle.Refused, match="ansvarig"):
         lifecycle.move(measure, Status.DECIDED, forum_access=forum_access, by=viewer)
     Measure.objects.filter(pk=measure.pk).update(status=Status.DECIDED, decided_on=DAY)
     measure.refresh_from_db()
@@ -194,7 +194,7 @@ def test_the_responsible_person_makes_the_work_moves_only(town, forum_world):
     )
     with pytest.raises(lifecycle.Refused):
         lifecycle.move(measure, Status.CANCELLED, forum_access=forum_access, by=viewer)
-    with pytest.raises(lifecycle.Refused, match="chair"):
+    with pytest.raises(lifecycle.Refused, match="ordförande"):
         lifecycle.escalate(
             measure, forum_access=forum_access, by=viewer, body="KS", escalated_on=DAY
         )
@@ -202,7 +202,7 @@ def test_the_responsible_person_makes_the_work_moves_only(town, forum_world):
 
 def test_a_coordinator_reading_a_measure_cannot_move_it(town, forum_world):
     coordinator = town.users["coordinator"]
-    with pytest.raises(lifecycle.Refused, match="chair"):
+    with pytest.raises(lifecycle.Refused, match="ordförande"):
         lifecycle.move(
             forum_world.own_measure,
             Status.CANCELLED,

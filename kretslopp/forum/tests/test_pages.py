@@ -90,7 +90,7 @@ def test_a_refused_decision_shows_its_reason_and_every_change_shows_in_the_histo
     refused = chair_client.post(
         reverse("forum:measure_move", args=[measure.pk]), {"to": "decided", "on": "2025-05-02"}
     )
-    assert "cannot decide" in " ".join(refused.context["move_form"].non_field_errors())
+    assert "kan inte besluta" in " ".join(refused.context["move_form"].non_field_errors())
     chair_client.post(
         reverse("forum:measure_escalate", args=[measure.pk]),
         {"body": "Kommunstyrelsen", "escalated_on": "2025-05-03"},
@@ -134,3 +134,33 @@ def test_pages_have_an_empty_state_that_says_what_to_do(chair_client):
     assert page.status_code == 200
     assert "forum" in page.content.decode().lower()
     assert chair_client.get(reverse("forum:measures")).status_code == 200
+
+
+@pytest.fixture
+def energy_kpi():
+    """A KPI in the registry's store, as the energy app registers its own."""
+    from kretslopp.core.registry import KpiEntry, registry
+
+    had = registry.kpis.get("it_energy_kwh")
+    registry.kpis.register(
+        "it_energy_kwh", KpiEntry("it_energy_kwh", "It-energi", "kWh", "decrease", lambda *a: None)
+    )
+    yield
+    if had is None:
+        registry.kpis.unregister("it_energy_kwh")
+    else:
+        registry.kpis.register("it_energy_kwh", had)
+
+
+def test_an_expected_effect_names_a_registered_kpi_and_a_range_around_it(
+    chair_client, forum_world, energy_kpi
+):
+    url = reverse("forum:effect_add", args=[forum_world.own_measure.pk])
+    effect = {"kpi": "it_energy_kwh", "change_per_year": "-12000", "effective_from": "2026-01-01"}
+    wrong = chair_client.post(url, effect | {"change_low_per_year": "-9000"})
+    assert "change_low_per_year" in wrong.context["effect_form"].errors
+    unknown = chair_client.post(url, effect | {"kpi": "made_up"})
+    assert "kpi" in unknown.context["effect_form"].errors
+    assert chair_client.post(url, effect | {"change_low_per_year": "-15000"}).status_code == 302
+    saved = forum_world.own_measure.expected_effects.get()
+    assert (saved.unit, saved.change_per_year, saved.kpi_label) == ("kWh", -12000, "It-energi")
