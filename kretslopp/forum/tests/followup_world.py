@@ -17,8 +17,6 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
-import pytest
-
 ON = dt.date(2026, 3, 1)
 
 
@@ -119,8 +117,3 @@ def build(town) -> ForumWorld:
         created_at=dt.datetime(2025, 1, 1, tzinfo=dt.UTC)
     )
     return ForumWorld(forum, chair, kim, sam, measures)
-
-
-@pytest.fixture
-def forum_world(town) -> ForumWorld:
-    return build(town)
