@@ -26,6 +26,7 @@ from django.utils.translation import gettext_lazy, override
 from kretslopp.forum.models import Forum, Measure, Outcome, Status, Topic
 from kretslopp.imports.pipeline import Context, Counts, FieldSpec, ImportTarget
 from kretslopp.imports.problems import Problem
+from kretslopp.organisation.access import Action
 from kretslopp.organisation.models import Department
 from kretslopp.tabular import Row, ValueParseError, normalise_header, parse_date
 from kretslopp.tabular.mapping import ColumnMapping
@@ -78,10 +79,12 @@ def row_of(measure: Measure) -> list[Any]:
 
 
 def rows_of(measures: Iterable[Measure]) -> Iterable[list[Any]]:
+    """Register rows, one per measure, in the order given."""
     return (row_of(m) for m in measures)
 
 
 def export_queryset(measures):
+    """``measures`` with what :func:`row_of` reads, fetched in a few queries."""
     return measures.select_related("forum", "responsible", "department").prefetch_related("topics")
 
 
@@ -159,7 +162,7 @@ class MeasureRegisterTarget(ImportTarget):
         self.context = context
         self.position = {name: pos for pos, name in mapping.fields.items()}
         self.headers = mapping.headers
-        self.may_import = context.access.can(_manage_action())
+        self.may_import = context.access.can(Action.MANAGE_FORUM)
         self.forums = {_key(f.name): f for f in Forum.objects.prefetch_related("excluded_topics")}
         self.members = {
             (forum.pk, _key(member.name)): member
@@ -282,7 +285,7 @@ class MeasureRegisterTarget(ImportTarget):
         if problems:
             return problems
         assert forum is not None
-        return self._plan(row, forum, number, status, values, topics)
+        return self._plan(row, forum, number, status, status_text, values, topics)
 
     def _plan(
         self,
@@ -290,6 +293,7 @@ class MeasureRegisterTarget(ImportTarget):
         forum: Forum,
         number: int | None,
         status: str | None,
+        status_text: str,
         values: dict[str, Any],
         topics: list[Topic] | None,
     ) -> list[Problem]:
@@ -323,7 +327,7 @@ class MeasureRegisterTarget(ImportTarget):
                 self._problem(
                     row,
                     "status",
-                    str(status),
+                    status_text,
                     _("A merge names the measure it goes into: merge it on the measure's page."),
                 )
             ]
@@ -336,7 +340,7 @@ class MeasureRegisterTarget(ImportTarget):
                 self._problem(
                     row,
                     "status",
-                    str(status),
+                    status_text,
                     _("A measure cannot go from “%(old)s” to “%(new)s”.")
                     % {"old": Status(old_status).label, "new": Status(new_status).label},
                 )
@@ -354,7 +358,7 @@ class MeasureRegisterTarget(ImportTarget):
                     self._problem(
                         row,
                         "status",
-                        str(status),
+                        status_text,
                         _(
                             "The forum may not decide this measure itself: %(reasons)s. Import "
                             "it as proposed and escalate it on its page."
@@ -433,17 +437,10 @@ class MeasureRegisterTarget(ImportTarget):
         return self.planned()
 
 
-def _manage_action():
-    from kretslopp.organisation.access import Action
-
-    return Action.MANAGE_FORUM
-
-
 def register_target() -> None:
     """Make the register a target the import runs know (see :mod:`kretslopp.imports.runs`)."""
     from kretslopp.core.registry import ImportTargetEntry, registry
     from kretslopp.imports import runs
-    from kretslopp.organisation.access import Action
 
     runs.TARGETS.setdefault(TARGET_NAME, MeasureRegisterTarget)
     registry.import_targets.register(

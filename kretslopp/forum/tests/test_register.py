@@ -99,6 +99,7 @@ def test_a_malformed_register_gets_located_errors_and_writes_nothing(town):
     located = {(p.row, p.column) for p in result.errors}
     assert (3, "Forum") in located  # unknown forum
     assert (4, "Status") in located  # over the mandate: not the forum's to decide
+    assert next(p for p in result.errors if p.row == 4).value == "beslutad"  # as written
     for column in ("Titel", "Status", "Ansvarig person", "Förvaltningskod", "Startdatum",
                    "Investering (kr)", "Driftkostnad (kr per år)"):  # fmt: skip
         assert (5, column) in located, column
