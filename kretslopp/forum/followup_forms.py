@@ -6,14 +6,15 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from kretslopp.core.uploads import LimitedFileField
+from kretslopp.forum.forms import DateInput
 
 
 class SnapshotForm(forms.Form):
     label = forms.CharField(
         label=_("Period"), max_length=100, help_text=_("How the report names it: 2025, 2023–2026.")
     )
-    period_start = forms.DateField(label=_("From"), widget=forms.DateInput(attrs={"type": "date"}))
-    period_end = forms.DateField(label=_("To"), widget=forms.DateInput(attrs={"type": "date"}))
+    period_start = forms.DateField(label=_("From"), widget=DateInput())
+    period_end = forms.DateField(label=_("To"), widget=DateInput())
 
     def clean(self):
         cleaned = super().clean()
