@@ -19,6 +19,7 @@ from django.contrib.auth import get_user_model
 from kretslopp.forum import mandate
 from kretslopp.forum.models import (
     Decision,
+    DecisionLevel,
     Escalation,
     ExpectedEffect,
     Forum,
@@ -393,7 +394,7 @@ def load(departments: dict[str, Department]) -> list[tuple[str, str, str]]:
         external_user = users.objects.create_user(
             username=EXTERNAL_LOGIN, email="johan.ek@norrsken.invalid", password=DEMO_PASSWORD
         )
-        accounts.append((EXTERNAL_LOGIN, "extern forummedlem", DEMO_PASSWORD))
+        accounts.append((EXTERNAL_LOGIN, "forum member, no role", DEMO_PASSWORD))
     excluded = [Topic.objects.get_or_create(name=name)[0] for name in DEMO_TOPICS]
     forum = Forum.objects.create(
         name=FORUM_NAME,
@@ -462,8 +463,11 @@ def _measure(forum, number, spec: Spec, departments, members, meetings) -> Measu
     decided_on = meetings[spec.meeting].held_on if spec.meeting is not None else None
     if spec.escalation and spec.escalation[3] == Outcome.APPROVED:
         decided_on = spec.escalation[4]
+    topics = [Topic.objects.get_or_create(name=name)[0] for name in spec.topics]
+    beyond = mandate.beyond_mandate(forum, spec.capex_sek + spec.opex_sek_per_year, topics)
     measure = Measure.objects.create(
         forum=forum,
+        decision_level=DecisionLevel.ESCALATED if beyond else DecisionLevel.FORUM,
         number=number,
         title=spec.title,
         description=spec.description,
@@ -478,8 +482,7 @@ def _measure(forum, number, spec: Spec, departments, members, meetings) -> Measu
         if spec.status not in (Status.PROPOSED, Status.CANCELLED, Status.MERGED)
         else None,
     )
-    measure.topics.set([Topic.objects.get_or_create(name=name)[0] for name in spec.topics])
-    mandate.refresh_level(measure)
+    measure.topics.set(topics)
     if spec.meeting is not None:
         meeting = meetings[spec.meeting]
         count = Decision.objects.filter(

@@ -10,10 +10,13 @@ class ForumConfig(AppConfig):
     verbose_name = _("Sustainability forum")
 
     def ready(self) -> None:
-        from kretslopp.core.registry import Landing, NavigationEntry, registry
+        from kretslopp.core.registry import Landing, NavigationEntry, Panel, registry
 
         registry.navigation.register(
             "forum:forums", NavigationEntry("forum:forums", _("Forum"), _reads_forums, 75)
+        )
+        registry.department_panels.register(
+            "forum:measures", Panel("forum/department_panel.html", _department_measures, 60)
         )
         registry.landings.register("forum", Landing(_member_forum_url, 50))
         registry.api_routers.register("forum", _router_entry("kretslopp.forum.api.router", 80))
@@ -29,6 +32,12 @@ def _reads_forums(access) -> bool:
     from kretslopp.organisation.access import Action
 
     return access.can(Action.VIEW)
+
+
+def _department_measures(request, access, **subject):
+    from kretslopp.forum.panels import department_measures
+
+    return department_measures(request, access, **subject)
 
 
 def _member_forum_url(user) -> str | None:

@@ -145,7 +145,10 @@ def _measure_page(
         "parties": found.parties.select_related("member", "department"),
         "decisions": found.decisions.select_related("meeting"),
         "merged": found.merged_measures.all(),
-        "history": services.measure_history(found, forum_access.access),
+        # A reader of the whole forum reads every measure it names: nothing to hide there.
+        "history": services.measure_history(
+            found, None if forum_access.reads_whole(found.forum_id) else forum_access.access
+        ),
         "today": timezone.localdate(),
         "final": found.status in lifecycle.FINAL,
         "move_form": bound.get("move_form") or (MoveForm(measure=found) if moves else None),

@@ -136,7 +136,7 @@ class ForumMember(models.Model):
 
     def __str__(self) -> str:
         if self.external and self.organisation:
-            return f"{self.name} ({self.organisation})"
+            return f"{self.name}, {self.organisation}"
         return self.name
 
     @property
@@ -519,7 +519,10 @@ class ExpectedEffect(models.Model):
         ordering = ["kpi", "effective_from", "pk"]
 
     def __str__(self) -> str:
-        return f"{self.measure.reference} {self.kpi} {self.change_per_year:+g} {self.unit}"
+        from django.utils.formats import number_format
+
+        change = number_format(self.change_per_year, decimal_pos=0, force_grouping=True)
+        return f"{self.measure.reference} {self.kpi_label} {change} {self.unit}"
 
     @property
     def kpi_label(self) -> str:

@@ -100,7 +100,11 @@ def forum(request: HttpRequest, pk: int) -> HttpResponse:
         "forum": found,
         "whole": whole,
         "members": found.members.select_related("user") if whole else [],
-        "meetings": found.meetings.annotate(decision_count=Count("decisions")) if whole else [],
+        "meetings": (
+            found.meetings.annotate(decision_count=Count("decisions")).order_by("-held_on", "-pk")
+            if whole
+            else []
+        ),
         "measures": measures,
         "open_count": sum(1 for m in measures if m.status not in _CLOSED),
         "excluded": found.excluded_topics.all(),

@@ -155,3 +155,16 @@ def test_an_external_members_login_lands_on_their_forum(client, forum_world):
     forum_world.external.save()
     client.force_login(forum_world.external_user)
     assert client.get(reverse("organisation:no_role")).status_code == 200
+
+
+def test_a_department_page_panel_lists_the_open_measures_that_concern_it(rf, town, forum_world):
+    from kretslopp.core.registry import registry
+    from kretslopp.organisation.access import access_for
+
+    panel = registry.department_panels["forum:measures"]
+    request = rf.get("/")
+    request.user = town.users["coordinator"]
+    context = panel.context(request, access_for(request.user), department=town.own)
+    assert {m.title for m in context["measures"]} == {"Märkta mobiler", "Belysning"}
+    request.user = town.users["coordinator"]
+    assert panel.context(request, access_for(request.user), department=town.other) is None
