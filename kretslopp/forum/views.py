@@ -238,13 +238,22 @@ def attachment_add(request: HttpRequest, pk: int) -> HttpResponse:
         return _meeting_page(request, forum_access, found, attachment_form=form)
     upload = form.cleaned_data["file"]
     with audit.acting_as(request.user):
-        MeetingAttachment.objects.create(
+        attached = MeetingAttachment.objects.create(
             meeting=found,
             file_name=upload.name[:255],
             content_type=(upload.content_type or "application/octet-stream")[:100],
             size_bytes=upload.size,
             content=upload.read(),
             uploaded_by=request.user,
+        )
+        audit.record(
+            attached,
+            "create",
+            {
+                "meeting": [None, str(found.pk)],
+                "file_name": [None, attached.file_name],
+                "size_bytes": [None, str(attached.size_bytes)],
+            },
         )
     messages.success(request, _("%(file)s attached.") % {"file": upload.name})
     return redirect(found)
