@@ -22,6 +22,7 @@ from django.views.decorators.http import require_POST
 from kretslopp.core import audit
 from kretslopp.core.downloads import safe_stem
 from kretslopp.core.uploads import files_of
+from kretslopp.forum import lifecycle
 from kretslopp.forum.access import ForumAccess, forum_access_for
 from kretslopp.forum.forms import (
     AttachmentForm,
@@ -37,7 +38,6 @@ from kretslopp.forum.models import (
     ForumMember,
     Meeting,
     MeetingAttachment,
-    Status,
 )
 
 
@@ -105,16 +105,13 @@ def forum(request: HttpRequest, pk: int) -> HttpResponse:
             else []
         ),
         "measures": measures,
-        "open_count": sum(1 for m in measures if m.status not in _CLOSED),
+        "open_count": sum(1 for m in measures if m.status not in lifecycle.FINAL),
         "excluded": found.excluded_topics.all(),
         "may_manage": forum_access.may_manage,
         "today": timezone.localdate(),
-        "final": _CLOSED,
+        "final": lifecycle.FINAL,
     }
     return render(request, "forum/forum.html", context)
-
-
-_CLOSED = {Status.DONE, Status.CANCELLED, Status.MERGED}
 
 
 @login_required
@@ -136,7 +133,7 @@ def _refresh_levels(found: Forum) -> None:
     """A new budget limit or excluded topic changes who decides the open measures."""
     from kretslopp.forum import mandate
 
-    for measure in found.measures.exclude(status__in=_CLOSED).prefetch_related("topics"):
+    for measure in found.measures.exclude(status__in=lifecycle.FINAL).prefetch_related("topics"):
         mandate.refresh_level(measure)
 
 
