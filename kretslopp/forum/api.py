@@ -258,9 +258,7 @@ def get_measure(request: HttpRequest, measure_id: int = RecordId) -> Measure:
 @router.get("/forum/effects", response={200: EffectPage, **READ_ERRORS})
 def list_effects(request: HttpRequest, query: Query[EffectQuery]) -> Page:
     """Expected effects of the measures the caller may read."""
-    readable = forum_access_for(caller_of(request).user)
-    if not readable.may_read_forums():
-        raise PermissionDenied
+    readable = _forum_access(request)
     effects = ExpectedEffect.objects.filter(measure__in=readable.measures().values("pk"))
     if query.kpi:
         effects = effects.filter(kpi=query.kpi)

@@ -9,6 +9,7 @@ from django.contrib.auth import get_user_model
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from kretslopp.core import audit
 from kretslopp.core.forms import VersionedModelForm
 from kretslopp.core.registry import registry
 from kretslopp.core.uploads import LimitedFileField
@@ -55,7 +56,37 @@ class NewTopicsMixin(forms.Form):
         return [*chosen, *added]
 
 
-class ForumForm(NewTopicsMixin, VersionedModelForm):
+class AuditedRelationsMixin:
+    """Many-to-many fields the audit signals do not see, recorded here by their names.
+
+    ``audited_relations`` names them; :meth:`set_relations` is where a form sets what
+    ``save_m2m`` cannot (topics typed as new), before the change is recorded.
+    """
+
+    audited_relations: tuple[str, ...] = ()
+
+    @staticmethod
+    def _names(instance: Any, name: str) -> list[str]:
+        return sorted(str(item) for item in getattr(instance, name).all()) if instance.pk else []
+
+    def set_relations(self, instance: Any) -> None:
+        """Set relations beyond the form's own fields (nothing by default)."""
+
+    def save(self, commit: bool = True) -> Any:
+        before = {name: self._names(self.instance, name) for name in self.audited_relations}
+        saved = super().save(commit=commit)  # type: ignore[misc]
+        self.set_relations(saved)
+        changes = {}
+        for name, old in before.items():
+            new = self._names(saved, name)
+            if new != old:
+                changes[name] = [", ".join(old) or None, ", ".join(new) or None]
+        if changes:
+            audit.record(saved, "update", changes)
+        return saved
+
+
+class ForumForm(AuditedRelationsMixin, NewTopicsMixin, VersionedModelForm):
     class Meta:
         model = Forum
         fields = ["name", "mandate", "budget_limit_sek", "excluded_topics", "stale_update_days"]
@@ -65,11 +96,10 @@ class ForumForm(NewTopicsMixin, VersionedModelForm):
         }
 
     field_order = [*Meta.fields, "new_topics"]
+    audited_relations = ("excluded_topics",)
 
-    def save(self, commit: bool = True) -> Forum:
-        forum = super().save(commit=commit)
-        forum.excluded_topics.set(self.topics_with_new(self.cleaned_data["excluded_topics"]))
-        return forum
+    def set_relations(self, instance: Forum) -> None:
+        instance.excluded_topics.set(self.topics_with_new(self.cleaned_data["excluded_topics"]))
 
 
 class MemberForm(VersionedModelForm):
@@ -94,10 +124,16 @@ class MemberForm(VersionedModelForm):
         cleaned = super().clean()
         if cleaned.get("external") and not cleaned.get("organisation"):
             self.add_error("organisation", _("Say which organisation the external member is from."))
+        user = cleaned.get("user")
+        others = ForumMember.objects.filter(forum_id=self.instance.forum_id, user=user)
+        if user is not None and others.exclude(pk=self.instance.pk).exists():
+            self.add_error("user", _("This login is already a member of the forum."))
         return cleaned
 
 
-class MeetingForm(VersionedModelForm):
+class MeetingForm(AuditedRelationsMixin, VersionedModelForm):
+    audited_relations = ("attendees",)
+
     class Meta:
         model = Meeting
         fields = ["held_on", "agenda", "attendees", "minutes"]
@@ -144,7 +180,7 @@ class DecisionForm(forms.ModelForm):
         return reference
 
 
-class MeasureForm(NewTopicsMixin, VersionedModelForm):
+class MeasureForm(AuditedRelationsMixin, NewTopicsMixin, VersionedModelForm):
     class Meta:
         model = Measure
         fields = [
@@ -159,6 +195,10 @@ class MeasureForm(NewTopicsMixin, VersionedModelForm):
         }
 
     field_order = [*Meta.fields, "new_topics"]
+    audited_relations = ("topics",)
+
+    def set_relations(self, instance: Measure) -> None:
+        instance.topics.set(self.topics_with_new(self.cleaned_data["topics"]))
 
     def __init__(self, *args: Any, forum: Forum, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)

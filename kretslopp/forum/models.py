@@ -174,12 +174,13 @@ class Meeting(models.Model):
         return reverse("forum:meeting", args=[self.pk])
 
 
-@audit.register
 class MeetingAttachment(models.Model):
     """A file attached to a meeting's minutes (signed minutes, slides), kept in the database.
 
     Kept in the database rather than on disk so it is in every backup and goes with its
-    meeting; the upload limits of :mod:`kretslopp.core.uploads` keep it small.
+    meeting; the upload limits of :mod:`kretslopp.core.uploads` keep it small. Not audited by
+    the signals (they would copy the file's bytes into the trail): the upload view records
+    its name and size.
     """
 
     meeting = models.ForeignKey(

@@ -22,17 +22,14 @@ def next_number(forum: Forum) -> int:
 def save_measure(form: MeasureForm, *, forum: Forum, by: Any) -> Measure | None:
     """Create or change a measure from ``form``; None when the stale-edit guard refused.
 
-    Topics are a many-to-many relation, which the audit signals do not see: their change is
-    recorded here, and the decision level is set again from the mandate.
+    The measure gets the next number of its forum, and the decision level its mandate gives
+    for the budget and topics it is saved with.
     """
     with audit.acting_as(by), transaction.atomic():
         if form.instance.pk is None:
             Forum.objects.select_for_update().get(pk=forum.pk)  # numbers in turn
             form.instance.forum = forum
             form.instance.number = next_number(forum)
-            before: list[str] = []
-        else:
-            before = sorted(form.instance.topics.values_list("name", flat=True))
         topics = form.topics_with_new(form.cleaned_data["topics"])
         form.instance.decision_level = (
             DecisionLevel.ESCALATED
@@ -40,14 +37,6 @@ def save_measure(form: MeasureForm, *, forum: Forum, by: Any) -> Measure | None:
             else DecisionLevel.FORUM
         )
         measure = form.save_unless_changed(by=by)
-        if measure is None:
-            return None
-        measure.topics.set(topics)
-        after = sorted(topic.name for topic in topics)
-        if after != before:
-            audit.record(
-                measure, "update", {"topics": [", ".join(before) or None, ", ".join(after)]}
-            )
     return measure
 
 

@@ -22,7 +22,7 @@ from django.views.decorators.http import require_POST
 from kretslopp.core import audit
 from kretslopp.core.downloads import safe_stem
 from kretslopp.core.uploads import files_of
-from kretslopp.forum import reminders
+from kretslopp.forum import lifecycle, reminders
 from kretslopp.forum.access import ForumAccess, forum_access_for
 from kretslopp.forum.forms import (
     AttachmentForm,
@@ -38,7 +38,6 @@ from kretslopp.forum.models import (
     ForumMember,
     Meeting,
     MeetingAttachment,
-    Status,
 )
 
 
@@ -106,18 +105,15 @@ def forum(request: HttpRequest, pk: int) -> HttpResponse:
             else []
         ),
         "measures": measures,
-        "open_count": sum(1 for m in measures if m.status not in _CLOSED),
+        "open_count": sum(1 for m in measures if m.status not in lifecycle.FINAL),
         "excluded": found.excluded_topics.all(),
         "may_manage": forum_access.may_manage,
         "today": timezone.localdate(),
-        "final": _CLOSED,
+        "final": lifecycle.FINAL,
         # Follow-up (kretslopp/forum/reminders.py): what is overdue or silent, for whole readers.
         "forum_reminders": reminders.for_forum(found) if whole else [],
     }
     return render(request, "forum/forum.html", context)
-
-
-_CLOSED = {Status.DONE, Status.CANCELLED, Status.MERGED}
 
 
 @login_required
@@ -139,7 +135,7 @@ def _refresh_levels(found: Forum) -> None:
     """A new budget limit or excluded topic changes who decides the open measures."""
     from kretslopp.forum import mandate
 
-    for measure in found.measures.exclude(status__in=_CLOSED).prefetch_related("topics"):
+    for measure in found.measures.exclude(status__in=lifecycle.FINAL).prefetch_related("topics"):
         mandate.refresh_level(measure)
 
 
@@ -241,13 +237,22 @@ def attachment_add(request: HttpRequest, pk: int) -> HttpResponse:
         return _meeting_page(request, forum_access, found, attachment_form=form)
     upload = form.cleaned_data["file"]
     with audit.acting_as(request.user):
-        MeetingAttachment.objects.create(
+        attached = MeetingAttachment.objects.create(
             meeting=found,
             file_name=upload.name[:255],
             content_type=(upload.content_type or "application/octet-stream")[:100],
             size_bytes=upload.size,
             content=upload.read(),
             uploaded_by=request.user,
+        )
+        audit.record(
+            attached,
+            "create",
+            {
+                "meeting": [None, str(found.pk)],
+                "file_name": [None, attached.file_name],
+                "size_bytes": [None, str(attached.size_bytes)],
+            },
         )
     messages.success(request, _("%(file)s attached.") % {"file": upload.name})
     return redirect(found)

@@ -164,3 +164,36 @@ def test_an_expected_effect_names_a_registered_kpi_and_a_range_around_it(
     assert chair_client.post(url, effect | {"change_low_per_year": "-15000"}).status_code == 302
     saved = forum_world.own_measure.expected_effects.get()
     assert (saved.unit, saved.change_per_year, saved.kpi_label) == ("kWh", -12000, "It-energi")
+
+
+def test_relations_are_on_the_trail_and_an_attachment_is_recorded_without_its_bytes(
+    chair_client, forum_world
+):
+    forum = forum_world.forum
+    edit = reverse("forum:forum_edit", args=[forum.pk])
+    form = chair_client.get(edit).context["form"]
+    data = {
+        "name": forum.name,
+        "budget_limit_sek": "100000",
+        "stale_update_days": "60",
+        "new_topics": "Avtal",
+        "excluded_topics": [forum_world.staffing.pk],
+        "seen": form["seen"].value(),
+    }
+    assert chair_client.post(edit, data).status_code == 302
+    change = AuditEntry.objects.filter(changes__has_key="excluded_topics").get()
+    assert change.changes["excluded_topics"] == ["Bemanning", "Avtal, Bemanning"]
+    upload = SimpleUploadedFile("bilder.pdf", b"SECRET-BYTES")
+    chair_client.post(
+        reverse("forum:attachment_add", args=[forum_world.meeting.pk]), {"file": upload}
+    )
+    entry = AuditEntry.objects.filter(object_repr="bilder.pdf").get()
+    assert entry.changes["size_bytes"] == [None, "12"]
+    assert "SECRET" not in str(entry.changes)
+
+
+def test_a_login_is_a_member_of_a_forum_once(chair_client, town, forum_world):
+    url = reverse("forum:member_add", args=[forum_world.forum.pk])
+    again = {"name": "Lea igen", "user": town.users["sustainability_lead"].pk, "active": "on"}
+    response = chair_client.post(url, again)
+    assert response.status_code == 200 and "user" in response.context["form"].errors
