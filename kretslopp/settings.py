@@ -67,6 +67,7 @@ INSTALLED_APPS = [
     "kretslopp.api",
     "kretslopp.energy",
     "kretslopp.printing",
+    "kretslopp.forum",
     "kretslopp.overview",
     "kretslopp.demo",
     "axes",

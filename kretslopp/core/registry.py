@@ -2,9 +2,10 @@
 
 The kernel and the composition layer never import a domain app to learn what exists: the
 navigation, the dashboard panels, the import targets and commands, the API routers, the
-KPIs a target can follow and the parts of the IT energy ledger are *registered* here by the
-app that owns them, and read back by whoever shows or runs them. Adding a domain therefore
-touches no other domain's files (see ``docs/architecture.md``).
+KPIs a target can follow, the parts of the IT energy ledger and the expected effects of
+measures on those KPIs are *registered* here by the app that owns them, and read back by
+whoever shows or runs them. Adding a domain therefore touches no other domain's files (see
+``docs/architecture.md``).
 
 Each store keeps its entries under a unique key, so registering twice (the test runner and
 ``runserver``'s reloader both call ``ready()`` more than once in some set-ups) replaces
@@ -216,6 +217,34 @@ class AuditBatchKind:
     order: int = 100
 
 
+@dataclass(frozen=True)
+class TargetEffectsEntry:
+    """A source of measures' expected effects on KPIs, for a target's forecast with measures.
+
+    ``effects(user, kpi, department_id)`` returns the :class:`kretslopp.targets.Effect`
+    items on the KPI ``kpi`` (a KPI code such as ``it_energy_kwh``) for the target's
+    department (``None``: the whole organisation). The target page adds them to its forecast
+    without knowing which app keeps the measures. Every effect counts in the sums; the
+    reading ``user`` only decides whether a measure is named and linked for them.
+    """
+
+    effects: Callable[..., list[Any]]
+    label: Any
+    order: int = 100
+
+
+@dataclass(frozen=True)
+class Landing:
+    """Where a login without a role goes instead of the page saying it has none.
+
+    ``url_for(user)`` returns the address of what that login may see all the same (an
+    external forum member's forum), or None.
+    """
+
+    url_for: Callable[[Any], str | None]
+    order: int = 100
+
+
 class Registry:
     """The stores; one instance, :data:`registry`, for the process."""
 
@@ -235,6 +264,8 @@ class Registry:
         #: ``access_for(user)``, registered by the organisation app, for kernel code that
         #: checks access without importing it (``core.editing``).
         self.access: Store[Callable[[Any], Any]] = Store("access rule")
+        self.target_effects: Store[TargetEffectsEntry] = Store("target effects provider")
+        self.landings: Store[Landing] = Store("landing for a login without a role")
 
 
 registry = Registry()

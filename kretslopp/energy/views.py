@@ -14,6 +14,7 @@ from django.views.decorators.http import require_POST
 
 from kretslopp.carbon import services
 from kretslopp.core.editing import EditView
+from kretslopp.core.registry import registry
 from kretslopp.core.uploads import files_of, source_of
 from kretslopp.energy import assessment, charts, ledger
 from kretslopp.energy.charts import chart_context
@@ -43,6 +44,7 @@ def target_labels(view: assessment.TargetView) -> dict[str, str]:
         "actual": _("Actual"),
         "forecast": _("Forecast"),
         "band": _("Forecast band"),
+        "with_measures": _("Forecast with decided measures"),
         "year": _("Year"),
         "value": f"{view.definition.label} ({unit})",
     }
@@ -218,8 +220,10 @@ def target_list(request: HttpRequest) -> HttpResponse:
 def target_detail(request: HttpRequest, pk: int) -> HttpResponse:
     access = access_for(request.user)
     target = _get_target(access, pk)
-    view = assessment.view_for(target, access)
+    view = assessment.with_measures(assessment.view_for(target, access), request.user)
     from kretslopp.core.history import history_for
+
+    outlook = view.measures.outlook if view.measures else None
 
     context = {
         "view": view,
@@ -233,11 +237,19 @@ def target_detail(request: HttpRequest, pk: int) -> HttpResponse:
                 "trajectory": view.engine_target.trajectory_value(year),
                 "actual": view.actuals.values.get(year),
                 "forecast": view.forecasts.get(year),
+                "decided": outlook.decided.points.get(year) if outlook else None,
+                "proposed": (
+                    outlook.with_proposed.points.get(year)
+                    if outlook and outlook.has_proposed
+                    else None
+                ),
                 "own": view.share.value(year) if view.share else None,
                 "share": view.share.fraction(year) if view.share else None,
             }
             for year in range(target.baseline_year, target.target_year + 1)
         ],
+        "outlook": outlook,
+        "has_effect_providers": len(registry.target_effects) > 0,
         **chart_assets(),
     }
     return render(request, "energy/target_detail.html", context)
@@ -256,6 +268,7 @@ def target_chart_svg(request: HttpRequest, pk: int) -> HttpResponse:
     """The target's chart rendered on the server (the same spec as on the page)."""
     access = access_for(request.user)
     view = assessment.view_for(_get_target(access, pk), access)
+    view = assessment.with_measures(view, request.user)
     return HttpResponse(charts.render_svg(target_chart_spec(view)), content_type="image/svg+xml")
 
 

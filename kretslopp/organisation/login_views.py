@@ -27,6 +27,7 @@ from kretslopp.core import audit
 from kretslopp.core.editing import EditView
 from kretslopp.core.history import history_for
 from kretslopp.core.paging import page_of
+from kretslopp.core.registry import registry
 from kretslopp.organisation import logins, oidc
 from kretslopp.organisation.access import Access, access_for
 from kretslopp.organisation.login_forms import (
@@ -393,4 +394,8 @@ def no_role(request: HttpRequest) -> HttpResponse:
     """Where a login without a role lands: what that means and whom to ask."""
     if access_for(request.user).role is not None:
         return redirect("home")
+    for landing in registry.landings:  # e.g. an external member's forum
+        url = landing.url_for(request.user)
+        if url:
+            return redirect(url)
     return render(request, "organisation/no_role.html", {"administrators": logins.administrators()})

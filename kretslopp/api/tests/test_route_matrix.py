@@ -75,6 +75,13 @@ ROUTES: dict[str, str] = {
     "GET /takeback/campaigns/{campaign_id}/discrepancies": "200 200 200 404 404 200 404 403 401",
     "POST /takeback/campaigns/{campaign_id}/results":      "200 200 403 404 404 403 404 403 401",
     "POST /imports/assets":                                "200 403 403 422 403 403 403 403 401",
+    "GET /forum/forums":                                   "200 200 200 200 200 200 403 403 401",
+    "GET /forum/forums/{forum_id}":                        "200 200 200 404 404 200 403 403 401",
+    "GET /forum/meetings":                                 "200 200 200 200 200 200 403 403 401",
+    "GET /forum/meetings/{meeting_id}":                    "200 200 200 404 404 200 403 403 401",
+    "GET /forum/measures":                                 "200 200 200 200 200 200 403 403 401",
+    "GET /forum/measures/{measure_id}":                    "200 200 200 404 404 200 403 403 401",
+    "GET /forum/effects":                                  "200 200 200 200 200 200 403 403 401",
 }
 # fmt: on
 
@@ -132,6 +139,9 @@ PATH_RECORDS = {
     "target_id": "target",
     "campaign_id": "campaign",
     "year": "year",
+    "forum_id": "forum",
+    "meeting_id": "meeting",
+    "measure_id": "measure",
 }
 
 
