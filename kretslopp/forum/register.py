@@ -440,9 +440,7 @@ class MeasureRegisterTarget(ImportTarget):
 def register_target() -> None:
     """Make the register a target the import runs know (see :mod:`kretslopp.imports.runs`)."""
     from kretslopp.core.registry import ImportTargetEntry, registry
-    from kretslopp.imports import runs
 
-    runs.TARGETS.setdefault(TARGET_NAME, MeasureRegisterTarget)
     registry.import_targets.register(
         TARGET_NAME,
         ImportTargetEntry(
