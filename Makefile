@@ -28,9 +28,11 @@ run: install
 	@echo ""
 	@KRETSLOPP_HTTPS=0 $(BIN)/kretslopp runserver --noreload $(HOST):$(PORT)
 
+# The layer contracts of docs/architecture.md ([tool.importlinter] in pyproject.toml) too.
 lint: install
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+	$(BIN)/lint-imports --no-cache
 
 format: install
 	$(BIN)/ruff format .
@@ -61,8 +63,9 @@ bench: install
 	@status=0; for bench in benchmarks/bench_*.py; do echo "== $$bench"; \
 	  $(BIN)/python $$bench || status=1; done; exit $$status
 
+# Swedish catalogues, one per app plus kretslopp/locale for the rest (scripts/messages.sh).
 messages: install
-	cd kretslopp && ../$(BIN)/kretslopp makemessages -l sv --no-obsolete && ../$(BIN)/kretslopp compilemessages -l sv
+	scripts/messages.sh
 
 clean:
 	rm -rf $(VENV) var

@@ -12,8 +12,8 @@ in our own export format. Then, in the same run:
 * **baseline** — on SQLite ``csv.reader`` + one prepared ``INSERT`` through ``executemany``
   of the same asset rows in one transaction: no validation, no events, no audit. On
   PostgreSQL ``csv.reader`` + ``COPY`` of the same four tables an import writes — assets
-  (ids from the sequence), a lifecycle event, an audit entry (the row's fields as JSON)
-  and a fingerprint (a BLAKE2b digest of the cells) per row — in one transaction: the
+  (ids from the sequence), a lifecycle event, an audit entry (the row's fields as JSON,
+  its batch) and a fingerprint (a BLAKE2b digest of the cells) per row — in one transaction: the
   fastest plain way to write what the import writes, with nothing checked. Median of R;
   each baseline run is followed by an import run, so both see the same load.
   ``--bulk-create`` also times ``Asset`` objects + ``bulk_create`` once, for information:
@@ -307,7 +307,7 @@ def copy_baseline(path: Path) -> int:
         "event": f"COPY {LifecycleEvent._meta.db_table} (asset_id, from_status, to_status, at, "
         "note, reference) FROM STDIN",
         "audit": f"COPY {AuditEntry._meta.db_table} (at, action, content_type_id, object_id, "
-        "object_repr, changes) FROM STDIN",
+        "object_repr, changes, batch) FROM STDIN",
         "fingerprint": f"COPY {ImportFingerprint._meta.db_table} (asset_id, digest, "
         "asset_updated_at) FROM STDIN",
     }
@@ -339,8 +339,9 @@ def copy_baseline(path: Path) -> int:
                             if cell
                         }
                         copy.write_row(
-                            (now, "create", content_type, str(pk), cells[0], json.dumps(changes))
-                        )
+                            (now, "create", content_type, str(pk), cells[0], json.dumps(changes),
+                             "import:0")
+                        )  # fmt: skip
                 with cursor.copy(copies["fingerprint"]) as copy:
                     for pk, cells in rows:
                         digest = hashlib.blake2b(repr(cells).encode(), digest_size=16)

@@ -20,7 +20,11 @@ def main(argv: list[str] | None = None) -> int:
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "kretslopp.settings")
     from django.core.management import execute_from_command_line
 
-    execute_from_command_line(args)
+    from kretslopp.core import audit
+
+    # Everything one command writes reads as one batch in the audit log.
+    with audit.batch(audit.new_batch("command")):
+        execute_from_command_line(args)
     return 0
 
 

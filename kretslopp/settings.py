@@ -67,6 +67,8 @@ INSTALLED_APPS = [
     "kretslopp.api",
     "kretslopp.energy",
     "kretslopp.printing",
+    "kretslopp.forum",
+    "kretslopp.overview",
     "kretslopp.demo",
     "axes",
 ]
@@ -101,7 +103,7 @@ TEMPLATES = [
                 "django.template.context_processors.i18n",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
-                "kretslopp.core.context_processors.navigation",
+                "kretslopp.overview.navigation.navigation",
             ],
         },
     }
@@ -134,20 +136,20 @@ LOGOUT_REDIRECT_URL = "login"
 LOGIN_FAILURE_LIMIT = int(os.environ.get("KRETSLOPP_LOGIN_FAILURE_LIMIT", "5"))
 
 # django-axes counts failed logins in the database, per user name and per client address
-# as separate counters (see kretslopp/core/auth.py), each cooling off 15 minutes after its
+# as separate counters (see kretslopp/organisation/auth.py), each cooling off 15 minutes after its
 # latest failure. Behind the HTTPS proxy, the client address comes from X-Forwarded-For
 # only as far as KRETSLOPP_TRUSTED_PROXY_COUNT proxies vouch for it (docs/operations.md).
 AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",
-    "kretslopp.core.auth.LocalPasswordBackend",  # KRETSLOPP_LOCAL_LOGIN decides for whom
+    "kretslopp.organisation.auth.LocalPasswordBackend",  # KRETSLOPP_LOCAL_LOGIN decides for whom
     "kretslopp.organisation.oidc.Backend",  # answers only an OIDC callback
 ]
 AXES_FAILURE_LIMIT = LOGIN_FAILURE_LIMIT
 AXES_COOLOFF_TIME = dt.timedelta(minutes=15)
 AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
 AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False  # refused tries do not extend the wait
-AXES_CLIENT_IP_CALLABLE = "kretslopp.core.auth.client_address"
-AXES_LOCKOUT_CALLABLE = "kretslopp.core.auth.locked_out"
+AXES_CLIENT_IP_CALLABLE = "kretslopp.organisation.auth.client_address"
+AXES_LOCKOUT_CALLABLE = "kretslopp.organisation.auth.locked_out"
 AXES_DISABLE_ACCESS_LOG = True  # successful logins are not kept: no personal data needed
 TRUSTED_PROXY_COUNT = int(os.environ.get("KRETSLOPP_TRUSTED_PROXY_COUNT", "0"))
 try:

@@ -3,11 +3,12 @@
 from django.urls import include, path
 
 from kretslopp.api.assembly import api
-from kretslopp.core import auth, views
+from kretslopp.organisation import auditlog_views, auth
+from kretslopp.overview import views as overview
 
 urlpatterns = [
-    path("", views.home, name="home"),
-    path("audit/", views.audit_log, name="audit_log"),
+    path("", overview.home, name="home"),
+    path("audit/", auditlog_views.audit_log, name="audit_log"),
     path("login/", auth.LoginView.as_view(), name="login"),
     path("logout/", auth.LogoutView.as_view(), name="logout"),
     path("i18n/", include("django.conf.urls.i18n")),
@@ -19,6 +20,7 @@ urlpatterns = [
     path("", include("kretslopp.energy.urls")),
     path("", include("kretslopp.printing.urls")),
     path("", include("kretslopp.circular.urls")),
+    path("", include("kretslopp.forum.urls")),
 ]
 
 # Error pages in the site's layout and language (kretslopp/core/errors.py).

@@ -1,8 +1,9 @@
 """The one NinjaAPI instance, assembled from the routers each domain app contributes.
 
-A domain app keeps its routes in ``kretslopp/<app>/api.py`` as ``router`` and is listed in
-:data:`DOMAIN_ROUTERS`; the footprint summaries will join the same way. Everything common —
-authentication, the error format, the offline docs — is set up here once.
+A domain app keeps its routes in ``kretslopp/<app>/api.py`` as ``router`` and registers it in
+``registry.api_routers`` from its ``AppConfig.ready()``; this module reads the store, so it
+names no domain. Everything common — authentication, the error format, the offline docs —
+is set up here once.
 """
 
 from __future__ import annotations
@@ -17,17 +18,7 @@ from ninja import NinjaAPI
 from kretslopp.api import errors
 from kretslopp.api.auth import AUTH
 from kretslopp.api.docs import OfflineSwagger, swagger_asset
-
-# Mounted in this order at /api/v1/; each module exposes ``router`` (a ninja.Router).
-DOMAIN_ROUTERS: list[str] = [
-    "kretslopp.organisation.api.router",
-    "kretslopp.inventory.api.router",
-    "kretslopp.energy.api.router",
-    "kretslopp.printing.api.router",
-    "kretslopp.carbon.api.router",
-    "kretslopp.circular.api.router",
-    "kretslopp.imports.api.router",
-]
+from kretslopp.core.registry import registry
 
 DESCRIPTION = """
 Kretslopp's REST API: the organisation, the product catalogue and the assets with their
@@ -71,8 +62,8 @@ def build_api() -> NinjaAPI:
         docs=OfflineSwagger(),
     )
     errors.install(api)
-    for dotted in DOMAIN_ROUTERS:
-        api.add_router("", import_string(dotted))
+    for entry in registry.api_routers:
+        api.add_router("", import_string(entry.router))
     return api
 
 

@@ -21,8 +21,8 @@ from ninja import NinjaAPI, Schema
 from ninja.errors import AuthenticationError, HttpError, ValidationError
 
 from kretslopp.api.auth import ScopeMissing
+from kretslopp.core.refusal import Refused
 from kretslopp.core.uploads import too_large_message
-from kretslopp.inventory.lifecycle import IllegalMove
 
 logger = logging.getLogger(__name__)
 
@@ -153,10 +153,11 @@ def install(api: NinjaAPI) -> None:
     def not_found(request: HttpRequest, exc: Http404) -> HttpResponse:
         return error_response(api, request, 404, "not_found", _("No such record."))
 
-    @handle(IllegalMove)
-    def illegal_move(request: HttpRequest, exc: IllegalMove) -> HttpResponse:
+    @handle(Refused)
+    def rule_refused(request: HttpRequest, exc: Refused) -> HttpResponse:
         reason = exc.explain(_)
-        return error_response(api, request, 409, "illegal_move", reason, [("target", reason)])
+        details = [(exc.field, reason)] if exc.field else []
+        return error_response(api, request, 409, exc.code, reason, details)
 
     @handle(DjangoValidationError)
     def model_invalid(request: HttpRequest, exc: DjangoValidationError) -> HttpResponse:

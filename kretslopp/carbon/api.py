@@ -73,17 +73,19 @@ class SummaryQuery(ApiSchema):
 
 
 def _figures(aggregate: Aggregate) -> dict:
+    """The aggregate's figures in the API's stable flat form (value, ``_min``, ``_max``)."""
+    embodied, use, total = aggregate.embodied, aggregate.use, aggregate.total
     return {
-        "embodied_kg_co2e": aggregate.embodied_kg_co2e,
-        "embodied_kg_co2e_min": aggregate.embodied_kg_co2e_min,
-        "embodied_kg_co2e_max": aggregate.embodied_kg_co2e_max,
-        "use_kwh": aggregate.use_kwh,
-        "use_kg_co2e": aggregate.use_kg_co2e,
-        "use_kg_co2e_min": aggregate.use_kg_co2e_min,
-        "use_kg_co2e_max": aggregate.use_kg_co2e_max,
-        "total_kg_co2e": aggregate.total_kg_co2e,
-        "total_kg_co2e_min": aggregate.total_kg_co2e_min,
-        "total_kg_co2e_max": aggregate.total_kg_co2e_max,
+        "embodied_kg_co2e": embodied.value,
+        "embodied_kg_co2e_min": embodied.low,
+        "embodied_kg_co2e_max": embodied.high,
+        "use_kwh": aggregate.energy.value,
+        "use_kg_co2e": use.value,
+        "use_kg_co2e_min": use.low,
+        "use_kg_co2e_max": use.high,
+        "total_kg_co2e": total.value,
+        "total_kg_co2e_min": total.low,
+        "total_kg_co2e_max": total.high,
         "assets_in_service": aggregate.assets_in_service,
         "kg_co2e_per_employee": aggregate.kg_co2e_per_employee,
         "quality_share": dict(aggregate.quality_share),

@@ -8,7 +8,7 @@ sheet, else the category default); each asset then takes its model's figures, so
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
 import numpy as np
@@ -88,7 +88,7 @@ def figures_for(
     )
 
 
-def _data_version() -> tuple:
+def fleet_version() -> tuple:
     """Changes whenever anything the figures depend on changes (assets, catalogue, choices,
     departments and their head counts, which the per-employee figures divide by)."""
     return data_version(
@@ -136,17 +136,17 @@ def _model_table(choice: Choice) -> ModelTable:
             )
         )
 
-    def column(name: str) -> np.ndarray:
-        return np.array([getattr(figures, name) for _pk, figures in rows], dtype=np.float64)
+    def column(value: Callable[[footprint.AssetFigures], float]) -> np.ndarray:
+        return np.array([value(figures) for _pk, figures in rows], dtype=np.float64)
 
     return ModelTable(
         position={pk: index for index, (pk, _figures) in enumerate(rows)},
-        embodied_kg_co2e=column("embodied_kg_co2e"),
-        embodied_kg_co2e_min=column("embodied_kg_co2e_min"),
-        embodied_kg_co2e_max=column("embodied_kg_co2e_max"),
-        kwh_per_year=column("kwh_per_year"),
-        lifetime_years=column("lifetime_years"),
-        data_quality=np.array([figures.data_quality for _pk, figures in rows], dtype=object),
+        embodied_kg_co2e=column(lambda figures: figures.embodied.value),
+        embodied_kg_co2e_min=column(lambda figures: figures.embodied.low),
+        embodied_kg_co2e_max=column(lambda figures: figures.embodied.high),
+        kwh_per_year=column(lambda figures: figures.energy.value),
+        lifetime_years=column(lambda figures: figures.lifetime.value),
+        data_quality=np.array([f.embodied.data_quality for _pk, f in rows], dtype=object),
     )
 
 
@@ -172,14 +172,14 @@ def fleet_for(access, *, years: Iterable[int] | None = None) -> footprint.FleetF
     choice = Choice.current()
     year_list = tuple(years or years_until())
     scope = access.department_ids  # None: every department
-    key = ("fleet", scope, choice, year_list, _data_version())
+    key = ("fleet", scope, choice, year_list, fleet_version())
     return _memo.get(
         key, lambda: _compute_fleet(access.scope(Asset.objects.all()), scope, year_list, choice)
     )
 
 
 def _compute_fleet(assets: QuerySet, scope, years: tuple[int, ...], choice: Choice):
-    table = _memo.get(("models", choice, _data_version()), lambda: _model_table(choice))
+    table = _memo.get(("models", choice, fleet_version()), lambda: _model_table(choice))
     rows = list(
         assets.values_list(
             "model_id", "model__category", "department_id", "in_use_date", "end_date"

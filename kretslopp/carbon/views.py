@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
@@ -17,6 +19,7 @@ from kretslopp.carbon import services
 from kretslopp.carbon.forms import FootprintSettingsForm, LifetimeScenarioForm, ModelFiguresForm
 from kretslopp.carbon.models import FootprintSettings, ModelFigures, ModelMatchDecision
 from kretslopp.carbon.texts import data_text
+from kretslopp.core.editing import EditView
 from kretslopp.footprint.sources import sources
 from kretslopp.inventory.models import ProductCategory, ProductModel
 from kretslopp.organisation.access import Access, Action, access_for
@@ -182,25 +185,42 @@ def decide_match(request: HttpRequest, pk: int) -> HttpResponse:
     return redirect(product_model.get_absolute_url())
 
 
-@login_required
-def model_figures(request: HttpRequest, pk: int) -> HttpResponse:
-    access = access_for(request.user)
-    if not may_decide(access):
-        raise PermissionDenied
-    product_model = get_object_or_404(ProductModel.objects.select_related("manufacturer"), pk=pk)
-    entry = ModelFigures.objects.filter(product_model=product_model).first()
-    if request.method == "POST" and request.POST.get("remove") and entry is not None:
-        entry.delete()
-        messages.success(request, _("The hand-entered figures were removed."))
-        return redirect(product_model.get_absolute_url())
-    form = ModelFiguresForm(request.POST or None, instance=entry)
-    if request.method == "POST" and form.is_valid():
-        form.instance.product_model = product_model
-        if form.save_unless_changed(by=request.user) is not None:
-            messages.success(request, _("Figures saved with their source."))
-            return redirect(product_model.get_absolute_url())
-    return render(
-        request,
-        "carbon/model_figures.html",
-        {"form": form, "model": product_model, "entry": entry},
-    )
+class ModelFiguresEdit(EditView):
+    """A catalogue model's hand-entered figures, with their source; or their removal."""
+
+    form_class = ModelFiguresForm
+    template_name = "carbon/model_figures.html"
+
+    def check_access(self) -> None:
+        if not may_decide(self.access):
+            raise PermissionDenied
+
+    def get_object(self) -> ModelFigures | None:
+        self.product_model = get_object_or_404(
+            ProductModel.objects.select_related("manufacturer"), pk=self.kwargs["pk"]
+        )
+        return ModelFigures.objects.filter(product_model=self.product_model).first()
+
+    def other_post(self) -> HttpResponse | None:
+        """The remove button: the figures go (audited as a delete), the form is not read."""
+        if self.request.POST.get("remove") and self.object is not None:
+            self.object.delete()
+            messages.success(self.request, _("The hand-entered figures were removed."))
+            return redirect(self.product_model.get_absolute_url())
+        return None
+
+    def save(self, form: ModelFiguresForm) -> ModelFigures | None:
+        form.instance.product_model = self.product_model
+        return super().save(form)
+
+    def success_message(self, saved: ModelFigures) -> str:
+        return _("Figures saved with their source.")
+
+    def success_url(self, saved: ModelFigures) -> str:
+        return self.product_model.get_absolute_url()
+
+    def get_context(self, form: ModelFiguresForm) -> dict[str, Any]:
+        return {"form": form, "model": self.product_model, "entry": self.object}
+
+
+model_figures = ModelFiguresEdit.as_view()

@@ -27,8 +27,8 @@ from kretslopp.inventory.models import ProductCategory
 COMPUTERS = frozenset({"laptop", "desktop", "all_in_one", "thin_client"})
 REUSE = frozenset({"reused_internally", "resold", "donated", "refurbished"})
 EQUIVALENCE_FILE = Path(__file__).parent / "data" / "equivalences.csv"
-#: The equivalence file's own prose, each with a Swedish twin ``<column>_sv`` beside it; the
-#: publisher, title and licence are quoted as published.
+#: The equivalence file's own prose, each with a Swedish twin ``<column>_sv`` beside it; each
+#: row cites its source by id in the one sources table (``footprint/data/sources.csv``).
 EQUIVALENCE_PROSE_COLUMNS: tuple[str, ...] = ("note",)
 
 
@@ -201,22 +201,16 @@ def comparisons(figures: Figures) -> Comparisons:
         line.avoided_kg_co2e for code, line in avoided.by_category.items() if code in COMPUTERS
     )
     per_computer = computers_kg / figures.computers if figures.computers else None
-    source_ids: list[str] = []
-    for line in avoided.by_category.values():
-        for sid in line.factor.source_ids if line.factor else ():
-            if sid not in source_ids:
-                source_ids.append(sid)
-    source_ids += [sid for sid in laptop.embodied_source_ids if sid not in source_ids]
-    car_source = CitedSource(
-        car["publisher"], car["year"], car["title"], car["url"], car["licence"]
-    )
+    # the factors behind the avoided figure and the laptop it is compared with
+    source_ids = list(dict.fromkeys(avoided.total.source_ids + laptop.embodied.source_ids))
+    car_source = _cited(car["source_id"])
     return Comparisons(
         car_km=avoided.avoided_kg_co2e / per_km,
         laptops=avoided.avoided_kg_co2e / laptop.embodied_kg_co2e,
         per_computer_kg=per_computer,
         per_computer_km=per_computer / per_km if per_computer is not None else None,
         car_kg_co2_per_km=per_km,
-        car_year=car["year"],
+        car_year=footprint_source(car["source_id"]).year,
         car_note=data_text(car, "note"),
         laptop_kg_co2e=laptop.embodied_kg_co2e,
         sources=[_cited(sid) for sid in sorted(source_ids)] + [car_source],

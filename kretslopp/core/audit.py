@@ -3,12 +3,19 @@
 Models opt in with :func:`register`; the signal handlers below then record old → new values
 for every save and delete, whatever code path made it (views, API, imports, shell). Bulk
 writes that bypass signals (imports, take-back batches) call :func:`record_many` themselves.
+
+Every entry carries a *batch*: the key of the request or job that made it (``request:…``,
+``import:12``), set with :func:`batch` by whoever starts the work, so that the 100,000
+entries of one import read as one import in the audit log, with a link to its job. The
+kinds of batch and how the log names and links them are registered in
+:data:`kretslopp.core.registry.registry` (``audit_batches``).
 """
 
 from __future__ import annotations
 
 import contextvars
 import datetime as dt
+import uuid
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from datetime import datetime
@@ -18,7 +25,15 @@ from django.db import models
 from django.db.models.signals import post_delete, post_save, pre_save
 
 _actor: contextvars.ContextVar[Any] = contextvars.ContextVar("kretslopp_audit_actor", default=None)
+_batch: contextvars.ContextVar[str | None] = contextvars.ContextVar(
+    "kretslopp_audit_batch", default=None
+)
 _registered: set[type[models.Model]] = set()
+#: Longest batch key the audit trail stores.
+BATCH_LENGTH = 40
+#: The kind of batch for what the system does on its own while serving someone's request
+#: (clearing out old uploads, marking a dead import failed).
+SYSTEM_BATCH = "system"
 IGNORED_FIELDS = {"updated_at", "created_at"}
 
 
@@ -34,6 +49,31 @@ def acting_as(user: Any) -> Iterator[None]:
 
 def current_actor() -> Any:
     return _actor.get()
+
+
+def new_batch(kind: str) -> str:
+    """A fresh batch key of ``kind`` (a request, a command-line run): ``kind:<random hex>``."""
+    return f"{kind}:{uuid.uuid4().hex}"
+
+
+@contextmanager
+def batch(key: str) -> Iterator[str]:
+    """Put every audit entry written inside the block into the batch ``key``.
+
+    The innermost block wins: an import run while serving a request is filed under the
+    import's job, not the request.
+    """
+    token = _batch.set(key[:BATCH_LENGTH])
+    try:
+        yield key
+    finally:
+        _batch.reset(token)
+
+
+def current_batch() -> str:
+    """The batch being written, or a fresh one for a write no request or job started
+    (a shell, a test): such a write stands alone in the log."""
+    return _batch.get() or new_batch("write")
 
 
 def text(value: Any) -> str | None:
@@ -95,11 +135,13 @@ def record(
         object_id=str(instance.pk),
         object_repr=str(instance)[:200],
         changes=changes,
+        batch=current_batch(),
     )
 
 
 ENTRY_COLUMNS = (
     "at", "actor_id", "action", "content_type_id", "object_id", "object_repr", "changes",
+    "batch",
 )  # fmt: skip
 #: ``(pk, repr, action, changes)``: one bulk-written audit entry, timed now.
 Entry = tuple[object, str, str, dict[str, list]]
@@ -119,7 +161,8 @@ def record_many(
     would have recorded, in the same shape, through one prepared insert. An entry may carry
     a fifth item, the moment the write happened (an aware datetime), for records whose
     history is older than the write (the demo's assets); without it, or with None, the
-    entry is timed now.
+    entry is timed now. All of them go into the current :func:`batch` (one fresh batch
+    for the whole call when none is set).
     """
     from django.contrib.contenttypes.models import ContentType
     from django.utils import timezone
@@ -130,9 +173,10 @@ def record_many(
     content_type = ContentType.objects.get_for_model(model).pk
     who = actor_id(by)
     now = timezone.now()
+    key = current_batch()
 
     def row(pk: object, text: str, action: str, changes: dict, at: datetime | None = None):
-        return (at or now, who, action, content_type, str(pk), text[:200], changes)
+        return (at or now, who, action, content_type, str(pk), text[:200], changes, key)
 
     return bulk.insert(AuditEntry, ENTRY_COLUMNS, (row(*entry) for entry in entries))
 

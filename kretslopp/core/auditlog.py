@@ -3,6 +3,11 @@
 Per-record history (``core.history``) shows values; the log shows *that* something changed
 — when, by whom, which record, which fields — and links to the record, where its history
 shows the values. Filters: who, which kind of record, which action, and a date range.
+
+The log lists *batches*, newest first: everything one request, command or import wrote
+(:func:`kretslopp.core.audit.batch`). A small batch shows its entries; a large one (an
+import of 100,000 rows) shows one line — how many of which kind were created, changed or
+deleted, with a link to the import's job — and opens on its own page of entries.
 """
 
 from __future__ import annotations
@@ -15,13 +20,18 @@ from typing import Any
 from django import forms
 from django.contrib.auth import get_user_model
 from django.contrib.contenttypes.models import ContentType
-from django.db.models import QuerySet
+from django.db.models import Count, Max, Min, QuerySet
 from django.utils import timezone
+from django.utils.formats import number_format
 from django.utils.translation import gettext_lazy as _
 
 from kretslopp.core import audit
 from kretslopp.core.history import field_label
 from kretslopp.core.models import AuditEntry
+from kretslopp.core.registry import registry
+
+#: A batch with at most this many entries shows them in the log; a larger one, its summary.
+SHOWN_ENTRIES = 10
 
 
 def audited_kinds() -> list[tuple[str, str]]:
@@ -43,6 +53,7 @@ class AuditLogFilter(forms.Form):
     until = forms.DateField(
         label=_("To"), required=False, widget=forms.DateInput(attrs={"type": "date"})
     )
+    batch = forms.CharField(required=False, max_length=audit.BATCH_LENGTH, widget=forms.HiddenInput)
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -70,6 +81,8 @@ class AuditLogFilter(forms.Form):
             entries = entries.filter(at__gte=_start_of(data["since"]))
         if data.get("until"):
             entries = entries.filter(at__lt=_start_of(data["until"] + dt.timedelta(days=1)))
+        if data.get("batch"):
+            entries = entries.filter(batch=data["batch"])
         return entries
 
 
@@ -115,6 +128,112 @@ def lines(entries: list[AuditEntry]) -> list[LogLine]:
     return result
 
 
+@dataclass
+class Part:
+    """How many records of one kind one batch created, changed or deleted, in words."""
+
+    text: str
+    count: int
+
+
+#: A batch's part in words: a verb first, so no word has to agree with the kind's gender.
+PART_TEXTS = {
+    "create": _("Created %(count)s %(kind)s"),
+    "update": _("Changed %(count)s %(kind)s"),
+    "delete": _("Deleted %(count)s %(kind)s"),
+}
+
+
+def _part(model: type | None, action: str, count: int) -> Part:
+    if model is None:
+        kind = "–"
+    else:
+        names = model._meta
+        kind = str(names.verbose_name if count == 1 else names.verbose_name_plural)
+    text = PART_TEXTS.get(action, "%(count)s %(kind)s") % {
+        "count": number_format(count, force_grouping=True),
+        "kind": kind,
+    }
+    return Part(text, count)
+
+
+@dataclass
+class Batch:
+    """One request's, command's or import's entries in the log."""
+
+    key: str
+    label: str  # what made it ("Import #12"); empty for a write that stands alone
+    url: str | None  # the page of what made it (the import's job)
+    first: dt.datetime
+    last: dt.datetime
+    count: int
+    actors: list[str]
+    parts: list[Part]
+    lines: list[LogLine]  # the entries, when there are few enough to show
+
+
+def batches(entries: QuerySet) -> QuerySet:
+    """``entries`` as one row per batch (key, first, last, count), the latest first.
+
+    A queryset of dicts, so that a page of them is read with ``LIMIT`` like any list.
+    """
+    return (
+        entries.order_by()
+        .values("batch")
+        .annotate(first=Min("at"), last=Max("at"), count=Count("id"))
+        .order_by("-last", "-batch")
+    )
+
+
+def batch_label(key: str) -> tuple[str, str | None]:
+    """What made batch ``key``, named and linked as its kind registered (see ``registry``)."""
+    kind, _sep, rest = key.partition(":")
+    entry = registry.audit_batches.get(kind)
+    if entry is None:
+        return "", None
+    return str(entry.label(rest)), entry.url(rest)
+
+
+def grouped(rows: list[dict[str, Any]], entries: QuerySet) -> list[Batch]:
+    """The batches ``rows`` (a page of :func:`batches`) with their parts and short entries.
+
+    Three queries for the whole page whatever the batches' sizes: the counts by kind and
+    action, the people, and the entries of the batches small enough to show.
+    """
+    keys = [row["batch"] for row in rows]
+    mine = entries.filter(batch__in=keys).order_by()
+    parts: dict[str, list[Part]] = {key: [] for key in keys}
+    for part in mine.values("batch", "content_type_id", "action").annotate(n=Count("id")):
+        model = ContentType.objects.get_for_id(part["content_type_id"]).model_class()
+        parts[part["batch"]].append(_part(model, part["action"], part["n"]))
+    actors: dict[str, set[str]] = {key: set() for key in keys}
+    for key, username in mine.values_list("batch", "actor__username").distinct():
+        actors[key].add(username or str(_("system")))
+    small = [row["batch"] for row in rows if row["count"] <= SHOWN_ENTRIES]
+    shown: dict[str, list[LogLine]] = {key: [] for key in small}
+    small_entries = list(entries.filter(batch__in=small).select_related("actor"))
+    for line in lines(small_entries):
+        shown[line.entry.batch].append(line)
+    result = []
+    for row in rows:
+        key = row["batch"]
+        label, url = batch_label(key)
+        result.append(
+            Batch(
+                key=key,
+                label=label,
+                url=url,
+                first=row["first"],
+                last=row["last"],
+                count=row["count"],
+                actors=sorted(actors[key], key=str.casefold),
+                parts=sorted(parts[key], key=lambda part: -part.count),
+                lines=shown.get(key, []),
+            )
+        )
+    return result
+
+
 def _kind(model: type | None) -> str:
     return str(model._meta.verbose_name) if model else ""
 
@@ -122,7 +241,7 @@ def _kind(model: type | None) -> str:
 def export_header() -> list[str]:
     return [
         str(_("When")), str(_("By")), str(_("Action")), str(_("Kind of record")),
-        str(_("Record")), str(_("Record id")), str(_("Fields")),
+        str(_("Record")), str(_("Record id")), str(_("Fields")), str(_("Batch")),
     ]  # fmt: skip
 
 
@@ -140,4 +259,5 @@ def export_rows(entries: QuerySet) -> Iterator[list[Any]]:
             entry.object_repr,
             entry.object_id,
             ", ".join(field_label(model, name) for name in entry.changes),
+            entry.batch,
         ]

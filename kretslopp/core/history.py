@@ -9,7 +9,7 @@ from django.contrib.contenttypes.models import ContentType
 from django.db import models
 from django.db.models import QuerySet
 from django.utils.functional import Promise
-from django.utils.translation import gettext_lazy as _lazy
+from django.utils.translation import gettext_lazy as _
 
 from kretslopp.core.models import AuditEntry
 
@@ -89,41 +89,41 @@ def entries_of(instance: models.Model) -> QuerySet[AuditEntry]:
 #: What bulk writers, the demo loader, restores and clean-ups record under names that are
 #: not fields of the record (counts, notes), as pages name them.
 RECORDED_KEYS = {
-    "demo": _lazy("demo data"),
-    "departments": _lazy("departments"),
-    "locations": _lazy("locations"),
-    "cost_centres": _lazy("cost centres"),
-    "people": _lazy("people"),
-    "manufacturers": _lazy("manufacturers"),
-    "product_models": _lazy("product models"),
-    "labels": _lazy("labels"),
-    "assets": _lazy("assets"),
-    "lifecycle_events": _lazy("lifecycle events"),
-    "takeback_2019": _lazy("taken back in 2019"),
-    "takeback_items": _lazy("taken-back devices"),
-    "takeback_manifests": _lazy("manifests"),
-    "items": _lazy("taken-back devices"),
-    "manifests": _lazy("manifests"),
-    "energy_readings": _lazy("energy readings"),
-    "print_volumes": _lazy("print volumes"),
-    "volumes": _lazy("print volumes"),
-    "targets": _lazy("targets"),
-    "restored_from_backup": _lazy("restored from backup"),
-    "stored_file": _lazy("uploaded file"),
-    "preview_rows": _lazy("preview rows"),
-    "problem_values": _lazy("values shown with problems"),
+    "demo": _("demo data"),
+    "departments": _("departments"),
+    "locations": _("locations"),
+    "cost_centres": _("cost centres"),
+    "people": _("people"),
+    "manufacturers": _("manufacturers"),
+    "product_models": _("product models"),
+    "labels": _("labels"),
+    "assets": _("assets"),
+    "lifecycle_events": _("lifecycle events"),
+    "takeback_2019": _("taken back in 2019"),
+    "takeback_items": _("taken-back devices"),
+    "takeback_manifests": _("manifests"),
+    "items": _("taken-back devices"),
+    "manifests": _("manifests"),
+    "energy_readings": _("energy readings"),
+    "print_volumes": _("print volumes"),
+    "volumes": _("print volumes"),
+    "targets": _("targets"),
+    "restored_from_backup": _("restored from backup"),
+    "stored_file": _("uploaded file"),
+    "preview_rows": _("preview rows"),
+    "problem_values": _("values shown with problems"),
 }
 #: Fields without a verbose name of their own (Django made one from the column name).
 UNNAMED_FIELDS = {
-    "digest": _lazy("file fingerprint"),
-    "summary": _lazy("summary"),
-    "key": _lazy("key"),
-    "public_slug": _lazy("public address"),
-    "decided_by": _lazy("decided by"),
-    "decided_at": _lazy("decided"),
-    "created_by": _lazy("created by"),
-    "sha256": _lazy("file fingerprint"),
-    "pue": _lazy("PUE"),
+    "digest": _("file fingerprint"),
+    "summary": _("summary"),
+    "key": _("key"),
+    "public_slug": _("public address"),
+    "decided_by": _("decided by"),
+    "decided_at": _("decided"),
+    "created_by": _("created by"),
+    "sha256": _("file fingerprint"),
+    "pue": _("PUE"),
 }
 
 

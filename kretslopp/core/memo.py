@@ -4,11 +4,16 @@ Dashboards ask the same questions of 100,000 assets on every request; the answer
 only when the data does. Callers key each result by a *data version* (a few cheap
 aggregates that change whenever the data does), so a stale answer is never served: a new
 version is simply a new key, and old keys age out.
+
+This is the one in-process cache for results computed from the database: never key one by
+``id()`` of an object (a freed object's address is reused by the next). ``functools.cache``
+stays only where what is read cannot change while the process runs (the shipped data files).
 """
 
 from __future__ import annotations
 
 import threading
+import time
 from collections import OrderedDict
 from collections.abc import Callable, Hashable
 from typing import TypeVar
@@ -45,6 +50,35 @@ class Memo:
     def clear(self) -> None:
         with self._lock:
             self._results.clear()
+
+
+class Recheck:
+    """A data version asked for at most once every ``max_age_seconds``.
+
+    Some versions cost real queries (aggregates over every asset); a busy page can trust the
+    last answer for a few seconds. Results keyed by this version may then lag a change by at
+    most that long, and are never served for data they were not computed from once asked.
+    """
+
+    def __init__(self, ask: Callable[[], Hashable]) -> None:
+        self._ask = ask
+        self._version: Hashable = None
+        self._asked_at: float | None = None
+        self._lock = threading.Lock()
+
+    def get(self, max_age_seconds: float) -> Hashable:
+        now = time.monotonic()
+        with self._lock:
+            if self._asked_at is not None and now - self._asked_at < max_age_seconds:
+                return self._version
+        version = self._ask()
+        with self._lock:
+            self._version, self._asked_at = version, now
+        return version
+
+    def clear(self) -> None:
+        with self._lock:
+            self._version, self._asked_at = None, None
 
 
 #: A probe of a data version: (model, "COUNT" or "MAX", field name or "*").

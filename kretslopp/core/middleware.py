@@ -43,11 +43,15 @@ class DefaultLanguageMiddleware:
 
 
 class AuditActorMiddleware:
-    """Attribute every audited write made while serving a request to its user."""
+    """Attribute every audited write made while serving a request to its user, and file
+    them under one batch for the request, so the audit log shows them as one save."""
 
     def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
         self.get_response = get_response
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
-        with audit.acting_as(getattr(request, "user", None)):
+        with (
+            audit.acting_as(getattr(request, "user", None)),
+            audit.batch(audit.new_batch("request")),
+        ):
             return self.get_response(request)

@@ -30,6 +30,8 @@ class AuditEntry(models.Model):
     object_id = models.CharField(max_length=64)
     object_repr = models.CharField(max_length=200)
     changes = models.JSONField(default=dict)
+    # The request or job that made the write (``core.audit.batch``): the log groups by it.
+    batch = models.CharField(_("batch"), max_length=40, db_index=True)
 
     class Meta:
         verbose_name = _("audit entry")

@@ -2,9 +2,10 @@
 
 The kernel and the composition layer never import a domain app to learn what exists: the
 navigation, the dashboard panels, the import targets and commands, the API routers, the
-KPIs a target can follow and the parts of the IT energy ledger are *registered* here by the
-app that owns them, and read back by whoever shows or runs them. Adding a domain therefore
-touches no other domain's files (see ``docs/architecture.md``).
+KPIs a target can follow, the parts of the IT energy ledger and the expected effects of
+measures on those KPIs are *registered* here by the app that owns them, and read back by
+whoever shows or runs them. Adding a domain therefore touches no other domain's files (see
+``docs/architecture.md``).
 
 Each store keeps its entries under a unique key, so registering twice (the test runner and
 ``runserver``'s reloader both call ``ready()`` more than once in some set-ups) replaces
@@ -18,6 +19,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
+from importlib import import_module
 from typing import Any, Generic, TypeVar
 
 T = TypeVar("T")
@@ -71,6 +73,24 @@ def _order(entry: object) -> int:
     return int(getattr(entry, "order", 100))
 
 
+def lazy(dotted: str) -> Callable[..., Any]:
+    """A callable that imports ``dotted`` (``package.module.function``) on its first call.
+
+    Registering in ``ready()`` must stay cheap: a panel's or a command's code, with what it
+    imports (numpy, the footprint engine…), loads only when it is first used.
+    """
+    target: list[Callable[..., Any]] = []
+
+    def call(*args: Any, **kwargs: Any) -> Any:
+        if not target:
+            module_name, _dot, name = dotted.rpartition(".")
+            target.append(getattr(import_module(module_name), name))
+        return target[0](*args, **kwargs)
+
+    call.__qualname__ = call.__name__ = f"lazy({dotted})"
+    return call
+
+
 #: Decides from a user's :class:`kretslopp.organisation.access.Access` whether an entry
 #: applies (typed loosely: the kernel's core sits below the organisation app).
 Allowed = Callable[[Any], bool]
@@ -88,7 +108,7 @@ class NavigationEntry:
 
 @dataclass(frozen=True)
 class Panel:
-    """A piece of a composed page (the overview, a department page, an asset page).
+    """A piece of a composed page (the overview, a department, an asset, a product model).
 
     ``context(request, access, **subject)`` returns the template's context, or None when the
     panel has nothing to show for this reader (then it is left out, not shown empty).
@@ -100,16 +120,30 @@ class Panel:
 
 
 @dataclass(frozen=True)
+class DepartmentColumn:
+    """A column another app adds to the list of departments (assets in custody, …).
+
+    ``cells(access, departments)`` returns the cell text (already formatted) for each
+    department's primary key; a department it leaves out shows "–".
+    """
+
+    label: Any  # a lazy translation
+    cells: Callable[[Any, list[Any]], dict[int, str]]
+    order: int = 100
+
+
+@dataclass(frozen=True)
 class ImportTargetEntry:
     """A kind of record the one import pipeline can write.
 
-    ``target`` is the :class:`kretslopp.imports.pipeline.ImportTarget` subclass (its
-    ``for_job(options, access)`` builds one for a job); ``label`` names it on the job list;
+    ``target`` is the :class:`kretslopp.imports.pipeline.ImportTarget` subclass, or its
+    dotted path (imported when an import first needs it, so registering stays cheap); its
+    ``for_job(options, access)`` builds one for a job. ``label`` names it on the job list;
     ``allowed(access)`` says who may start such an import; ``options`` describes the extra
     inputs a job of it keeps (e.g. a campaign), for the API's and the CLI's help.
     """
 
-    target: Callable[..., Any]
+    target: Any
     label: Any
     allowed: Allowed
     order: int = 100
@@ -120,13 +154,27 @@ class ImportTargetEntry:
 class CommandEntry:
     """A ``kretslopp import <name>`` subcommand: adds its arguments, then runs.
 
-    ``add_arguments(parser)`` fills the subparser; ``handle(command, **options)`` runs it
-    and returns the exit status.
+    ``add_arguments(parser)`` fills the subparser (the command adds ``--format`` and
+    ``--language`` to every one); ``handle(options)`` runs the import and returns the
+    pipeline's ``ImportResult``, which the command reports and turns into the exit status
+    (0 written or a clean dry run, 1 rejected, 2 unreadable) alike for every source.
     """
 
     help: str
     add_arguments: Callable[[Any], None]
     handle: Callable[..., int]
+    order: int = 100
+
+
+@dataclass(frozen=True)
+class ApiRouterEntry:
+    """A domain's ``ninja.Router``, mounted at ``/api/v1/`` in ``order`` (then key) order.
+
+    ``router`` is the router's dotted path, imported only when the API is assembled, so a
+    command that never serves the API (``kretslopp import``) loads none of it.
+    """
+
+    router: str
     order: int = 100
 
 
@@ -142,6 +190,62 @@ class KpiEntry:
     order: int = 100
 
 
+@dataclass(frozen=True)
+class LedgerSource:
+    """Activity an app keeps that the IT energy ledger's estimates follow (print volumes).
+
+    ``version()`` changes whenever that data changes (it joins the ledger's cache key);
+    ``by_month(access, department_id)`` gives the activity per (year, month), over which the
+    estimate of ``scope`` is spread; ``forget()`` drops what the source remembers.
+    """
+
+    scope: str  # a kretslopp.energy.models.Scope
+    version: Callable[[], tuple]
+    by_month: Callable[[Any, int | None], dict[tuple[int, int], float]]
+    forget: Callable[[], None] = lambda: None
+
+
+@dataclass(frozen=True)
+class AuditBatchKind:
+    """A kind of audit batch (``kind:key`` in :func:`kretslopp.core.audit.batch`).
+
+    ``label(key)`` names one batch in the audit log ("Import #12"); ``url(key)`` is the page
+    of what made it (the import's job), or None when there is none.
+    """
+
+    label: Callable[[str], Any]
+    url: Callable[[str], str | None] = lambda key: None
+    order: int = 100
+
+
+@dataclass(frozen=True)
+class TargetEffectsEntry:
+    """A source of measures' expected effects on KPIs, for a target's forecast with measures.
+
+    ``effects(user, kpi, department_id)`` returns the :class:`kretslopp.targets.Effect`
+    items on the KPI ``kpi`` (a KPI code such as ``it_energy_kwh``) for the target's
+    department (``None``: the whole organisation). The target page adds them to its forecast
+    without knowing which app keeps the measures. Every effect counts in the sums; the
+    reading ``user`` only decides whether a measure is named and linked for them.
+    """
+
+    effects: Callable[..., list[Any]]
+    label: Any
+    order: int = 100
+
+
+@dataclass(frozen=True)
+class Landing:
+    """Where a login without a role goes instead of the page saying it has none.
+
+    ``url_for(user)`` returns the address of what that login may see all the same (an
+    external forum member's forum), or None.
+    """
+
+    url_for: Callable[[Any], str | None]
+    order: int = 100
+
+
 class Registry:
     """The stores; one instance, :data:`registry`, for the process."""
 
@@ -149,12 +253,20 @@ class Registry:
         self.navigation: Store[NavigationEntry] = Store("navigation entry")
         self.dashboard_panels: Store[Panel] = Store("dashboard panel")
         self.department_panels: Store[Panel] = Store("department panel")
+        self.department_columns: Store[DepartmentColumn] = Store("department column")
         self.asset_panels: Store[Panel] = Store("asset panel")
+        self.model_panels: Store[Panel] = Store("product model panel")
         self.import_targets: Store[ImportTargetEntry] = Store("import target")
         self.import_commands: Store[CommandEntry] = Store("import command")
-        self.api_routers: Store[Any] = Store("API router")
+        self.api_routers: Store[ApiRouterEntry] = Store("API router")
         self.kpis: Store[KpiEntry] = Store("KPI")
-        self.ledger_sources: Store[Any] = Store("energy ledger source")
+        self.ledger_sources: Store[LedgerSource] = Store("energy ledger source")
+        self.audit_batches: Store[AuditBatchKind] = Store("audit batch kind")
+        #: ``access_for(user)``, registered by the organisation app, for kernel code that
+        #: checks access without importing it (``core.editing``).
+        self.access: Store[Callable[[Any], Any]] = Store("access rule")
+        self.target_effects: Store[TargetEffectsEntry] = Store("target effects provider")
+        self.landings: Store[Landing] = Store("landing for a login without a role")
 
 
 registry = Registry()

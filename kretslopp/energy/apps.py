@@ -10,7 +10,21 @@ class EnergyConfig(AppConfig):
     verbose_name = _("Energy and targets")
 
     def ready(self) -> None:
-        # Meter readings go through the one import pipeline: make them a known target.
+        from kretslopp.core.registry import ApiRouterEntry, NavigationEntry, registry
+        from kretslopp.energy import kpis
         from kretslopp.energy.meterimport import register_target
+        from kretslopp.organisation.access import Action
 
+        # Meter readings go through the one import pipeline: make them a known target.
         register_target()
+        kpis.register()
+        registry.navigation.register(
+            "energy:dashboard",
+            NavigationEntry(
+                "energy:dashboard",
+                _("Energy and targets"),
+                lambda access: access.can(Action.VIEW),
+                70,
+            ),
+        )
+        registry.api_routers.register("energy", ApiRouterEntry("kretslopp.energy.api.router", 30))

@@ -8,6 +8,7 @@ of every remaining year (for the chart's band) and words the rule in the user's 
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
 from django.db.models import QuerySet
 from django.template.defaultfilters import floatformat
@@ -16,6 +17,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from kretslopp import targets
+from kretslopp.core.registry import registry
 from kretslopp.energy import kpis
 from kretslopp.energy.models import Target
 from kretslopp.organisation.access import Access
@@ -25,6 +27,12 @@ STATUS_LABELS = {
     targets.Status.AT_RISK: gettext_lazy("At risk"),
     targets.Status.OFF_TRACK: gettext_lazy("Off track"),
     targets.Status.NO_DATA: gettext_lazy("No data"),
+}
+
+STAGE_LABELS = {
+    "proposed": gettext_lazy("proposed"),
+    "decided": gettext_lazy("decided"),
+    "done": gettext_lazy("done"),
 }
 
 
@@ -52,6 +60,26 @@ class Share:
         return part / whole
 
 
+@dataclass(frozen=True)
+class Measures:
+    """The target's forecast with the measures registered in ``target_effects``.
+
+    ``outlook`` holds the forecast with the decided measures and with the proposed ones as
+    well (None without a forecast to add them to); ``follow_ups`` sets the measured KPI
+    beside the expected effect of every done measure.
+    """
+
+    effects: tuple[targets.Effect, ...]
+    outlook: targets.Outlook | None
+    follow_ups: tuple[targets.FollowUp, ...]
+
+    @property
+    def counted(self) -> tuple[targets.Effect, ...]:
+        """The effects that count in either forecast, decided ones first."""
+        order = {"done": 0, "decided": 1, "proposed": 2}
+        return tuple(sorted(self.effects, key=lambda e: (order[e.stage], e.start, e.label)))
+
+
 @dataclass
 class TargetView:
     target: Target
@@ -61,6 +89,7 @@ class TargetView:
     assessment: targets.Assessment
     forecasts: dict[int, targets.Forecast]  # every year from the latest actual to the target
     share: Share | None = None  # a department-bound reader's part of an organisation target
+    measures: Measures | None = None  # the forecast with measures (on the target's own page)
 
     @property
     def status(self) -> str:
@@ -115,6 +144,60 @@ class TargetView:
             + f"{number_format(abs(fc.annual_rate or 0) * 100, 1)} %",
             "level": f"{fc.level:.0%}",
         }
+
+    def measures_verdicts(self) -> list[tuple[str, bool | None, str]]:
+        """Whether the target is met with the decided measures (and with the proposed ones
+        as well), in words: (scenario code, met, sentence) per forecast with measures."""
+        found = self.measures.outlook if self.measures else None
+        if found is None:
+            return []
+        scenarios = [("decided", found.decided)]
+        if found.has_proposed:
+            scenarios.append(("proposed", found.with_proposed))
+        return [(code, sc.meets_target, self._verdict(code, sc)) for code, sc in scenarios]
+
+    def _verdict(self, code: str, scenario: targets.Scenario) -> str:
+        unit = self.definition.unit
+        values = {
+            "n": len(scenario.effects),
+            "year": scenario.target_year,
+            "value": f"{floatformat(scenario.point, '0g')} {unit}",
+            "target": f"{floatformat(self.target.target_value, '0g')} {unit}",
+        }
+        if code == "decided":
+            if scenario.meets_target:
+                text = _(
+                    "With the decided measures (%(n)s) the forecast for %(year)s is "
+                    "%(value)s: the target of %(target)s is met."
+                )
+            else:
+                text = _(
+                    "With the decided measures (%(n)s) the forecast for %(year)s is "
+                    "%(value)s: the target of %(target)s is not met."
+                )
+        elif scenario.meets_target:
+            text = _(
+                "With the proposed measures as well (%(n)s in all) the forecast for %(year)s "
+                "is %(value)s: the target of %(target)s is met."
+            )
+        else:
+            text = _(
+                "With the proposed measures as well (%(n)s in all) the forecast for %(year)s "
+                "is %(value)s: the target of %(target)s is not met."
+            )
+        sentence = text % values
+        if scenario.meets_target and scenario.meets_target_cautious is False:
+            worst = (
+                scenario.upper if self.engine_target.direction == "decrease" else scenario.lower
+            )[scenario.target_year]
+            sentence += " " + _(
+                "At the cautious end of the estimates (%(value)s) it is not met."
+            ) % {"value": f"{floatformat(worst, '0g')} {unit}"}
+        if scenario.floored:
+            sentence += " " + _(
+                "The forecast with measures is held at zero where it would fall below."
+            )
+        return sentence
 
     def rule_lines(self) -> list[tuple[str, str]]:
         """The status rule in the user's language, one sentence per status."""
@@ -249,6 +332,33 @@ def view_for(target: Target, access: Access, memo: dict | None = None) -> Target
         own = definition.actuals(access, None, memo)
         share = Share(departments_label(access, memo), own.values, actuals.values)
     return TargetView(target, definition, actuals, engine_target, assessment, forecasts, share)
+
+
+def effects_on(target: Target, user: Any) -> list[targets.Effect]:
+    """Every registered provider's expected effects on this target's KPI and department."""
+    found: list[targets.Effect] = []
+    for entry in registry.target_effects:
+        found.extend(entry.effects(user, target.kpi, target.department_id))
+    return found
+
+
+def with_measures(view: TargetView, user: Any) -> TargetView:
+    """``view`` with its forecast with measures added (only the target's own page asks).
+
+    ``user`` is the reader: the providers name and link only the measures they may read.
+    """
+    effects = tuple(effects_on(view.target, user))
+    if not effects:
+        return view
+    latest = view.assessment.latest_year
+    found: targets.Outlook | None = None
+    if latest is not None and view.forecast.points_used >= 2:
+        base = {year: fc.point for year, fc in view.forecasts.items()}
+        found = targets.outlook(view.engine_target, base, effects, since_year=latest)
+    observed = {y: v for y, v in view.actuals.values.items() if y >= view.target.baseline_year}
+    follow_ups = tuple(targets.follow_up(e, observed) for e in effects if e.stage == "done")
+    view.measures = Measures(effects, found, follow_ups)
+    return view
 
 
 def departments_label(access: Access, memo: dict) -> str:

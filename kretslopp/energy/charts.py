@@ -2,8 +2,9 @@
 
 One spec serves both: the page ships it in a ``<script type="application/json">`` block that
 ``energy/charts.js`` hands to the Vega bundle served from our own origin, and
-:func:`render_svg` turns the same spec into SVG on the server (for PDF reports), so the
-chart on screen and the one in the report cannot disagree.
+:func:`render_svg` turns the same spec into SVG on the server (a target's chart as an image
+of its own, ``energy:target_svg``, to save or put into a document), so the chart on screen
+and the one taken away cannot disagree.
 """
 
 from __future__ import annotations
@@ -26,6 +27,7 @@ COLOURS = {
     "trajectory": "#5d6b65",
     "actual": "#1f6f50",
     "forecast": "#9a5b00",
+    "with_measures": "#1d4f91",
     "end_user_devices": "#1f6f50",
     "data_centre": "#1d4f91",
     "network": "#9a5b00",
@@ -76,7 +78,8 @@ def target_chart(view: TargetView, labels: dict[str, str]) -> dict[str, Any]:
     """Trajectory, actuals and forecast with its band in one chart.
 
     ``labels`` names the series in the user's language: ``trajectory``, ``actual``,
-    ``forecast``, ``band``, ``year`` and ``value`` (the y-axis title with its unit).
+    ``forecast``, ``band``, ``year`` and ``value`` (the y-axis title with its unit), and
+    ``with_measures`` when the view carries a forecast with the decided measures.
     """
     target = view.target
     rows: list[dict[str, Any]] = []
@@ -93,14 +96,23 @@ def target_chart(view: TargetView, labels: dict[str, str]) -> dict[str, Any]:
         if fc.has_band:
             band.append({"year": year, "lower": fc.lower, "upper": fc.upper})
     series = [labels["trajectory"], labels["actual"], labels["forecast"]]
+    colours = [COLOURS["trajectory"], COLOURS["actual"], COLOURS["forecast"]]
+    dashes: list[list[int]] = [[6, 4], [1, 0], [2, 3]]
+    shapes = ["square", "circle", "triangle-up"]
+    decided = view.measures.outlook.decided if view.measures and view.measures.outlook else None
+    if decided is not None and decided.points:
+        # The third line the forum asks about: today's forecast with the decided measures.
+        series.append(labels["with_measures"])
+        colours.append(COLOURS["with_measures"])
+        dashes.append([8, 3, 2, 3])
+        shapes.append("diamond")
+        for year, value in sorted(decided.points.items()):
+            rows.append({"year": year, "value": value, "series": labels["with_measures"]})
     colour = {
         "field": "series",
         "type": "nominal",
         "title": None,
-        "scale": {
-            "domain": series,
-            "range": [COLOURS["trajectory"], COLOURS["actual"], COLOURS["forecast"]],
-        },
+        "scale": {"domain": series, "range": colours},
     }
     x = {
         "field": "year",
@@ -147,13 +159,13 @@ def target_chart(view: TargetView, labels: dict[str, str]) -> dict[str, Any]:
                     "field": "series",
                     "type": "nominal",
                     "title": None,
-                    "scale": {"domain": series, "range": [[6, 4], [1, 0], [2, 3]]},
+                    "scale": {"domain": series, "range": dashes},
                 },
                 "shape": {
                     "field": "series",
                     "type": "nominal",
                     "title": None,
-                    "scale": {"domain": series, "range": ["square", "circle", "triangle-up"]},
+                    "scale": {"domain": series, "range": shapes},
                 },
                 "tooltip": [
                     _tip("series", " ", "nominal"),
@@ -166,8 +178,9 @@ def target_chart(view: TargetView, labels: dict[str, str]) -> dict[str, Any]:
     )
     spec = _base(labels.get("title", target.name), labels.get("description", ""))
     spec["layer"] = layers
-    spec["config"]["legend"].update({"symbolStrokeWidth": 2.5, "symbolSize": 90})
-    columns = [labels["trajectory"], labels["actual"], labels["forecast"]]
+    # labelLimit: "Prognos med beslutade åtgärder" must not be cut to "Prognos med beslutade …".
+    spec["config"]["legend"].update({"symbolStrokeWidth": 2.5, "symbolSize": 90, "labelLimit": 320})
+    columns = series
     by_year: dict[int, list[Any]] = {}
     for row in rows:
         cells = by_year.setdefault(row["year"], [None] * (len(columns) + 1))
@@ -410,3 +423,8 @@ def titled_svg(svg: str, title: str, description: str) -> str:
     parts = f'<title id="chart-title">{escape(title)}</title>'
     parts += f'<desc id="chart-desc">{escape(description)}</desc>'
     return named + parts + svg[opening.end() :]
+
+
+def chart_context(element_id: str, spec: dict[str, Any]) -> dict[str, Any]:
+    """What the chart include needs: an element id and the spec as JSON for a data block."""
+    return {"id": element_id, "spec_id": f"{element_id}-spec", "spec": spec}

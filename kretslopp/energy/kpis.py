@@ -1,20 +1,20 @@
 """The KPIs a target can follow, each with its actuals: one mechanism for all of them.
 
-Adding a KPI (say the share of labelled purchases) is one entry here and one choice in
-:class:`~kretslopp.energy.models.Kpi`: the target pages, chart, status and API take it from
-there. Actuals are per complete calendar year, because a year in progress would look like a
+Adding a KPI (say the share of labelled purchases) is one entry in ``registry.kpis``, made
+by the app that owns the data in its ``ready()`` (printing registers "pages printed"), and one
+choice in :class:`~kretslopp.energy.models.Kpi`: the target pages, chart, status and API take
+it from there. Actuals are per complete calendar year, because a year in progress would look like a
 cut that has not happened.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from dataclasses import dataclass
 
 from django.utils.translation import gettext_lazy as _
 
+from kretslopp.core.registry import KpiEntry, registry
 from kretslopp.organisation.access import Access
-from kretslopp.targets import Direction
 
 
 @dataclass(frozen=True)
@@ -26,13 +26,8 @@ class Actuals:
     data_quality: str
 
 
-@dataclass(frozen=True)
-class KpiDefinition:
-    code: str
-    label: str
-    unit: str
-    direction: Direction
-    actuals: Callable[[Access, int | None, dict], Actuals]
+#: A KPI with its actuals: ``actuals(access, department_id, memo)`` returns :class:`Actuals`.
+KpiDefinition = KpiEntry
 
 
 def _energy_kwh(access: Access, department_id: int | None, memo: dict) -> Actuals:
@@ -57,27 +52,6 @@ def _energy_kg_co2e(access: Access, department_id: int | None, memo: dict) -> Ac
     )
 
 
-def _pages(access: Access, department_id: int | None, memo: dict) -> Actuals:
-    from kretslopp.printing import services
-
-    key = ("pages_by_year", access.department_ids, department_id, memo.get("versions"))
-    if key not in memo:
-        # across requests too, while the stored data (its version is in the key) is unchanged
-        if key[-1] is None or key not in _PAGES:
-            _PAGES[key] = services.pages_by_year(access, department_id)
-            while len(_PAGES) > 64:
-                _PAGES.pop(next(iter(_PAGES)))
-        memo[key] = _PAGES[key]
-    return Actuals(
-        memo[key],
-        str(_("Print volumes imported from print logs (complete years only)")),
-        "high",
-    )
-
-
-_PAGES: dict[tuple, dict[int, float]] = {}
-
-
 def _weakest(built) -> str:
     qualities = {e.data_quality for e in built.entries}
     for quality in ("low", "medium", "high"):
@@ -86,16 +60,20 @@ def _weakest(built) -> str:
     return ""
 
 
-KPIS: dict[str, KpiDefinition] = {
-    "it_energy_kwh": KpiDefinition("it_energy_kwh", _("IT energy"), "kWh", "decrease", _energy_kwh),
-    "it_kg_co2e": KpiDefinition(
-        "it_kg_co2e", _("IT energy CO2e"), "kg CO2e", "decrease", _energy_kg_co2e
-    ),
-    "pages_printed": KpiDefinition(
-        "pages_printed", _("Pages printed"), _("pages"), "decrease", _pages
-    ),
-}
+def register() -> None:
+    """Make the IT energy KPIs known (``EnergyConfig.ready``); other apps register theirs."""
+    registry.kpis.register(
+        "it_energy_kwh",
+        KpiDefinition("it_energy_kwh", _("IT energy"), "kWh", "decrease", _energy_kwh, 10),
+    )
+    registry.kpis.register(
+        "it_kg_co2e",
+        KpiDefinition(
+            "it_kg_co2e", _("IT energy CO2e"), "kg CO2e", "decrease", _energy_kg_co2e, 20
+        ),
+    )
 
 
 def get(code: str) -> KpiDefinition:
-    return KPIS[code]
+    """The KPI ``code``, as the app that owns it registered it."""
+    return registry.kpis[code]

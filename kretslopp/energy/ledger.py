@@ -15,7 +15,6 @@ the grid choice on the methodology page changes every figure here and says so.
 from __future__ import annotations
 
 import datetime as dt
-import time
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
@@ -24,26 +23,28 @@ from django.utils import timezone
 
 from kretslopp import footprint
 from kretslopp.carbon import services
+from kretslopp.core.memo import Memo, Recheck
+from kretslopp.core.registry import registry
 from kretslopp.energy.models import DataQuality, EnergyReading, Origin, Scope
 from kretslopp.organisation.access import Access
 
-#: Which catalogue categories each scope's estimate is made of.
-SCOPE_CATEGORIES: dict[str, tuple[str, ...]] = {
+#: The catalogue categories of the infrastructure scopes; every other category of the
+#: taxonomy (:data:`kretslopp.footprint.taxonomy.CATEGORY_CODES`) is an end-user device.
+_INFRASTRUCTURE: dict[str, tuple[str, ...]] = {
     Scope.DATA_CENTRE: ("server", "storage"),
-    Scope.END_USER_DEVICES: (
-        "laptop",
-        "desktop",
-        "all_in_one",
-        "thin_client",
-        "monitor",
-        "smartphone",
-        "tablet",
-        "docking_station",
-        "projector",
-        "other",
-    ),  # fmt: skip
     Scope.NETWORK: ("network_switch", "router_firewall", "access_point"),
     Scope.PRINTING: ("printer",),
+}
+#: Which catalogue categories each scope's estimate is made of: each category in one scope.
+SCOPE_CATEGORIES: dict[str, tuple[str, ...]] = {
+    Scope.DATA_CENTRE: _INFRASTRUCTURE[Scope.DATA_CENTRE],
+    Scope.END_USER_DEVICES: tuple(
+        code
+        for code in footprint.CATEGORY_CODES
+        if not any(code in codes for codes in _INFRASTRUCTURE.values())
+    ),
+    Scope.NETWORK: _INFRASTRUCTURE[Scope.NETWORK],
+    Scope.PRINTING: _INFRASTRUCTURE[Scope.PRINTING],
 }
 SCOPES: tuple[str, ...] = tuple(Scope.values)
 
@@ -120,6 +121,9 @@ class Ledger:
     today: dt.date
     department_id: int | None = None
     _years: dict[int, Year] | None = None
+    #: The data version a remembered ledger was computed for (empty: built, not remembered);
+    #: what is rendered from it is remembered under the same version.
+    version: tuple = ()
 
     def years(self) -> dict[int, Year]:
         """Year → totals per scope, in year order."""
@@ -212,39 +216,30 @@ def _last_month(today: dt.date) -> tuple[int, int]:
 #: Asking costs several aggregate queries over every asset; estimates from the fleet may lag
 #: an inventory change by this much, stored readings and print volumes never do.
 FLEET_RECHECK_SECONDS = 30.0
-_MEMO_SIZE = 64
 
-
-@dataclass
-class _Remembered:
-    ledger: Ledger
-    fleet_id: int
-    checked: float
-
-
-_MEMO: dict[tuple, _Remembered] = {}
+_ledgers = Memo(size=64)
+_fleet_version = Recheck(lambda: services.fleet_version())
 
 
 def forget() -> None:
     """Drop every remembered ledger, KPI series and fragment (tests; after a restore)."""
-    from kretslopp.energy import fragments, kpis
+    from kretslopp.energy import fragments
 
-    _MEMO.clear()
-    kpis._PAGES.clear()
+    _ledgers.clear()
+    _fleet_version.clear()
+    for source in registry.ledger_sources:
+        source.forget()
     fragments.clear()
 
 
 def stored_versions() -> tuple:
-    """Changes whenever a stored reading or print volume changes (two cheap aggregates).
-
-    Print volumes are only ever written and removed with their import record, so the import
-    table (a handful of rows) stands for them.
-    """
-    from kretslopp.printing.models import PrintImport
-
+    """Changes whenever a stored reading or a registered source's data (print volumes)
+    changes: one cheap aggregate each."""
     readings = EnergyReading.objects.aggregate(n=Count("pk"), changed=Max("updated_at"))
-    prints = PrintImport.objects.aggregate(n=Count("pk"), last=Max("pk"))
-    return (readings["n"], readings["changed"], prints["n"], prints["last"])
+    found: tuple = (readings["n"], readings["changed"])
+    for source in registry.ledger_sources:
+        found += tuple(source.version())
+    return found
 
 
 def cached(access: Access, *, department_id: int | None = None, memo: dict | None = None) -> Ledger:
@@ -252,7 +247,7 @@ def cached(access: Access, *, department_id: int | None = None, memo: dict | Non
 
     ``memo`` is a per-request dict: a page that needs the ledger several times (the table and
     every energy target) checks the versions once. Across requests the ledger is kept per
-    scope; the fleet (whose version check is the expensive part) is re-checked at most every
+    scope and data version; the fleet's version (the expensive part) is asked at most every
     :data:`FLEET_RECHECK_SECONDS`.
     """
     memo = {} if memo is None else memo
@@ -263,20 +258,17 @@ def cached(access: Access, *, department_id: int | None = None, memo: dict | Non
     if "versions" not in memo:
         memo["versions"] = (stored_versions(), services.Choice.current())
     versions, choice = memo["versions"]
-    key = (access.department_ids, department_id, timezone.localdate(), choice, versions)
-    remembered = _MEMO.get(key)
-    now = time.monotonic()
-    if remembered is None or now - remembered.checked > FLEET_RECHECK_SECONDS:
-        fleet = services.fleet_for(access)
-        if remembered is None or remembered.fleet_id != id(fleet):
-            built = build(access, department_id=department_id, fleet=fleet, choice=choice)
-            remembered = _Remembered(built, id(fleet), now)
-            if len(_MEMO) >= _MEMO_SIZE:
-                _MEMO.pop(next(iter(_MEMO)))
-            _MEMO[key] = remembered
-        remembered.checked = now
-    memo[("ledger", access.department_ids, department_id)] = remembered.ledger
-    return remembered.ledger
+    fleet = _fleet_version.get(FLEET_RECHECK_SECONDS)
+    key = (access.department_ids, department_id, timezone.localdate(), choice, versions, fleet)
+
+    def compute() -> Ledger:
+        built = build(access, department_id=department_id, choice=choice)
+        built.version = key
+        return built
+
+    ledger = _ledgers.get(key, compute)
+    memo[("ledger", access.department_ids, department_id)] = ledger
+    return ledger
 
 
 def build(
@@ -379,6 +371,10 @@ def _estimates(
 
 
 def _pages_by_month(access: Access, department_id: int | None) -> dict[tuple[int, int], float]:
-    from kretslopp.printing import services as printing
-
-    return printing.pages_by_month(access, department_id)
+    """Pages printed per (year, month), from the sources registered for the printers."""
+    found: dict[tuple[int, int], float] = {}
+    for source in registry.ledger_sources:
+        if source.scope == Scope.PRINTING:
+            for month, value in source.by_month(access, department_id).items():
+                found[month] = found.get(month, 0.0) + value
+    return found

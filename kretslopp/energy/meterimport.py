@@ -303,8 +303,7 @@ def register_target() -> None:
     """Make meter readings a target of the one import pipeline (web, command line, API)."""
     from django.utils.translation import gettext_lazy
 
-    from kretslopp.core.registry import CommandEntry, ImportTargetEntry, registry
-    from kretslopp.energy import cli
+    from kretslopp.core.registry import CommandEntry, ImportTargetEntry, lazy, registry
     from kretslopp.organisation.access import Action
 
     registry.import_targets.register(
@@ -319,6 +318,9 @@ def register_target() -> None:
     registry.import_commands.register(
         "meter-readings",
         CommandEntry(
-            "meter, PDU or facility kWh per month (CSV or XLSX)", cli.add_arguments, cli.run, 40
+            "meter, PDU or facility kWh per month (CSV or XLSX)",
+            lazy("kretslopp.energy.cli.add_arguments"),
+            lazy("kretslopp.energy.cli.run"),
+            50,
         ),
     )

@@ -14,6 +14,7 @@ from pathlib import Path
 import vl_convert
 from django.conf import settings
 from django.http import FileResponse, Http404, HttpRequest
+from django.urls import reverse
 from django.views.decorators.http import require_GET
 
 from kretslopp.energy.charts import VL_VERSION
@@ -46,3 +47,8 @@ def bundle(request: HttpRequest, version: str) -> FileResponse:
     response = FileResponse(bundle_path().open("rb"), content_type="text/javascript; charset=utf-8")
     response["Cache-Control"] = "public, max-age=31536000, immutable"
     return response
+
+
+def chart_assets() -> dict[str, str]:
+    """What a page with charts needs: the URL of the Vega bundle, versioned for caching."""
+    return {"vega_bundle_url": reverse("energy:vega", args=[bundle_version()])}

@@ -8,36 +8,30 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.urls import reverse
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from kretslopp.carbon import services
+from kretslopp.core.editing import EditView
+from kretslopp.core.registry import registry
 from kretslopp.core.uploads import files_of
-from kretslopp.energy import assessment, charts, ledger, vega
+from kretslopp.energy import assessment, charts, ledger
+from kretslopp.energy.charts import chart_context
 from kretslopp.energy.forms import ManualReadingForm, ReadingUploadForm, TargetForm
 from kretslopp.energy.fragments import fragment
 from kretslopp.energy.meterimport import TARGET_NAME
 from kretslopp.energy.models import EnergyReading, Kpi, Scope, Target
+from kretslopp.energy.vega import chart_assets
 from kretslopp.imports import runs
 from kretslopp.imports.models import ImportJob
 from kretslopp.organisation.access import Access, Action, access_for
 from kretslopp.organisation.models import Department, Organisation
 
 
-def chart_context(element_id: str, spec: dict[str, Any]) -> dict[str, Any]:
-    """What the chart include needs: an element id and the spec as JSON for a data block."""
-    return {"id": element_id, "spec_id": f"{element_id}-spec", "spec": spec}
-
-
 def choice_of(memo: dict) -> services.Choice:
     """The method the page's ledger was computed with (read once per request)."""
     return memo["versions"][1] if "versions" in memo else services.Choice.current()
-
-
-def chart_assets() -> dict[str, str]:
-    return {"vega_bundle_url": reverse("energy:vega", args=[vega.bundle_version()])}
 
 
 def target_labels(view: assessment.TargetView) -> dict[str, str]:
@@ -49,6 +43,7 @@ def target_labels(view: assessment.TargetView) -> dict[str, str]:
         "actual": _("Actual"),
         "forecast": _("Forecast"),
         "band": _("Forecast band"),
+        "with_measures": _("Forecast with decided measures"),
         "year": _("Year"),
         "value": f"{view.definition.label} ({unit})",
     }
@@ -224,8 +219,10 @@ def target_list(request: HttpRequest) -> HttpResponse:
 def target_detail(request: HttpRequest, pk: int) -> HttpResponse:
     access = access_for(request.user)
     target = _get_target(access, pk)
-    view = assessment.view_for(target, access)
+    view = assessment.with_measures(assessment.view_for(target, access), request.user)
     from kretslopp.core.history import history_for
+
+    outlook = view.measures.outlook if view.measures else None
 
     context = {
         "view": view,
@@ -239,11 +236,19 @@ def target_detail(request: HttpRequest, pk: int) -> HttpResponse:
                 "trajectory": view.engine_target.trajectory_value(year),
                 "actual": view.actuals.values.get(year),
                 "forecast": view.forecasts.get(year),
+                "decided": outlook.decided.points.get(year) if outlook else None,
+                "proposed": (
+                    outlook.with_proposed.points.get(year)
+                    if outlook and outlook.has_proposed
+                    else None
+                ),
                 "own": view.share.value(year) if view.share else None,
                 "share": view.share.fraction(year) if view.share else None,
             }
             for year in range(target.baseline_year, target.target_year + 1)
         ],
+        "outlook": outlook,
+        "has_effect_providers": len(registry.target_effects) > 0,
         **chart_assets(),
     }
     return render(request, "energy/target_detail.html", context)
@@ -262,21 +267,27 @@ def target_chart_svg(request: HttpRequest, pk: int) -> HttpResponse:
     """The target's chart rendered on the server (the same spec as on the page)."""
     access = access_for(request.user)
     view = assessment.view_for(_get_target(access, pk), access)
+    view = assessment.with_measures(view, request.user)
     return HttpResponse(charts.render_svg(target_chart_spec(view)), content_type="image/svg+xml")
 
 
-@login_required
-def target_edit(request: HttpRequest, pk: int | None = None) -> HttpResponse:
-    access = access_for(request.user)
-    access.require(Action.MANAGE_METHODOLOGY)
-    target = _get_target(access, pk) if pk is not None else None
-    form = TargetForm(request.POST or None, instance=target)
-    if request.method == "POST" and form.is_valid():
-        saved = form.save_unless_changed(by=request.user)
-        if saved is not None:
-            messages.success(request, _("The target was saved."))
-            return redirect(saved)
-    return render(request, "energy/target_form.html", {"form": form, "target": target})
+class TargetEdit(EditView):
+    form_class = TargetForm
+    template_name = "energy/target_form.html"
+    action = Action.MANAGE_METHODOLOGY
+
+    def get_object(self) -> Target | None:
+        pk = self.kwargs.get("pk")
+        return _get_target(self.access, pk) if pk is not None else None
+
+    def success_message(self, saved: Target) -> str:
+        return _("The target was saved.")
+
+    def get_context(self, form: TargetForm) -> dict[str, Any]:
+        return {"form": form, "target": self.object}
+
+
+target_edit = TargetEdit.as_view()
 
 
 @login_required

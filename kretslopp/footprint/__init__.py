@@ -14,6 +14,7 @@ Public API (what the Django side calls):
   :func:`get_grid`, :func:`grid_factor`, :func:`describe_all`
 * avoided CO2e: :func:`avoided_emissions`, :func:`avoided_set_ids`, :func:`get_avoided_set`
 * scenarios: :func:`lifetime_extension`
+* a stated figure (value, range, unit, quality, sources, basis): :class:`Figure`
 * texts: labels, bases, notes and descriptions are English; each object that carries them
   offers ``text(field, language)`` for the Swedish twin (:mod:`kretslopp.footprint.texts`)
 """
@@ -49,6 +50,7 @@ _EXPORTS = {
         "matching",
     ),
     **dict.fromkeys(("LifetimeScenario", "lifetime_extension"), "scenarios"),
+    "Figure": "figure",
     **dict.fromkeys(("CATEGORY_CODES", "DATA_QUALITIES"), "taxonomy"),
 }  # fmt: skip
 
@@ -79,6 +81,7 @@ if TYPE_CHECKING:
         factor_set_ids,
         get_factor_set,
     )
+    from kretslopp.footprint.figure import Figure
     from kretslopp.footprint.grid import DEFAULT_GRID, GridFactor, get_grid, grid_factor, grid_ids
     from kretslopp.footprint.matching import (
         ModelMatch,
@@ -126,6 +129,7 @@ __all__ = [
     "AvoidedResult",
     "CategoryFactors",
     "FactorSet",
+    "Figure",
     "FleetFootprint",
     "GridFactor",
     "LifetimeScenario",

@@ -27,6 +27,7 @@ from functools import cache
 
 from .derive import AVOIDED_FILE
 from .factors import set_descriptions
+from .figure import Figure
 from .sources import read_csv, source
 from .taxonomy import CATEGORY_CODES, check_category
 from .texts import Localised
@@ -83,6 +84,15 @@ class AvoidedFactor(Localised):
     note: str
     terms: dict[str, float] = field(default_factory=dict)
     note_sv: str = ""
+
+    @property
+    def per_unit(self) -> Figure:
+        """kg CO2e avoided per reused unit as one figure (range, sources, note as basis)."""
+        return Figure(
+            self.avoided_kg_co2e_per_unit, "kg CO2e per unit",
+            self.avoided_kg_co2e_per_unit_min, self.avoided_kg_co2e_per_unit_max,
+            "category", self.source_ids, self.note, self.note_sv,
+        )  # fmt: skip
 
     def as_dict(self) -> dict[str, object]:
         return {
@@ -250,6 +260,17 @@ class AvoidedResult:
     @property
     def avoided_t_co2e(self) -> float:
         return self.avoided_kg_co2e / 1000.0
+
+    @property
+    def total(self) -> Figure:
+        """The avoided kg CO2e with its range and the sources of every factor it used."""
+        ids: dict[str, None] = {}
+        for line in self.by_category.values():
+            ids.update(dict.fromkeys(line.factor.source_ids if line.factor else ()))
+        return Figure(
+            self.avoided_kg_co2e, "kg CO2e", self.avoided_kg_co2e_min, self.avoided_kg_co2e_max,
+            source_ids=tuple(ids),
+        )  # fmt: skip
 
     def as_dict(self) -> dict[str, object]:
         return {

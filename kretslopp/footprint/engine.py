@@ -29,6 +29,7 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from .factors import DEFAULT_FACTOR_SET, CategoryFactors, get_factor_set
+from .figure import Figure
 from .grid import DEFAULT_GRID, GridFactor, get_grid
 from .matching import MatchDecisions, ModelResolution, resolve_model
 from .taxonomy import (
@@ -42,6 +43,8 @@ from .taxonomy import (
 from .texts import Localised, swedish_number
 
 DAYS_PER_YEAR = 365.25
+#: The source id of a manufacturer's sheet (Boavizta's PCF database).
+PCF_SOURCE_ID = "boavizta-pcf"
 _EPOCH = np.datetime64("1970-01-01", "D")
 #: Days since 1970 used for "no end date" (year 9999).
 _OPEN_END = int((np.datetime64("9999-12-31", "D") - _EPOCH).astype(np.int64))
@@ -201,30 +204,83 @@ def _core(
 
 @dataclass(frozen=True, slots=True)
 class AssetFigures(Localised):
-    """The figures one asset is computed with, with their data quality and sources.
+    """The figures one asset is computed with: three :class:`~.figure.Figure` objects, each
+    with its range, data quality, sources and basis.
 
-    The ``*_source`` texts are English; ``text("embodied_source", "sv")`` gives the Swedish.
+    The flat names (``embodied_kg_co2e_min``, ``embodied_source``, ``data_quality`` …) are
+    read-only views of those figures for the vectorised engine and the stable JSON of the
+    API and command line; pages use the figures. The bases are English;
+    ``text("embodied_source", "sv")`` (or ``embodied.text("basis", "sv")``) gives the Swedish.
     """
 
     category: str
-    data_quality: str
-    energy_quality: str
     factor_set: str
-    embodied_kg_co2e: float
-    embodied_kg_co2e_min: float
-    embodied_kg_co2e_max: float
-    embodied_source: str
-    kwh_per_year: float
-    kwh_per_year_min: float
-    kwh_per_year_max: float
-    energy_source: str
+    embodied: Figure
+    energy: Figure
+    lifetime: Figure
     energy_estimated: bool
-    lifetime_years: float
-    lifetime_source: str
     resolution: ModelResolution | None = None
-    embodied_source_sv: str = ""
-    energy_source_sv: str = ""
-    lifetime_source_sv: str = ""
+
+    @property
+    def data_quality(self) -> str:
+        """The level of the embodied figure (the larger term for end-user devices)."""
+        return self.embodied.data_quality
+
+    @property
+    def energy_quality(self) -> str:
+        return self.energy.data_quality
+
+    @property
+    def embodied_kg_co2e(self) -> float:
+        return self.embodied.value
+
+    @property
+    def embodied_kg_co2e_min(self) -> float:
+        return self.embodied.low
+
+    @property
+    def embodied_kg_co2e_max(self) -> float:
+        return self.embodied.high
+
+    @property
+    def embodied_source(self) -> str:
+        return self.embodied.basis
+
+    @property
+    def embodied_source_sv(self) -> str:
+        return self.embodied.basis_sv
+
+    @property
+    def kwh_per_year(self) -> float:
+        return self.energy.value
+
+    @property
+    def kwh_per_year_min(self) -> float:
+        return self.energy.low
+
+    @property
+    def kwh_per_year_max(self) -> float:
+        return self.energy.high
+
+    @property
+    def energy_source(self) -> str:
+        return self.energy.basis
+
+    @property
+    def energy_source_sv(self) -> str:
+        return self.energy.basis_sv
+
+    @property
+    def lifetime_years(self) -> float:
+        return self.lifetime.value
+
+    @property
+    def lifetime_source(self) -> str:
+        return self.lifetime.basis
+
+    @property
+    def lifetime_source_sv(self) -> str:
+        return self.lifetime.basis_sv
 
     def as_dict(self) -> dict[str, object]:
         return {
@@ -295,13 +351,16 @@ def resolve_figures(
     energy_estimated = defaults.energy_estimated
     life = defaults.lifetime_years
     life_src, life_src_sv = _category_source(defaults, "lifetime")
-    quality = "category"
-    energy_quality = "category"
+    quality = energy_quality = life_quality = "category"
+    emb_ids = defaults.embodied_source_ids
+    kwh_ids = defaults.energy_source_ids
+    life_ids = defaults.lifetime_source_ids
 
     if record is not None and record.embodied_kg_co2e is not None:
         quality = "model"
         assert record.embodied_kg_co2e_min is not None and record.embodied_kg_co2e_max is not None
         emb = (record.embodied_kg_co2e, record.embodied_kg_co2e_min, record.embodied_kg_co2e_max)
+        emb_ids = (PCF_SOURCE_ID,)
         emb_src = (
             f"model sheet {record.record_id} [boavizta-pcf]: gwp_total {record.gwp_total_kg_co2e:g}"
             f" x gwp_manufacturing_ratio {record.gwp_manufacturing_ratio:g}"
@@ -326,45 +385,40 @@ def resolve_figures(
     if record is not None and record.kwh_per_year is not None:
         energy_quality = "model"
         kwh = (record.kwh_per_year,) * 3
+        kwh_ids = (PCF_SOURCE_ID,)
         kwh_src = f"model sheet {record.record_id} [boavizta-pcf]: yearly_tec; no range"
         kwh_src_sv = f"PCF-blad {record.record_id} [boavizta-pcf]: yearly_tec; inget intervall"
         energy_estimated = True
     if record is not None and record.lifetime_years is not None and quality == "model":
         life = record.lifetime_years
+        life_quality, life_ids = "model", (PCF_SOURCE_ID,)
         life_src = f"model sheet {record.record_id} [boavizta-pcf]: lifetime"
         life_src_sv = f"PCF-blad {record.record_id} [boavizta-pcf]: livslängd (lifetime)"
     if embodied_kg_co2e is not None:
         quality = "manual"
         emb = (float(embodied_kg_co2e),) * 3
+        emb_ids = ()
         emb_src, emb_src_sv = "manual entry; no range", "inmatat för hand; inget intervall"
     if kwh_per_year is not None:
         energy_quality = "manual"
         kwh = (float(kwh_per_year),) * 3
+        kwh_ids = ()
         kwh_src, kwh_src_sv = "manual entry; no range", "inmatat för hand; inget intervall"
         energy_estimated = True
     if lifetime_years is not None:
         life = float(lifetime_years)
+        life_quality, life_ids = "manual", ()
         life_src, life_src_sv = "manual entry", "inmatat för hand"
     return AssetFigures(
         category=code,
-        data_quality=quality,
-        energy_quality=energy_quality,
         factor_set=factor_set,
-        embodied_kg_co2e=emb[0],
-        embodied_kg_co2e_min=emb[1],
-        embodied_kg_co2e_max=emb[2],
-        embodied_source=emb_src,
-        kwh_per_year=kwh[0],
-        kwh_per_year_min=kwh[1],
-        kwh_per_year_max=kwh[2],
-        energy_source=kwh_src,
+        embodied=Figure(emb[0], "kg CO2e", emb[1], emb[2], quality, emb_ids, emb_src, emb_src_sv),
+        energy=Figure(
+            kwh[0], "kWh/year", kwh[1], kwh[2], energy_quality, kwh_ids, kwh_src, kwh_src_sv
+        ),
+        lifetime=Figure(life, "years", life, life, life_quality, life_ids, life_src, life_src_sv),
         energy_estimated=energy_estimated,
-        lifetime_years=life,
-        lifetime_source=life_src,
         resolution=resolution,
-        embodied_source_sv=emb_src_sv,
-        energy_source_sv=kwh_src_sv,
-        lifetime_source_sv=life_src_sv,
     )
 
 
@@ -529,19 +583,18 @@ def asset_footprint(
 class Aggregate:
     """Summed figures of a slice of the fleet, with the share of each data quality.
 
+    ``embodied``, ``energy`` (use-phase kWh) and ``use`` (use-phase kg CO2e) are
+    :class:`~.figure.Figure` objects with their ranges; ``total`` is embodied plus use. The
+    flat names (``embodied_kg_co2e_min`` …, the engine's :data:`MEASURES`) are read-only views
+    of them for the API's and the command line's stable JSON.
+
     ``quality_share`` is each quality's share of the slice's asset-years (device-years in
     service); ``kg_co2e_quality_share`` its share of the slice's total kg CO2e.
     """
 
-    embodied_kg_co2e: float
-    embodied_kg_co2e_min: float
-    embodied_kg_co2e_max: float
-    use_kwh: float
-    use_kwh_min: float
-    use_kwh_max: float
-    use_kg_co2e: float
-    use_kg_co2e_min: float
-    use_kg_co2e_max: float
+    embodied: Figure
+    energy: Figure
+    use: Figure
     asset_years: float
     assets_in_service: float
     quality_share: dict[str, float]
@@ -549,16 +602,57 @@ class Aggregate:
     headcount: int | None = None
 
     @property
+    def total(self) -> Figure:
+        """Embodied plus use-phase kg CO2e with its range, as one figure."""
+        return self.embodied.plus(self.use)
+
+    @property
+    def embodied_kg_co2e(self) -> float:
+        return self.embodied.value
+
+    @property
+    def embodied_kg_co2e_min(self) -> float:
+        return self.embodied.low
+
+    @property
+    def embodied_kg_co2e_max(self) -> float:
+        return self.embodied.high
+
+    @property
+    def use_kwh(self) -> float:
+        return self.energy.value
+
+    @property
+    def use_kwh_min(self) -> float:
+        return self.energy.low
+
+    @property
+    def use_kwh_max(self) -> float:
+        return self.energy.high
+
+    @property
+    def use_kg_co2e(self) -> float:
+        return self.use.value
+
+    @property
+    def use_kg_co2e_min(self) -> float:
+        return self.use.low
+
+    @property
+    def use_kg_co2e_max(self) -> float:
+        return self.use.high
+
+    @property
     def total_kg_co2e(self) -> float:
-        return self.embodied_kg_co2e + self.use_kg_co2e
+        return self.embodied.value + self.use.value
 
     @property
     def total_kg_co2e_min(self) -> float:
-        return self.embodied_kg_co2e_min + self.use_kg_co2e_min
+        return self.embodied.low + self.use.low
 
     @property
     def total_kg_co2e_max(self) -> float:
-        return self.embodied_kg_co2e_max + self.use_kg_co2e_max
+        return self.embodied.high + self.use.high
 
     @property
     def kg_co2e_per_employee(self) -> float | None:
@@ -595,7 +689,18 @@ def _aggregate(cube: np.ndarray, headcount: int | None) -> Aggregate:
     ysum = float(years.sum())
     tsum = float(total.sum())
     return Aggregate(
-        **values,
+        embodied=Figure(
+            values["embodied_kg_co2e"],
+            "kg CO2e",
+            values["embodied_kg_co2e_min"],
+            values["embodied_kg_co2e_max"],
+        ),
+        energy=Figure(values["use_kwh"], "kWh", values["use_kwh_min"], values["use_kwh_max"]),
+        use=Figure(
+            values["use_kg_co2e"], "kg CO2e", values["use_kg_co2e_min"], values["use_kg_co2e_max"]
+        ),
+        asset_years=values["asset_years"],
+        assets_in_service=values["assets_in_service"],
         quality_share={
             q: (float(years[i]) / ysum if ysum else 0.0) for i, q in enumerate(DATA_QUALITIES)
         },

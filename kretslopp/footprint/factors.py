@@ -15,6 +15,7 @@ from functools import cache
 from typing import TYPE_CHECKING
 
 from .derive import FACTOR_SETS_FILE
+from .figure import Figure
 from .sources import read_csv, source
 from .taxonomy import CATEGORY_CODES, CATEGORY_INDEX, check_category
 from .texts import Localised
@@ -66,6 +67,32 @@ class CategoryFactors(Localised):
     @property
     def energy_estimated(self) -> bool:
         return not self.energy_basis.startswith("none")
+
+    @property
+    def embodied(self) -> Figure:
+        """The category's embodied default as one figure (range, sources, basis)."""
+        return Figure(
+            self.embodied_kg_co2e, "kg CO2e", self.embodied_kg_co2e_min,
+            self.embodied_kg_co2e_max, "category", self.embodied_source_ids,
+            self.embodied_basis, self.embodied_basis_sv,
+        )  # fmt: skip
+
+    @property
+    def energy(self) -> Figure:
+        """The category's yearly energy default as one figure (range, sources, basis)."""
+        return Figure(
+            self.kwh_per_year, "kWh/year", self.kwh_per_year_min, self.kwh_per_year_max,
+            "category", self.energy_source_ids, self.energy_basis, self.energy_basis_sv,
+        )  # fmt: skip
+
+    @property
+    def lifetime(self) -> Figure:
+        """The category's expected lifetime as one figure (no range: sources give one)."""
+        return Figure(
+            self.lifetime_years, "years", data_quality="category",
+            source_ids=self.lifetime_source_ids, basis=self.lifetime_basis,
+            basis_sv=self.lifetime_basis_sv,
+        )  # fmt: skip
 
     def as_dict(self) -> dict[str, object]:
         return {

@@ -13,6 +13,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 
 from .factors import DEFAULT_FACTOR_SET, get_factor_set
+from .figure import Figure
 from .grid import DEFAULT_GRID, grid_factor
 from .taxonomy import check_category
 
@@ -37,6 +38,22 @@ class LifetimeScenario:
     use_kg_co2e_per_year: float
     grid: str
     year: int
+
+    @property
+    def embodied_before(self) -> Figure:
+        """Embodied kg CO2e a year today, with its range, as one figure."""
+        return Figure(
+            self.embodied_kg_co2e_per_year_before, "kg CO2e per year",
+            self.embodied_kg_co2e_per_year_min_before, self.embodied_kg_co2e_per_year_max_before,
+        )  # fmt: skip
+
+    @property
+    def embodied_after(self) -> Figure:
+        """Embodied kg CO2e a year with the devices kept longer, with its range."""
+        return Figure(
+            self.embodied_kg_co2e_per_year_after, "kg CO2e per year",
+            self.embodied_kg_co2e_per_year_min_after, self.embodied_kg_co2e_per_year_max_after,
+        )  # fmt: skip
 
     @property
     def purchases_per_year_change(self) -> float:

@@ -1,29 +1,59 @@
 """Category codes and data-quality levels shared by every part of the footprint engine.
 
-The codes are the product taxonomy of Kretslopp's catalogue. They live here (and not in a
-Django model) so that the engine, its CLI and its tests agree on them without importing Django.
+The codes are the product taxonomy of Kretslopp's catalogue, and this is their one
+definition: the catalogue's choices (``inventory.models.ProductCategory``), the asset
+import's value maps and the energy ledger's scopes are derived from it, and a test fails if
+any of them drifts. They live here (and not in a Django model) so that the engine, its CLI
+and its tests agree on them without importing Django.
 """
 
 from __future__ import annotations
 
+
+def _(text: str) -> str:  # marks text for translation without importing Django
+    return text
+
+
+#: Every category code of the product taxonomy with its label (translated by the web
+#: layer), in the order reports list them. The codes are stable: stored data and imports
+#: use them.
+CATEGORY_LABELS: dict[str, str] = {
+    "laptop": _("Laptop"),
+    "desktop": _("Desktop computer"),
+    "all_in_one": _("All-in-one computer"),
+    "thin_client": _("Thin client"),
+    "monitor": _("Monitor"),
+    "smartphone": _("Smartphone"),
+    "tablet": _("Tablet"),
+    "printer": _("Printer"),
+    "server": _("Server"),
+    "network_switch": _("Network switch"),
+    "router_firewall": _("Router or firewall"),
+    "access_point": _("Wireless access point"),
+    "storage": _("Storage system"),
+    "docking_station": _("Docking station"),
+    "projector": _("Projector"),
+    "other": _("Other"),
+}
+
 #: Every category code of the product taxonomy, in the order reports list them.
-CATEGORY_CODES: tuple[str, ...] = (
-    "laptop",
-    "desktop",
-    "all_in_one",
-    "thin_client",
-    "monitor",
-    "smartphone",
-    "tablet",
-    "printer",
-    "server",
-    "network_switch",
-    "router_firewall",
-    "access_point",
-    "storage",
-    "docking_station",
-    "projector",
-    "other",
+CATEGORY_CODES: tuple[str, ...] = tuple(CATEGORY_LABELS)
+
+#: Categories whose devices normally hold data, so that erasure is required before they leave.
+CATEGORIES_WITH_STORAGE: frozenset[str] = frozenset(
+    {
+        "laptop",
+        "desktop",
+        "all_in_one",
+        "thin_client",
+        "smartphone",
+        "tablet",
+        "printer",
+        "server",
+        "storage",
+        "network_switch",
+        "router_firewall",
+    }
 )
 
 #: Index of each category code; the vectorised engine works on these integers.

@@ -7,17 +7,52 @@ class ImportsConfig(AppConfig):
     verbose_name = _("Imports and exports")
 
     def ready(self) -> None:
-        # Assets are one import target among others: registered like every app's targets.
-        from kretslopp.core.registry import ImportTargetEntry, registry
-        from kretslopp.imports.assets.target import AssetTarget
+        from kretslopp.core.registry import (
+            ApiRouterEntry,
+            AuditBatchKind,
+            CommandEntry,
+            ImportTargetEntry,
+            NavigationEntry,
+            lazy,
+            registry,
+        )
         from kretslopp.organisation.access import Action
 
-        registry.import_targets.register(
-            AssetTarget.name,
-            ImportTargetEntry(
-                target=AssetTarget,
-                label=_("Assets"),
-                allowed=lambda access: access.can(Action.EDIT_ASSETS),
-                order=10,
+        registry.navigation.register(
+            "imports:upload",
+            NavigationEntry(
+                "imports:upload", _("Import"), lambda access: access.can(Action.EDIT_ASSETS), 40
             ),
         )
+        registry.api_routers.register("imports", ApiRouterEntry("kretslopp.imports.api.router", 70))
+        registry.import_commands.register(
+            "assets",
+            CommandEntry(
+                "a CSV or XLSX file of assets (ours, Snipe-IT, GLPI, Intune, …)",
+                lazy("kretslopp.imports.commands.assets_arguments"),
+                lazy("kretslopp.imports.commands.import_assets"),
+                10,
+            ),
+        )
+        registry.import_commands.register(
+            "snipeit",
+            CommandEntry(
+                "the hardware of a Snipe-IT server",
+                lazy("kretslopp.imports.commands.snipeit_arguments"),
+                lazy("kretslopp.imports.commands.import_snipeit"),
+                20,
+            ),
+        )
+        registry.import_targets.register(
+            "assets",
+            ImportTargetEntry(
+                "kretslopp.imports.assets.target.AssetTarget",
+                _("Assets"),
+                lambda access: access.can(Action.EDIT_ASSETS),
+                10,
+            ),
+        )
+        from kretslopp.imports.models import AUDIT_BATCH_KIND, job_label, job_url
+
+        # The audit log names an import's entries after its job and links to it.
+        registry.audit_batches.register(AUDIT_BATCH_KIND, AuditBatchKind(job_label, job_url))

@@ -167,7 +167,9 @@ def _mark_failed(job: ImportJob) -> bool:
     """Failed, for the reason that its process ended; False if its outcome came meanwhile."""
     before = job.state
     now = timezone.now()
-    with transaction.atomic(), audit.acting_as(None):  # the system noticed, not the viewer
+    # The system noticed, not the viewer: a batch of its own, not the viewer's request.
+    system = audit.batch(audit.new_batch(audit.SYSTEM_BATCH))
+    with transaction.atomic(), audit.acting_as(None), system:
         # Only if still as seen: a process that saved its outcome after the look wins.
         changed = ImportJob.objects.filter(pk=job.pk, state=before, worker=job.worker).update(
             state=JobState.FAILED, failure=Failure.INTERRUPTED, finished_at=now, worker=""

@@ -5,6 +5,7 @@ from __future__ import annotations
 from django.conf import settings
 from django.db import models
 from django.urls import reverse
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from kretslopp.core import audit
@@ -45,6 +46,10 @@ class Failure(models.TextChoices):
             "again; if it happens again, tell your administrator."
         ),
     )
+
+
+#: The kind of audit batch an import's writes are filed under (``import:<job id>``).
+AUDIT_BATCH_KIND = "import"
 
 
 class ImportJob(models.Model):
@@ -112,8 +117,25 @@ class ImportJob(models.Model):
         return label_of(self.target)
 
     @property
+    def audit_batch(self) -> str:
+        """The batch its audit entries are filed under (``core.audit.batch``)."""
+        return f"{AUDIT_BATCH_KIND}:{self.pk}"
+
+    @property
     def finished(self) -> bool:
         return self.state in {JobState.DONE, JobState.REJECTED, JobState.FAILED}
+
+
+def job_label(key: str) -> str:
+    """How the audit log names the batch of job ``key``: "Import #12"."""
+    return gettext("Import #%(id)s") % {"id": key}
+
+
+def job_url(key: str) -> str | None:
+    """The page of job ``key``, while the job is kept (retention removes old ones)."""
+    if not key.isdigit() or not ImportJob.objects.filter(pk=int(key)).exists():
+        return None
+    return reverse("imports:job", args=[int(key)])
 
 
 @audit.register
@@ -167,7 +189,7 @@ class ValueMap(models.Model):
     A category or status name means one of our codes; a department name (Snipe-IT's
     company, GLPI's entity, an Intune group) means one of our departments, a location name
     one of our locations. Rows here win over the defaults built into
-    :mod:`kretslopp.tabular.mapping` and over the names of our own records, so a
+    :mod:`kretslopp.imports.assets.columns` and over the names of our own records, so a
     municipality can say what its own Snipe-IT status "Arkiverad" means without a release,
     and a migration needs one decision per unknown name rather than one per row.
     """

@@ -130,7 +130,8 @@ def clean_uploads(days: int | None = None, *, dry_run: bool = False) -> Cleanup:
     result = Cleanup(days=days, dry_run=dry_run)
     if not dry_run:
         liveness.reap_all()  # a job whose process died is finished: its file may go
-    with audit.acting_as(None):  # the system removes them, not whoever's upload triggered it
+    # The system removes them, not whoever's upload triggered it: a batch of its own.
+    with audit.acting_as(None), audit.batch(audit.new_batch(audit.SYSTEM_BATCH)):
         for job in _jobs_keeping_too_much(cutoff):
             removal = _removal(job, cutoff)
             if not removal.anything:

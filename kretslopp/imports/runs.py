@@ -18,7 +18,9 @@ from typing import Any
 
 from django.core.exceptions import PermissionDenied
 from django.utils import timezone
+from django.utils.module_loading import import_string
 
+from kretslopp.core import audit
 from kretslopp.core.registry import ImportTargetEntry, registry
 from kretslopp.imports import liveness, pipeline, progress, retention
 from kretslopp.imports.models import ImportJob, JobState, SavedMapping
@@ -53,6 +55,12 @@ def entry_of(name: str) -> ImportTargetEntry:
     return registry.import_targets[name]
 
 
+def target_class(entry: ImportTargetEntry) -> type[ImportTarget]:
+    """The entry's target class, imported on first use when it was registered by dotted path."""
+    target = entry.target
+    return import_string(target) if isinstance(target, str) else target
+
+
 def label_of(name: str) -> str:
     """How the job list names a target (the bare name when its app is not installed)."""
     entry = registry.import_targets.get(name)
@@ -69,7 +77,7 @@ class _TargetClasses(Mapping[str, type[ImportTarget]]):
     registry; to run one for a reader, use :func:`target_for`, which checks the reader."""
 
     def __getitem__(self, name: str) -> type[ImportTarget]:
-        return entry_of(name).target  # type: ignore[return-value]
+        return target_class(entry_of(name))
 
     def __iter__(self) -> Iterator[str]:
         return iter(registry.import_targets.keys())
@@ -90,7 +98,7 @@ def target_for(name: str, options: Mapping[str, Any], access: Access) -> ImportT
     entry = entry_of(name)
     if not entry.allowed(access):
         raise PermissionDenied
-    return entry.target.for_job(options, access)
+    return target_class(entry).for_job(options, access)
 
 
 def open_file(source: str | Path | bytes, file_name: str) -> Any:
@@ -375,7 +383,7 @@ def run(
         progress=progress,
         total_rows=total_rows,
     )
-    with liveness.working_on(job):
+    with liveness.working_on(job), audit.batch(job.audit_batch):
         result = pipeline.run(source, target, mapping, context)
         record(job, result, dry_run=dry_run)
     result.job_id = job.pk

@@ -2,7 +2,7 @@
 
 The order of authority: a :class:`~kretslopp.imports.models.ValueMap` row the municipality
 saved, then our own labels in Swedish and English (so our exports re-import whatever the
-language they were written in), then the defaults in :mod:`kretslopp.tabular.mapping`.
+language they were written in), then the defaults in :mod:`kretslopp.imports.assets.columns`.
 A resolver is built once per import and caches every distinct name it meets, so 100,000
 rows cost one dictionary lookup each.
 """
@@ -14,11 +14,11 @@ from collections.abc import Callable, Iterable
 from django.conf import settings
 from django.utils import translation
 
+from kretslopp.imports.assets.columns import map_category, map_status
 from kretslopp.imports.models import ValueKind, ValueMap
 from kretslopp.inventory import lifecycle
 from kretslopp.inventory.models import ProductCategory
 from kretslopp.tabular import normalise_header
-from kretslopp.tabular.mapping import map_category, map_status
 
 Resolver = Callable[[str], str | None]
 

@@ -109,7 +109,7 @@ def _other_targets(access: Access) -> list[tuple[str, str | None]]:
         if name == "assets":
             continue
         try:
-            url = runs.entry_of(name).target.for_job({}, access).start_url()
+            url = runs.TARGETS[name].for_job({}, access).start_url()
         except (InvalidOptions, PermissionDenied):
             url = None  # started from a page of its own (a campaign's report)
         found.append((runs.label_of(name), url))

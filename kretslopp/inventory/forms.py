@@ -166,9 +166,11 @@ class AssetForm(VersionedModelForm):
                     "department": department.name,
                 },
             )
-        assignee = cleaned.get("assignee")
-        if assignee is not None and cleaned.get("status") == lifecycle.ORDERED:
-            self.add_error("assignee", _("An ordered asset cannot be assigned to anyone yet."))
+        # A new asset's status is chosen here; a registered one's changes only by moves.
+        status = cleaned.get("status") if self.instance.pk is None else self.instance.status
+        refusal = lifecycle.assignment_refusal(status, assigned=cleaned.get("assignee") is not None)
+        if refusal is not None:
+            self.add_error("assignee", _(refusal))
         return cleaned
 
     def register(self, *, by) -> Asset:

@@ -11,6 +11,8 @@ import datetime as dt
 from dataclasses import dataclass
 from typing import Any
 
+from kretslopp.core.refusal import Refused
+
 
 def _(text: str) -> str:  # marks text for translation without importing Django
     return text
@@ -104,14 +106,19 @@ LEFT = _("The asset has left the organisation (%(source)s); it cannot move again
 NOT_ALLOWED = _("An asset that is %(source)s cannot become %(target)s; it can become: %(allowed)s.")
 NEEDS_ERASURE = _("The asset has storage: its data must be erased, with a certificate, first.")
 NEEDS_REFERENCE = _("'%(move)s' needs a reference: the certificate or destruction record id.")
+ORDERED_ASSIGNED = _("An ordered asset cannot be assigned to anyone yet.")
 
 
-class IllegalMove(ValueError):
+class IllegalMove(Refused, ValueError):
     """A move the lifecycle does not allow, with the reason in words a coordinator uses.
 
     ``template`` and ``params`` let the web layer translate the reason; statuses in
-    ``params`` are codes, ``move`` a move label, ``allowed`` a list of status codes.
+    ``params`` are codes, ``move`` a move label, ``allowed`` a list of status codes. The
+    API answers it as every :class:`~kretslopp.core.refusal.Refused`: 409, about "target".
     """
+
+    code = "illegal_move"
+    field = "target"
 
     def __init__(self, template: str, *, source: str, target: str, **extra: object) -> None:
         self.template = template
@@ -168,6 +175,15 @@ def check_move(source: str, target: str, *, has_storage: bool, reference: str = 
     if move.needs_reference and not reference.strip():
         raise IllegalMove(NEEDS_REFERENCE, source=source, target=target, move=move.label)
     return move
+
+
+def assignment_refusal(status: str, *, assigned: bool) -> str | None:
+    """Why an asset in ``status`` cannot have an assignee (untranslated); None if it may.
+
+    An asset still on order has reached nobody, so nobody can be using it yet. The asset
+    form and the import both ask here, for a new asset and for one being changed.
+    """
+    return ORDERED_ASSIGNED if assigned and status == ORDERED else None
 
 
 def next_moves(source: str, *, has_storage: bool) -> list[Move]:

@@ -10,45 +10,19 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from kretslopp.core import audit
+from kretslopp.footprint import taxonomy
 from kretslopp.inventory import lifecycle
 from kretslopp.organisation.models import CostCentre, Department, Location, Person
 
+#: The fixed taxonomy, derived from its one definition in the plain package; the codes are
+#: stable and used by the footprint engine and imports.
+ProductCategory = models.TextChoices(
+    "ProductCategory",
+    [(code.upper(), (code, _(label))) for code, label in taxonomy.CATEGORY_LABELS.items()],
+)
 
-class ProductCategory(models.TextChoices):
-    """The fixed taxonomy; the codes are stable and used by the footprint engine and imports."""
-
-    LAPTOP = "laptop", _("Laptop")
-    DESKTOP = "desktop", _("Desktop computer")
-    ALL_IN_ONE = "all_in_one", _("All-in-one computer")
-    THIN_CLIENT = "thin_client", _("Thin client")
-    MONITOR = "monitor", _("Monitor")
-    SMARTPHONE = "smartphone", _("Smartphone")
-    TABLET = "tablet", _("Tablet")
-    PRINTER = "printer", _("Printer")
-    SERVER = "server", _("Server")
-    NETWORK_SWITCH = "network_switch", _("Network switch")
-    ROUTER_FIREWALL = "router_firewall", _("Router or firewall")
-    ACCESS_POINT = "access_point", _("Wireless access point")
-    STORAGE = "storage", _("Storage system")
-    DOCKING_STATION = "docking_station", _("Docking station")
-    PROJECTOR = "projector", _("Projector")
-    OTHER = "other", _("Other")
-
-
-# Categories whose devices normally hold data, so that erasure is required before they leave.
-CATEGORIES_WITH_STORAGE = {
-    "laptop",
-    "desktop",
-    "all_in_one",
-    "thin_client",
-    "smartphone",
-    "tablet",
-    "printer",
-    "server",
-    "storage",
-    "network_switch",
-    "router_firewall",
-}
+#: Categories whose devices normally hold data, so that erasure is required before they leave.
+CATEGORIES_WITH_STORAGE = taxonomy.CATEGORIES_WITH_STORAGE
 
 Status = models.TextChoices(
     "Status", [(code, (code, _(label))) for code, label in lifecycle.STATUS_LABELS.items()]
@@ -278,7 +252,10 @@ class Asset(models.Model):
     ) -> LifecycleEvent:
         """Move the asset through the lifecycle, or raise ``lifecycle.IllegalMove`` with a reason.
 
-        The only way status changes after creation: forms, the API and imports call this.
+        One asset at a time (the asset page, the API, a scan at a collection point). Moves
+        of many assets at once (imports, hand-overs, partner reports) go through
+        :mod:`kretslopp.inventory.moves` or the import's writer instead; all of them ask
+        ``lifecycle.check_move`` and take the dates from ``lifecycle.dates_after_move``.
         """
         lifecycle.check_move(self.status, target, has_storage=self.has_storage, reference=reference)
         when = at or timezone.now()

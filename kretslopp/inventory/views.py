@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.db import transaction
@@ -11,11 +13,12 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from kretslopp.carbon import services as carbon
-from kretslopp.carbon.views import may_decide
 from kretslopp.core import audit
+from kretslopp.core.editing import EditView
 from kretslopp.core.history import history_for
 from kretslopp.core.paging import page_of
+from kretslopp.core.panels import rendered_panels
+from kretslopp.core.registry import registry
 from kretslopp.inventory import lifecycle
 from kretslopp.inventory.filters import AGE_BANDS, ALL_CUSTODY, CUSTODY, AssetFilter
 from kretslopp.inventory.forms import AssetForm, LabelFormSet, MoveForm, ProductModelForm
@@ -118,36 +121,50 @@ def asset_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "moves": asset.next_moves() if can_edit else [],
         "can_edit": can_edit,
         "labels": asset.model.labels.all(),
-        "footprint": carbon.asset_footprint(asset),
+        "panels": rendered_panels(registry.asset_panels, request, access, asset=asset),
     }
     return render(request, "inventory/asset_detail.html", context)
 
 
-@login_required
-def asset_create(request: HttpRequest) -> HttpResponse:
-    access = access_for(request.user)
-    access.require(Action.EDIT_ASSETS)
-    form = AssetForm(request.POST or None, access=access)
-    if request.method == "POST" and form.is_valid():
-        access.require(Action.EDIT_ASSETS, form.cleaned_data["department"].pk)
-        asset = form.register(by=request.user)
-        messages.success(request, _("Asset %(tag)s registered.") % {"tag": asset.asset_tag})
-        return redirect(asset)
-    return render(request, "inventory/asset_form.html", {"form": form, "asset": None})
+class _AssetEdit(EditView):
+    """Register or change an asset, in the departments the user may edit assets of."""
+
+    form_class = AssetForm
+    template_name = "inventory/asset_form.html"
+
+    def form_kwargs(self) -> dict[str, Any]:
+        return {"access": self.access}
+
+    def check_form(self, form: AssetForm) -> None:
+        # The department chosen, too, must be one the user edits assets in.
+        self.access.require(Action.EDIT_ASSETS, form.cleaned_data["department"].pk)
+
+    def get_context(self, form: AssetForm) -> dict[str, Any]:
+        return {"form": form, "asset": self.object}
 
 
-@login_required
-def asset_edit(request: HttpRequest, pk: int) -> HttpResponse:
-    access = access_for(request.user)
-    asset = access.get(Asset.objects.all(), pk=pk)
-    access.require(Action.EDIT_ASSETS, asset.department_id)
-    form = AssetForm(request.POST or None, instance=asset, access=access)
-    if request.method == "POST" and form.is_valid():
-        access.require(Action.EDIT_ASSETS, form.cleaned_data["department"].pk)
-        if form.save_unless_changed(by=request.user):
-            messages.success(request, _("Changes to %(tag)s saved.") % {"tag": asset.asset_tag})
-            return redirect(asset)
-    return render(request, "inventory/asset_form.html", {"form": form, "asset": asset})
+class AssetCreate(_AssetEdit):
+    action = Action.EDIT_ASSETS
+
+    def save(self, form: AssetForm) -> Asset:
+        return form.register(by=self.request.user)
+
+    def success_message(self, saved: Asset) -> str:
+        return _("Asset %(tag)s registered.") % {"tag": saved.asset_tag}
+
+
+class AssetEdit(_AssetEdit):
+    def get_object(self) -> Asset:
+        asset = self.access.get(Asset.objects.all(), pk=self.kwargs["pk"])
+        self.access.require(Action.EDIT_ASSETS, asset.department_id)
+        return asset
+
+    def success_message(self, saved: Asset) -> str:
+        return _("Changes to %(tag)s saved.") % {"tag": saved.asset_tag}
+
+
+asset_create = AssetCreate.as_view()
+asset_edit = AssetEdit.as_view()
 
 
 @login_required
@@ -228,30 +245,47 @@ def model_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "labels": product_model.labels.all(),
         "by_status": [(code, Status(code).label, n) for code, n in by_status],
         "history": history_for(product_model) if access.can(Action.VIEW_AUDIT) else None,
-        "figures": carbon.figures_for(product_model),
-        "can_decide": may_decide(access),
+        "panels": rendered_panels(
+            registry.model_panels, request, access, product_model=product_model
+        ),
         "can_edit": access.can(Action.EDIT_CATALOGUE),
     }
     return render(request, "inventory/model_detail.html", context)
 
 
-@login_required
-def model_edit(request: HttpRequest, pk: int | None = None) -> HttpResponse:
+class ModelEdit(EditView):
     """Add or change a catalogue model and its labels (procurement and administrators)."""
-    access = access_for(request.user)
-    access.require(Action.EDIT_CATALOGUE)
-    product_model = get_object_or_404(ProductModel, pk=pk) if pk is not None else None
-    form = ProductModelForm(request.POST or None, instance=product_model)
-    labels = LabelFormSet(request.POST or None, instance=product_model, prefix="labels")
-    if request.method == "POST" and form.is_valid() and labels.is_valid():
+
+    form_class = ProductModelForm
+    template_name = "inventory/model_form.html"
+    action = Action.EDIT_CATALOGUE
+
+    def get_object(self) -> ProductModel | None:
+        pk = self.kwargs.get("pk")
+        return get_object_or_404(ProductModel, pk=pk) if pk is not None else None
+
+    def get_form(self) -> ProductModelForm:
+        self.labels = LabelFormSet(self.request.POST or None, instance=self.object, prefix="labels")
+        return super().get_form()
+
+    def is_valid(self, form: ProductModelForm) -> bool:
+        return form.is_valid() and self.labels.is_valid()
+
+    def save(self, form: ProductModelForm) -> ProductModel | None:
+        """The model and its labels together, or neither."""
         with transaction.atomic():
-            saved = form.save_unless_changed(by=request.user)
+            saved = form.save_unless_changed(by=self.request.user)
             if saved is not None:
-                labels.instance = saved
-                with audit.acting_as(request.user):
-                    labels.save()
-        if saved is not None:
-            messages.success(request, _("%(model)s saved.") % {"model": saved})
-            return redirect(saved)
-    context = {"form": form, "labels": labels, "model": product_model}
-    return render(request, "inventory/model_form.html", context)
+                self.labels.instance = saved
+                with audit.acting_as(self.request.user):
+                    self.labels.save()
+        return saved
+
+    def success_message(self, saved: ProductModel) -> str:
+        return _("%(model)s saved.") % {"model": saved}
+
+    def get_context(self, form: ProductModelForm) -> dict[str, Any]:
+        return {"form": form, "labels": self.labels, "model": self.object}
+
+
+model_edit = ModelEdit.as_view()

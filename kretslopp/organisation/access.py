@@ -33,6 +33,9 @@ class Action(StrEnum):
     # What another system's names mean here (value mappings) and others' saved column
     # mappings: they decide every later import's outcome, for every department.
     MANAGE_IMPORT_SETTINGS = "manage_import_settings"
+    # The sustainability forum: its members, meetings, decisions and register of measures
+    # (who reads a forum, and who updates a measure, is in kretslopp/forum/access.py).
+    MANAGE_FORUM = "manage_forum"
 
 
 ROLE_ACTIONS: dict[str, frozenset[Action]] = {
@@ -47,6 +50,8 @@ ROLE_ACTIONS: dict[str, frozenset[Action]] = {
             # A status or category mapping decides the lifecycle outcome and footprint
             # category of imported devices: the figures the sustainability lead answers for.
             Action.MANAGE_IMPORT_SETTINGS,
+            # The lead chairs the sustainability forum and keeps its register.
+            Action.MANAGE_FORUM,
         }
     ),
     Role.PROCUREMENT: frozenset({Action.VIEW, Action.EDIT_CATALOGUE, Action.VIEW_AUDIT}),
@@ -64,6 +69,7 @@ ORGANISATION_ACTIONS = {
     Action.MANAGE_TAKEBACK,
     Action.REPORT_TAKEBACK,
     Action.MANAGE_IMPORT_SETTINGS,
+    Action.MANAGE_FORUM,
 }
 
 

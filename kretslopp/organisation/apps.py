@@ -10,9 +10,19 @@ class OrganisationConfig(AppConfig):
     def ready(self) -> None:
         from kretslopp.core.registry import NavigationEntry, registry
         from kretslopp.organisation import signals
-        from kretslopp.organisation.access import Access
+        from kretslopp.organisation.access import Access, Action, access_for
 
         signals.connect()
+        registry.access.register("user", access_for)  # what core.editing asks
+        registry.navigation.register(
+            "organisation:departments",
+            NavigationEntry(
+                "organisation:departments",
+                _("Departments"),
+                lambda access: access.can(Action.VIEW),
+                60,
+            ),
+        )
         registry.navigation.register(
             "organisation:people",
             NavigationEntry("organisation:people", _("People"), Access.may_manage_logins, 90),

@@ -24,8 +24,10 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from kretslopp.core import audit
+from kretslopp.core.editing import EditView
 from kretslopp.core.history import history_for
 from kretslopp.core.paging import page_of
+from kretslopp.core.registry import registry
 from kretslopp.organisation import logins, oidc
 from kretslopp.organisation.access import Access, access_for
 from kretslopp.organisation.login_forms import (
@@ -120,32 +122,50 @@ def person_create(request: HttpRequest) -> HttpResponse:
     return _form_page(request, form, title=_("New login"), back=back)
 
 
-@login_required
-def person(request: HttpRequest, pk: int) -> HttpResponse:
+class _ManagerEdit(EditView):
+    """An add or edit page of those who manage logins (administrators)."""
+
+    template_name = "organisation/edit_form.html"
+
+    def check_access(self) -> None:
+        if not self.access.may_manage_logins():
+            raise PermissionDenied
+
+
+class Person(_ManagerEdit):
     """One login: name, role and departments (stale-edit guarded), and what can be done."""
-    _manager(request)
-    user = get_object_or_404(get_user_model(), pk=pk)
-    membership = Membership.objects.filter(user=user).first() or Membership(user=user)
-    identities = list(user.sign_in_identities.all())
-    form = MembershipForm(
-        request.POST or None,
-        instance=membership,
-        user=user,
-        signs_in_with_provider=bool(identities),
-    )
-    if request.method == "POST" and form.is_valid() and form.save_unless_changed(by=request.user):
-        messages.success(request, _("Changes to %(name)s saved.") % {"name": user.username})
-        return redirect("organisation:people")
-    context = {
-        "person": user,
-        "form": form,
-        "identities": identities,
-        "is_self": user.pk == request.user.pk,
-        "usable_password": user.has_usable_password(),
-        "tokens": user.api_tokens.filter(revoked_at__isnull=True).count(),
-        "history": history_for(membership) if membership.pk else None,
-    }
-    return render(request, "organisation/person.html", context)
+
+    form_class = MembershipForm
+    template_name = "organisation/person.html"
+
+    def get_object(self) -> Membership:
+        self.user = get_object_or_404(get_user_model(), pk=self.kwargs["pk"])
+        self.identities = list(self.user.sign_in_identities.all())
+        return Membership.objects.filter(user=self.user).first() or Membership(user=self.user)
+
+    def form_kwargs(self) -> dict[str, Any]:
+        return {"user": self.user, "signs_in_with_provider": bool(self.identities)}
+
+    def success_message(self, saved: Membership) -> str:
+        return _("Changes to %(name)s saved.") % {"name": self.user.username}
+
+    def success_url(self, saved: Membership) -> str:
+        return "organisation:people"
+
+    def get_context(self, form) -> dict[str, Any]:
+        user, membership = self.user, self.object
+        return {
+            "person": user,
+            "form": form,
+            "identities": self.identities,
+            "is_self": user.pk == self.request.user.pk,
+            "usable_password": user.has_usable_password(),
+            "tokens": user.api_tokens.filter(revoked_at__isnull=True).count(),
+            "history": history_for(membership) if membership.pk else None,
+        }
+
+
+person = Person.as_view()
 
 
 @login_required
@@ -222,35 +242,41 @@ def partners(request: HttpRequest) -> HttpResponse:
     return render(request, "organisation/partners.html", {"partners": rows})
 
 
-@login_required
-def partner_create(request: HttpRequest) -> HttpResponse:
-    _manager(request)
-    form = PartnerForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        saved = form.save_unless_changed(by=request.user)
-        messages.success(request, _("Partner %(name)s added.") % {"name": saved.name})
-        return redirect(saved)
-    back = reverse("organisation:partners")
-    return _form_page(request, form, title=_("New take-back partner"), back=back)
+class PartnerCreate(_ManagerEdit):
+    form_class = PartnerForm
+
+    def page_context(self) -> dict[str, Any]:
+        return {"title": _("New take-back partner"), "back": reverse("organisation:partners")}
+
+    def success_message(self, saved: Partner) -> str:
+        return _("Partner %(name)s added.") % {"name": saved.name}
 
 
-@login_required
-def partner(request: HttpRequest, pk: int) -> HttpResponse:
+class PartnerPage(_ManagerEdit):
     """A partner's details and its logins, with a way to add one."""
-    _manager(request)
-    company = get_object_or_404(Partner, pk=pk)
-    form = PartnerForm(request.POST or None, instance=company)
-    if request.method == "POST" and form.is_valid() and form.save_unless_changed(by=request.user):
-        messages.success(request, _("Partner %(name)s saved.") % {"name": company.name})
-        return redirect(company)
-    users = (
-        get_user_model()
-        .objects.filter(membership__partner=company)
-        .order_by("username")
-        .select_related("membership")
-    )
-    context = {"partner": company, "form": form, "users": users, "history": history_for(company)}
-    return render(request, "organisation/partner.html", context)
+
+    form_class = PartnerForm
+    template_name = "organisation/partner.html"
+
+    def get_object(self) -> Partner:
+        return get_object_or_404(Partner, pk=self.kwargs["pk"])
+
+    def success_message(self, saved: Partner) -> str:
+        return _("Partner %(name)s saved.") % {"name": saved.name}
+
+    def get_context(self, form) -> dict[str, Any]:
+        company = self.object
+        users = (
+            get_user_model()
+            .objects.filter(membership__partner=company)
+            .order_by("username")
+            .select_related("membership")
+        )
+        return {"partner": company, "form": form, "users": users, "history": history_for(company)}
+
+
+partner_create = PartnerCreate.as_view()
+partner = PartnerPage.as_view()
 
 
 # --- roles from the identity provider -------------------------------------------------------
@@ -268,29 +294,37 @@ def claim_rules(request: HttpRequest) -> HttpResponse:
     return render(request, "organisation/claim_rules.html", context)
 
 
-@login_required
-def claim_rule_create(request: HttpRequest) -> HttpResponse:
-    _manager(request)
-    form = ClaimRuleForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        form.save_unless_changed(by=request.user)
-        messages.success(request, _("Saved. It applies from each person's next sign-in."))
-        return redirect("organisation:claim_rules")
-    back = reverse("organisation:claim_rules")
-    return _form_page(request, form, title=_("New role from the identity provider"), back=back)
+class _ClaimRuleEdit(_ManagerEdit):
+    form_class = ClaimRuleForm
+
+    def success_message(self, saved: ClaimRule) -> str:
+        return _("Saved. It applies from each person's next sign-in.")
+
+    def success_url(self, saved: ClaimRule) -> str:
+        return "organisation:claim_rules"
 
 
-@login_required
-def claim_rule(request: HttpRequest, pk: int) -> HttpResponse:
-    _manager(request)
-    rule = get_object_or_404(ClaimRule, pk=pk)
-    form = ClaimRuleForm(request.POST or None, instance=rule)
-    if request.method == "POST" and form.is_valid() and form.save_unless_changed(by=request.user):
-        messages.success(request, _("Saved. It applies from each person's next sign-in."))
-        return redirect("organisation:claim_rules")
-    back = reverse("organisation:claim_rules")
-    title = _("Role from the identity provider: %(value)s") % {"value": rule.value}
-    return _form_page(request, form, title=title, back=back)
+class ClaimRuleCreate(_ClaimRuleEdit):
+    def page_context(self) -> dict[str, Any]:
+        return {
+            "title": _("New role from the identity provider"),
+            "back": reverse("organisation:claim_rules"),
+        }
+
+
+class ClaimRulePage(_ClaimRuleEdit):
+    def get_object(self) -> ClaimRule:
+        return get_object_or_404(ClaimRule, pk=self.kwargs["pk"])
+
+    def page_context(self) -> dict[str, Any]:
+        return {
+            "title": _("Role from the identity provider: %(value)s") % {"value": self.object.value},
+            "back": reverse("organisation:claim_rules"),
+        }
+
+
+claim_rule_create = ClaimRuleCreate.as_view()
+claim_rule = ClaimRulePage.as_view()
 
 
 @login_required
@@ -360,4 +394,8 @@ def no_role(request: HttpRequest) -> HttpResponse:
     """Where a login without a role lands: what that means and whom to ask."""
     if access_for(request.user).role is not None:
         return redirect("home")
+    for landing in registry.landings:  # e.g. an external member's forum
+        url = landing.url_for(request.user)
+        if url:
+            return redirect(url)
     return render(request, "organisation/no_role.html", {"administrators": logins.administrators()})

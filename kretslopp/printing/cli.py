@@ -1,8 +1,8 @@
 """``kretslopp import prints FILE --source cups|papercut``: the print-log side of the command.
 
-Kept here so the shared ``import`` command only adds a sub-parser and a dispatch line; the
-result is the pipeline's ``ImportResult``, so the command reports and exits as for every other
-import: 0 written, 1 rejected lines (nothing written), 2 unreadable file.
+Registered in ``registry.import_commands`` by :class:`kretslopp.printing.apps.PrintingConfig`;
+the result is the pipeline's ``ImportResult``, so the ``import`` command reports and exits as
+for every other import: 0 written, 1 rejected lines (nothing written), 2 unreadable file.
 """
 
 from __future__ import annotations
@@ -10,14 +10,13 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from django.conf import settings
-
+from kretslopp.imports.cli import acting_user
 from kretslopp.imports.pipeline import ImportResult
-from kretslopp.organisation.access import Access
+from kretslopp.organisation.access import Action
 
 
-def add_parser(sources: Any) -> None:
-    prints = sources.add_parser("prints", help="a CUPS page_log or a PaperCut print log (CSV)")
+def add_arguments(prints: Any) -> None:
+    """The ``prints`` subcommand's own arguments (the command adds --format and --language)."""
     prints.add_argument("file", type=Path)
     prints.add_argument("--source", dest="log_source", choices=["cups", "papercut"], required=True)
     prints.add_argument(
@@ -25,17 +24,12 @@ def add_parser(sources: Any) -> None:
     )
     prints.add_argument("--user", help="import as this user (needs the right to manage targets)")
     prints.add_argument("--dry-run", action="store_true", help="check only, write nothing")
-    prints.add_argument("--format", choices=["text", "json"], default="text")
-    prints.add_argument(
-        "--language",
-        choices=[code for code, _name in settings.LANGUAGES],
-        default=settings.LANGUAGE_CODE,
-        help="the language of the messages",
-    )
 
 
-def run(options: dict[str, Any], user: Any, access: Access) -> ImportResult:
-    """Import the print log as ``user`` (the command decides who, as for every import)."""
+def run(options: dict[str, Any]) -> ImportResult:
+    """Import the print log as ``--user`` (or the system), who must be allowed to manage
+    targets, as on the web."""
+    user, access = acting_user(options.get("user"), Action.MANAGE_METHODOLOGY, "import print logs")
     # Imported here: the log parsers are only needed by this kind of import, not by every
     # start of the ``import`` command.
     from kretslopp.printing.importer import import_print_log

@@ -15,8 +15,9 @@ from django.views.decorators.http import require_POST
 from kretslopp import printlogs
 from kretslopp.core.uploads import files_of, upload_limit
 from kretslopp.energy import assessment, charts
+from kretslopp.energy.charts import chart_context
 from kretslopp.energy.models import Kpi
-from kretslopp.energy.views import chart_assets, chart_context
+from kretslopp.energy.vega import chart_assets
 from kretslopp.imports import runs
 from kretslopp.imports.models import ImportJob
 from kretslopp.organisation.access import Access, Action, access_for

@@ -1,6 +1,7 @@
 """Paper CO2e and trees from sheets, with the factors read from ``data/paper-factors.csv``.
 
-The factors are data with a source (PaperCut's defaults), so a report can name them and a
+The factors are data with a source (PaperCut's defaults, cited by id from the one sources
+table, ``kretslopp/footprint/data/sources.csv``), so a report can name them and a
 municipality can see what stands behind "x kg CO2e of paper". They cover paper production
 only — not printer energy, toner or transport — and the result says so.
 """
@@ -12,6 +13,8 @@ from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
 
+from kretslopp.footprint.sources import Source, source
+
 DATA_DIR = Path(__file__).resolve().parent / "data"
 SCOPE = "paper production only (no printer energy, toner or transport)"
 
@@ -22,17 +25,6 @@ class PaperFactor:
     value: float
     unit: str
     source_id: str
-    note: str
-
-
-@dataclass(frozen=True, slots=True)
-class PaperSource:
-    source_id: str
-    title: str
-    publisher: str
-    year: str
-    licence: str
-    url: str
     note: str
 
 
@@ -48,22 +40,11 @@ def paper_factors() -> dict[str, PaperFactor]:
         }
 
 
-@cache
-def paper_sources() -> dict[str, PaperSource]:
-    """The sources the factors cite, by id."""
-    with (DATA_DIR / "sources.csv").open(encoding="utf-8", newline="") as handle:
-        return {
-            row["source_id"]: PaperSource(
-                row["source_id"],
-                row["title"],
-                row["publisher"],
-                row["year"],
-                row["licence"],
-                row["url"],
-                row["note"],
-            )  # fmt: skip
-            for row in csv.DictReader(handle)
-        }
+def paper_sources() -> dict[str, Source]:
+    """The sources the factors cite, by id, from the one sources table
+    (``kretslopp/footprint/data/sources.csv``)."""
+    cited = dict.fromkeys(factor.source_id for factor in paper_factors().values())
+    return {source_id: source(source_id) for source_id in cited}
 
 
 @dataclass(frozen=True, slots=True)

@@ -3,9 +3,11 @@
 The bottom layer of every import (asset files, Snipe-IT/GLPI/Intune exports, partner
 reports, meter readings) and of every export. See :mod:`kretslopp.tabular.reading` for the
 reading rules, :mod:`kretslopp.tabular.values` for parsing cell text,
-:mod:`kretslopp.tabular.writing` for exports and :mod:`kretslopp.tabular.mapping` for
-recognising other systems' columns. :mod:`kretslopp.tabular.limits` bounds what reading a
-file may cost, and :mod:`kretslopp.tabular.archive` checks an XLSX archive before it is read.
+:mod:`kretslopp.tabular.writing` for exports and :mod:`kretslopp.tabular.mapping` for the
+column mapping a user confirms and for value maps; which headers and names mean what for
+assets lives with the asset import (:mod:`kretslopp.imports.assets.columns`).
+:mod:`kretslopp.tabular.limits` bounds what reading a file may cost, and
+:mod:`kretslopp.tabular.archive` checks an XLSX archive before it is read.
 """
 
 from kretslopp.tabular.errors import MESSAGES, TabularError, ValueParseError

@@ -7,8 +7,24 @@ The method is documented in docs/methodology.md ("Targets, trajectories and fore
     target = Target.from_change("it_energy_kwh", 2019, 4_200_000, years=10, change_fraction=-0.30)
     result = assess(target, {2019: 4.2e6, 2020: 4.0e6, 2021: 3.9e6, 2022: 3.7e6})
     result.status, result.forecast.point, result.required_annual_change
+
+Measures' expected effects are added to a forecast by :func:`outlook` (see ``effects``).
 """
 
+from .effects import (
+    DECIDED,
+    STAGES,
+    WITH_PROPOSED,
+    Effect,
+    FollowUp,
+    Outlook,
+    Scenario,
+    Stage,
+    follow_up,
+    outlook,
+    share_in_place,
+    with_effects,
+)
 from .forecast import DEFAULT_LEVEL, METHOD, Forecast, forecast
 from .model import (
     DIRECTIONS,
@@ -23,6 +39,18 @@ from .status import DEFAULT_RULE, Assessment, Status, StatusRule, assess
 from .tdist import t_central_probability, t_two_sided_quantile
 
 __all__ = [
+    "DECIDED",
+    "STAGES",
+    "WITH_PROPOSED",
+    "Effect",
+    "FollowUp",
+    "Outlook",
+    "Scenario",
+    "Stage",
+    "follow_up",
+    "outlook",
+    "share_in_place",
+    "with_effects",
     "DEFAULT_LEVEL",
     "DEFAULT_RULE",
     "DIRECTIONS",

@@ -77,6 +77,13 @@ ROUTES: dict[str, str] = {
     "POST /imports/assets":                                "200 403 403 422 403 403 403 403 401",
     "POST /imports/jobs":                                  "200 200 403 403 403 403 404 403 401",
     "GET /imports/jobs":                                   "200 200 403 200 403 403 200 403 401",
+    "GET /forum/forums":                                   "200 200 200 200 200 200 403 403 401",
+    "GET /forum/forums/{forum_id}":                        "200 200 200 404 404 200 403 403 401",
+    "GET /forum/meetings":                                 "200 200 200 200 200 200 403 403 401",
+    "GET /forum/meetings/{meeting_id}":                    "200 200 200 404 404 200 403 403 401",
+    "GET /forum/measures":                                 "200 200 200 200 200 200 403 403 401",
+    "GET /forum/measures/{measure_id}":                    "200 200 200 404 404 200 403 403 401",
+    "GET /forum/effects":                                  "200 200 200 200 200 200 403 403 401",
 }
 # fmt: on
 
@@ -142,6 +149,9 @@ PATH_RECORDS = {
     "target_id": "target",
     "campaign_id": "campaign",
     "year": "year",
+    "forum_id": "forum",
+    "meeting_id": "meeting",
+    "measure_id": "measure",
 }
 
 

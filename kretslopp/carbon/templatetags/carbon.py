@@ -38,7 +38,7 @@ def get(mapping, key):
 @register.simple_tag
 def figure_anchor(figures, which: str) -> str:
     """The methodology anchor a figure's number links to: its factor-set row or its sheet."""
-    quality = figures.data_quality if which != "energy" else figures.energy_quality
+    quality = (figures.energy if which == "energy" else figures.embodied).data_quality
     if quality == "model":
         return "source-boavizta-pcf"
     if quality == "manual":

@@ -3,6 +3,8 @@ settling discrepancies and closing."""
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
@@ -16,6 +18,7 @@ from kretslopp.circular.figures import figures_by_department, figures_for
 from kretslopp.circular.forms import AcceptForm, CampaignForm, CloseForm, CollectionPointForm
 from kretslopp.circular.models import Campaign, CampaignItem, DiscrepancyState
 from kretslopp.circular.views.common import campaign_in_scope, reader
+from kretslopp.core.editing import EditView
 from kretslopp.organisation.access import Action, access_for
 
 
@@ -71,18 +74,23 @@ def campaign_detail(request: HttpRequest, pk: int) -> HttpResponse:
     return render(request, "circular/campaign_detail.html", context)
 
 
-@login_required
-def campaign_form(request: HttpRequest, pk: int | None = None) -> HttpResponse:
-    access = access_for(request.user)
-    access.require(Action.MANAGE_TAKEBACK)
-    campaign = campaign_in_scope(access, pk) if pk is not None else None
-    form = CampaignForm(request.POST or None, instance=campaign)
-    if request.method == "POST" and form.is_valid():
-        saved = form.save_unless_changed(by=request.user)
-        if saved is not None:
-            messages.success(request, _("Campaign %(name)s saved.") % {"name": saved.name})
-            return redirect(saved)
-    return render(request, "circular/campaign_form.html", {"form": form, "campaign": campaign})
+class CampaignEdit(EditView):
+    form_class = CampaignForm
+    template_name = "circular/campaign_form.html"
+    action = Action.MANAGE_TAKEBACK
+
+    def get_object(self) -> Campaign | None:
+        pk = self.kwargs.get("pk")
+        return campaign_in_scope(self.access, pk) if pk is not None else None
+
+    def success_message(self, saved: Campaign) -> str:
+        return _("Campaign %(name)s saved.") % {"name": saved.name}
+
+    def get_context(self, form: CampaignForm) -> dict[str, Any]:
+        return {"form": form, "campaign": self.object}
+
+
+campaign_form = CampaignEdit.as_view()
 
 
 @login_required

@@ -9,7 +9,7 @@ from django.contrib.contenttypes.models import ContentType
 from django.urls import reverse
 from django.utils import timezone, translation
 
-from kretslopp.conftest import downloaded, make_asset
+from kretslopp.conftest import downloaded, edit_form_data, make_asset
 from kretslopp.core.models import AuditEntry
 from kretslopp.inventory import lifecycle
 from kretslopp.inventory.models import Asset
@@ -20,8 +20,11 @@ URL = reverse("audit_log")
 
 
 def _lines(client, **filters):
+    """Every entry the page shows, whether grouped by batch or the entries of one batch."""
     response = client.get(URL, filters)
     assert response.status_code == 200
+    if "batches" in response.context:
+        return [line for batch in response.context["batches"] for line in batch.lines]
     return response.context["lines"]
 
 
@@ -52,7 +55,7 @@ def test_the_log_narrows_by_person_kind_action_and_days(town, login):
     assert _lines(client, since=today + dt.timedelta(days=1)) == []
     assert _lines(client, since=today, until=today)
     refused = client.get(URL, {"since": today, "until": today - dt.timedelta(days=1)})
-    assert "until" in refused.context["form"].errors and refused.context["lines"] == []
+    assert "until" in refused.context["form"].errors and refused.context["batches"] == []
 
 
 @pytest.mark.django_db
@@ -112,3 +115,94 @@ def test_the_log_names_fields_and_counts_in_swedish_never_by_their_stored_keys(t
         "tillgångar",
         "återtagna enheter",
     }
+
+
+# --- batches: what one request, command or import wrote together ---------------------------
+
+IMPORT_HEADER = "Asset tag,Serial number,Manufacturer,Model,Department,Status\n"
+
+
+def _import(rows: int, user=None):
+    from kretslopp.imports.tests.conftest import import_file
+
+    body = "".join(f"MS-B{n:04},SN-B{n:04},Dell,P2422H,GRF,In stock\n" for n in range(rows))
+    result = import_file(IMPORT_HEADER + body, user=user)
+    assert result.status == "committed"
+    from kretslopp.imports.models import ImportJob
+
+    return ImportJob.objects.latest("pk")
+
+
+@pytest.mark.django_db
+def test_an_import_is_one_line_in_the_log_with_a_link_to_its_job(town, login):
+    from kretslopp.core import auditlog
+
+    job = _import(auditlog.SHOWN_ENTRIES + 5, user=town.users["coordinator"])
+    entries = AuditEntry.objects.filter(batch=job.audit_batch)
+    assert entries.count() == auditlog.SHOWN_ENTRIES + 5  # every created asset, bulk-written
+    client = login(town.users["administrator"])
+    response = client.get(URL)
+    first = response.context["batches"][0]
+    size = auditlog.SHOWN_ENTRIES + 5
+    assert (first.key, first.count, first.lines) == (job.audit_batch, size, [])
+    assert first.url == job.get_absolute_url() and first.actors == ["coord"]
+    assert [part.text for part in first.parts] == ["Skapade 15 tillgångar"]
+    page = response.content.decode()
+    assert f'href="{job.get_absolute_url()}">Import nr {job.pk}</a>' in page
+    assert "Visa alla 15 poster" in page
+    # Its own page lists the entries, with the way to the job and back.
+    one = client.get(URL, {"batch": job.audit_batch})
+    assert len(one.context["lines"]) == auditlog.SHOWN_ENTRIES + 5
+    assert {line.entry.object_repr for line in one.context["lines"]} >= {"MS-B0000", "MS-B0014"}
+    assert job.get_absolute_url() in one.content.decode()
+
+
+@pytest.mark.django_db
+def test_what_one_request_saves_is_one_batch_and_each_request_its_own(town, login):
+    client = login(town.users["administrator"])
+    url = reverse("organisation:department_edit", args=[town.own.code])
+    for name in ("Skolförvaltningen", "Grundskolan"):
+        assert client.post(url, edit_form_data(client, url, name=name)).status_code == 302
+    department = ContentType.objects.get_for_model(town.own)
+    edits = AuditEntry.objects.filter(content_type=department, action="update")
+    batches = list(edits.values_list("batch", flat=True))
+    assert len(batches) == 2 and len(set(batches)) == 2
+    assert all(batch.startswith("request:") for batch in batches)
+
+
+@pytest.mark.django_db
+def test_a_small_batch_shows_its_entries_under_one_heading(town, login):
+    from kretslopp.core import audit
+
+    with audit.batch(audit.new_batch("request")) as key:
+        make_asset("MS-SMALL-1", town.monitor, town.own)
+        make_asset("MS-SMALL-2", town.monitor, town.own)
+    client = login(town.users["administrator"])
+    response = client.get(URL)
+    group = next(batch for batch in response.context["batches"] if batch.key == key)
+    assert group.count == 2 and group.label == "Sparat i en begäran" and group.url is None
+    assert {line.entry.object_repr for line in group.lines} == {"MS-SMALL-1", "MS-SMALL-2"}
+    assert "Skapade 2 tillgångar" in response.content.decode()
+
+
+@pytest.mark.django_db
+def test_filters_apply_within_batches_and_the_export_names_each_entrys_batch(town, login):
+    job = _import(3)
+    town.own_asset.move(lifecycle.RETURNED, by=town.users["coordinator"])
+    client = login(town.users["administrator"])
+    only_coord = client.get(URL, {"who": "coord"}).context["batches"]
+    assert job.audit_batch not in {batch.key for batch in only_coord}
+    table = open_table(downloaded(client.get(URL, {"format": "csv"})), "log.csv")
+    header = table.headers
+    rows = [row.values for row in table.rows()]
+    assert header[-1] == "Omgång"
+    assert sum(values[-1] == job.audit_batch for values in rows) == 3
+
+
+@pytest.mark.django_db
+def test_entries_written_outside_any_request_or_job_stand_alone(town):
+    before = set(AuditEntry.objects.values_list("batch", flat=True))
+    make_asset("MS-ALONE-1", town.monitor, town.own)
+    make_asset("MS-ALONE-2", town.monitor, town.own)
+    new = list(AuditEntry.objects.exclude(batch__in=before).values_list("batch", flat=True))
+    assert len(new) == 2 and len(set(new)) == 2

@@ -12,6 +12,7 @@ PLAIN_PACKAGES = [
     "kretslopp.footprint.cli",
     "kretslopp.tabular",
     "kretslopp.tabular.mapping",
+    "kretslopp.imports.assets.columns",
     "kretslopp.targets",
     "kretslopp.inventory.lifecycle",
 ]

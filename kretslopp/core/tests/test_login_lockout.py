@@ -10,6 +10,11 @@ from __future__ import annotations
 import datetime as dt
 import ipaddress
 import logging
+import os
+import re
+import subprocess
+import sys
+from pathlib import Path
 
 import pytest
 import time_machine
@@ -59,6 +64,16 @@ def test_the_lockout_still_holds_after_six_minutes_and_ends_after_fifteen(client
         assert _login(client, "coord", PASSWORD).status_code == 429
     with time_machine.travel(start + dt.timedelta(minutes=14), tick=False):
         assert _login(client, "coord", PASSWORD).status_code == 429
+    with time_machine.travel(start + dt.timedelta(minutes=16), tick=False):
+        assert _logged_in(_login(client, "coord", PASSWORD))
+
+
+def test_refused_tries_during_the_lockout_do_not_extend_it(client, town):
+    start = timezone.now()
+    with time_machine.travel(start, tick=False):
+        _fail(client, settings.LOGIN_FAILURE_LIMIT)
+    with time_machine.travel(start + dt.timedelta(minutes=10), tick=False):
+        assert _login(client, "coord", "wrong again").status_code == 429
     with time_machine.travel(start + dt.timedelta(minutes=16), tick=False):
         assert _logged_in(_login(client, "coord", PASSWORD))
 
@@ -116,6 +131,62 @@ def test_the_lockout_is_the_login_page_in_swedish_and_is_logged(client, town, ca
     assert 'value="coord"' in html
     assert any("coord" in record.getMessage() for record in caplog.records)
     assert all(PASSWORD not in record.getMessage() for record in caplog.records)
+
+
+def _settings_with(**environment: str) -> subprocess.CompletedProcess:
+    """Import the settings in a fresh interpreter with ``environment`` added."""
+    code = (
+        "import kretslopp.settings as s; "
+        "print(s.TRUSTED_PROXY_COUNT, ','.join(map(str, s.TRUSTED_PROXIES)), "
+        "int(s.AXES_COOLOFF_TIME.total_seconds()), s.AXES_FAILURE_LIMIT, s.AXES_CLIENT_IP_CALLABLE)"
+    )
+    return subprocess.run(
+        [sys.executable, "-c", code],
+        env={**os.environ, **environment},
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+
+
+def test_the_proxy_and_the_limit_are_read_from_the_environment():
+    read = _settings_with(
+        KRETSLOPP_TRUSTED_PROXY_COUNT="1",
+        KRETSLOPP_TRUSTED_PROXIES="10.20.0.0/24, 10.30.0.5",
+        KRETSLOPP_LOGIN_FAILURE_LIMIT="7",
+    )
+    assert read.returncode == 0, read.stderr
+    assert read.stdout.split() == [
+        "1",
+        "10.20.0.0/24,10.30.0.5/32",
+        "900",  # 15 minutes, not the 300 s a cache's default timeout would give
+        "7",
+        "kretslopp.organisation.auth.client_address",
+    ]
+
+
+@pytest.mark.parametrize(
+    ("name", "value"),
+    [("KRETSLOPP_TRUSTED_PROXIES", "proxy.example.se"), ("KRETSLOPP_TRUSTED_PROXY_COUNT", "-1")],
+)
+def test_a_wrong_proxy_setting_stops_the_start_naming_the_variable(name, value):
+    read = _settings_with(**{name: value})
+    assert read.returncode != 0
+    assert name in read.stderr and "ImproperlyConfigured" in read.stderr
+
+
+def test_the_operations_guide_describes_the_lockout_as_configured():
+    guide_path = Path(settings.PACKAGE_DIR).parent / "docs" / "operations.md"
+    guide = guide_path.read_text(encoding="utf-8")
+    minutes = int(settings.AXES_COOLOFF_TIME.total_seconds() // 60)
+    assert re.search(rf"\b{minutes} minutes after its latest failure", guide)
+    for variable in (
+        "KRETSLOPP_TRUSTED_PROXY_COUNT",
+        "KRETSLOPP_TRUSTED_PROXIES",
+        "KRETSLOPP_LOGIN_FAILURE_LIMIT",
+    ):
+        assert f"`{variable}`" in guide
+    assert "X-Forwarded-For" in guide and "per user name and per client address" in guide
 
 
 @pytest.mark.parametrize(

@@ -38,3 +38,13 @@ def test_an_unknown_key_names_the_kind_of_store():
         store["offers"]
     assert store.get("offers") is None
     assert "offers" not in store
+
+
+def test_a_lazy_reference_imports_on_its_first_call_only():
+    from kretslopp.core.registry import lazy
+
+    missing = lazy("kretslopp.no_such_module.handle")  # naming it imports nothing yet
+    with pytest.raises(ModuleNotFoundError):
+        missing()
+    quantile = lazy("kretslopp.targets.tdist.t_two_sided_quantile")
+    assert quantile(0.80, 10) == pytest.approx(1.3722, abs=1e-3)

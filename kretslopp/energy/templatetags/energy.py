@@ -25,6 +25,23 @@ def signed_percent(value: float | None, digits: int = 1) -> str:
 
 
 @register.filter
+def signed_amount(value: float | None) -> str:
+    """−250000 → "−250 000": a change in the KPI's unit, with a real minus or plus sign."""
+    if value is None:
+        return "–"
+    sign = "−" if value < 0 else "+" if value > 0 else ""
+    return f"{sign}{units.kg(abs(value))}"
+
+
+@register.filter
+def stage_label(code: str) -> str:
+    """A measure's stage as the target page names it (proposed, decided, done)."""
+    from kretslopp.energy.assessment import STAGE_LABELS
+
+    return str(STAGE_LABELS.get(code, code))
+
+
+@register.filter
 def part_percent(value: float | None) -> str:
     """0.039 → "3,9 %": a department's part of a whole, with a decimal so small parts show."""
     if value is None:

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 from decimal import Decimal
+from types import SimpleNamespace
 
 import pytest
 from django.urls import reverse
@@ -156,10 +157,14 @@ def test_a_fragment_of_two_ledgers_is_rendered_again_when_either_changes():
         renders.append(1)
         return {"chart": {"id": "x", "spec_id": "x-spec", "spec": {}}}
 
-    own, organisation, changed = object(), object(), object()
+    own, organisation = SimpleNamespace(version=("own", 1)), SimpleNamespace(version=("org", 1))
+    changed = SimpleNamespace(version=("org", 2))
     template = "energy/includes/chart.html"
     fragments.fragment((own, organisation), ("k",), template, context)
     fragments.fragment((own, organisation), ("k",), template, context)
     assert len(renders) == 1
     fragments.fragment((own, changed), ("k",), template, context)
+    assert len(renders) == 2
+    # the same data in a new object (say the ledger was computed again) is the same fragment
+    fragments.fragment((SimpleNamespace(version=("own", 1)), changed), ("k",), template, context)
     assert len(renders) == 2

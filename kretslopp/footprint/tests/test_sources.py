@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+from pathlib import Path
 
 import pytest
 
@@ -123,3 +124,49 @@ def test_categories_without_a_source_say_so():
 def test_every_source_has_a_licence_and_year():
     for src in sources().values():
         assert src.licence and src.year and src.title
+
+
+#: Every package whose shipped figures cite the one sources table (the procurement criteria
+#: library keeps its own, checked by its loader).
+CITING_DATA_DIRS = [
+    Path(__file__).resolve().parents[2] / package / "data"
+    for package in ("footprint", "printlogs", "circular")
+]
+
+
+def _cited_ids() -> dict[str, set[str]]:
+    """Source id -> the data files citing it: every column named ``source_id``, ``source_ids``
+    or ``<something>_source_ids`` (ids separated by spaces)."""
+    cited: dict[str, set[str]] = {}
+    for folder in CITING_DATA_DIRS:
+        for path in sorted(folder.rglob("*.csv")):
+            if path.name == "sources.csv":
+                continue
+            with path.open(encoding="utf-8-sig", newline="") as handle:
+                reader = csv.DictReader(handle)
+                columns = [
+                    c for c in reader.fieldnames or () if c.endswith(("source_id", "source_ids"))
+                ]
+                for row in reader:
+                    for column in columns:
+                        for source_id in (row[column] or "").split():
+                            cited.setdefault(source_id, set()).add(path.name)
+    return cited
+
+
+def test_every_source_id_a_data_file_cites_is_in_the_one_sources_table():
+    cited = _cited_ids()
+    # the three kinds of data each cite through the table: footprint, print and take-back
+    assert {"boavizta-pcf", "papercut-defaults", "eea-new-cars-2019"} <= set(cited)
+    unknown = {source_id: files for source_id, files in cited.items() if source_id not in sources()}
+    assert not unknown, f"source ids missing from footprint/data/sources.csv: {unknown}"
+    assert not [p for folder in CITING_DATA_DIRS[1:] for p in folder.glob("sources.csv")]
+
+
+def test_the_sources_table_has_each_id_once_with_every_column():
+    with data_path("sources.csv").open(encoding="utf-8", newline="") as handle:
+        rows = list(csv.DictReader(handle))
+    ids = [row["source_id"] for row in rows]
+    assert len(ids) == len(set(ids))
+    for row in rows:
+        assert row["title"] and row["publisher"] and row["year"] and row["licence"], row

@@ -1,6 +1,6 @@
 """The asset list as a table: exactly the rows the list shows, in our own import format.
 
-The columns are the ones :mod:`kretslopp.tabular.mapping` recognises as our own profile, so
+The columns are the ones :mod:`kretslopp.imports.assets.columns` recognises as our own profile, so
 an export imported again changes nothing. Rows are read with ``iterator()`` as they are
 written (:mod:`kretslopp.core.downloads` turns them into CSV or XLSX).
 """

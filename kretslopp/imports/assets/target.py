@@ -24,6 +24,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from kretslopp.imports.assets import fingerprints
+from kretslopp.imports.assets.columns import ASSET_FIELDS, suggest_mapping
 from kretslopp.imports.assets.lookups import INDEX, Existing, Lookups, manufacturer_key, name_key
 from kretslopp.imports.assets.plan import NEW_FIELDS, Plan, Update
 from kretslopp.imports.cells import CachedParser, clean
@@ -43,7 +44,7 @@ from kretslopp.tabular import (
     parse_decimal,
     strip_html,
 )
-from kretslopp.tabular.mapping import ASSET_FIELDS, ColumnMapping, suggest_mapping
+from kretslopp.tabular.mapping import ColumnMapping
 
 DATE_FIELDS = (
     "purchase_date", "delivery_date", "in_use_date", "warranty_end", "planned_end_of_life",
@@ -972,6 +973,7 @@ class _RowCheck:
         if not text:
             if existing is None:
                 values["status"] = target.default_status
+            self._assignable(values, values.get("status") or existing.get("status"))
             return
         status = target.status(text)
         if status is None:
@@ -984,10 +986,17 @@ class _RowCheck:
             except lifecycle.IllegalMove as refusal:
                 self.fail("status", "illegal_move", refusal.explain(_))
                 return
-        if existing is None and status == lifecycle.ORDERED and "assignee_id" in values:
-            self.fail("assignee", "ordered_assigned", _("An ordered asset cannot be assigned yet."))
-            return
-        values["status"] = status
+        if self._assignable(values, status):
+            values["status"] = status
+
+    def _assignable(self, values: dict[str, Any], status: str) -> bool:
+        """Whether the row's assignee may be given an asset in ``status`` (the lifecycle's
+        rule); if not, the row fails on its assignee."""
+        refusal = lifecycle.assignment_refusal(status, assigned="assignee_id" in values)
+        if refusal is not None:
+            self.fail("assignee", "ordered_assigned", _(refusal))
+            return False
+        return True
 
     # the plan --------------------------------------------------------------------------
 

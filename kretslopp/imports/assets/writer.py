@@ -149,6 +149,7 @@ class _Writer:
         digests = iter(self.plan.new_digests)
         # Ids taken first: the rows go in by COPY on PostgreSQL, which returns none.
         reserved = bulk.ReservedIds(Asset, len(self.plan.new))
+        audit_batch = audit.current_batch()  # the import's job: one key for every entry
         for batch in bulk.batched(self.plan.new, BATCH):
             columns = self._real_columns(list(zip(*batch, strict=True))[1:])
             now = repeat(self.now)
@@ -161,7 +162,7 @@ class _Writer:
             # object_repr: the tag, as str(asset) gives it (a tag fits the 200 characters).
             entries.insert_columns(
                 [now, repeat(self.actor_id), repeat("create"), repeat(self.content_type.pk),
-                 map(str, ids), columns[0], self._created_changes(columns)]
+                 map(str, ids), columns[0], self._created_changes(columns), repeat(audit_batch)]
             )  # fmt: skip
             prints.insert(
                 (asset_id, digest, self.now)

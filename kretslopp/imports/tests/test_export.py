@@ -10,11 +10,11 @@ from django.urls import reverse
 
 from kretslopp.conftest import downloaded, make_asset
 from kretslopp.imports.assets import export
+from kretslopp.imports.assets.columns import ASSET_FIELDS, suggest_mapping
 from kretslopp.imports.tests.conftest import db_counts, import_file
 from kretslopp.inventory.models import Asset
 from kretslopp.organisation.models import CostCentre, Location, Person
 from kretslopp.tabular import open_table
-from kretslopp.tabular.mapping import ASSET_FIELDS, suggest_mapping
 
 
 @pytest.fixture

@@ -183,6 +183,10 @@ def test_the_list_of_imports_shows_a_dead_job_as_failed(coordinator, user):
     assert "Misslyckad: ingenting importerat" in page
     job.refresh_from_db()
     assert job.state == JobState.FAILED
+    # Noticed while serving the coordinator's page, but by the system: a batch of its own.
+    kind = ContentType.objects.get_for_model(ImportJob)
+    entry = AuditEntry.objects.get(content_type=kind, object_id=str(job.pk), action="update")
+    assert entry.actor is None and entry.batch.startswith("system:")
 
 
 @pytest.mark.django_db

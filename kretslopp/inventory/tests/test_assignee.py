@@ -136,3 +136,63 @@ def test_the_api_still_assigns_by_record_number_within_scope(town, api_as, staff
     refused = api.patch(url, {"assignee_id": staff["other"].pk})
     assert refused.status_code == 422
     assert refused.json()["error"]["details"][0]["field"] == "assignee_id"
+
+
+# --- the lifecycle's rule: an ordered asset has reached nobody, so nobody uses it yet -------
+
+
+def test_the_rule_lives_in_the_lifecycle():
+    from kretslopp.inventory import lifecycle
+
+    assert lifecycle.assignment_refusal(lifecycle.ORDERED, assigned=True) == (
+        lifecycle.ORDERED_ASSIGNED
+    )
+    assert lifecycle.assignment_refusal(lifecycle.ORDERED, assigned=False) is None
+    assert lifecycle.assignment_refusal(lifecycle.IN_STOCK, assigned=True) is None
+
+
+def test_the_form_refuses_an_assignee_for_an_ordered_asset_new_or_registered(town, login, staff):
+    from kretslopp.conftest import make_asset
+
+    client = login(town.users["coordinator"])
+    create = reverse("inventory:asset_create")
+    data = {
+        "asset_tag": "MS-ORDER-1",
+        "model": town.monitor.pk,
+        "department": town.own.pk,
+        "status": "ordered",
+        "assignee": "anv100001",
+    }
+    refused = client.post(create, data)
+    assert refused.status_code == 200
+    assert refused.context["form"].errors["assignee"] == [
+        "En beställd tillgång kan inte tilldelas någon ännu."
+    ]
+    ordered = make_asset("MS-ORDER-2", town.monitor, town.own, status="ordered")
+    url = reverse("inventory:asset_edit", args=[ordered.pk])
+    response = client.post(url, edit_form_data(client, url, assignee="anv100001"))
+    assert response.status_code == 200
+    assert "assignee" in response.context["form"].errors
+    ordered.refresh_from_db()
+    assert ordered.assignee is None
+
+
+def test_the_import_refuses_it_for_a_new_and_for_a_registered_ordered_asset(town, staff):
+    from kretslopp.conftest import make_asset
+    from kretslopp.imports.tests.conftest import import_file
+
+    header = "Asset tag,Serial number,Manufacturer,Model,Department,Status,Assignee\n"
+    new = import_file(header + "MS-ORDER-3,S3,Dell,P2422H,GRF,Ordered,anv100001\n")
+    make_asset("MS-ORDER-4", town.monitor, town.own, status="ordered", serial_number="S4")
+    registered = import_file(
+        "Asset tag,Assignee\n" + "MS-ORDER-4,anv100001\n", user=town.users["coordinator"]
+    )
+    for result in (new, registered):
+        assert result.status == "rejected"
+        (problem,) = [p for p in result.problems if p.code == "ordered_assigned"]
+        assert problem.column == "Assignee" and problem.row == 2
+    delivered = import_file(
+        "Asset tag,Status,Assignee\n" + "MS-ORDER-4,In stock,anv100001\n",
+        user=town.users["coordinator"],
+    )
+    assert delivered.status == "committed"

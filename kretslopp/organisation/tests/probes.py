@@ -43,6 +43,7 @@ def world(town):
     from kretslopp.printing.models import PrintMapping
 
     admin = town.users["administrator"]
+    forum = _forum_records(town)
     ours = Partner.objects.create(name="Inrego AB (test)")
     Membership.objects.filter(user=town.users["partner"]).update(partner=ours)
     theirs = Campaign.objects.create(
@@ -116,5 +117,61 @@ def world(town):
             "saved_mapping": SavedMapping.objects.create(
                 name="Administratörens mappning", columns={"Tagg": "asset_tag"}, owner=admin
             ).pk,
+            **forum,
+            **_forum_followup_records(forum["forum"], admin),
         }
     )
+
+
+def _forum_records(town) -> dict[str, int]:
+    """A forum none of the town's logins sits in, with a measure of the other department
+    (so it concerns no department-bound reader), a meeting, an attachment, a pending
+    escalation and a task."""
+    from kretslopp.forum.models import (
+        Escalation,
+        Forum,
+        ForumMember,
+        Measure,
+        MeasureTask,
+        Meeting,
+        MeetingAttachment,
+    )
+
+    forum = Forum.objects.create(name="Miljöförvaltningens forum", budget_limit_sek=10_000)
+    member = ForumMember.objects.create(forum=forum, name="Extern", external=True, organisation="X")
+    meeting = Meeting.objects.create(forum=forum, held_on=dt.date(2024, 5, 1))
+    measure = Measure.objects.create(
+        forum=forum, number=1, title="MF:s åtgärd", department=town.other, capex_sek=50_000
+    )
+    return {
+        "forum": forum.pk,
+        "forum_member": member.pk,
+        "meeting": meeting.pk,
+        "attachment": MeetingAttachment.objects.create(
+            meeting=meeting, file_name="protokoll.pdf", content=b"%PDF"
+        ).pk,
+        "measure": measure.pk,
+        "escalation": Escalation.objects.create(
+            measure=measure, body="KS", escalated_on=dt.date(2024, 5, 2)
+        ).pk,
+        "task": MeasureTask.objects.create(measure=measure, title="Utred", owner=member).pk,
+    }
+
+
+def _forum_followup_records(forum_id: int, admin) -> dict[str, int]:
+    """A period snapshot of that forum, and the administrator's register import job."""
+    from kretslopp.forum import snapshots
+    from kretslopp.forum.models import Forum
+    from kretslopp.forum.register import TARGET_NAME
+    from kretslopp.imports.models import ImportJob, JobState
+
+    snapshot = snapshots.take(
+        Forum.objects.get(pk=forum_id),
+        label="2024",
+        period_start=dt.date(2024, 1, 1),
+        period_end=dt.date(2024, 12, 31),
+    )
+    job = ImportJob.objects.create(
+        user=admin, file_name="register.csv", target=TARGET_NAME, state=JobState.PREVIEWED
+    )
+    return {"snapshot": snapshot.pk, "register_job": job.pk}

@@ -11,11 +11,11 @@ from argparse import ArgumentParser
 from pathlib import Path
 from typing import Any
 
+from django.apps import apps
 from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError
 
 from kretslopp.core import audit, backup
-from kretslopp.organisation.models import Organisation
 
 
 class Command(BaseCommand):
@@ -42,7 +42,9 @@ class Command(BaseCommand):
         except backup.BackupError as error:
             raise CommandError(f"{error} Nothing was restored.") from error
         call_command("migrate", interactive=False, verbosity=0)
-        organisation = Organisation.objects.order_by("pk").first()
+        # Looked up by label: core sits below the organisation app and imports none of it.
+        organisation_model = apps.get_model("organisation", "Organisation")
+        organisation = organisation_model.objects.order_by("pk").first()
         if organisation is not None:
             audit.record(organisation, "update", {"restored_from_backup": [None, path.name]})
         self.stdout.write(f"Restored the {restored.engine} database from {restored.path}.")

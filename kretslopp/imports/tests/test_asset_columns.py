@@ -1,4 +1,7 @@
-"""Automatic column mapping for the asset import, and the default value maps."""
+"""Automatic column mapping for the asset import, and the default value maps.
+
+The files are the generic reader's fixtures (exports of Snipe-IT, GLPI, Intune and our own).
+"""
 
 from __future__ import annotations
 
@@ -7,8 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from kretslopp.tabular import open_table
-from kretslopp.tabular.mapping import (
+from kretslopp.imports.assets.columns import (
     ASSET_FIELDS,
     CATEGORY_CODES,
     CATEGORY_MAP,
@@ -19,8 +21,9 @@ from kretslopp.tabular.mapping import (
     map_status,
     suggest_mapping,
 )
+from kretslopp.tabular import open_table
 
-FIXTURES = Path(__file__).parent / "fixtures"
+FIXTURES = Path(__file__).resolve().parents[2] / "tabular" / "tests" / "fixtures"
 
 
 def mapped(name: str) -> tuple[ColumnMapping, dict[str, str]]:

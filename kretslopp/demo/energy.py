@@ -187,7 +187,7 @@ def write_targets() -> int:
 
 def load(seed: int = 1) -> dict[str, int]:
     """Write the demo's energy ledger, print volumes and targets; returns the counts."""
-    from kretslopp.printing import demo as printing_demo
+    from kretslopp.demo import printing as printing_demo
 
     counts = {"energy_readings": write_readings(seed)}
     counts.update(printing_demo.load(seed))
@@ -197,7 +197,7 @@ def load(seed: int = 1) -> dict[str, int]:
 
 def delete() -> None:
     """Remove the demo's energy and print rows (before the demo's departments go)."""
-    from kretslopp.printing import demo as printing_demo
+    from kretslopp.demo import printing as printing_demo
 
     printing_demo.delete()
     Target.objects.filter(is_demo=True).delete()

@@ -1,0 +1,44 @@
+"""What the footprint shows on composed pages, registered in ``CarbonConfig.ready()``."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.http import HttpRequest
+
+from kretslopp.carbon import services
+from kretslopp.carbon.views import may_decide
+from kretslopp.organisation.access import Access
+
+#: Years shown on the home page: the last eight, enough for a trend, short enough to read.
+YEARS_SHOWN = 8
+
+
+def fleet_by_year(request: HttpRequest, access: Access) -> dict[str, Any]:
+    """The reader's fleet footprint for the last years, with the method it was computed by."""
+    return {
+        "by_year": list(services.fleet_for(access).by_year().items())[-YEARS_SHOWN:],
+        "choice": services.Choice.current(),
+    }
+
+
+def asset_footprint(request: HttpRequest, access: Access, *, asset: Any) -> dict[str, Any]:
+    """One asset's footprint: its figures and each year of its service."""
+    return {"footprint": services.asset_footprint(asset)}
+
+
+def model_card(request: HttpRequest, access: Access, *, product_model: Any) -> dict[str, Any]:
+    """A product model's climate figures, with the match to decide for those who may."""
+    return {
+        "model": product_model,
+        "figures": services.figures_for(product_model),
+        "can_decide": may_decide(access),
+    }
+
+
+def department_by_year(request: HttpRequest, access: Access, *, department: Any) -> dict | None:
+    """A department's fleet footprint for the last years; nothing when it has none."""
+    by_year = services.department_by_year(services.fleet_for(access), department.pk)
+    if not by_year:
+        return None
+    return {"by_year": by_year[-YEARS_SHOWN:], "choice": services.Choice.current()}

@@ -1,0 +1,55 @@
+"""Writing the register: a measure's number, topics and decision level stay consistent."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.db import transaction
+from django.db.models import Max
+
+from kretslopp.core import audit
+from kretslopp.core.history import HistoryEntry, history_for
+from kretslopp.forum import mandate
+from kretslopp.forum.forms import MeasureForm
+from kretslopp.forum.models import DecisionLevel, Forum, Measure
+
+
+def next_number(forum: Forum) -> int:
+    """The next free number in the forum's register (numbers are never reused)."""
+    return (Measure.objects.filter(forum=forum).aggregate(top=Max("number"))["top"] or 0) + 1
+
+
+def save_measure(form: MeasureForm, *, forum: Forum, by: Any) -> Measure | None:
+    """Create or change a measure from ``form``; None when the stale-edit guard refused.
+
+    The measure gets the next number of its forum, and the decision level its mandate gives
+    for the budget and topics it is saved with.
+    """
+    with audit.acting_as(by), transaction.atomic():
+        if form.instance.pk is None:
+            Forum.objects.select_for_update().get(pk=forum.pk)  # numbers in turn
+            form.instance.forum = forum
+            form.instance.number = next_number(forum)
+        topics = form.topics_with_new(form.cleaned_data["topics"])
+        form.instance.decision_level = (
+            DecisionLevel.ESCALATED
+            if mandate.beyond_mandate(forum, form.instance.budget_need_sek, topics)
+            else DecisionLevel.FORUM
+        )
+        measure = form.save_unless_changed(by=by)
+    return measure
+
+
+#: What hangs off a measure and has its own audit trail, shown with the measure's history.
+CHILDREN = ("tasks", "status_updates", "escalations", "expected_effects", "parties")
+
+
+def measure_history(measure: Measure, access: Any) -> list[tuple[str, HistoryEntry]]:
+    """Every recorded change of the measure and of what hangs off it, newest first."""
+    found = [("", entry) for entry in history_for(measure, access=access)]
+    for name in CHILDREN:
+        for child in getattr(measure, name).all():
+            kind = str(child._meta.verbose_name)
+            found.extend((f"{kind}: {child}", entry) for entry in history_for(child, access=access))
+    found.sort(key=lambda pair: (pair[1].entry.at, pair[1].entry.pk), reverse=True)
+    return found
