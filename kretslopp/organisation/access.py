@@ -33,6 +33,11 @@ class Action(StrEnum):
     # What another system's names mean here (value mappings) and others' saved column
     # mappings: they decide every later import's outcome, for every department.
     MANAGE_IMPORT_SETTINGS = "manage_import_settings"
+    # Procurements, bidders' offers and their evaluation: commercially confidential until
+    # decided, so read only by the roles that buy and answer for the figures.
+    VIEW_PROCUREMENT = "view_procurement"
+    # Edit the criteria library, run procurements, receive offers, evaluate and decide.
+    MANAGE_PROCUREMENT = "manage_procurement"
 
 
 ROLE_ACTIONS: dict[str, frozenset[Action]] = {
@@ -47,9 +52,18 @@ ROLE_ACTIONS: dict[str, frozenset[Action]] = {
             # A status or category mapping decides the lifecycle outcome and footprint
             # category of imported devices: the figures the sustainability lead answers for.
             Action.MANAGE_IMPORT_SETTINGS,
+            Action.VIEW_PROCUREMENT,
         }
     ),
-    Role.PROCUREMENT: frozenset({Action.VIEW, Action.EDIT_CATALOGUE, Action.VIEW_AUDIT}),
+    Role.PROCUREMENT: frozenset(
+        {
+            Action.VIEW,
+            Action.EDIT_CATALOGUE,
+            Action.VIEW_AUDIT,
+            Action.VIEW_PROCUREMENT,
+            Action.MANAGE_PROCUREMENT,
+        }
+    ),
     Role.COORDINATOR: frozenset({Action.VIEW, Action.EDIT_ASSETS, Action.VIEW_AUDIT}),
     Role.VIEWER: frozenset({Action.VIEW}),
     # A partner works on its own take-back campaigns only, never on the inventory.
@@ -64,6 +78,8 @@ ORGANISATION_ACTIONS = {
     Action.MANAGE_TAKEBACK,
     Action.REPORT_TAKEBACK,
     Action.MANAGE_IMPORT_SETTINGS,
+    Action.VIEW_PROCUREMENT,
+    Action.MANAGE_PROCUREMENT,
 }
 
 

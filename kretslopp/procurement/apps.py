@@ -1,0 +1,14 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class ProcurementConfig(AppConfig):
+    """Procurement (upphandling): the criteria library, procurements, offers, evaluation, contracts.
+
+    The computation lives in the plain package :mod:`kretslopp.tendering`; this app stores what
+    the buyer chose and the bidders offered, and freezes a decided evaluation.
+    """
+
+    name = "kretslopp.procurement"
+    label = "procurement"
+    verbose_name = _("Procurement")
