@@ -12,3 +12,8 @@ class ProcurementConfig(AppConfig):
     name = "kretslopp.procurement"
     label = "procurement"
     verbose_name = _("Procurement")
+
+    def ready(self) -> None:
+        from kretslopp.procurement import follow_up_registry
+
+        follow_up_registry.register()

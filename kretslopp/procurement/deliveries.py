@@ -142,9 +142,7 @@ def contract_devices(contract, access: Access) -> ContractDevices:
         sek=float(totals["sek"] or 0),
         first_delivery=totals["first"],
         last_delivery=totals["last"],
-        taken_back={
-            str(Outcome(code).label): n for code, n in sorted(outcomes.items()) if code
-        },
+        taken_back={str(Outcome(code).label): n for code, n in sorted(outcomes.items()) if code},
         taken_back_units=sum(back_by_model.values()),
     )
 

@@ -143,7 +143,7 @@ class JsonTable:
 
     Criterion *n* of the file (counted from 1) is row *n*, so a problem reads
     "criteria.json, row 3, column type". Fields the file lacks are empty; fields we do not
-    know are refused on the first row that has them (``unknown_fields``).
+    know are listed in ``unknown_fields`` for the import to refuse.
     """
 
     def __init__(self, content: bytes, file_name: str) -> None:
@@ -166,17 +166,18 @@ class JsonTable:
             exported_at=_text(document.get("exported_at")),
         )
         self._criteria = criteria
-        self.unknown_fields: dict[int, list[str]] = {}
+        #: (row, field) of every entry that is not an object or has a field we do not know:
+        #: refused before any row is read, so a misspelt field is never silently dropped.
+        self.unknown_fields: list[tuple[int, str]] = []
+        for number, entry in enumerate(criteria, start=1):
+            if not isinstance(entry, dict):
+                self.unknown_fields.append((number, ""))
+                continue
+            self.unknown_fields.extend((number, str(key)) for key in entry if key not in FIELDS)
 
     def rows(self) -> Iterator[Row]:
         for number, entry in enumerate(self._criteria, start=1):
-            if not isinstance(entry, dict):
-                self.unknown_fields[number] = ["*"]
-                yield Row(number, tuple("" for _ in FIELDS))
-                continue
-            unknown = sorted(str(key) for key in entry if key not in FIELDS)
-            if unknown:
-                self.unknown_fields[number] = unknown
+            entry = entry if isinstance(entry, dict) else {}
             yield Row(number, tuple(_text(entry.get(name)) for name in FIELDS))
 
 

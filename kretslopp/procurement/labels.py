@@ -39,6 +39,14 @@ class Warning:
     product_model: ProductModel
     lapse: labelwatch.Lapse
 
+    @property
+    def label_name(self) -> str:
+        """The label as the reader calls it (“TCO Certified”), not its code."""
+        try:
+            return str(LabelScheme(self.lapse.scheme).label)
+        except ValueError:
+            return self.lapse.scheme
+
     def as_dict(self, today: dt.date) -> dict[str, object]:
         return {
             "contract": self.contract.reference,
@@ -74,9 +82,7 @@ def readable_contracts(access: Access):
 
 def active_contracts(today: dt.date, contracts):
     """Contracts running on ``today`` that have an end date (else nothing can lapse before it)."""
-    return contracts.filter(
-        Q(starts_on__isnull=True) | Q(starts_on__lte=today), ends_on__gte=today
-    )
+    return contracts.filter(Q(starts_on__isnull=True) | Q(starts_on__lte=today), ends_on__gte=today)
 
 
 def warnings(access: Access, today: dt.date | None = None) -> list[Warning]:
@@ -135,9 +141,7 @@ def purchase_shares(
         if key not in cache:
             cache[key] = labelwatch.carries(certificates[model_id], scheme, day)
         purchases.append(
-            labelwatch.Purchase(
-                day.year, Decimal(price) if price is not None else None, cache[key]
-            )
+            labelwatch.Purchase(day.year, Decimal(price) if price is not None else None, cache[key])
         )
     return labelwatch.shares(purchases)
 
@@ -171,9 +175,7 @@ def kpi_actuals(category: str, measure: str):
         }
         return Actuals(
             complete_years({y: v for y, v in values.items() if v is not None}),
-            str(
-                _("Assets bought per year, and the TCO Certified certificates of their models")
-            ),
+            str(_("Assets bought per year, and the TCO Certified certificates of their models")),
             "high" if measure == "units" else "medium",
         )
 
@@ -190,3 +192,53 @@ def forecast_share(values: dict[int, float], year: int) -> targets.Forecast | No
     if len([v for v in values.values() if v > 0]) < 2:
         return None
     return targets.forecast(values, year)
+
+
+@dataclass(frozen=True)
+class ShareTable:
+    """One category's labelled share, year by year, with the forecast of the coming years."""
+
+    category: str
+    label: str
+    rows: list[labelwatch.Share]
+    forecasts: list[tuple[int, float | None, float | None, float | None]]  # year, point, band
+
+
+def _capped(value: float | None) -> float | None:
+    """A share cannot pass 100 %, whatever a growth curve says."""
+    return None if value is None else min(value, 100.0)
+
+
+def share_tables(access: Access, today: dt.date | None = None) -> list[ShareTable]:
+    """The KPI categories' shares for a page, in units; SEK beside them in each row."""
+    today = today or timezone.localdate()
+    out = []
+    for category in KPI_CATEGORIES:
+        shares = purchase_shares(access, category)
+        if not shares:
+            continue
+        values = complete_years(
+            {y: s.units_percent for y, s in shares.items() if s.units_percent is not None},
+            today,
+        )
+        forecasts = []
+        for year in (today.year, today.year + 1):
+            forecast = forecast_share(values, year)
+            if forecast is not None and forecast.point is not None:
+                forecasts.append(
+                    (
+                        year,
+                        _capped(forecast.point),
+                        _capped(forecast.lower),
+                        _capped(forecast.upper),
+                    )
+                )
+        out.append(
+            ShareTable(
+                category=str(category),
+                label=str(ProductCategory(category).label),
+                rows=list(shares.values()),
+                forecasts=forecasts,
+            )
+        )
+    return out

@@ -32,3 +32,28 @@ __all__ = [
     "ProductGroup",
     "Supplier",
 ]
+
+# Deliveries under contracts and supplier follow-up (issue 13, points 5 and 7).
+from .deliveries import ContractOrder  # noqa: E402
+from .suppliers import (  # noqa: E402
+    ActionStatus,
+    AuditFinding,
+    ConditionStatus,
+    ContractCondition,
+    CorrectiveAction,
+    Severity,
+    SupplierAudit,
+    SupplierCommitment,
+)
+
+__all__ += [
+    "ActionStatus",
+    "AuditFinding",
+    "ConditionStatus",
+    "ContractCondition",
+    "ContractOrder",
+    "CorrectiveAction",
+    "Severity",
+    "SupplierAudit",
+    "SupplierCommitment",
+]
