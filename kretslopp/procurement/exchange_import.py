@@ -53,8 +53,6 @@ class _Planned:
     row: int
     criterion_id: str
     values: dict[str, Any]
-    interpretation: str
-    evidence_note: str
 
 
 class CriteriaExchangeTarget(ImportTarget):
@@ -142,36 +140,51 @@ class CriteriaExchangeTarget(ImportTarget):
         self.seen[criterion_id] = row.number
         stored = seeding.criterion_values(criterion)
         stored.pop("origin")
-        stored = self._with_interpretation(stored, values)
         current = self.existing.get(criterion_id)
-        if current is not None:
-            if _same(current, stored):
-                self.counts.unchanged += 1
-                return []
-            if current.origin != "imported":
-                return [
-                    self._problem(
-                        row.number,
-                        "criterion_id",
-                        criterion_id,
-                        _(
-                            "Our library already has a criterion “%(id)s” of its own with "
-                            "other content; it is not overwritten. Give the received "
-                            "criterion another id in the file."
-                        )
-                        % {"id": criterion_id},
+        if current is not None and _same(current, stored):
+            self.counts.unchanged += 1
+            return self._interpretation_not_kept(row.number, criterion_id, values)
+        if current is not None and current.origin != "imported":
+            return [
+                self._problem(
+                    row.number,
+                    "criterion_id",
+                    criterion_id,
+                    _(
+                        "Our library already has a criterion “%(id)s” of its own with "
+                        "other content; it is not overwritten. Give the received "
+                        "criterion another id in the file."
                     )
-                ]
-        self.plans.append(
-            _Planned(
-                row.number,
-                criterion_id,
-                stored,
-                values.get("interpretation", "").strip(),
-                values.get("evidence_note", "").strip(),
-            )
-        )
+                    % {"id": criterion_id},
+                )
+            ]
+        stored = self._with_interpretation(stored, values)
+        if current is not None and _same(current, stored):
+            self.counts.unchanged += 1
+            return []
+        self.plans.append(_Planned(row.number, criterion_id, stored))
         return []
+
+    def _interpretation_not_kept(
+        self, row: int, criterion_id: str, values: dict[str, str]
+    ) -> list[Problem]:
+        """A warning that the library's own criterion stays as it is, without the sender's
+        interpretation (which the reader may still want to copy into a procurement)."""
+        interpretation = values.get("interpretation", "").strip()
+        if not interpretation:
+            return []
+        warning = self._problem(
+            row,
+            "interpretation",
+            interpretation,
+            _(
+                "The library already has “%(id)s” with the same content and keeps it as it "
+                "is; the sender's interpretation is not stored. Copy it into your procurement "
+                "if you share it."
+            )
+            % {"id": criterion_id},
+        )
+        return [Problem(**{**warning.as_dict(), "warning": True})]
 
     def _with_interpretation(self, stored: dict[str, Any], values: dict[str, str]) -> dict:
         """The sending buyer's interpretation and evidence note, kept in the criterion's note."""

@@ -18,6 +18,7 @@ from django.views.decorators.http import require_POST
 
 from kretslopp.core import audit
 from kretslopp.core.history import history_for
+from kretslopp.core.uploads import files_of
 from kretslopp.organisation.access import Access, Action, access_for
 from kretslopp.procurement import deliveries, labels
 from kretslopp.procurement.forms_follow_up import ContractConditionForm, ContractOrderForm
@@ -119,7 +120,9 @@ def condition_edit(
     else:
         contract = get_object_or_404(Contract, pk=contract_pk)
         condition = ContractCondition(contract=contract)
-    form = ContractConditionForm(request.POST or None, request.FILES or None, instance=condition)
+    form = ContractConditionForm(
+        request.POST or None, files_of(request) or None, instance=condition
+    )
     if (
         request.method == "POST"
         and form.is_valid()

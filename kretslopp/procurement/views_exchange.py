@@ -18,7 +18,7 @@ from django.shortcuts import get_object_or_404, render
 from django.utils import timezone
 
 from kretslopp.core.downloads import safe_stem
-from kretslopp.core.uploads import source_of
+from kretslopp.core.uploads import files_of, source_of
 from kretslopp.organisation.access import Action, access_for
 from kretslopp.organisation.models import Organisation
 from kretslopp.procurement import exchange
@@ -35,7 +35,6 @@ def records_of(procurement: Procurement) -> list[dict[str, object]]:
     for use in procurement.criterion_uses.select_related("criterion").order_by("order", "pk"):
         values = use.criterion.content()
         values["criterion_id"] = use.criterion.criterion_id
-        values["type"] = use.type or values["type"]
         values["interpretation"] = use.interpretation
         values["evidence_note"] = use.evidence_note
         out.append(values)
@@ -96,7 +95,7 @@ def _received(request: HttpRequest, access) -> dict[str, object]:
         if not form.is_valid() or not content:
             return {"form": form}
     else:
-        form = ExchangeUploadForm(request.POST, request.FILES)
+        form = ExchangeUploadForm(request.POST, files_of(request))
         if not form.is_valid():
             return {"form": form}
         upload = form.cleaned_data["file"]

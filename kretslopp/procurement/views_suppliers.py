@@ -17,6 +17,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from kretslopp.core.history import history_for
+from kretslopp.core.uploads import files_of
 from kretslopp.organisation.access import Access, Action, access_for
 from kretslopp.procurement.forms_follow_up import (
     AuditFindingForm,
@@ -143,7 +144,9 @@ def commitment_edit(request: HttpRequest, pk: int) -> HttpResponse:
     _manager(request)
     supplier = get_object_or_404(Supplier, pk=pk)
     commitment = _commitment(supplier) or SupplierCommitment(supplier=supplier)
-    form = SupplierCommitmentForm(request.POST or None, request.FILES or None, instance=commitment)
+    form = SupplierCommitmentForm(
+        request.POST or None, files_of(request) or None, instance=commitment
+    )
     back = reverse("procurement:supplier", args=[supplier.pk])
     if (
         request.method == "POST"
@@ -166,7 +169,7 @@ def audit_edit(
     else:
         supplier = get_object_or_404(Supplier, pk=supplier_pk)
         found = SupplierAudit(supplier=supplier)
-    form = SupplierAuditForm(request.POST or None, request.FILES or None, instance=found)
+    form = SupplierAuditForm(request.POST or None, files_of(request) or None, instance=found)
     form.fields["contract"].queryset = supplier.contracts.all()
     back = (
         found.get_absolute_url()
