@@ -76,8 +76,11 @@ def world(town):
     job = ImportJob.objects.create(user=admin, file_name="a.csv")
     rule = ClaimRule.objects.create(kind="roles", value="Kretslopp.MF", role="coordinator")
     rule.departments.set([town.other])
+    from kretslopp.procurement.tests.probes import follow_up_records
+
     return World(
         ids={
+            **follow_up_records(town),
             "asset": town.other_asset.pk,
             "department": town.other.code,
             "model": town.laptop.pk,
