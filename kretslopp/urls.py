@@ -19,6 +19,7 @@ urlpatterns = [
     path("", include("kretslopp.energy.urls")),
     path("", include("kretslopp.printing.urls")),
     path("", include("kretslopp.circular.urls")),
+    path("", include("kretslopp.procurement.urls")),
 ]
 
 # Error pages in the site's layout and language (kretslopp/core/errors.py).
