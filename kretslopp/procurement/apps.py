@@ -14,6 +14,21 @@ class ProcurementConfig(AppConfig):
     verbose_name = _("Procurement")
 
     def ready(self) -> None:
+        from kretslopp.core.registry import NavigationEntry, registry
+        from kretslopp.organisation.access import Access, Action
+        from kretslopp.procurement.offerform import register_target
+
+        register_target()
+        registry.navigation.register(
+            "procurement:procurements",
+            NavigationEntry(
+                "procurement:procurements",
+                _("Procurement"),
+                lambda access: Access.can(access, Action.VIEW_PROCUREMENT),
+                60,
+            ),
+        )
+
         from kretslopp.procurement import follow_up_registry
 
         follow_up_registry.register()

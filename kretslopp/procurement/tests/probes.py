@@ -8,7 +8,6 @@ from __future__ import annotations
 import datetime as dt
 
 
-
 def follow_up_records(town) -> dict[str, object]:
     from kretslopp.procurement.models import (
         AuditFinding,
