@@ -75,6 +75,8 @@ ROUTES: dict[str, str] = {
     "GET /takeback/campaigns/{campaign_id}/discrepancies": "200 200 200 404 404 200 404 403 401",
     "POST /takeback/campaigns/{campaign_id}/results":      "200 200 403 404 404 403 404 403 401",
     "POST /imports/assets":                                "200 403 403 422 403 403 403 403 401",
+    "GET /procurement/label-warnings":                     "200 200 200 200 200 200 403 403 401",
+    "GET /procurement/overdue-actions":                    "200 200 200 403 403 403 403 403 401",
 }
 # fmt: on
 
