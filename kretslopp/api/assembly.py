@@ -27,6 +27,7 @@ DOMAIN_ROUTERS: list[str] = [
     "kretslopp.carbon.api.router",
     "kretslopp.circular.api.router",
     "kretslopp.imports.api.router",
+    "kretslopp.procurement.api.router",
 ]
 
 DESCRIPTION = """
