@@ -28,6 +28,7 @@ DOMAIN_ROUTERS: list[str] = [
     "kretslopp.circular.api.router",
     "kretslopp.imports.api.router",
     "kretslopp.procurement.api_follow_up.router",
+    "kretslopp.procurement.api.router",
 ]
 
 DESCRIPTION = """

@@ -167,6 +167,25 @@ ROUTES: dict[str, tuple[str, str]] = {
     "printing:mappings":              ("get",  "200 200 200 200 200 200 403 403 302"),
     "printing:overview":              ("get",  "200 200 200 200 200 200 403 403 302"),
     "printing:upload":                ("get",  "200 200 403 403 403 403 403 403 302"),
+    # The criteria library is public knowledge: every reader; edited by procurement.
+    "procurement:criteria":           ("get",  "200 200 200 200 200 200 403 403 302"),
+    "procurement:criterion":          ("get",  "200 200 200 200 200 200 403 403 302"),
+    "procurement:criterion_edit":     ("get",  "200 403 200 403 403 403 403 403 302"),
+    # Procurements hold bidders' prices: procurement and the sustainability lead read them.
+    "procurement:decide":             ("post", "302 403 302 403 403 403 403 403 302"),
+    "procurement:evaluation":         ("get",  "200 200 200 403 403 403 403 403 302"),
+    "procurement:offer":              ("get",  "200 200 200 403 403 403 403 403 302"),
+    "procurement:offer_form":         ("get",  "200 403 200 403 403 403 403 403 302"),
+    "procurement:offer_upload":       ("get",  "200 403 200 403 403 403 403 403 302"),
+    "procurement:procurement":        ("get",  "200 200 200 403 403 403 403 403 302"),
+    "procurement:procurement_create": ("get",  "200 403 200 403 403 403 403 403 302"),
+    "procurement:procurement_edit":   ("get",  "200 403 200 403 403 403 403 403 302"),
+    "procurement:procurements":       ("get",  "200 200 200 403 403 403 403 403 302"),
+    "procurement:protocol":           ("get",  "200 200 200 403 403 403 403 403 302"),
+    "procurement:protocol_export":    ("get",  "200 200 200 403 403 403 403 403 302"),
+    "procurement:use_add":            ("get",  "200 403 200 403 403 403 403 403 302"),
+    "procurement:use_edit":           ("get",  "200 403 200 403 403 403 403 403 302"),
+    "procurement:use_remove":         ("post", "302 403 302 403 403 403 403 403 302"),
 }
 # fmt: on
 
@@ -203,6 +222,9 @@ PK_RECORD = {
     "energy": "target",
     "imports": "job",
     "printing": "print_mapping",
+    "procurement:criterion": "criterion",
+    "procurement:criterion_edit": "criterion",
+    "procurement": "procurement",
 }
 #: The other URL parameters: which record (or value) each names.
 PARAMETER_RECORD = {
@@ -217,6 +239,8 @@ PARAMETER_RECORD = {
     "audit_pk": "supplier_audit",
     "finding_pk": "finding",
     "kind": "kind",
+    "use_pk": "criterion_use",
+    "offer_pk": "offer",
 }
 
 

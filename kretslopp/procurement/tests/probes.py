@@ -1,33 +1,26 @@
-"""Procurement follow-up records for the route matrices: a contract whose only devices are
-the other department's (a coordinator of ``town.own`` must get 404), and a supplier with an
-audit, a finding, a corrective action, a condition and a commitment (no attachment is stored, so
-its download answers 404 to a reader and 403 to anyone else)."""
+"""Procurement follow-up records for the route matrices.
+
+The probe's contract gets an order whose only device is the other department's (a
+coordinator of ``town.own`` must get 404), and its supplier an audit, a finding, a
+corrective action, a condition and a commitment. No attachment is stored, so its download
+answers 404 to a reader and 403 to anyone else."""
 
 from __future__ import annotations
 
 import datetime as dt
 
 
-def follow_up_records(town) -> dict[str, object]:
+def follow_up_records(town, contract) -> dict[str, object]:
     from kretslopp.procurement.models import (
         AuditFinding,
-        Contract,
         ContractCondition,
         ContractOrder,
         CorrectiveAction,
-        Supplier,
         SupplierAudit,
         SupplierCommitment,
     )
-    from kretslopp.procurement.tests.factories import worked_example
 
-    supplier = Supplier.objects.create(name="Leverantör för sonder AB")
-    contract = Contract.objects.create(
-        supplier=supplier,
-        reference="AVT-PROBE",
-        starts_on=dt.date(2024, 1, 1),
-        ends_on=dt.date(2099, 12, 31),
-    )
+    supplier = contract.supplier
     ContractOrder.objects.create(contract=contract, order_number="PO-PROBE")
     town.other_asset.order_number = "PO-PROBE"
     town.other_asset.save(update_fields=["order_number"])
@@ -43,12 +36,10 @@ def follow_up_records(town) -> dict[str, object]:
     )
     SupplierCommitment.objects.create(supplier=supplier, code_of_conduct=True)
     return {
-        "contract": contract.pk,
         "supplier": supplier.pk,
         "supplier_audit": audit.pk,
         "finding": finding.pk,
         "corrective_action": action.pk,
         "condition": condition.pk,
-        "procurement": worked_example("KS-PROBE").pk,
         "kind": "audit",
     }
