@@ -28,6 +28,7 @@ from django.db import connection, models, transaction
 from kretslopp.core import audit, bulk
 from kretslopp.core.models import AuditEntry
 from kretslopp.demo import city, fleet, takeback
+from kretslopp.demo import procurement as procurement_demo
 from kretslopp.demo.catalogue import Catalogue, build_catalogue
 from kretslopp.demo.fastinsert import insert_rows
 from kretslopp.demo.takeback import extend_catalogue_models
@@ -177,6 +178,7 @@ def load(*, assets: int = fleet.DEFAULT_ASSETS, seed: int = 1, replace: bool = F
         _fleet(plan, catalogue, seed, departments, people, model_ids, result)
         _takeback_campaign(departments, result)
         result.counts.update(energy_demo.load(seed))  # energy ledger, print volumes, targets
+        result.counts.update(procurement_demo.load(seed))  # offers, contract, supplier audits
         result.seconds = time.perf_counter() - started
         audit.record(
             organisation,
@@ -605,6 +607,7 @@ def delete_demo() -> None:
     Every row of these tables goes, so their audit entries go with them — the load's own
     and any later edits' — none left behind to point at a record that no longer exists.
     """
+    procurement_demo.delete()  # its contracts point at the catalogue deleted below
     energy_demo.delete()  # its rows point at the departments deleted below
     from kretslopp.circular import models as circular
     from kretslopp.organisation.models import Partner
