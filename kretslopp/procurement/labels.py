@@ -21,6 +21,8 @@ from kretslopp.inventory.models import Asset, LabelScheme, ProductCategory, Prod
 from kretslopp.organisation.access import Access, Action
 from kretslopp.procurement import deliveries, labelwatch
 
+#: Years of purchases a page shows (the KPIs' actuals keep every year).
+YEARS_SHOWN = 8
 #: The label the purchase-share KPIs follow, and the categories they are kept for.
 KPI_SCHEME = LabelScheme.TCO_CERTIFIED
 KPI_CATEGORIES = (
@@ -202,6 +204,7 @@ class ShareTable:
     label: str
     rows: list[labelwatch.Share]
     forecasts: list[tuple[int, float | None, float | None, float | None]]  # year, point, band
+    current_year: int = 0  # its row is the year so far
 
 
 def _capped(value: float | None) -> float | None:
@@ -237,8 +240,9 @@ def share_tables(access: Access, today: dt.date | None = None) -> list[ShareTabl
             ShareTable(
                 category=str(category),
                 label=str(ProductCategory(category).label),
-                rows=list(shares.values()),
+                rows=[s for y, s in shares.items() if y > today.year - YEARS_SHOWN],
                 forecasts=forecasts,
+                current_year=today.year,
             )
         )
     return out

@@ -378,7 +378,7 @@ def test_the_demo_procurement_is_decided_delivered_and_followed_up(demo):
 
     procurement = Procurement.objects.get(reference="KS-2025-0117")
     assert procurement.status == "decided"
-    assert procurement.units_by_lot == {"laptop": 3000, "smartphone": 1200}
+    assert procurement.units_by_lot == {"Bärbara datorer": 3000, "Mobiltelefoner": 1200}
     assert Offer.objects.filter(procurement=procurement).count() == 4
     (contract,) = Contract.objects.filter(procurement=procurement)
     assert {m.category for m in contract.models.all()} == {"laptop", "smartphone"}
