@@ -12,15 +12,24 @@ import datetime as dt
 from dataclasses import dataclass
 from decimal import Decimal
 
-from django.db.models import Q
+from django.db.models import Count, Q, Sum
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from kretslopp import targets
-from kretslopp.inventory.models import Asset, LabelScheme, ProductCategory, ProductModel
+from kretslopp.core.memo import Memo, data_version
+from kretslopp.inventory.models import (
+    Asset,
+    LabelScheme,
+    ProductCategory,
+    ProductLabel,
+    ProductModel,
+)
+from kretslopp.inventory.summary import ASSETS_VERSION
 from kretslopp.organisation.access import Access, Action
 from kretslopp.procurement import deliveries, labelwatch
 
+_memo = Memo(size=64)
 #: Years of purchases a page shows (the KPIs' actuals keep every year).
 YEARS_SHOWN = 8
 #: The label the purchase-share KPIs follow, and the categories they are kept for.
@@ -126,24 +135,46 @@ def purchase_shares(
     The purchase date is the asset's purchase date, else its delivery date; an asset with
     neither is not a purchase we can place in a year and is left out.
     """
+    key = ("shares", category, scheme, access.department_ids, department_id, _version())
+    return _memo.get(key, lambda: _purchase_shares(access, category, scheme, department_id))
+
+
+def _version() -> tuple:
+    """Changes when assets or label certificates change (what the shares rest on).
+
+    A certificate has no time stamp of its own; every change of one is on the audit trail,
+    so the trail's latest entry stands for it.
+    """
+    from kretslopp.core.models import AuditEntry
+
+    return data_version(*ASSETS_VERSION, (ProductLabel, "COUNT", "*"), (AuditEntry, "MAX", "id"))
+
+
+def _purchase_shares(access, category, scheme, department_id) -> dict[int, labelwatch.Share]:
     assets = access.scope(Asset.objects.filter(model__category=category))
     if department_id is not None:
         assets = assets.filter(department_id=department_id)
-    rows = list(
+    # Devices of one model bought on one day are alike: one row each, summed in SQL.
+    groups = list(
         assets.filter(Q(purchase_date__isnull=False) | Q(delivery_date__isnull=False))
         .order_by()
-        .values_list("model_id", "purchase_date", "delivery_date", "purchase_price_sek")
+        .values_list("model_id", "purchase_date", "delivery_date")
+        .annotate(
+            units=Count("pk"), sek=Sum("purchase_price_sek"), priced=Count("purchase_price_sek")
+        )
     )
-    certificates = deliveries.certificates_of({row[0] for row in rows})
-    cache: dict[tuple[int, dt.date], bool] = {}
+    certificates = deliveries.certificates_of({row[0] for row in groups})
     purchases = []
-    for model_id, purchased, delivered, price in rows:
+    for model_id, purchased, delivered, units, sek, priced in groups:
         day = purchased or delivered
-        key = (model_id, day)
-        if key not in cache:
-            cache[key] = labelwatch.carries(certificates[model_id], scheme, day)
         purchases.append(
-            labelwatch.Purchase(day.year, Decimal(price) if price is not None else None, cache[key])
+            labelwatch.Purchase(
+                day.year,
+                Decimal(sek) if priced else None,
+                labelwatch.carries(certificates[model_id], scheme, day),
+                units=units,
+                unpriced_units=units - priced,
+            )
         )
     return labelwatch.shares(purchases)
 

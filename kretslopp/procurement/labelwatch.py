@@ -118,11 +118,20 @@ def lapses(
 
 @dataclass(frozen=True, slots=True)
 class Purchase:
-    """One device bought: when, for how much, and whether it carried the label then."""
+    """Devices bought alike: the year, what the priced ones cost together, whether they
+    carried the label then, how many, and how many of them had no price."""
 
     year: int
     price_sek: Decimal | None
     labelled: bool
+    units: int = 1
+    unpriced_units: int | None = None  # None: all of them when price_sek is None, else none
+
+    @property
+    def without_price(self) -> int:
+        if self.unpriced_units is not None:
+            return self.unpriced_units
+        return self.units if self.price_sek is None else 0
 
 
 @dataclass(frozen=True, slots=True)
@@ -155,11 +164,10 @@ def shares(purchases: Iterable[Purchase]) -> dict[int, Share]:
     totals: dict[int, list] = {}
     for purchase in purchases:
         entry = totals.setdefault(purchase.year, [0, 0, Decimal(0), Decimal(0), 0])
-        entry[0] += 1
-        entry[1] += purchase.labelled
-        if purchase.price_sek is None:
-            entry[4] += 1
-        else:
+        entry[0] += purchase.units
+        entry[1] += purchase.units if purchase.labelled else 0
+        entry[4] += purchase.without_price
+        if purchase.price_sek is not None:
             entry[2] += purchase.price_sek
             if purchase.labelled:
                 entry[3] += purchase.price_sek
