@@ -267,3 +267,21 @@ def test_an_attachment_is_stored_within_the_upload_limit_and_served_to_readers(
     refused = client.post(url, data)
     assert refused.status_code == 200
     assert refused.context["form"].errors["attachment"]
+
+
+@pytest.mark.django_db
+def test_label_warnings_are_scoped_to_the_readers_own_devices(town, contract, api_as):
+    from kretslopp.conftest import make_user
+    from kretslopp.organisation.models import Department
+
+    own = api_as(town.users["coordinator"], "read").get("/api/v1/procurement/label-warnings")
+    assert [row["certificate_id"] for row in own.json()] == ["TCO-F-1234"]
+    elsewhere = Department.objects.create(code="KF", name="Kulturförvaltningen", employees=10)
+    stranger = make_user("kf-coord", "coordinator", [elsewhere])
+    none = api_as(stranger, "read").get("/api/v1/procurement/label-warnings")
+    assert none.status_code == 200
+    assert none.json() == []
+    assert (
+        api_as(town.users["partner"], "read").get("/api/v1/procurement/label-warnings").status_code
+        == 403
+    )
