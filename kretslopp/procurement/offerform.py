@@ -57,8 +57,21 @@ def columns_for(procurement: Procurement) -> list[OfferColumn]:
     return shipped.offer_columns(known)
 
 
+#: The data's units (English) as the Swedish form writes them.
+UNITS_SV = {
+    "SEK excl. VAT": "kr exkl. moms",
+    "kWh/year": "kWh/år",
+    "years": "år",
+    "cycles": "cykler",
+    "kg CO2e": "kg CO2e",
+    "date": "ÅÅÅÅ-MM-DD",
+}
+
+
 def header(column: OfferColumn) -> str:
-    return f"{column.label_sv} ({column.unit})" if column.unit else column.label_sv
+    """The Swedish heading of a column, with its unit."""
+    unit = UNITS_SV.get(column.unit, column.unit)
+    return f"{column.label_sv} ({unit})" if unit else column.label_sv
 
 
 def _names(column: OfferColumn) -> set[str]:

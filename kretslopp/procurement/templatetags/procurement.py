@@ -6,7 +6,8 @@ from decimal import Decimal
 
 from django import template
 from django.template.defaultfilters import floatformat
-from django.utils.translation import gettext_lazy as _
+
+from kretslopp.procurement import explain
 
 register = template.Library()
 
@@ -49,38 +50,13 @@ def percent(fraction: object) -> str:
     return floatformat(Decimal(str(fraction)) * 100, "-2g") + " %"
 
 
-REASONS = {
-    "met": _("met"),
-    "met_by_label": _("met by a valid label"),
-    "missing_value": _("the value is missing"),
-    "not_met": _("not met"),
-    "declared": _("declared by the bidder"),
-    "not_declared": _("not declared by the bidder"),
-    "no_valid_label": _("no valid accepted label"),
-    "band": _("in a scoring band"),
-    "no_band": _("in no scoring band"),
-    "missing": _("the value is missing"),
-    "present": _("given"),
-    "label": _("valid label"),
-}
-
-
 @register.filter
 def reason(code: object) -> str:
     """An engine reason code in the page's language."""
-    return str(REASONS.get(str(code), code))
+    return explain.reason_text(code)
 
 
 @register.filter
 def evidence(values: object) -> str:
-    """The evidence behind a judgement as ``name: value`` pairs (values as the engine gave)."""
-    if not isinstance(values, dict):
-        return ""
-    parts = []
-    for key, value in values.items():
-        if value in (None, "", [], {}):
-            continue
-        if isinstance(value, dict):
-            value = ", ".join(f"{k} {v}" for k, v in value.items() if v)
-        parts.append(f"{key}: {value}")
-    return "; ".join(parts)
+    """The evidence behind a judgement in words."""
+    return explain.evidence_text(values)
