@@ -229,6 +229,7 @@ class OfferFormTarget(ImportTarget):
         self.lines: list[tuple[int, object]] = []
         self.bidder: str | None = None
         self.seen: dict[str, int] = {}
+        self.filled_rows = 0
 
     def _problem(self, row: int, column_id: str, value: str, code: str, message: str) -> Problem:
         column = self.by_id.get(column_id)
@@ -247,6 +248,7 @@ class OfferFormTarget(ImportTarget):
         }
         if not any(str(value).strip() for value in values.values()):
             return []  # an empty row of the form
+        self.filled_rows += 1
         try:
             line = parse_offer_row(values, self.columns, row=row.number)
         except OfferRowError as error:
@@ -312,7 +314,7 @@ class OfferFormTarget(ImportTarget):
         return str(ENGINE_MESSAGES.get(tail, detail))
 
     def after_rows(self) -> list[Problem]:
-        if self.lines:
+        if self.filled_rows:
             return []
         return [
             Problem(
