@@ -113,8 +113,10 @@ def embodied_defaults(categories: set[str]) -> tuple[dict[str, tendering.Embodie
             factors = footprint.category_factors(category, factor_set)
         except (KeyError, ValueError):
             continue
+        # The source names the factor set and category; their basis and sources are on the
+        # methodology page, in the reader's language.
         defaults[category] = tendering.EmbodiedDefault(
-            Decimal(repr(factors.embodied_kg_co2e)), f"{factor_set}: {factors.embodied_basis}"
+            Decimal(repr(factors.embodied_kg_co2e)), f"{factor_set}, {category}"
         )
     return defaults, factor_set
 

@@ -7,6 +7,7 @@ through :func:`evidence_text` and :func:`reason_text`, never as raw codes.
 
 from __future__ import annotations
 
+from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from django.utils.formats import number_format
@@ -58,9 +59,31 @@ def _field(column_id: str) -> str:
 
 def _number(text: object) -> str:
     try:
-        return number_format(str(text), use_l10n=True)
-    except (TypeError, ValueError):
+        value = Decimal(str(text))
+        if value == value.to_integral_value():
+            value = value.quantize(Decimal(1))
+        else:
+            value = value.normalize()
+        return number_format(value, use_l10n=True)
+    except (TypeError, ValueError, InvalidOperation):
         return str(text)
+
+
+OPERATORS = {">=": "≥", "<=": "≤"}
+
+
+def _label(text: object) -> str:
+    """``scheme`` or ``scheme:tier`` as the label's own name (TCO Certified generation-10)."""
+    scheme_id, _sep, tier = str(text).partition(":")
+    names = {key[0]: tier_row.scheme for key, tier_row in library().labels.items()}
+    return f"{names.get(scheme_id, scheme_id)} {tier}".strip()
+
+
+def _certificate(values: dict) -> str:
+    parts = [_label(values.get("scheme_id", "")), values.get("tier"), values.get("number")]
+    if values.get("valid_to"):
+        parts.append(f"{_('valid until')} {values['valid_to']}")
+    return " ".join(str(part) for part in parts if part)
 
 
 def reason_text(code: object) -> str:
@@ -81,13 +104,16 @@ def evidence_text(values: Any) -> str:
             continue
         label = KEYS.get(key, key)
         if key == "required":
-            value = f"{values.get('operator', '')} {_number(value)}".strip()
+            operator = values.get("operator", "")
+            value = f"{OPERATORS.get(operator, operator)} {_number(value)}".strip()
         elif key == "value":
             value = _number(value)
         elif key == "missing":
             value = ", ".join(_field(name) for name in value)
         elif isinstance(value, dict):
-            value = " ".join(str(v) for v in value.values() if v)
+            value = _certificate(value)
+        elif key == "accepted_labels":
+            value = ", ".join(_label(v) for v in value)
         elif isinstance(value, list):
             value = ", ".join(str(v) for v in value)
         parts.append(f"{label}: {value}")

@@ -45,7 +45,9 @@ def _kg(grams: int | None) -> Decimal | None:
     return None if grams is None else Decimal(grams) / 1000
 
 
-def table(procurement: Procurement, result: dict[str, Any]) -> tuple[list[str], list[list]]:
+def table(
+    procurement: Procurement, result: dict[str, Any], names: dict[str, str] | None = None
+) -> tuple[list[str], list[list]]:
     """One row per offer line with every number behind its ranks (SEK, kg CO2e)."""
     header = [
         _("Procurement"),
@@ -72,17 +74,19 @@ def table(procurement: Procurement, result: dict[str, Any]) -> tuple[list[str], 
         _("Rank, weighted points"),
         _("Award criteria"),
     ]
+    names = names or {}
     rows = []
     for lot in lots(result):
         for line in lot["lines"]:
             reasons = "; ".join(
-                f"{req['criterion_id']}: {explain.reason_text(req['reason'])} "
+                f"{names.get(req['criterion_id'], req['criterion_id'])}: "
+                f"{explain.reason_text(req['reason'])} "
                 f"({explain.evidence_text(req['evidence'])})"
                 for req in line["requirements"]
                 if not req["passed"]
             )
             awards = "; ".join(
-                f"{award['criterion_id']}: {award['fraction']} "
+                f"{names.get(award['criterion_id'], award['criterion_id'])}: {award['fraction']} "
                 f"({explain.reason_text(award['reason'])}; "
                 f"{explain.evidence_text(award['evidence'])})"
                 for award in line["awards"]

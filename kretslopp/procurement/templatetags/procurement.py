@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
-from decimal import Decimal
+from decimal import ROUND_HALF_UP, Decimal
 
 from django import template
 from django.template.defaultfilters import floatformat
+from django.utils.formats import number_format
 
 from kretslopp.procurement import explain
 
@@ -37,10 +38,13 @@ def tonnes(grams: object) -> str:
 
 @register.filter
 def number(value: object, places: str = "-6") -> str:
-    """A decimal string from the engine in the page's number format."""
+    """A decimal in the page's number format, without trailing zeros (1,5 not 1,5000)."""
     if value is None or value == "":
         return "–"
-    return floatformat(Decimal(str(value)), f"{places}g")
+    digits = int(places.lstrip("-") or 0)
+    rounded = Decimal(str(value)).quantize(Decimal(1).scaleb(-digits), rounding=ROUND_HALF_UP)
+    rounded = rounded.normalize() if rounded != rounded.to_integral() else rounded.quantize(1)
+    return number_format(rounded, use_l10n=True, force_grouping=True)
 
 
 @register.filter
@@ -60,3 +64,11 @@ def reason(code: object) -> str:
 def evidence(values: object) -> str:
     """The evidence behind a judgement in words."""
     return explain.evidence_text(values)
+
+
+@register.filter
+def get(mapping: object, key: object) -> object:
+    """``mapping[key]``, or the key itself where the mapping has none."""
+    if isinstance(mapping, dict):
+        return mapping.get(key, key)
+    return key
