@@ -31,10 +31,23 @@ NAVIGATION: list[tuple[str, str, Callable[[Access], bool]]] = [
 ]
 
 
+def _entries() -> list[tuple[str, str, Callable[[Access], bool]]]:
+    """The fixed entries, then those domain apps registered (``core/registry.py``)."""
+    from kretslopp.core.registry import registry
+
+    known = {url_name for url_name, _text, _may_see in NAVIGATION}
+    registered = [
+        (entry.url_name, entry.label, entry.allowed)
+        for entry in registry.navigation
+        if entry.url_name not in known
+    ]
+    return [*NAVIGATION, *registered]
+
+
 def navigation(request: HttpRequest) -> dict:
     access = access_for(getattr(request, "user", None))
     items = []
-    for url_name, text, may_see in NAVIGATION:
+    for url_name, text, may_see in _entries():
         if not may_see(access):
             continue
         try:

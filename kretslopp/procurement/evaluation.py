@@ -20,11 +20,13 @@ from django.utils import timezone
 
 from kretslopp import footprint, tendering
 from kretslopp.carbon.models import FootprintSettings
+from kretslopp.core import audit
 
 from .models import (
     Contract,
     ContractModel,
     Evaluation,
+    Offer,
     OfferLine,
     Procurement,
     ProcurementStatus,
@@ -74,32 +76,70 @@ def criterion_uses(procurement: Procurement) -> list[tendering.CriterionUse]:
     return uses
 
 
+#: The offer-line fields the engine takes, in :class:`tendering.OfferLine`'s order.
+LINE_FIELDS = (
+    "line_id",
+    "lot",
+    "category",
+    "manufacturer",
+    "model",
+    "price_per_unit_sek",
+    "tec_kwh_per_year",
+    "etec_limit_kwh_per_year",
+    "warranty_years",
+    "battery_cycles",
+    "spare_part_years",
+    "pcf_kg_co2e",
+    "pcf_standard",
+    "pcf_source",
+)
+
+
 def offer_lines(procurement: Procurement) -> list[tendering.OfferLine]:
-    """Every line of every offer, the bidder named as its supplier is."""
-    rows = OfferLine.objects.filter(offer__procurement=procurement).select_related(
-        "offer__supplier"
+    """Every line of every offer, the bidder named as its supplier is.
+
+    Read as plain values, not model instances, and the certificates built directly: an
+    evaluation reads tens of thousands of lines (see ``benchmarks/bench_procurement.py``).
+    The engine's own checks still run on every line.
+    """
+    bidders = dict(
+        Offer.objects.filter(procurement=procurement).values_list("pk", "supplier__name")
     )
-    return [line_input(row) for row in rows.order_by("offer__supplier__name", "row_number")]
+    rows = (
+        OfferLine.objects.filter(offer__procurement=procurement)
+        .order_by("offer_id", "row_number", "line_id")
+        .values_list("offer_id", *LINE_FIELDS, "certificates", "declarations")
+    )
+    return [
+        tendering.OfferLine(
+            bidder=bidders[offer_id],
+            **dict(zip(LINE_FIELDS, values, strict=True)),
+            certificates=certificates_of(certificates),
+            declarations=frozenset(declarations or ()),
+        )
+        for offer_id, *values, certificates, declarations in rows
+    ]
+
+
+def certificates_of(stored: list[dict] | None) -> tuple[tendering.Certificate, ...]:
+    """The stored certificate dictionaries as the engine's values."""
+    return tuple(
+        tendering.Certificate(
+            scheme_id=str(cert["scheme_id"]),
+            tier=cert.get("tier") or "",
+            number=cert.get("number") or "",
+            valid_to=dt.date.fromisoformat(cert["valid_to"]) if cert.get("valid_to") else None,
+        )
+        for cert in stored or ()
+    )
 
 
 def line_input(row: OfferLine) -> tendering.OfferLine:
+    """One stored line as the engine's value."""
     return tendering.OfferLine(
         bidder=row.offer.supplier.name,
-        line_id=row.line_id,
-        lot=row.lot,
-        category=row.category,
-        manufacturer=row.manufacturer,
-        model=row.model,
-        price_per_unit_sek=row.price_per_unit_sek,
-        tec_kwh_per_year=row.tec_kwh_per_year,
-        etec_limit_kwh_per_year=row.etec_limit_kwh_per_year,
-        warranty_years=row.warranty_years,
-        battery_cycles=row.battery_cycles,
-        spare_part_years=row.spare_part_years,
-        pcf_kg_co2e=row.pcf_kg_co2e,
-        pcf_standard=row.pcf_standard,
-        pcf_source=row.pcf_source,
-        certificates=tuple(row.certificates or ()),
+        **{name: getattr(row, name) for name in LINE_FIELDS},
+        certificates=certificates_of(row.certificates),
         declarations=frozenset(row.declarations or ()),
     )
 
@@ -113,8 +153,10 @@ def embodied_defaults(categories: set[str]) -> tuple[dict[str, tendering.Embodie
             factors = footprint.category_factors(category, factor_set)
         except (KeyError, ValueError):
             continue
+        # The source names the factor set and category; their basis and sources are on the
+        # methodology page, in the reader's language.
         defaults[category] = tendering.EmbodiedDefault(
-            Decimal(repr(factors.embodied_kg_co2e)), f"{factor_set}: {factors.embodied_basis}"
+            Decimal(repr(factors.embodied_kg_co2e)), f"{factor_set}, {category}"
         )
     return defaults, factor_set
 
@@ -193,6 +235,18 @@ def decide(procurement: Procurement, award_model: str, by: Any, note: str = "") 
         decided_at=timezone.now(),
         decided_by=by if getattr(by, "pk", None) else None,
         decision_note=note,
+    )
+    audit.record(
+        evaluation,
+        "create",
+        {
+            "decided_at": [None, audit.text(evaluation.decided_at)],
+            "award_model": [None, award_model],
+            "winners": [None, ", ".join(result["decision"]["winners"])],
+            "method_version": [None, evaluation.method_version],
+            "decision_note": [None, note],
+        },
+        actor=by,
     )
     lines = {
         (row.offer.supplier.name, row.line_id): row

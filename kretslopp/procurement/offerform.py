@@ -57,8 +57,21 @@ def columns_for(procurement: Procurement) -> list[OfferColumn]:
     return shipped.offer_columns(known)
 
 
+#: The data's units (English) as the Swedish form writes them.
+UNITS_SV = {
+    "SEK excl. VAT": "kr exkl. moms",
+    "kWh/year": "kWh/år",
+    "years": "år",
+    "cycles": "cykler",
+    "kg CO2e": "kg CO2e",
+    "date": "ÅÅÅÅ-MM-DD",
+}
+
+
 def header(column: OfferColumn) -> str:
-    return f"{column.label_sv} ({column.unit})" if column.unit else column.label_sv
+    """The Swedish heading of a column, with its unit."""
+    unit = UNITS_SV.get(column.unit, column.unit)
+    return f"{column.label_sv} ({unit})" if unit else column.label_sv
 
 
 def _names(column: OfferColumn) -> set[str]:
@@ -216,6 +229,7 @@ class OfferFormTarget(ImportTarget):
         self.lines: list[tuple[int, object]] = []
         self.bidder: str | None = None
         self.seen: dict[str, int] = {}
+        self.filled_rows = 0
 
     def _problem(self, row: int, column_id: str, value: str, code: str, message: str) -> Problem:
         column = self.by_id.get(column_id)
@@ -234,6 +248,7 @@ class OfferFormTarget(ImportTarget):
         }
         if not any(str(value).strip() for value in values.values()):
             return []  # an empty row of the form
+        self.filled_rows += 1
         try:
             line = parse_offer_row(values, self.columns, row=row.number)
         except OfferRowError as error:
@@ -299,7 +314,7 @@ class OfferFormTarget(ImportTarget):
         return str(ENGINE_MESSAGES.get(tail, detail))
 
     def after_rows(self) -> list[Problem]:
-        if self.lines:
+        if self.filled_rows:
             return []
         return [
             Problem(

@@ -11,6 +11,7 @@ from typing import Any
 
 from django.utils.translation import gettext as _
 
+from . import explain
 from .models import Procurement
 
 
@@ -44,7 +45,9 @@ def _kg(grams: int | None) -> Decimal | None:
     return None if grams is None else Decimal(grams) / 1000
 
 
-def table(procurement: Procurement, result: dict[str, Any]) -> tuple[list[str], list[list]]:
+def table(
+    procurement: Procurement, result: dict[str, Any], names: dict[str, str] | None = None
+) -> tuple[list[str], list[list]]:
     """One row per offer line with every number behind its ranks (SEK, kg CO2e)."""
     header = [
         _("Procurement"),
@@ -71,16 +74,21 @@ def table(procurement: Procurement, result: dict[str, Any]) -> tuple[list[str], 
         _("Rank, weighted points"),
         _("Award criteria"),
     ]
+    names = names or {}
     rows = []
     for lot in lots(result):
         for line in lot["lines"]:
             reasons = "; ".join(
-                f"{req['criterion_id']}: {req['reason']}"
+                f"{names.get(req['criterion_id'], req['criterion_id'])}: "
+                f"{explain.reason_text(req['reason'])} "
+                f"({explain.evidence_text(req['evidence'])})"
                 for req in line["requirements"]
                 if not req["passed"]
             )
             awards = "; ".join(
-                f"{award['criterion_id']}: {award['fraction']} ({award['reason']})"
+                f"{names.get(award['criterion_id'], award['criterion_id'])}: {award['fraction']} "
+                f"({explain.reason_text(award['reason'])}; "
+                f"{explain.evidence_text(award['evidence'])})"
                 for award in line["awards"]
             )
             rows.append(
@@ -96,7 +104,8 @@ def table(procurement: Procurement, result: dict[str, Any]) -> tuple[list[str], 
                     _sek(line["lcc"]["lcc_ore_per_unit"]),
                     _sek(line["lcc"]["lcc_ore_total"]),
                     _kg(line["co2e"]["embodied_g_per_unit"]),
-                    f"{line['co2e']['embodied_basis']}: {line['co2e']['embodied_source']}",
+                    f"{explain.embodied_text(line['co2e']['embodied_basis'])}: "
+                    f"{line['co2e']['embodied_source']}",
                     _kg(line["co2e"]["use_g_per_unit"]),
                     _kg(line["co2e"]["total_g_per_unit"]),
                     _sek(line["lcc"]["co2e_cost_ore_per_unit"]),

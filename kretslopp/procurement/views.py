@@ -313,15 +313,25 @@ def offer(request: HttpRequest, pk: int, offer_pk: int) -> HttpResponse:
 # --- evaluation ----------------------------------------------------------------------------
 
 
+def criterion_names() -> dict[str, str]:
+    """Each criterion's id at its source and title, as pages name it (not our internal id)."""
+    return {
+        criterion.criterion_id: f"{criterion.source_ref} {criterion.text('title')}".strip()
+        for criterion in Criterion.objects.all()
+    }
+
+
 def _evaluation_context(row: Procurement) -> dict:
     decided = service.decided(row)
+    names = criterion_names()
     if decided is not None:
         result = {**decided.result, "inputs": decided.inputs}
-        return {"result": result, "decided": decided, "problem": None}
+        return {"result": result, "decided": decided, "problem": None, "names": names}
     try:
-        return {"result": service.run(row).as_dict(), "decided": None, "problem": None}
+        result = service.run(row).as_dict()
+        return {"result": result, "decided": None, "problem": None, "names": names}
     except service.NotEvaluable as error:
-        return {"result": None, "decided": None, "problem": str(error)}
+        return {"result": None, "decided": None, "problem": str(error), "names": names}
 
 
 @login_required
@@ -394,7 +404,7 @@ def protocol_export(request: HttpRequest, pk: int) -> HttpResponse:
     if context["result"] is None:
         messages.error(request, _("There is nothing to export until offers have come in."))
         return redirect("procurement:evaluation", pk=row.pk)
-    header, rows = protocol.table(row, context["result"])
+    header, rows = protocol.table(row, context["result"], context["names"])
     return table_download(
         "xlsx", f"utvarderingsprotokoll-{row.reference}", header, rows, sheet_name=_("Protocol")
     )

@@ -135,7 +135,7 @@ def condition_edit(
         "procurement/follow_up_form.html",
         {
             "form": form,
-            "title": _("Contract condition"),
+            "title": _("Condition to follow up"),
             "subject": contract,
             "back": contract.get_absolute_url(),
         },

@@ -15,9 +15,12 @@ from .offers import OfferLine
 from .procurements import Procurement, Supplier
 
 
-@audit.register
 class Evaluation(models.Model):
     """An evaluation run: its complete inputs and result as JSON.
+
+    Not audited field by field: its inputs and result run to megabytes, and it is never
+    changed once decided. :func:`kretslopp.procurement.evaluation.decide` records the
+    decision on the audit trail itself (who, when, which model, the winners).
 
     ``inputs`` is what ``tendering.evaluate`` was given (parameters, criteria uses with
     their rules copied, every offer line), so ``tendering.reproduce(inputs)`` gives the same

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
-from decimal import Decimal
+from decimal import ROUND_HALF_UP, Decimal
 
 from django import template
 from django.template.defaultfilters import floatformat
-from django.utils.translation import gettext_lazy as _
+from django.utils.formats import number_format
+
+from kretslopp.procurement import explain
 
 register = template.Library()
 
@@ -36,10 +38,13 @@ def tonnes(grams: object) -> str:
 
 @register.filter
 def number(value: object, places: str = "-6") -> str:
-    """A decimal string from the engine in the page's number format."""
+    """A decimal in the page's number format, without trailing zeros (1,5 not 1,5000)."""
     if value is None or value == "":
         return "–"
-    return floatformat(Decimal(str(value)), f"{places}g")
+    digits = int(places.lstrip("-") or 0)
+    rounded = Decimal(str(value)).quantize(Decimal(1).scaleb(-digits), rounding=ROUND_HALF_UP)
+    rounded = rounded.normalize() if rounded != rounded.to_integral() else rounded.quantize(1)
+    return number_format(rounded, use_l10n=True, force_grouping=True)
 
 
 @register.filter
@@ -49,38 +54,21 @@ def percent(fraction: object) -> str:
     return floatformat(Decimal(str(fraction)) * 100, "-2g") + " %"
 
 
-REASONS = {
-    "met": _("met"),
-    "met_by_label": _("met by a valid label"),
-    "missing_value": _("the value is missing"),
-    "not_met": _("not met"),
-    "declared": _("declared by the bidder"),
-    "not_declared": _("not declared by the bidder"),
-    "no_valid_label": _("no valid accepted label"),
-    "band": _("in a scoring band"),
-    "no_band": _("in no scoring band"),
-    "missing": _("the value is missing"),
-    "present": _("given"),
-    "label": _("valid label"),
-}
-
-
 @register.filter
 def reason(code: object) -> str:
     """An engine reason code in the page's language."""
-    return str(REASONS.get(str(code), code))
+    return explain.reason_text(code)
 
 
 @register.filter
 def evidence(values: object) -> str:
-    """The evidence behind a judgement as ``name: value`` pairs (values as the engine gave)."""
-    if not isinstance(values, dict):
-        return ""
-    parts = []
-    for key, value in values.items():
-        if value in (None, "", [], {}):
-            continue
-        if isinstance(value, dict):
-            value = ", ".join(f"{k} {v}" for k, v in value.items() if v)
-        parts.append(f"{key}: {value}")
-    return "; ".join(parts)
+    """The evidence behind a judgement in words."""
+    return explain.evidence_text(values)
+
+
+@register.filter
+def get(mapping: object, key: object) -> object:
+    """``mapping[key]``, or the key itself where the mapping has none."""
+    if isinstance(mapping, dict):
+        return mapping.get(key, key)
+    return key

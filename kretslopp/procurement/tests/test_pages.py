@@ -82,7 +82,7 @@ def test_the_offer_form_has_the_columns_and_lists_the_criteria_need(town, login)
     sheet = workbook.worksheets[0]
     headers = [cell.value for cell in sheet[1]]
     assert "Anbudsgivare" in headers
-    assert "Garanti- och serviceavtal (years)" in headers
+    assert "Garanti- och serviceavtal (år)" in headers
     assert "Klimatavtryck (PCF) (kg CO2e)" not in headers  # no PCF criterion chosen
     lists = [v.formula1 for v in sheet.data_validations.dataValidation if v.type == "list"]
     assert any("laptop" in (formula or "") for formula in lists)
@@ -102,9 +102,9 @@ def test_a_malformed_form_gets_located_errors_and_writes_nothing(town, login):
     response = _upload(client, procurement, bad)
     assert response.status_code == 200
     problems = {(p.row, p.column) for p in response.context["result"].problems}
-    assert (3, "Pris per enhet (SEK excl. VAT)") in problems
+    assert (3, "Pris per enhet (kr exkl. moms)") in problems
     assert (4, "Produktkategori") in problems
-    assert (4, "Garanti- och serviceavtal (years)") in problems
+    assert (4, "Garanti- och serviceavtal (år)") in problems
     assert all(p.file == "anbud.xlsx" for p in response.context["result"].problems)
     assert not Offer.objects.exists() and not OfferLine.objects.exists()
 
