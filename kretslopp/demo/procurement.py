@@ -1,9 +1,10 @@
 """The demo's procurement: laptops and mobiles bought on lifecycle cost, followed up after.
 
 Malmö's demo buys 3,000 laptops and 1,200 mobiles (procurement KS-2025-0117, two lots). Four
-bidders' filled-in offer forms are files in ``data/procurement/`` (as a bidder returns them:
-the form's Swedish headers, one row per offered product); they come in through the one
-import pipeline like any uploaded form, are evaluated by value deductions and decided. The
+bidders' filled-in offer forms are files in ``data/procurement/`` (one row per offered
+product; the columns headed by the form's column ids, which the form's import recognises as
+it does the Swedish headers, so a reworded form never breaks ``make run``); they come in
+through the one import pipeline like any uploaded form, are evaluated by value deductions and decided. The
 winner's contract then finds its devices among the demo fleet's purchases (their order
 numbers are the contract's orders), and the follow-up of the two framework suppliers is
 recorded: commitments, a condition to report on reuse and recycling, audits with findings
