@@ -4,9 +4,9 @@ Malmö's demo buys 3,000 laptops and 1,200 mobiles (procurement KS-2025-0117, tw
 bidders' filled-in offer forms are files in ``data/procurement/`` (one row per offered
 product; the columns headed by the form's column ids, which the form's import recognises as
 it does the Swedish headers, so a reworded form never breaks ``make run``); they come in
-through the one import pipeline like any uploaded form, are evaluated by value deductions and decided. The
-winner's contract then finds its devices among the demo fleet's purchases (their order
-numbers are the contract's orders), and the follow-up of the two framework suppliers is
+through the one import pipeline like any uploaded form, are evaluated by value deductions
+and decided. The winner's contract then finds its devices among the demo fleet's purchases
+(their order numbers are the contract's orders), and the follow-up of the two framework suppliers is
 recorded: commitments, a condition to report on reuse and recycling, audits with findings
 and corrective actions — one of them overdue.
 
@@ -284,7 +284,10 @@ def delete() -> None:
     SupplierCommitment.objects.filter(supplier__in=suppliers).delete()
     ContractModel.objects.filter(contract__in=contracts).delete()
     contracts.delete()
-    Evaluation.objects.filter(procurement=procurement).delete()
+    for evaluation in Evaluation.objects.filter(procurement=procurement):
+        # Not audited by signal (decide() writes its entry): its deletion is recorded here.
+        audit.record(evaluation, "delete", {})
+        evaluation.delete()
     OfferLine.objects.filter(offer__procurement=procurement).delete()
     Offer.objects.filter(procurement=procurement).delete()
     CriterionUse.objects.filter(procurement=procurement).delete()
