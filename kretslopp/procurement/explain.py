@@ -72,7 +72,7 @@ def _number(text: object) -> str:
 OPERATORS = {">=": "≥", "<=": "≤"}
 
 
-def _label(text: object) -> str:
+def label_name(text: object) -> str:
     """``scheme`` or ``scheme:tier`` as the label's own name (TCO Certified generation-10)."""
     scheme_id, _sep, tier = str(text).partition(":")
     names = {key[0]: tier_row.scheme for key, tier_row in library().labels.items()}
@@ -80,7 +80,7 @@ def _label(text: object) -> str:
 
 
 def _certificate(values: dict) -> str:
-    parts = [_label(values.get("scheme_id", "")), values.get("tier"), values.get("number")]
+    parts = [label_name(values.get("scheme_id", "")), values.get("tier"), values.get("number")]
     if values.get("valid_to"):
         parts.append(f"{_('valid until')} {values['valid_to']}")
     return " ".join(str(part) for part in parts if part)
@@ -113,7 +113,7 @@ def evidence_text(values: Any) -> str:
         elif isinstance(value, dict):
             value = _certificate(value)
         elif key == "accepted_labels":
-            value = ", ".join(_label(v) for v in value)
+            value = ", ".join(label_name(v) for v in value)
         elif isinstance(value, list):
             value = ", ".join(str(v) for v in value)
         parts.append(f"{label}: {value}")

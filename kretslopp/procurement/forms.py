@@ -12,7 +12,7 @@ from kretslopp.core.forms import VersionedModelForm
 from kretslopp.core.uploads import LimitedFileField
 
 from .evaluation import AWARD_MODELS
-from .models import Criterion, CriterionUse, Procurement
+from .models import Criterion, CriterionUse, OfferLine, Procurement
 from .models.library import VERSIONED_FIELDS
 
 
@@ -200,3 +200,108 @@ class DecideForm(forms.Form):
 
 def as_json(value: object) -> str:
     return json.dumps(value, ensure_ascii=False, sort_keys=True)
+
+
+class OfferLineForm(forms.ModelForm):
+    """One offered product entered on a page (for a bidder who did not use the form).
+
+    The line is checked by the engine's own rules (``tendering.OfferLine``), the same as a
+    row of an imported form; a certificate and the declarations are optional.
+    """
+
+    bidder = forms.CharField(label=_("Bidder"), max_length=200)
+    organisation_number = forms.CharField(
+        label=_("The bidder's organisation number"), max_length=20, required=False
+    )
+    certificate_scheme = forms.ChoiceField(label=_("Label"), required=False)
+    certificate_tier = forms.CharField(label=_("Generation or tier"), max_length=40, required=False)
+    certificate_number = forms.CharField(
+        label=_("Certificate number"), max_length=60, required=False
+    )
+    certificate_valid_to = forms.DateField(
+        label=_("Certificate valid until"),
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+    )
+    declared = forms.MultipleChoiceField(
+        label=_("The bidder declares that the line meets"),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+
+    class Meta:
+        model = OfferLine
+        fields = [
+            "line_id",
+            "lot",
+            "category",
+            "manufacturer",
+            "model",
+            "price_per_unit_sek",
+            "tec_kwh_per_year",
+            "etec_limit_kwh_per_year",
+            "warranty_years",
+            "battery_cycles",
+            "spare_part_years",
+            "pcf_kg_co2e",
+            "pcf_standard",
+            "pcf_source",
+        ]
+
+    def __init__(self, *args, procurement: Procurement, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        from kretslopp.tendering import library
+
+        self.procurement = procurement
+        columns = library().columns
+        categories = columns["category"].choices
+        self.fields["category"] = forms.ChoiceField(
+            label=_("Product category"), choices=[(c, c) for c in categories]
+        )
+        schemes = columns["certificate_1_scheme"].choices
+        self.fields["certificate_scheme"].choices = [("", "–")] + [(s, s) for s in schemes]
+        declarations = procurement.criterion_uses.filter(
+            criterion__check_kind="declaration"
+        ).select_related("criterion")
+        self.fields["declared"].choices = [
+            (use.criterion.criterion_id, f"{use.criterion.source_ref} {use.criterion.title_sv}")
+            for use in declarations
+        ]
+        if not declarations:
+            del self.fields["declared"]
+
+    def engine_line(self):
+        """The line as the engine's value; raises ``tendering.InputError`` if it is unusable."""
+        from kretslopp.tendering import Certificate
+        from kretslopp.tendering import OfferLine as EngineLine
+
+        data = self.cleaned_data
+        certificates = ()
+        if data.get("certificate_scheme"):
+            certificates = (
+                Certificate(
+                    scheme_id=data["certificate_scheme"],
+                    tier=data.get("certificate_tier") or "",
+                    number=data.get("certificate_number") or "",
+                    valid_to=data.get("certificate_valid_to"),
+                ),
+            )
+        return EngineLine(
+            bidder=data["bidder"],
+            line_id=data["line_id"],
+            lot=data["lot"],
+            category=data["category"],
+            manufacturer=data["manufacturer"],
+            model=data["model"],
+            price_per_unit_sek=data["price_per_unit_sek"],
+            tec_kwh_per_year=data["tec_kwh_per_year"],
+            etec_limit_kwh_per_year=data.get("etec_limit_kwh_per_year"),
+            warranty_years=data.get("warranty_years"),
+            battery_cycles=data.get("battery_cycles"),
+            spare_part_years=data.get("spare_part_years"),
+            pcf_kg_co2e=data.get("pcf_kg_co2e"),
+            pcf_standard=data.get("pcf_standard") or "",
+            pcf_source=data.get("pcf_source") or "",
+            certificates=certificates,
+            declarations=frozenset(data.get("declared") or ()),
+        )

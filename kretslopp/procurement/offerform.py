@@ -353,27 +353,45 @@ class OfferFormTarget(ImportTarget):
                 old.delete()
                 replaced += 1
             for number, line in self.lines:
-                OfferLine.objects.create(
-                    offer=offer,
-                    row_number=number,
-                    line_id=line.line_id,
-                    lot=line.lot,
-                    category=line.category,
-                    manufacturer=line.manufacturer,
-                    model=line.model,
-                    price_per_unit_sek=line.price_per_unit_sek,
-                    tec_kwh_per_year=line.tec_kwh_per_year,
-                    etec_limit_kwh_per_year=line.etec_limit_kwh_per_year,
-                    warranty_years=line.warranty_years,
-                    battery_cycles=line.battery_cycles,
-                    spare_part_years=line.spare_part_years,
-                    pcf_kg_co2e=line.pcf_kg_co2e,
-                    pcf_standard=line.pcf_standard,
-                    pcf_source=line.pcf_source,
-                    certificates=[cert.as_dict() for cert in line.certificates],
-                    declarations=sorted(line.declarations),
-                )
+                store_line(offer, line, number)
         return Counts(created=len(self.lines), new_records={"replaced": replaced})
+
+
+def store_line(offer: Offer, line: object, row_number: int | None = None) -> OfferLine:
+    """Store one engine-checked line (``tendering.OfferLine``) in ``offer``."""
+    return OfferLine.objects.create(
+        offer=offer,
+        row_number=row_number,
+        line_id=line.line_id,
+        lot=line.lot,
+        category=line.category,
+        manufacturer=line.manufacturer,
+        model=line.model,
+        price_per_unit_sek=line.price_per_unit_sek,
+        tec_kwh_per_year=line.tec_kwh_per_year,
+        etec_limit_kwh_per_year=line.etec_limit_kwh_per_year,
+        warranty_years=line.warranty_years,
+        battery_cycles=line.battery_cycles,
+        spare_part_years=line.spare_part_years,
+        pcf_kg_co2e=line.pcf_kg_co2e,
+        pcf_standard=line.pcf_standard,
+        pcf_source=line.pcf_source,
+        certificates=[cert.as_dict() for cert in line.certificates],
+        declarations=sorted(line.declarations),
+    )
+
+
+def save_line(procurement: Procurement, line: object, organisation_number: str, by) -> OfferLine:
+    """A line entered on a page: into the bidder's offer, made if it is the first line."""
+    supplier, _created = Supplier.objects.get_or_create(
+        name=line.bidder, defaults={"organisation_number": organisation_number}
+    )
+    offer, _created = Offer.objects.get_or_create(
+        procurement=procurement,
+        supplier=supplier,
+        defaults={"source": "entered", "received_by": by if getattr(by, "pk", None) else None},
+    )
+    return store_line(offer, line)
 
 
 def register_target() -> None:

@@ -27,6 +27,7 @@ urlpatterns = [
     path("procurement/<int:pk>/offer-form.xlsx", views.offer_form, name="offer_form"),
     path("procurement/<int:pk>/offers/upload/", views.offer_upload, name="offer_upload"),
     path("procurement/<int:pk>/offers/<int:offer_pk>/", views.offer, name="offer"),
+    path("procurement/<int:pk>/offers/add-line/", views.offer_line_add, name="offer_line_add"),
     path("procurement/<int:pk>/evaluation/", views.evaluation, name="evaluation"),
     path("procurement/<int:pk>/evaluation/decide/", views.decide, name="decide"),
     path("procurement/<int:pk>/protocol/", views.protocol_page, name="protocol"),

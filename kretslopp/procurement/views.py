@@ -23,6 +23,7 @@ from kretslopp.imports import pipeline
 from kretslopp.imports.runs import open_file
 from kretslopp.organisation.access import Action, access_for
 from kretslopp.tabular import TabularError
+from kretslopp.tendering import InputError
 
 from . import evaluation as service
 from . import offerform, protocol
@@ -30,6 +31,7 @@ from .forms import (
     CriterionForm,
     CriterionUseForm,
     DecideForm,
+    OfferLineForm,
     OfferUploadForm,
     ProcurementForm,
     content_changed,
@@ -40,6 +42,7 @@ from .models import (
     CriterionVersion,
     LabelTier,
     Offer,
+    OfferLine,
     Procurement,
     ProductGroup,
 )
@@ -297,6 +300,40 @@ def offer_upload(request: HttpRequest, pk: int) -> HttpResponse:
         "procurement/offer_upload.html",
         {"row": row, "form": form, "result": result},
     )
+
+
+@login_required
+def offer_line_add(request: HttpRequest, pk: int) -> HttpResponse:
+    """An offer line entered on a page, checked by the same rules as an imported form row."""
+    access = access_for(request.user)
+    access.require(Action.MANAGE_PROCUREMENT)
+    row = get_object_or_404(Procurement, pk=pk)
+    if row.is_decided:
+        messages.error(request, _("A decided procurement cannot be changed."))
+        return redirect(row)
+    form = OfferLineForm(request.POST or None, procurement=row)
+    if request.method == "POST" and form.is_valid():
+        try:
+            line = form.engine_line()
+        except InputError as error:
+            form.add_error(
+                error.column if error.column in form.fields else None,
+                offerform.ENGINE_MESSAGES.get(str(error).rsplit(": ", 1)[-1], str(error)),
+            )
+        else:
+            taken = OfferLine.objects.filter(
+                offer__procurement=row, offer__supplier__name=line.bidder, line_id=line.line_id
+            ).exists()
+            if taken:
+                form.add_error("line_id", _("The bidder's offer already has a line with this id."))
+            else:
+                with transaction.atomic(), audit.acting_as(request.user):
+                    offerform.save_line(
+                        row, line, form.cleaned_data["organisation_number"], request.user
+                    )
+                messages.success(request, _("The offer line was saved."))
+                return redirect(row)
+    return render(request, "procurement/offer_line_form.html", {"row": row, "form": form})
 
 
 @login_required

@@ -176,6 +176,7 @@ ROUTES: dict[str, tuple[str, str]] = {
     "procurement:evaluation":         ("get",  "200 200 200 403 403 403 403 403 302"),
     "procurement:offer":              ("get",  "200 200 200 403 403 403 403 403 302"),
     "procurement:offer_form":         ("get",  "200 403 200 403 403 403 403 403 302"),
+    "procurement:offer_line_add":     ("get",  "200 403 200 403 403 403 403 403 302"),
     "procurement:offer_upload":       ("get",  "200 403 200 403 403 403 403 403 302"),
     "procurement:procurement":        ("get",  "200 200 200 403 403 403 403 403 302"),
     "procurement:procurement_create": ("get",  "200 403 200 403 403 403 403 403 302"),

@@ -72,3 +72,20 @@ def get(mapping: object, key: object) -> object:
     if isinstance(mapping, dict):
         return mapping.get(key, key)
     return key
+
+
+@register.filter
+def label_names(proofs: object) -> str:
+    """Accepted labels (``scheme`` or ``scheme:tier``) by their names, or a dash."""
+    if not proofs:
+        return "–"
+    return ", ".join(explain.label_name(proof) for proof in proofs)
+
+
+@register.filter
+def group_names(groups: object) -> str:
+    """Product group codes by their names in the page's language."""
+    from kretslopp.procurement.models import ProductGroup
+
+    names = dict(ProductGroup.choices)
+    return ", ".join(str(names.get(group, group)) for group in groups or ()) or "–"

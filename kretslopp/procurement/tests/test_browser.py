@@ -123,3 +123,26 @@ def test_from_procurement_to_decision_and_protocol(page, live_server, town):
     ).wait_for()
     shot(page, "protocol")
     assert problems == []
+
+
+def test_the_criteria_library_filtered_and_a_criterion_edited(page, live_server, town):
+    ensure_library()
+    problems: list[str] = []
+    page.on("pageerror", lambda error: problems.append(str(error)))
+    log_in(page, live_server, "buyer")
+    page.goto(f"{live_server.url}/procurement/criteria/")
+    page.locator("select[name=group]").select_option("mobile_phones")
+    page.get_by_role("button", name="Filtrera").click()
+    listed = page.locator("table.table").first.inner_text()
+    assert "Giltigt TCO Certified-certifikat" in listed
+    assert "Energieffektiva datorer" not in listed
+    shot(page, "criteria")
+    page.get_by_role("link", name="Giltigt TCO Certified-certifikat").click()
+    page.get_by_role("link", name="Redigera").click()
+    page.locator("[name=title_sv]").fill("Giltigt TCO Certified-certifikat, generation 10")
+    page.locator("[name=change_note]").fill("Vi kräver generation 10")
+    shot(page, "criterion-edit")
+    page.get_by_role("button", name="Spara").click()
+    page.get_by_text("Vi kräver generation 10").wait_for()
+    shot(page, "criterion")
+    assert problems == []

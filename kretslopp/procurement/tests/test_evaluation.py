@@ -114,3 +114,20 @@ def test_a_frozen_evaluation_stays_identical_after_the_factor_set_changes(admin_
     assert service.reproduce_decided(stored) == before
     assert stored.inputs["lines"][0]["pcf_kg_co2e"] is None
     assert stored.inputs["parameters"]["default_embodied"]["laptop"]["kg_co2e"]
+
+
+def test_the_decision_is_on_the_audit_trail(admin_user):
+    from django.contrib.contenttypes.models import ContentType
+
+    from kretslopp.core.models import AuditEntry
+
+    procurement = worked_example()
+    add_line(procurement)
+    evaluation = service.decide(procurement, "value_deduction", admin_user, "Lägsta pris")
+    entry = AuditEntry.objects.get(
+        content_type=ContentType.objects.get_for_model(Evaluation), object_id=str(evaluation.pk)
+    )
+    assert entry.actor == admin_user
+    assert entry.changes["winners"] == [None, "Exempel AB/1"]
+    assert entry.changes["decision_note"] == [None, "Lägsta pris"]
+    assert AuditEntry.objects.filter(object_repr__startswith="KS-2025-0042-1").exists()

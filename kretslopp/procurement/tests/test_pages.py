@@ -162,3 +162,26 @@ def test_the_library_filters_by_product_group(town, login):
     response = client.get(reverse("procurement:criteria"), {"group": "mobile_phones"})
     ids = {row.criterion_id for row in response.context["rows"]}
     assert "own-tco-certified" in ids and "upph-11169" not in ids
+
+
+def test_an_offer_line_entered_on_a_page_is_checked_like_a_form_row(town, login):
+    procurement = worked_example()
+    client = login(town.users["procurement"])
+    url = reverse("procurement:offer_line_add", args=[procurement.pk])
+    line = {
+        "bidder": "Handskrivet AB", "line_id": "1", "lot": "laptop", "category": "laptop",
+        "manufacturer": "Tillverkare", "model": "Bärbar 14", "price_per_unit_sek": "0",
+        "tec_kwh_per_year": "18.5", "etec_limit_kwh_per_year": "30", "warranty_years": "5",
+        "battery_cycles": "1000", "spare_part_years": "5",
+        "certificate_scheme": "tco-certified", "certificate_tier": "generation-10",
+        "certificate_valid_to": "2027-06-30",
+    }  # fmt: skip
+    refused = client.post(url, line)
+    assert refused.status_code == 200
+    assert refused.context["form"].errors["price_per_unit_sek"] == ["måste vara mer än 0"]
+    assert not OfferLine.objects.exists()
+    assert client.post(url, {**line, "price_per_unit_sek": "9490"}).status_code == 302
+    stored = OfferLine.objects.get()
+    assert stored.offer.source == "entered"
+    assert stored.certificates[0]["valid_to"] == "2027-06-30"
+    assert client.post(url, {**line, "price_per_unit_sek": "9490"}).status_code == 200  # same id
