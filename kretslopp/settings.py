@@ -67,6 +67,7 @@ INSTALLED_APPS = [
     "kretslopp.api",
     "kretslopp.energy",
     "kretslopp.printing",
+    "kretslopp.procurement",
     "kretslopp.forum",
     "kretslopp.overview",
     "kretslopp.demo",

@@ -21,6 +21,7 @@ urlpatterns = [
     path("", include("kretslopp.printing.urls")),
     path("", include("kretslopp.circular.urls")),
     path("", include("kretslopp.forum.urls")),
+    path("", include("kretslopp.procurement.urls")),
 ]
 
 # Error pages in the site's layout and language (kretslopp/core/errors.py).

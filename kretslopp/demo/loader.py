@@ -30,6 +30,7 @@ from kretslopp.core.models import AuditEntry
 from kretslopp.demo import city, fleet, takeback
 from kretslopp.demo import energy as energy_demo
 from kretslopp.demo import forum as forum_demo
+from kretslopp.demo import procurement as procurement_demo
 from kretslopp.demo.catalogue import Catalogue, build_catalogue
 from kretslopp.demo.fastinsert import insert_rows
 from kretslopp.demo.takeback import extend_catalogue_models
@@ -179,6 +180,7 @@ def load(*, assets: int = fleet.DEFAULT_ASSETS, seed: int = 1, replace: bool = F
         _takeback_campaign(departments, result)
         result.counts.update(energy_demo.load(seed))  # energy ledger, print volumes, targets
         result.accounts += forum_demo.load(departments)
+        result.counts.update(procurement_demo.load(seed))  # offers, contract, supplier audits
         result.seconds = time.perf_counter() - started
         audit.record(
             organisation,
@@ -608,6 +610,7 @@ def delete_demo() -> None:
     and any later edits' — none left behind to point at a record that no longer exists.
     """
     forum_demo.delete()  # its measures point at the departments and logins deleted below
+    procurement_demo.delete()  # its contracts point at the catalogue deleted below
     energy_demo.delete()  # its rows point at the departments deleted below
     from kretslopp.circular import models as circular
     from kretslopp.organisation.models import Partner

@@ -36,6 +36,11 @@ class Action(StrEnum):
     # The sustainability forum: its members, meetings, decisions and register of measures
     # (who reads a forum, and who updates a measure, is in kretslopp/forum/access.py).
     MANAGE_FORUM = "manage_forum"
+    # Procurements, bidders' offers and their evaluation: commercially confidential until
+    # decided, so read only by the roles that buy and answer for the figures.
+    VIEW_PROCUREMENT = "view_procurement"
+    # Edit the criteria library, run procurements, receive offers, evaluate and decide.
+    MANAGE_PROCUREMENT = "manage_procurement"
 
 
 ROLE_ACTIONS: dict[str, frozenset[Action]] = {
@@ -52,9 +57,18 @@ ROLE_ACTIONS: dict[str, frozenset[Action]] = {
             Action.MANAGE_IMPORT_SETTINGS,
             # The lead chairs the sustainability forum and keeps its register.
             Action.MANAGE_FORUM,
+            Action.VIEW_PROCUREMENT,
         }
     ),
-    Role.PROCUREMENT: frozenset({Action.VIEW, Action.EDIT_CATALOGUE, Action.VIEW_AUDIT}),
+    Role.PROCUREMENT: frozenset(
+        {
+            Action.VIEW,
+            Action.EDIT_CATALOGUE,
+            Action.VIEW_AUDIT,
+            Action.VIEW_PROCUREMENT,
+            Action.MANAGE_PROCUREMENT,
+        }
+    ),
     Role.COORDINATOR: frozenset({Action.VIEW, Action.EDIT_ASSETS, Action.VIEW_AUDIT}),
     Role.VIEWER: frozenset({Action.VIEW}),
     # A partner works on its own take-back campaigns only, never on the inventory.
@@ -70,6 +84,8 @@ ORGANISATION_ACTIONS = {
     Action.REPORT_TAKEBACK,
     Action.MANAGE_IMPORT_SETTINGS,
     Action.MANAGE_FORUM,
+    Action.VIEW_PROCUREMENT,
+    Action.MANAGE_PROCUREMENT,
 }
 
 

@@ -354,56 +354,69 @@ def read_criteria(
     name = "criteria.csv"
     out: dict[str, Criterion] = {}
     for number, row in _rows(name, data_dir):
-        criterion_id = _required(name, number, row, "criterion_id")
-        if criterion_id in out:
-            raise LibraryError(name, number, "criterion_id", f"{criterion_id!r} repeats")
-        if source_ids is not None and row["source_id"] not in source_ids:
-            raise LibraryError(name, number, "source_id", f"unknown source {row['source_id']!r}")
-        _one_of(name, number, row, "level", LEVELS)
-        _one_of(name, number, row, "type", CRITERION_TYPES)
-        groups = _list(_required(name, number, row, "product_groups"))
-        for group in groups:
-            if group not in PRODUCT_GROUPS:
-                raise LibraryError(name, number, "product_groups", f"unknown group {group!r}")
-        for column in ("title_en", "title_sv", "summary_en", "summary_sv", "note_en", "note_sv"):
-            _required(name, number, row, column)
-        kind = _one_of(name, number, row, "check_kind", CHECK_KINDS)
-        proof = tuple(ProofLabel.parse(part) for part in _list(row["accepted_proof"]))
-        if labels is not None:
-            schemes = {scheme for scheme, _ in labels}
-            for label in proof:
-                if label.scheme_id not in schemes or (
-                    label.tier and (label.scheme_id, label.tier) not in labels
-                ):
-                    raise LibraryError(name, number, "accepted_proof", f"unknown label {label}")
-        _check_consistency(name, number, row, kind, proof, rules)
-        out[criterion_id] = Criterion(
-            criterion_id=criterion_id,
-            source=_required(name, number, row, "source"),
-            source_id=row["source_id"],
-            source_ref=row["source_ref"],
-            level=row["level"],
-            type=row["type"],
-            product_groups=groups,
-            title_en=row["title_en"],
-            title_sv=row["title_sv"],
-            summary_en=row["summary_en"],
-            summary_sv=row["summary_sv"],
-            accepted_proof=proof,
-            follow_up_en=row["follow_up_en"],
-            follow_up_sv=row["follow_up_sv"],
-            version_date=_date(name, number, row, "version_date"),
-            last_reviewed=_date(name, number, row, "last_reviewed"),
-            url=row["url"],
-            check_kind=kind,
-            check_field=row["check_field"],
-            check_operator=row["check_operator"],
-            check_value=_decimal(name, number, row, "check_value"),
-            scoring_rule=row["scoring_rule"],
-            note_en=row["note_en"],
-            note_sv=row["note_sv"],
-        )
+        criterion = criterion_from_row(name, number, row, source_ids, rules, labels)
+        if criterion.criterion_id in out:
+            raise LibraryError(name, number, "criterion_id", f"{criterion.criterion_id!r} repeats")
+        out[criterion.criterion_id] = criterion
     return out
+
+
+def criterion_from_row(
+    name: str, number: int, row: dict[str, str], source_ids=None, rules=None, labels=None
+) -> Criterion:
+    """One criterion from a row of ``criteria.csv``'s columns, checked as the library is.
+
+    Shared by the shipped library and by criteria another municipality sends us (the
+    procurement app's criteria exchange), so both obey the same rules; raises
+    :class:`LibraryError` naming ``name``, row ``number`` and the column at fault.
+    """
+    criterion_id = _required(name, number, row, "criterion_id")
+    if source_ids is not None and row["source_id"] not in source_ids:
+        raise LibraryError(name, number, "source_id", f"unknown source {row['source_id']!r}")
+    _one_of(name, number, row, "level", LEVELS)
+    _one_of(name, number, row, "type", CRITERION_TYPES)
+    groups = _list(_required(name, number, row, "product_groups"))
+    for group in groups:
+        if group not in PRODUCT_GROUPS:
+            raise LibraryError(name, number, "product_groups", f"unknown group {group!r}")
+    for column in ("title_en", "title_sv", "summary_en", "summary_sv", "note_en", "note_sv"):
+        _required(name, number, row, column)
+    kind = _one_of(name, number, row, "check_kind", CHECK_KINDS)
+    proof = tuple(ProofLabel.parse(part) for part in _list(row["accepted_proof"]))
+    if labels is not None:
+        schemes = {scheme for scheme, _ in labels}
+        for label in proof:
+            if label.scheme_id not in schemes or (
+                label.tier and (label.scheme_id, label.tier) not in labels
+            ):
+                raise LibraryError(name, number, "accepted_proof", f"unknown label {label}")
+    _check_consistency(name, number, row, kind, proof, rules)
+    return Criterion(
+        criterion_id=criterion_id,
+        source=_required(name, number, row, "source"),
+        source_id=row["source_id"],
+        source_ref=row["source_ref"],
+        level=row["level"],
+        type=row["type"],
+        product_groups=groups,
+        title_en=row["title_en"],
+        title_sv=row["title_sv"],
+        summary_en=row["summary_en"],
+        summary_sv=row["summary_sv"],
+        accepted_proof=proof,
+        follow_up_en=row["follow_up_en"],
+        follow_up_sv=row["follow_up_sv"],
+        version_date=_date(name, number, row, "version_date"),
+        last_reviewed=_date(name, number, row, "last_reviewed"),
+        url=row["url"],
+        check_kind=kind,
+        check_field=row["check_field"],
+        check_operator=row["check_operator"],
+        check_value=_decimal(name, number, row, "check_value"),
+        scoring_rule=row["scoring_rule"],
+        note_en=row["note_en"],
+        note_sv=row["note_sv"],
+    )
 
 
 def _check_consistency(name, number, row, kind, proof, rules) -> None:

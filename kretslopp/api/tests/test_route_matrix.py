@@ -84,6 +84,19 @@ ROUTES: dict[str, str] = {
     "GET /forum/measures":                                 "200 200 200 200 200 200 403 403 401",
     "GET /forum/measures/{measure_id}":                    "200 200 200 404 404 200 403 403 401",
     "GET /forum/effects":                                  "200 200 200 200 200 200 403 403 401",
+    "GET /procurement/label-warnings":                     "200 200 200 200 200 200 403 403 401",
+    "GET /procurement/overdue-actions":                    "200 200 200 403 403 403 403 403 401",
+    "GET /procurement/criteria":                           "200 200 200 200 200 200 403 403 401",
+    "GET /procurement/criteria/{criterion_id}":            "200 200 200 200 200 200 403 403 401",
+    "GET /procurement/procurements":                       "200 200 200 403 403 403 403 403 401",
+    "POST /procurement/procurements":                      "201 403 201 403 403 403 403 403 401",
+    "GET /procurement/procurements/{procurement_id}":      "200 200 200 403 403 403 403 403 401",
+    "GET /procurement/procurements/{procurement_id}/offers": "200 200 200 403 403 403 403 403 401",
+    "GET /procurement/procurements/{procurement_id}/evaluation": "200 200 200 403 403 403 403 403 401",  # noqa: E501
+    # Others read the contracts under which their departments' devices were bought; the
+    # probe's contract has only the other department's device.
+    "GET /procurement/contracts":                          "200 200 200 200 200 200 403 403 401",
+    "GET /procurement/contracts/{contract_id}":            "200 200 200 404 404 200 403 403 401",
 }
 # fmt: on
 
@@ -105,6 +118,16 @@ def _body(method: str, path: str, ids: dict) -> dict | None:
         },
         ("PATCH", "/assets/{asset_id}"): {"notes": "Probe"},
         ("POST", "/assets/{asset_id}/moves"): {"target": "returned"},
+        ("POST", "/procurement/procurements"): {
+            "reference": "KS-PROBE-2",
+            "title": "Skärmar",
+            "product_group": "displays",
+            "units": 10,
+            "lifetime_years": 6,
+            "discount_rate": "0.03",
+            "sek_per_kwh": "1.2",
+            "grid_kg_co2e_per_kwh": "0.04",
+        },
         ("POST", "/takeback/campaigns/{campaign_id}/items"): {"code": "MS-MF-PROBE"},
         ("POST", "/takeback/campaigns/{campaign_id}/results"): {
             "results": [
@@ -152,6 +175,9 @@ PATH_RECORDS = {
     "forum_id": "forum",
     "meeting_id": "meeting",
     "measure_id": "measure",
+    "criterion_id": "criterion",
+    "procurement_id": "procurement",
+    "contract_id": "contract",
 }
 
 

@@ -364,3 +364,23 @@ def test_a_failure_leaves_the_database_unchanged(monkeypatch):
     assert not Organisation.objects.exists()
     assert not Department.objects.exists()
     assert not get_user_model().objects.filter(username="admin").exists()
+
+
+@pytest.mark.django_db
+def test_the_demo_procurement_is_decided_delivered_and_followed_up(demo):
+    from kretslopp.procurement.models import (
+        Contract,
+        CorrectiveAction,
+        Offer,
+        Procurement,
+        SupplierAudit,
+    )
+
+    procurement = Procurement.objects.get(reference="KS-2025-0117")
+    assert procurement.status == "decided"
+    assert procurement.units_by_lot == {"Bärbara datorer": 3000, "Mobiltelefoner": 1200}
+    assert Offer.objects.filter(procurement=procurement).count() == 4
+    (contract,) = Contract.objects.filter(procurement=procurement)
+    assert {m.category for m in contract.models.all()} == {"laptop", "smartphone"}
+    assert SupplierAudit.objects.values("supplier").distinct().count() == 2
+    assert CorrectiveAction.objects.overdue().count() == 1

@@ -41,6 +41,9 @@ def world(town):
         Person,
     )
     from kretslopp.printing.models import PrintMapping
+    from kretslopp.procurement.models import Contract
+    from kretslopp.procurement.tests.factories import add_line, worked_example
+    from kretslopp.procurement.tests.probes import follow_up_records
 
     admin = town.users["administrator"]
     forum = _forum_records(town)
@@ -77,8 +80,15 @@ def world(town):
     job = ImportJob.objects.create(user=admin, file_name="a.csv")
     rule = ClaimRule.objects.create(kind="roles", value="Kretslopp.MF", role="coordinator")
     rule.departments.set([town.other])
+    procurement = worked_example("KS-PROBE-1")
+    offer_line = add_line(procurement)
+    contract = Contract.objects.create(
+        procurement=procurement, supplier=offer_line.offer.supplier, reference="KS-PROBE-1-1"
+    )
+    follow_up = follow_up_records(town, contract)
     return World(
         ids={
+            **follow_up,
             "asset": town.other_asset.pk,
             "department": town.other.code,
             "model": town.laptop.pk,
@@ -108,6 +118,12 @@ def world(town):
             "department_id": town.other.pk,
             # In use, so that an allowed caller could collect or move it.
             "probe_asset_id": make_asset("MS-MF-PROBE", town.laptop, town.other).pk,
+            # A procurement open for offers, with a criterion used, an offer and a contract.
+            "procurement": procurement.pk,
+            "criterion_use": procurement.criterion_uses.first().pk,
+            "offer": offer_line.offer_id,
+            "criterion": procurement.criterion_uses.first().criterion_id,
+            "contract": contract.pk,
             "fmt": "csv",
             "year": 2024,
             "value_map": ValueMap.objects.create(

@@ -1,0 +1,34 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class ProcurementConfig(AppConfig):
+    """Procurement (upphandling): the criteria library, procurements, offers, evaluation, contracts.
+
+    The computation lives in the plain package :mod:`kretslopp.tendering`; this app stores what
+    the buyer chose and the bidders offered, and freezes a decided evaluation.
+    """
+
+    name = "kretslopp.procurement"
+    label = "procurement"
+    verbose_name = _("Procurement")
+
+    def ready(self) -> None:
+        from kretslopp.core.registry import NavigationEntry, registry
+        from kretslopp.organisation.access import Access, Action
+        from kretslopp.procurement.offerform import register_target
+
+        register_target()
+        registry.navigation.register(
+            "procurement:procurements",
+            NavigationEntry(
+                "procurement:procurements",
+                _("Procurement"),
+                lambda access: Access.can(access, Action.VIEW_PROCUREMENT),
+                60,
+            ),
+        )
+
+        from kretslopp.procurement import follow_up_registry
+
+        follow_up_registry.register()
