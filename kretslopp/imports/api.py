@@ -125,7 +125,8 @@ def _where(problem: Problem) -> str | None:
 class JobOptions(ApiSchema):
     target: str = Field(
         max_length=30,
-        description="What the file is: meter_readings, print_log or partner_report "
+        description="What the file is: a registered import target such as meter_readings, "
+        "print_log, partner_report, forum_measures, offer_form or procurement_criteria "
         "(assets: see POST /imports/assets).",
     )
     mapping: str = Field("", max_length=100, description="A column mapping saved by name.")
@@ -136,6 +137,13 @@ class JobOptions(ApiSchema):
     )
     page_log_format: str = Field(
         "", max_length=500, description="print_log: the CUPS server's PageLogFormat."
+    )
+    procurement: int | None = Field(None, description="offer_form: the procurement's number.")
+    organisation_number: str = Field(
+        "", max_length=30, description="offer_form: the bidder's organisation number."
+    )
+    imported_from: str = Field(
+        "", max_length=200, description="procurement_criteria: who sent the criteria."
     )
 
 
@@ -198,6 +206,9 @@ def _job_options(options: JobOptions) -> dict:
         "campaign": options.campaign,
         "log_format": options.log_format,
         "page_log_format": options.page_log_format,
+        "procurement": options.procurement,
+        "organisation_number": options.organisation_number,
+        "imported_from": options.imported_from,
     }
     return {key: value for key, value in given.items() if value not in (None, "")}
 

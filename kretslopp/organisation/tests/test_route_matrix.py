@@ -121,7 +121,7 @@ ROUTES: dict[str, tuple[str, str]] = {
     # readers reach them; importing a register is the lead's (its job page, its owner's).
     "forum:register_export":          ("get",  "200 200 200 404 404 200 403 403 302"),
     "forum:register_import":          ("get",  "200 200 403 403 403 403 403 403 302"),
-    "forum:register_import_job":      ("get",  "200 404 403 403 403 403 403 403 302"),
+    "forum:register_import_job":      ("get",  "302 404 403 403 403 403 403 403 302"),
     "forum:snapshot":                 ("get",  "200 200 200 404 404 200 403 403 302"),
     "forum:snapshot_export":          ("get",  "200 200 200 404 404 200 403 403 302"),
     "forum:snapshots":                ("get",  "200 200 200 404 404 200 403 403 302"),
