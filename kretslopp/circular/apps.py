@@ -10,18 +10,28 @@ class CircularConfig(AppConfig):
     verbose_name = _("Take-back")
 
     def ready(self) -> None:
-        from kretslopp.circular.report import register_target
         from kretslopp.core.registry import (
             ApiRouterEntry,
             CommandEntry,
+            ImportTargetEntry,
             NavigationEntry,
             lazy,
             registry,
         )
-        from kretslopp.organisation.access import Access
+        from kretslopp.organisation.access import Access, Action
 
-        # A partner's report goes through the one import pipeline: register it as a target.
-        register_target()
+        # A partner's report goes through the one import pipeline: a target, imported when
+        # first used, so that registering stays cheap.
+        registry.import_targets.register(
+            "partner_report",
+            ImportTargetEntry(
+                target="kretslopp.circular.report.PartnerReportTarget",
+                label=_("Partner report (take-back)"),
+                allowed=lambda access: access.can(Action.REPORT_TAKEBACK),
+                order=20,
+                options={"campaign": "the campaign's number"},
+            ),
+        )
 
         registry.navigation.register(
             "circular:campaigns",

@@ -546,22 +546,3 @@ def import_report(
         saved=saved,
         origin=origin,
     )
-
-
-def register_target() -> None:
-    """Make partner reports a target of the one import pipeline (web, command line, API)."""
-    from django.utils.translation import gettext_lazy
-
-    from kretslopp.core.registry import ImportTargetEntry, registry
-    from kretslopp.organisation.access import Action
-
-    registry.import_targets.register(
-        PartnerReportTarget.name,
-        ImportTargetEntry(
-            target=PartnerReportTarget,
-            label=gettext_lazy("Partner report (take-back)"),
-            allowed=lambda access: access.can(Action.REPORT_TAKEBACK),
-            order=20,
-            options={"campaign": "the campaign's number"},
-        ),
-    )

@@ -391,25 +391,6 @@ def import_print_log(
     )
 
 
-def register_target() -> None:
-    """Make print logs a target of the one import pipeline (web, command line, API)."""
-    from django.utils.translation import gettext_lazy
-
-    from kretslopp.core.registry import ImportTargetEntry, registry
-    from kretslopp.organisation.access import Action
-
-    registry.import_targets.register(
-        TARGET_NAME,
-        ImportTargetEntry(
-            target=PrintLogTarget,
-            label=gettext_lazy("Print log"),
-            allowed=lambda access: access.can(Action.MANAGE_METHODOLOGY),
-            order=40,
-            options={"log_format": "auto, cups or papercut", "page_log_format": "CUPS only"},
-        ),
-    )
-
-
 def _write(
     summary: printlogs.PrintSummaryResult,
     name: str,

@@ -76,7 +76,7 @@ ROUTES: dict[str, str] = {
     "POST /takeback/campaigns/{campaign_id}/results":      "200 200 403 404 404 403 404 403 401",
     "POST /imports/assets":                                "200 403 403 422 403 403 403 403 401",
     "POST /imports/jobs":                                  "200 200 403 403 403 403 404 403 401",
-    "GET /imports/jobs":                                   "200 200 403 200 403 403 200 403 401",
+    "GET /imports/jobs":                                   "200 200 200 200 403 403 200 403 401",
     "GET /forum/forums":                                   "200 200 200 200 200 200 403 403 401",
     "GET /forum/forums/{forum_id}":                        "200 200 200 404 404 200 403 403 401",
     "GET /forum/meetings":                                 "200 200 200 200 200 200 403 403 401",
