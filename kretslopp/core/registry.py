@@ -154,6 +154,8 @@ class Registry:
         self.api_routers: Store[Any] = Store("API router")
         self.kpis: Store[KpiEntry] = Store("KPI")
         self.ledger_sources: Store[Any] = Store("energy ledger source")
+        #: Text columns searched by substring (``kretslopp.core.textsearch.TextIndex``).
+        self.text_indexes: Store[Any] = Store("text index")
 
 
 registry = Registry()

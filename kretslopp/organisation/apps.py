@@ -9,10 +9,14 @@ class OrganisationConfig(AppConfig):
 
     def ready(self) -> None:
         from kretslopp.core.registry import NavigationEntry, registry
+        from kretslopp.core.textsearch import TextIndex
         from kretslopp.organisation import signals
         from kretslopp.organisation.access import Access
 
         signals.connect()
+        registry.text_indexes.register(
+            "organisation_person.name", TextIndex("organisation_person", "name")
+        )
         registry.navigation.register(
             "organisation:people",
             NavigationEntry("organisation:people", _("People"), Access.may_manage_logins, 90),
