@@ -29,7 +29,8 @@ class CappedPaginator(Paginator):
     def count(self) -> int:
         if not hasattr(self.object_list, "query"):  # a plain list: its length is free
             return len(self.object_list)
-        counted = self.object_list[: self.cap + 1].count()
+        # Unordered: any cap + 1 rows answer "more than", so the database may stop early.
+        counted = self.object_list.order_by()[: self.cap + 1].count()
         self.capped = counted > self.cap
         return min(counted, self.cap)
 
