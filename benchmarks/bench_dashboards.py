@@ -6,8 +6,9 @@ loads the demo city with that many assets into a throw-away SQLite database (the
 generator as ``kretslopp demo``), serves it in-process (a threading WSGI server on
 127.0.0.1, a random port) and lets 8 clients, each logged in through the login form as the
 demo's sustainability lead, fetch each dashboard ``--requests`` times (the helpers of
-:mod:`bench_energy`). Measured pages: the overview (``/``) and the energy dashboard
-(``/energy/``).
+:mod:`bench_energy`). Measured pages: the overview (``/``), the energy dashboard
+(``/energy/``), the asset list, a search by the beginning of a serial number, an asset's
+page and the largest department's page (see :func:`paths`).
 
 Prints per page the median and p95 at both sizes, the ratio of the p95s, PASS/FAIL, and
 exits 1 on any FAIL.
@@ -31,10 +32,46 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 import bench_energy  # noqa: E402  (the demo loader, the server and the clients)
 
-P95_LIMIT_MS = 300.0
 RATIO_LIMIT = 2.0
-#: path → text only the complete page holds.
-PAGES = {"/": b'class="kpis"', "/energy/": b"target-chart"}
+#: label → (p95 limit in ms, text only the complete page holds). The dashboards keep the
+#: bar of their own issue (300 ms); the register's pages that of the scale issue (200 ms).
+PAGES = {
+    "overview": (300.0, b'class="kpis"'),
+    "energy": (300.0, b"target-chart"),
+    "assets": (200.0, b'id="results"'),
+    "search": (200.0, b'id="results"'),
+    "asset": (200.0, b'id="timeline"'),
+    "department": (200.0, b'id="main"'),
+}
+
+
+def paths() -> dict[str, str]:
+    """Each page's address in the loaded city.
+
+    The search types the beginning of a serial number that several assets share (a list,
+    not the one-hit jump); the asset page shows the middle asset; the department page is
+    that of the department with the most assets.
+    """
+    from django.db.models import Count
+
+    from kretslopp.inventory.models import Asset
+    from kretslopp.organisation.models import Department
+
+    middle = Asset.objects.order_by("pk")[Asset.objects.count() // 2]
+    largest = Department.objects.annotate(n=Count("assets")).order_by("-n").first()
+    prefix = next(  # the longest beginning (at most six characters) shared with another asset
+        middle.serial_number[:length]
+        for length in range(6, 0, -1)
+        if Asset.objects.filter(serial_number__startswith=middle.serial_number[:length]).count() > 1
+    )
+    return {
+        "overview": "/",
+        "energy": "/energy/",
+        "assets": "/assets/",
+        "search": f"/assets/?q={prefix}&custody=all",
+        "asset": f"/assets/{middle.pk}/",
+        "department": f"/departments/{largest.code}/",
+    }
 
 
 def child(assets: int, requests: int) -> dict:
@@ -45,8 +82,8 @@ def child(assets: int, requests: int) -> dict:
         server, port = bench_energy.serve()
         try:
             latencies = {
-                path: bench_energy.bench_dashboard(port, requests, path, marker)
-                for path, marker in PAGES.items()
+                label: bench_energy.bench_dashboard(port, requests, path, PAGES[label][1])
+                for label, path in paths().items()
             }
         finally:
             server.shutdown()
@@ -86,27 +123,27 @@ def main() -> int:
         f"machine: {os.cpu_count()} CPUs, load average at start {load_start:.1f}, at end "
         f"{os.getloadavg()[0]:.1f}; {bench_energy.CLIENTS} clients x {args.requests} requests"
     )
-    header = f"{'page':<10}{'assets':>9}{'median ms':>11}{'p95 ms':>9}  {'limit':<18}verdict"
+    header = f"{'page':<12}{'assets':>9}{'median ms':>11}{'p95 ms':>9}  {'limit':<18}verdict"
     print(header)
     failed = False
-    for path in PAGES:
+    for path, (limit_ms, _marker) in PAGES.items():
         p95s = {}
         for label, size, result in (("small", args.small, small), ("large", args.large, large)):
             values = result["latencies"][path]
             p95s[label] = bench_energy.p95(values)
-            ok = label == "small" or p95s[label] <= P95_LIMIT_MS
-            limit = "" if label == "small" else f"p95 <= {P95_LIMIT_MS:.0f} ms"
+            ok = label == "small" or p95s[label] <= limit_ms
+            limit = "" if label == "small" else f"p95 <= {limit_ms:.0f} ms"
             verdict = "" if label == "small" else ("PASS" if ok else "FAIL")
             failed |= not ok
             print(
-                f"{path:<10}{size:>9,}{statistics.median(values):>11.0f}{p95s[label]:>9.0f}"
+                f"{path:<12}{size:>9,}{statistics.median(values):>11.0f}{p95s[label]:>9.0f}"
                 f"  {limit:<18}{verdict}"
             )
         ratio = p95s["large"] / p95s["small"]
         ok = ratio <= RATIO_LIMIT
         failed |= not ok
         print(
-            f"{path:<10}{'ratio':>9}{'':>11}{ratio:>8.2f}x  {f'<= {RATIO_LIMIT:g}x':<18}"
+            f"{path:<12}{'ratio':>9}{'':>11}{ratio:>8.2f}x  {f'<= {RATIO_LIMIT:g}x':<18}"
             f"{'PASS' if ok else 'FAIL'}"
         )
     print("FAIL" if failed else "PASS")

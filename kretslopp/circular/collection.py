@@ -63,7 +63,9 @@ def find_asset(code: str, access: Access) -> Asset | None:
         found = assets.filter(**lookup).order_by("pk").first()
         if found is not None:
             return found
-    return assets.filter(serial_number__iexact=code).order_by("pk").first()
+    # Other letter cases of a serial, still through the serial index (not a case-folding scan).
+    spellings = {code.upper(), code.lower()} - {code}
+    return assets.filter(serial_number__in=spellings).order_by("pk").first()
 
 
 def collect(

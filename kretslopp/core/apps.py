@@ -1,4 +1,5 @@
 from django.apps import AppConfig
+from django.db.models.signals import post_migrate
 from django.utils.translation import gettext_lazy as _
 
 
@@ -10,6 +11,7 @@ class CoreConfig(AppConfig):
     def ready(self) -> None:
         from kretslopp.core import audit
         from kretslopp.core.registry import AuditBatchKind, registry
+        from kretslopp.core.textsearch import ensure_text_indexes
 
         # The batches the kernel itself opens (core.middleware, kretslopp.cli) and the
         # system's own housekeeping; a write no request or job started ("write") and one
@@ -23,3 +25,5 @@ class CoreConfig(AppConfig):
         registry.audit_batches.register(
             audit.SYSTEM_BATCH, AuditBatchKind(lambda key: _("The system, on its own"))
         )
+        # Sent once per app after every migrate; listening for core's alone runs it once.
+        post_migrate.connect(ensure_text_indexes, sender=self, dispatch_uid="text_indexes")

@@ -267,6 +267,8 @@ class Registry:
         self.access: Store[Callable[[Any], Any]] = Store("access rule")
         self.target_effects: Store[TargetEffectsEntry] = Store("target effects provider")
         self.landings: Store[Landing] = Store("landing for a login without a role")
+        #: Text columns searched by substring (``kretslopp.core.textsearch.TextIndex``).
+        self.text_indexes: Store[Any] = Store("text index")
 
 
 registry = Registry()

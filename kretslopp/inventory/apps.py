@@ -16,6 +16,7 @@ class InventoryConfig(AppConfig):
             lazy,
             registry,
         )
+        from kretslopp.core.textsearch import TextIndex
         from kretslopp.organisation.access import Action
 
         def may_view(access) -> bool:
@@ -62,4 +63,7 @@ class InventoryConfig(AppConfig):
             DepartmentColumn(
                 _("Assets per employee"), lazy("kretslopp.inventory.panels.per_employee_cells"), 20
             ),
+        )
+        registry.text_indexes.register(
+            "inventory_productmodel.name", TextIndex("inventory_productmodel", "name")
         )

@@ -143,7 +143,8 @@ class AssetForm(VersionedModelForm):
         model = cleaned.get("model")
         if serial and model is not None:
             clash = Asset.objects.filter(
-                serial_number__iexact=serial, model__manufacturer_id=model.manufacturer_id
+                serial_number__in={serial, serial.upper(), serial.lower()},
+                model__manufacturer_id=model.manufacturer_id,
             ).exclude(pk=self.instance.pk)
             if clash.exists():
                 self.add_error(

@@ -12,6 +12,7 @@ from django.utils.translation import gettext_lazy as _
 from kretslopp.core import audit
 from kretslopp.footprint import taxonomy
 from kretslopp.inventory import lifecycle
+from kretslopp.inventory.search import search_assets
 from kretslopp.organisation.models import CostCentre, Department, Location, Person
 
 #: The fixed taxonomy, derived from its one definition in the plain package; the codes are
@@ -118,23 +119,16 @@ class ProductLabel(models.Model):
 
 class AssetQuerySet(models.QuerySet):
     def search(self, text: str) -> AssetQuerySet:
-        text = text.strip()
-        if not text:
-            return self
-        return self.filter(
-            Q(asset_tag__iexact=text)
-            | Q(serial_number__iexact=text)
-            | Q(asset_tag__istartswith=text)
-            | Q(serial_number__istartswith=text)
-            | Q(model__name__icontains=text)
-            | Q(assignee__identifier__istartswith=text)
-        )
+        """What ``text`` names: see :func:`kretslopp.inventory.search.search_assets`."""
+        return search_assets(self, text)
 
 
 @audit.register
 class Asset(models.Model):
     asset_tag = models.CharField(_("asset tag"), max_length=50, unique=True)
-    serial_number = models.CharField(_("serial number"), max_length=100, blank=True)
+    # db_index rather than Meta.indexes: on PostgreSQL it also makes the pattern index that
+    # serves prefix searches (kretslopp.inventory.search).
+    serial_number = models.CharField(_("serial number"), max_length=100, blank=True, db_index=True)
     model = models.ForeignKey(
         ProductModel, verbose_name=_("model"), on_delete=models.PROTECT, related_name="assets"
     )
@@ -221,7 +215,6 @@ class Asset(models.Model):
         ]
         indexes = [
             models.Index(fields=["department", "status"]),
-            models.Index(fields=["serial_number"]),
             models.Index(fields=["in_use_date"]),
             models.Index(fields=["purchase_date"]),
             # The dashboards' data version asks for the latest change (inventory.summary).

@@ -9,10 +9,14 @@ class OrganisationConfig(AppConfig):
 
     def ready(self) -> None:
         from kretslopp.core.registry import NavigationEntry, registry
+        from kretslopp.core.textsearch import TextIndex
         from kretslopp.organisation import signals
         from kretslopp.organisation.access import Access, Action, access_for
 
         signals.connect()
+        registry.text_indexes.register(
+            "organisation_person.name", TextIndex("organisation_person", "name")
+        )
         registry.access.register("user", access_for)  # what core.editing asks
         registry.navigation.register(
             "organisation:departments",

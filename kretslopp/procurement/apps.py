@@ -14,11 +14,22 @@ class ProcurementConfig(AppConfig):
     verbose_name = _("Procurement")
 
     def ready(self) -> None:
-        from kretslopp.core.registry import NavigationEntry, registry
+        from kretslopp.core.registry import ImportTargetEntry, NavigationEntry, registry
         from kretslopp.organisation.access import Access, Action
-        from kretslopp.procurement.offerform import register_target
 
-        register_target()
+        registry.import_targets.register(
+            "offer_form",  # offerform.TARGET_NAME; the module loads when an offer comes in
+            ImportTargetEntry(
+                target="kretslopp.procurement.offerform.OfferFormTarget",
+                label=_("Offer form (procurement)"),
+                allowed=lambda access: access.can(Action.MANAGE_PROCUREMENT),
+                order=60,
+                options={
+                    "procurement": "the procurement's number",
+                    "organisation_number": "the bidder's organisation number (optional)",
+                },
+            ),
+        )
         registry.navigation.register(
             "procurement:procurements",
             NavigationEntry(

@@ -13,6 +13,7 @@ from kretslopp.core.registry import (
     KpiEntry,
     NavigationEntry,
     Panel,
+    lazy,
     registry,
 )
 from kretslopp.inventory.models import ProductCategory
@@ -41,18 +42,33 @@ def label_panel(request: Any, access: Any, **subject: Any) -> dict[str, Any] | N
     return {"shares": tables, "warnings": len(labels.warnings(access))}
 
 
-def register() -> None:
-    from kretslopp.procurement import labels
-    from kretslopp.procurement.exchange_import import TARGET_NAME, CriteriaExchangeTarget
+def _kpi_actuals(category: str, measure: str) -> Any:
+    """The KPI's ``actuals``, loading the share computation (and numpy) on first use."""
 
+    def actuals(access: Any, department_id: int | None, memo: dict) -> Any:
+        from kretslopp.procurement import labels
+
+        return labels.kpi_actuals(category, measure)(access, department_id, memo)
+
+    return actuals
+
+
+def register() -> None:
+    # Only names here: what they load (the footprint engine, numpy, the import pipeline)
+    # loads when first used, so a `kretslopp` command that needs none of it starts fast.
     registry.navigation.register(
         "procurement:contracts",
-        NavigationEntry("procurement:contracts", _("Contracts"), labels.may_read_contracts, 61),
+        NavigationEntry(
+            "procurement:contracts",
+            _("Contracts"),
+            lazy("kretslopp.procurement.labels.may_read_contracts"),
+            61,
+        ),
     )
     registry.import_targets.register(
-        TARGET_NAME,
+        "procurement_criteria",  # exchange_import.TARGET_NAME
         ImportTargetEntry(
-            target=CriteriaExchangeTarget,
+            target="kretslopp.procurement.exchange_import.CriteriaExchangeTarget",
             label=_("Procurement criteria from another organisation"),
             allowed=lambda access: access.can(Action.MANAGE_PROCUREMENT),
             order=70,
@@ -60,7 +76,7 @@ def register() -> None:
     )
     for order, ((category, measure), label) in enumerate(KPI_LABELS.items()):
         assert category in ProductCategory.values
-        code = labels.kpi_code(category, measure)
+        code = f"tco_{measure}_{category}"  # labels.kpi_code
         registry.kpis.register(
             code,
             KpiEntry(
@@ -68,7 +84,7 @@ def register() -> None:
                 label=label,
                 unit="%",
                 direction="increase",
-                actuals=labels.kpi_actuals(category, measure),
+                actuals=_kpi_actuals(category, measure),
                 order=60 + order,
             ),
         )

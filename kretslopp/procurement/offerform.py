@@ -424,23 +424,3 @@ def save_line(procurement: Procurement, line: object, organisation_number: str, 
         defaults={"source": "entered", "received_by": by if getattr(by, "pk", None) else None},
     )
     return store_line(offer, line)
-
-
-def register_target() -> None:
-    """Make the offer form a target of the one import pipeline (it needs a procurement)."""
-    from kretslopp.core.registry import ImportTargetEntry, registry
-    from kretslopp.organisation.access import Action
-
-    registry.import_targets.register(
-        TARGET_NAME,
-        ImportTargetEntry(
-            target=OfferFormTarget,
-            label=gettext_lazy("Offer form (procurement)"),
-            allowed=lambda access: access.can(Action.MANAGE_PROCUREMENT),
-            order=60,
-            options={
-                "procurement": "the procurement's number",
-                "organisation_number": "the bidder's organisation number (optional)",
-            },
-        ),
-    )

@@ -15,6 +15,7 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from kretslopp.core import audit
+from kretslopp.procurement.exchange import CRITERION_FIELDS
 
 
 class CriterionType(models.TextChoices):
@@ -49,29 +50,8 @@ class Origin(models.TextChoices):
 
 #: The fields whose content a version keeps (everything a reader or an evaluation uses).
 VERSIONED_FIELDS = (
-    "source",
-    "source_id",
-    "source_ref",
-    "level",
-    "type",
-    "product_groups",
-    "title_en",
-    "title_sv",
-    "summary_en",
-    "summary_sv",
-    "accepted_proof",
-    "follow_up_en",
-    "follow_up_sv",
-    "version_date",
-    "last_reviewed",
-    "url",
-    "check_kind",
-    "check_field",
-    "check_operator",
-    "check_value",
-    "scoring_rule",
-    "note_en",
-    "note_sv",
+    # The criterion's content as the exchange file carries it (one list for both), less its id.
+    *(field for field in CRITERION_FIELDS if field != "criterion_id"),
     "is_active",
 )
 
