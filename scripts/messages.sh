@@ -55,7 +55,8 @@ msgcat --use-first -o "$work/ours.po" "${known[@]}"
 # name") gets the words the pages show today.
 django_dir="$("$python" -c 'import django, os; print(os.path.dirname(django.__file__))')"
 find "$django_dir" -path "*/locale/$language/LC_MESSAGES/django.po" | sort > "$work/django.txt"
-msgcat --use-first -f "$work/django.txt" -o "$work/django.po"
+msgcat --use-first -f "$work/django.txt" -o "$work/django-all.po"
+msgattrib --translated --no-fuzzy -o "$work/django.po" "$work/django-all.po"
 msgcat --use-first -o "$work/compendium.po" "$work/ours.po" "$work/django.po"
 
 # A header to merge into: what every catalogue says about itself.
@@ -89,7 +90,8 @@ refresh() {
   fi
   msgmerge --quiet --no-fuzzy-matching --compendium="$work/compendium.po" \
     -o "$work/merged.po" "$work/header.po" "$dir/$catalogue"
-  mv "$work/merged.po" "$dir/$catalogue"
+  # Without the time of the run, a catalogue changes only when its text does.
+  sed '/^"POT-Creation-Date: /d' "$work/merged.po" > "$dir/$catalogue"
   msgfmt --check -o "${dir}/${catalogue%.po}.mo" "$dir/$catalogue"
 }
 
@@ -102,9 +104,12 @@ refresh "$package" "${ignore[@]}"
 
 # Where we word one of Django's own messages differently ("This field cannot be null."),
 # the project catalogue, which Django reads before every other, keeps our wording: such a
-# message may come from Django's code only, so no app catalogue would hold it.
-msgfilter --keep-header -i "$work/django.po" -o "$work/django.pot" sed -e d
-msgcomm --no-location -o "$work/reworded.po" "$work/ours.po" "$work/django.pot"
+# message may come from Django's code only, so no app catalogue would hold it. msgcat
+# marks a message whose two translations differ as fuzzy; those are the rewordings.
+msgcat --no-location -o "$work/both.po" "$work/ours.po" "$work/django.po"
+msgattrib --only-fuzzy --clear-fuzzy -o "$work/differ.po" "$work/both.po"
+msgfilter --keep-header -i "$work/differ.po" -o "$work/differ.pot" sed -e d
+msgcomm --no-location -o "$work/reworded.po" "$work/ours.po" "$work/differ.pot"
 if [[ -s "$work/reworded.po" ]]; then
   msgcat --use-first -o "$package/$catalogue" "$package/$catalogue" "$work/reworded.po"
   msgfmt --check -o "$package/${catalogue%.po}.mo" "$package/$catalogue"

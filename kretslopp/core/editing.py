@@ -25,6 +25,7 @@ from django.shortcuts import redirect, render
 from django.views import View
 
 from kretslopp.core.registry import registry
+from kretslopp.core.uploads import files_of
 
 #: The key under which the organisation app registers ``access_for(user)``.
 ACCESS_RULE = "user"
@@ -41,8 +42,9 @@ class EditView(LoginRequiredMixin, View):
     GET shows the form; a valid POST is saved unless the record changed since the form was
     shown, then the page redirects with a message; otherwise the form comes back with its
     errors (a refused save names who changed which fields meanwhile). In order:
-    :meth:`check_access` (before any lookup), :meth:`get_object`, :meth:`other_post`
-    (a POST that is no save), :meth:`page_context`
+    :meth:`check_access` (before any lookup), :meth:`get_object`, :meth:`instead` (an
+    answer in place of the form), :meth:`other_post` (a POST that is no save),
+    :meth:`page_context`
     (before the form is bound: a refused form has put its values on the record),
     :meth:`get_form`, :meth:`check_form` (on valid data), :meth:`save`.
     """
@@ -52,6 +54,9 @@ class EditView(LoginRequiredMixin, View):
     #: What the user must be allowed to do (an ``organisation.access.Action``); None: the
     #: page checks in :meth:`check_access` itself.
     action: Any = None
+    #: Whether the form takes files (bound with :func:`kretslopp.core.uploads.files_of`, so an
+    #: upload stopped at the limit reaches the form as a refusal).
+    uploads: bool = False
 
     access: Any
     object: models.Model | None
@@ -66,6 +71,9 @@ class EditView(LoginRequiredMixin, View):
         self.access = access_of(self.request)
         self.check_access()
         self.object = self.get_object()
+        answer = self.instead()
+        if answer is not None:
+            return answer
         if self.request.method == "POST":
             answer = self.other_post()
             if answer is not None:
@@ -93,6 +101,10 @@ class EditView(LoginRequiredMixin, View):
         """The record to change, looked up within the user's reach; None: a new one."""
         return None
 
+    def instead(self) -> HttpResponse | None:
+        """An answer in place of the form (a record that may no longer change); None: the form."""
+        return None
+
     def other_post(self) -> HttpResponse | None:
         """The answer to a POST that is no save (a remove button on the page); None: a save."""
         return None
@@ -106,8 +118,9 @@ class EditView(LoginRequiredMixin, View):
         return {}
 
     def get_form(self) -> BaseForm:
+        files = (files_of(self.request) or None) if self.uploads else None
         return self.form_class(
-            self.request.POST or None, instance=self.object, **self.form_kwargs()
+            self.request.POST or None, files, instance=self.object, **self.form_kwargs()
         )
 
     def is_valid(self, form: BaseForm) -> bool:

@@ -12,6 +12,7 @@ from typing import Any
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
+from django.db import transaction
 from django.db.models import Prefetch
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -43,7 +44,7 @@ from kretslopp.forum.models import (
     Status,
     StatusUpdate,
 )
-from kretslopp.forum.views import form_page, managing_access, reading_access
+from kretslopp.forum.views import ForumEditView, managing_access, reading_access
 
 
 def _register_rows(measures: Any) -> Any:
@@ -78,32 +79,61 @@ def measures(request: HttpRequest) -> HttpResponse:
     return render(request, "forum/measures.html", context)
 
 
-@login_required
-def measure_create(request: HttpRequest, pk: int) -> HttpResponse:
-    managing_access(request)
-    forum = get_object_or_404(Forum, pk=pk)
-    form = MeasureForm(request.POST or None, instance=Measure(forum=forum), forum=forum)
-    if request.method == "POST" and form.is_valid():
-        measure = services.save_measure(form, forum=forum, by=request.user)
-        if measure is not None:
-            messages.success(request, _("Measure %(measure)s proposed.") % {"measure": measure})
-            return redirect(measure)
-    title = _("New measure for %(forum)s") % {"forum": forum.name}
-    return form_page(request, form, title=title, back=forum.get_absolute_url())
+class _MeasureEdit(ForumEditView):
+    """A measure proposed or changed: numbered and leveled in the same transaction."""
+
+    form_class = MeasureForm
+
+    def forum(self) -> Forum:
+        raise NotImplementedError
+
+    def form_kwargs(self) -> dict[str, Any]:
+        return {"forum": self.forum()}
+
+    def save(self, form: Any) -> Measure | None:
+        with audit.acting_as(self.request.user), transaction.atomic():
+            services.prepare_measure(form, forum=self.forum())
+            return super().save(form)
 
 
-@login_required
-def measure_edit(request: HttpRequest, pk: int) -> HttpResponse:
-    managing_access(request)
-    measure = get_object_or_404(Measure.objects.select_related("forum"), pk=pk)
-    form = MeasureForm(request.POST or None, instance=measure, forum=measure.forum)
-    if request.method == "POST" and form.is_valid():
-        saved = services.save_measure(form, forum=measure.forum, by=request.user)
-        if saved is not None:
-            messages.success(request, _("Changes to %(measure)s saved.") % {"measure": saved})
-            return redirect(saved)
-    title = _("Edit measure %(measure)s") % {"measure": measure.reference}
-    return form_page(request, form, title=title, back=measure.get_absolute_url())
+class MeasureCreate(_MeasureEdit):
+    def forum(self) -> Forum:
+        if not hasattr(self, "_forum"):
+            self._forum = get_object_or_404(Forum, pk=self.kwargs["pk"])
+        return self._forum
+
+    def get_object(self) -> Measure:
+        return Measure(forum=self.forum())
+
+    def title(self) -> str:
+        return _("New measure for %(forum)s") % {"forum": self.forum().name}
+
+    def back(self) -> str:
+        return self.forum().get_absolute_url()
+
+    def success_message(self, saved: Measure) -> str:
+        return _("Measure %(measure)s proposed.") % {"measure": saved}
+
+
+class MeasureEdit(_MeasureEdit):
+    def get_object(self) -> Measure:
+        return get_object_or_404(Measure.objects.select_related("forum"), pk=self.kwargs["pk"])
+
+    def forum(self) -> Forum:
+        return self.object.forum
+
+    def title(self) -> str:
+        return _("Edit measure %(measure)s") % {"measure": self.object.reference}
+
+    def back(self) -> str:
+        return self.object.get_absolute_url()
+
+    def success_message(self, saved: Measure) -> str:
+        return _("Changes to %(measure)s saved.") % {"measure": saved}
+
+
+measure_create = MeasureCreate.as_view()
+measure_edit = MeasureEdit.as_view()
 
 
 def _readable(forum_access: ForumAccess, pk: int) -> Measure:

@@ -4,10 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.db import transaction
 from django.db.models import Max
 
-from kretslopp.core import audit
 from kretslopp.core.history import HistoryEntry, history_for
 from kretslopp.forum import mandate
 from kretslopp.forum.forms import MeasureForm
@@ -19,25 +17,23 @@ def next_number(forum: Forum) -> int:
     return (Measure.objects.filter(forum=forum).aggregate(top=Max("number"))["top"] or 0) + 1
 
 
-def save_measure(form: MeasureForm, *, forum: Forum, by: Any) -> Measure | None:
-    """Create or change a measure from ``form``; None when the stale-edit guard refused.
+def prepare_measure(form: MeasureForm, *, forum: Forum) -> None:
+    """Ready ``form``'s measure for saving; call within the save's transaction and audit user.
 
-    The measure gets the next number of its forum, and the decision level its mandate gives
-    for the budget and topics it is saved with.
+    A new measure gets the next number of its forum (the forum row locked, so numbers come
+    in turn), and every measure the decision level its mandate gives for the budget and
+    topics it is saved with. The save itself is the edit page's (with the stale-edit guard).
     """
-    with audit.acting_as(by), transaction.atomic():
-        if form.instance.pk is None:
-            Forum.objects.select_for_update().get(pk=forum.pk)  # numbers in turn
-            form.instance.forum = forum
-            form.instance.number = next_number(forum)
-        topics = form.topics_with_new(form.cleaned_data["topics"])
-        form.instance.decision_level = (
-            DecisionLevel.ESCALATED
-            if mandate.beyond_mandate(forum, form.instance.budget_need_sek, topics)
-            else DecisionLevel.FORUM
-        )
-        measure = form.save_unless_changed(by=by)
-    return measure
+    if form.instance.pk is None:
+        Forum.objects.select_for_update().get(pk=forum.pk)  # numbers in turn
+        form.instance.forum = forum
+        form.instance.number = next_number(forum)
+    topics = form.topics_with_new(form.cleaned_data["topics"])
+    form.instance.decision_level = (
+        DecisionLevel.ESCALATED
+        if mandate.beyond_mandate(forum, form.instance.budget_need_sek, topics)
+        else DecisionLevel.FORUM
+    )
 
 
 #: What hangs off a measure and has its own audit trail, shown with the measure's history.

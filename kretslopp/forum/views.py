@@ -21,6 +21,7 @@ from django.views.decorators.http import require_POST
 
 from kretslopp.core import audit
 from kretslopp.core.downloads import safe_stem
+from kretslopp.core.editing import EditView
 from kretslopp.core.uploads import files_of
 from kretslopp.forum import lifecycle, reminders
 from kretslopp.forum.access import ForumAccess, forum_access_for
@@ -56,12 +57,6 @@ def managing_access(request: HttpRequest) -> ForumAccess:
     return forum_access
 
 
-def form_page(request: HttpRequest, form: Any, *, title: str, back: str) -> HttpResponse:
-    multipart = any(getattr(f.field.widget, "needs_multipart_form", False) for f in form)
-    context = {"form": form, "title": title, "back": back, "multipart": multipart}
-    return render(request, "forum/edit_form.html", context)
-
-
 @login_required
 def forums(request: HttpRequest) -> HttpResponse:
     forum_access = reading_access(request)
@@ -74,15 +69,44 @@ def forums(request: HttpRequest) -> HttpResponse:
     return render(request, "forum/forums.html", context)
 
 
-@login_required
-def forum_create(request: HttpRequest) -> HttpResponse:
-    managing_access(request)
-    form = ForumForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        forum = form.save_unless_changed(by=request.user)
-        messages.success(request, _("Forum %(name)s created.") % {"name": forum.name})
-        return redirect(forum)
-    return form_page(request, form, title=_("New forum"), back=reverse("forum:forums"))
+class ForumEditView(EditView):
+    """A forum page that adds or changes a record: for the forum's managers only.
+
+    Who may is asked of :mod:`kretslopp.forum.access` (through :func:`managing_access`) before
+    anything is looked up; the page is the forum's own form page, titled, with its way back.
+    """
+
+    template_name = "forum/edit_form.html"
+    forum_access: ForumAccess
+
+    def check_access(self) -> None:
+        self.forum_access = managing_access(self.request)
+
+    def title(self) -> str:
+        raise NotImplementedError
+
+    def back(self) -> str:
+        raise NotImplementedError
+
+    def page_context(self) -> dict[str, Any]:
+        return {"title": self.title(), "back": self.back()}
+
+    def get_context(self, form: Any) -> dict[str, Any]:
+        multipart = any(getattr(f.field.widget, "needs_multipart_form", False) for f in form)
+        return {"form": form, "multipart": multipart}
+
+
+class ForumCreate(ForumEditView):
+    form_class = ForumForm
+
+    def title(self) -> str:
+        return _("New forum")
+
+    def back(self) -> str:
+        return reverse("forum:forums")
+
+    def success_message(self, saved: Forum) -> str:
+        return _("Forum %(name)s created.") % {"name": saved.name}
 
 
 @login_required
@@ -116,19 +140,26 @@ def forum(request: HttpRequest, pk: int) -> HttpResponse:
     return render(request, "forum/forum.html", context)
 
 
-@login_required
-def forum_edit(request: HttpRequest, pk: int) -> HttpResponse:
-    managing_access(request)
-    found = get_object_or_404(Forum, pk=pk)
-    title = _("Edit forum %(name)s") % {"name": found.name}
-    form = ForumForm(request.POST or None, instance=found)
-    if request.method == "POST" and form.is_valid():
-        saved = form.save_unless_changed(by=request.user)
+class ForumEdit(ForumEditView):
+    form_class = ForumForm
+
+    def get_object(self) -> Forum:
+        return get_object_or_404(Forum, pk=self.kwargs["pk"])
+
+    def title(self) -> str:
+        return _("Edit forum %(name)s") % {"name": self.object.name}
+
+    def back(self) -> str:
+        return self.object.get_absolute_url()
+
+    def save(self, form: Any) -> Forum | None:
+        saved = super().save(form)
         if saved is not None:
             _refresh_levels(saved)
-            messages.success(request, _("Changes to %(name)s saved.") % {"name": saved.name})
-            return redirect(saved)
-    return form_page(request, form, title=title, back=found.get_absolute_url())
+        return saved
+
+    def success_message(self, saved: Forum) -> str:
+        return _("Changes to %(name)s saved.") % {"name": saved.name}
 
 
 def _refresh_levels(found: Forum) -> None:
@@ -139,44 +170,94 @@ def _refresh_levels(found: Forum) -> None:
         mandate.refresh_level(measure)
 
 
-@login_required
-def member_add(request: HttpRequest, pk: int) -> HttpResponse:
-    managing_access(request)
-    found = get_object_or_404(Forum, pk=pk)
-    form = MemberForm(request.POST or None, instance=ForumMember(forum=found))
-    if request.method == "POST" and form.is_valid():
-        member = form.save_unless_changed(by=request.user)
-        messages.success(request, _("%(name)s added to the forum.") % {"name": member.name})
-        return redirect(found)
-    title = _("New member of %(forum)s") % {"forum": found.name}
-    return form_page(request, form, title=title, back=found.get_absolute_url())
+class _InForum(ForumEditView):
+    """A new record of the forum named in the URL."""
+
+    def forum(self) -> Forum:
+        if not hasattr(self, "_forum"):
+            self._forum = get_object_or_404(Forum, pk=self.kwargs["pk"])
+        return self._forum
+
+    def back(self) -> str:
+        return self.forum().get_absolute_url()
 
 
-@login_required
-def member_edit(request: HttpRequest, pk: int) -> HttpResponse:
-    managing_access(request)
-    member = get_object_or_404(ForumMember.objects.select_related("forum"), pk=pk)
-    form = MemberForm(request.POST or None, instance=member)
-    if request.method == "POST" and form.is_valid():
-        saved = form.save_unless_changed(by=request.user)
-        if saved is not None:
-            messages.success(request, _("Changes to %(name)s saved.") % {"name": saved.name})
-            return redirect(saved.forum)
-    title = _("Edit member %(name)s") % {"name": member.name}
-    return form_page(request, form, title=title, back=member.forum.get_absolute_url())
+class MemberAdd(_InForum):
+    form_class = MemberForm
+
+    def get_object(self) -> ForumMember:
+        return ForumMember(forum=self.forum())
+
+    def title(self) -> str:
+        return _("New member of %(forum)s") % {"forum": self.forum().name}
+
+    def success_message(self, saved: ForumMember) -> str:
+        return _("%(name)s added to the forum.") % {"name": saved.name}
+
+    def success_url(self, saved: ForumMember) -> Any:
+        return self.forum()
 
 
-@login_required
-def meeting_create(request: HttpRequest, pk: int) -> HttpResponse:
-    managing_access(request)
-    found = get_object_or_404(Forum, pk=pk)
-    form = MeetingForm(request.POST or None, instance=Meeting(forum=found), forum=found)
-    if request.method == "POST" and form.is_valid():
-        meeting = form.save_unless_changed(by=request.user)
-        messages.success(request, _("Meeting of %(date)s added.") % {"date": meeting.held_on})
-        return redirect(meeting)
-    title = _("New meeting of %(forum)s") % {"forum": found.name}
-    return form_page(request, form, title=title, back=found.get_absolute_url())
+class MemberEdit(ForumEditView):
+    form_class = MemberForm
+
+    def get_object(self) -> ForumMember:
+        return get_object_or_404(ForumMember.objects.select_related("forum"), pk=self.kwargs["pk"])
+
+    def title(self) -> str:
+        return _("Edit member %(name)s") % {"name": self.object.name}
+
+    def back(self) -> str:
+        return self.object.forum.get_absolute_url()
+
+    def success_message(self, saved: ForumMember) -> str:
+        return _("Changes to %(name)s saved.") % {"name": saved.name}
+
+    def success_url(self, saved: ForumMember) -> Any:
+        return saved.forum
+
+
+class MeetingCreate(_InForum):
+    form_class = MeetingForm
+
+    def get_object(self) -> Meeting:
+        return Meeting(forum=self.forum())
+
+    def form_kwargs(self) -> dict[str, Any]:
+        return {"forum": self.forum()}
+
+    def title(self) -> str:
+        return _("New meeting of %(forum)s") % {"forum": self.forum().name}
+
+    def success_message(self, saved: Meeting) -> str:
+        return _("Meeting of %(date)s added.") % {"date": saved.held_on}
+
+
+class MeetingEdit(ForumEditView):
+    form_class = MeetingForm
+
+    def get_object(self) -> Meeting:
+        return get_object_or_404(Meeting.objects.select_related("forum"), pk=self.kwargs["pk"])
+
+    def form_kwargs(self) -> dict[str, Any]:
+        return {"forum": self.object.forum}
+
+    def title(self) -> str:
+        return _("Edit the meeting of %(date)s") % {"date": self.object.held_on}
+
+    def back(self) -> str:
+        return self.object.get_absolute_url()
+
+    def success_message(self, saved: Meeting) -> str:
+        return _("Meeting of %(date)s saved.") % {"date": saved.held_on}
+
+
+forum_create = ForumCreate.as_view()
+forum_edit = ForumEdit.as_view()
+member_add = MemberAdd.as_view()
+member_edit = MemberEdit.as_view()
+meeting_create = MeetingCreate.as_view()
+meeting_edit = MeetingEdit.as_view()
 
 
 def _readable_meeting(forum_access: ForumAccess, pk: int) -> Meeting:
@@ -211,20 +292,6 @@ def _meeting_page(
         ),
     }
     return render(request, "forum/meeting.html", context)
-
-
-@login_required
-def meeting_edit(request: HttpRequest, pk: int) -> HttpResponse:
-    managing_access(request)
-    found = get_object_or_404(Meeting.objects.select_related("forum"), pk=pk)
-    form = MeetingForm(request.POST or None, instance=found, forum=found.forum)
-    if request.method == "POST" and form.is_valid():
-        saved = form.save_unless_changed(by=request.user)
-        if saved is not None:
-            messages.success(request, _("Meeting of %(date)s saved.") % {"date": saved.held_on})
-            return redirect(saved)
-    title = _("Edit the meeting of %(date)s") % {"date": found.held_on}
-    return form_page(request, form, title=title, back=found.get_absolute_url())
 
 
 @login_required

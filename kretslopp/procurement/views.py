@@ -7,6 +7,8 @@ view procurement (they hold bidders' prices); every write needs the procurement 
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.db import transaction
@@ -18,6 +20,7 @@ from django.views.decorators.http import require_POST
 
 from kretslopp.core import audit
 from kretslopp.core.downloads import safe_stem, table_download
+from kretslopp.core.editing import EditView
 from kretslopp.core.uploads import files_of, source_of
 from kretslopp.imports import pipeline
 from kretslopp.imports.runs import open_file
@@ -105,31 +108,47 @@ def criterion(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
-@login_required
-def criterion_edit(request: HttpRequest, pk: int) -> HttpResponse:
-    access = access_for(request.user)
-    access.require(Action.MANAGE_PROCUREMENT)
-    row = get_object_or_404(Criterion, pk=pk)
-    before = row.content()
-    form = CriterionForm(request.POST or None, instance=row)
-    if request.method == "POST" and form.is_valid():
+class _ProcurementEdit(EditView):
+    """A procurement page that adds or changes a record: for the procurement right only."""
+
+    action = Action.MANAGE_PROCUREMENT
+
+
+class CriterionEdit(_ProcurementEdit):
+    """A criterion changed; a change of its content keeps the text it replaces as a version."""
+
+    form_class = CriterionForm
+    template_name = "procurement/criterion_form.html"
+
+    def get_object(self) -> Criterion:
+        return get_object_or_404(Criterion, pk=self.kwargs["pk"])
+
+    def page_context(self) -> dict[str, Any]:
+        self.before = self.object.content()
+        return {"criterion": self.object}
+
+    def save(self, form: Any) -> Criterion | None:
+        row = self.object
         with transaction.atomic():
-            if content_changed(before, form.instance):
+            if content_changed(self.before, form.instance):
                 CriterionVersion.objects.create(
                     criterion=row,
                     version=row.version,
-                    content=before,
+                    content=self.before,
                     change_note=form.cleaned_data["change_note"],
-                    saved_by=request.user,
+                    saved_by=self.request.user,
                 )
                 form.instance.version = row.version + 1
-            saved = form.save_unless_changed(by=request.user)
+            saved = super().save(form)
             if saved is None:
                 transaction.set_rollback(True)
-        if saved is not None:
-            messages.success(request, _("The criterion was saved."))
-            return redirect(saved)
-    return render(request, "procurement/criterion_form.html", {"form": form, "criterion": row})
+        return saved
+
+    def success_message(self, saved: Criterion) -> str:
+        return _("The criterion was saved.")
+
+
+criterion_edit = CriterionEdit.as_view()
 
 
 # --- procurements --------------------------------------------------------------------------
@@ -150,33 +169,39 @@ def procurements(request: HttpRequest) -> HttpResponse:
     )
 
 
-@login_required
-def procurement_create(request: HttpRequest) -> HttpResponse:
-    access = access_for(request.user)
-    access.require(Action.MANAGE_PROCUREMENT)
-    form = ProcurementForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        form.instance.created_by = request.user
-        saved = form.save_unless_changed(by=request.user)
-        if saved is not None:
-            return redirect(saved)
-    return render(request, "procurement/procurement_form.html", {"form": form})
+def _decided_refusal(request: HttpRequest, row: Procurement) -> HttpResponse | None:
+    """Back to the procurement, saying why, when it is decided and may no longer change."""
+    if not row.is_decided:
+        return None
+    messages.error(request, _("A decided procurement cannot be changed."))
+    return redirect(row)
 
 
-@login_required
-def procurement_edit(request: HttpRequest, pk: int) -> HttpResponse:
-    access = access_for(request.user)
-    access.require(Action.MANAGE_PROCUREMENT)
-    row = get_object_or_404(Procurement, pk=pk)
-    if row.is_decided:
-        messages.error(request, _("A decided procurement cannot be changed."))
-        return redirect(row)
-    form = ProcurementForm(request.POST or None, instance=row)
-    if request.method == "POST" and form.is_valid():
-        saved = form.save_unless_changed(by=request.user)
-        if saved is not None:
-            return redirect(saved)
-    return render(request, "procurement/procurement_form.html", {"form": form, "row": row})
+class ProcurementCreate(_ProcurementEdit):
+    form_class = ProcurementForm
+    template_name = "procurement/procurement_form.html"
+
+    def save(self, form: Any) -> Procurement | None:
+        form.instance.created_by = self.request.user
+        return super().save(form)
+
+
+class ProcurementEdit(_ProcurementEdit):
+    form_class = ProcurementForm
+    template_name = "procurement/procurement_form.html"
+
+    def get_object(self) -> Procurement:
+        return get_object_or_404(Procurement, pk=self.kwargs["pk"])
+
+    def instead(self) -> HttpResponse | None:
+        return _decided_refusal(self.request, self.object)
+
+    def page_context(self) -> dict[str, Any]:
+        return {"row": self.object}
+
+
+procurement_create = ProcurementCreate.as_view()
+procurement_edit = ProcurementEdit.as_view()
 
 
 @login_required
@@ -200,32 +225,32 @@ def procurement(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
-@login_required
-def criterion_use_add(request: HttpRequest, pk: int) -> HttpResponse:
-    return _criterion_use(request, pk, None)
+class CriterionUseEdit(_ProcurementEdit):
+    """A criterion added to a procurement (no ``use_pk``) or its use changed."""
+
+    form_class = CriterionUseForm
+    template_name = "procurement/criterion_use_form.html"
+
+    def get_object(self) -> CriterionUse | None:
+        self.row = get_object_or_404(Procurement, pk=self.kwargs["pk"])
+        use_pk = self.kwargs.get("use_pk")
+        return get_object_or_404(CriterionUse, pk=use_pk, procurement=self.row) if use_pk else None
+
+    def instead(self) -> HttpResponse | None:
+        return _decided_refusal(self.request, self.row)
+
+    def page_context(self) -> dict[str, Any]:
+        return {"row": self.row, "use": self.object}
+
+    def form_kwargs(self) -> dict[str, Any]:
+        return {"procurement": self.row}
+
+    def success_url(self, saved: CriterionUse) -> Any:
+        return self.row
 
 
-@login_required
-def criterion_use_edit(request: HttpRequest, pk: int, use_pk: int) -> HttpResponse:
-    return _criterion_use(request, pk, use_pk)
-
-
-def _criterion_use(request: HttpRequest, pk: int, use_pk: int | None) -> HttpResponse:
-    access = access_for(request.user)
-    access.require(Action.MANAGE_PROCUREMENT)
-    row = get_object_or_404(Procurement, pk=pk)
-    use = get_object_or_404(CriterionUse, pk=use_pk, procurement=row) if use_pk else None
-    if row.is_decided:
-        messages.error(request, _("A decided procurement cannot be changed."))
-        return redirect(row)
-    form = CriterionUseForm(request.POST or None, instance=use, procurement=row)
-    if request.method == "POST" and form.is_valid():
-        saved = form.save_unless_changed(by=request.user)
-        if saved is not None:
-            return redirect(row)
-    return render(
-        request, "procurement/criterion_use_form.html", {"form": form, "row": row, "use": use}
-    )
+criterion_use_add = CriterionUseEdit.as_view()
+criterion_use_edit = CriterionUseEdit.as_view()
 
 
 @login_required

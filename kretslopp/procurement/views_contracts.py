@@ -8,21 +8,24 @@ the order numbers placed under a contract and the conditions to follow up.
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
 from django.views.decorators.http import require_POST
 
 from kretslopp.core import audit
 from kretslopp.core.history import history_for
-from kretslopp.core.uploads import files_of
 from kretslopp.organisation.access import Access, Action, access_for
 from kretslopp.procurement import deliveries, labels
 from kretslopp.procurement.forms_follow_up import ContractConditionForm, ContractOrderForm
 from kretslopp.procurement.models import Contract, ContractCondition, ContractOrder
+from kretslopp.procurement.views_suppliers import FollowUpEdit
 
 
 def _reader(request: HttpRequest) -> Access:
@@ -109,37 +112,35 @@ def contract_order_add(request: HttpRequest, pk: int) -> HttpResponse:
     return redirect(contract)
 
 
-@login_required
-def condition_edit(
-    request: HttpRequest, pk: int | None = None, contract_pk: int | None = None
-) -> HttpResponse:
-    _manager(request)
-    if pk is not None:
-        condition = get_object_or_404(ContractCondition, pk=pk)
-        contract = condition.contract
-    else:
-        contract = get_object_or_404(Contract, pk=contract_pk)
-        condition = ContractCondition(contract=contract)
-    form = ContractConditionForm(
-        request.POST or None, files_of(request) or None, instance=condition
-    )
-    if (
-        request.method == "POST"
-        and form.is_valid()
-        and form.save_unless_changed(by=request.user) is not None
-    ):
-        messages.success(request, _("The contract condition was saved."))
-        return redirect(contract)
-    return render(
-        request,
-        "procurement/follow_up_form.html",
-        {
-            "form": form,
-            "title": _("Condition to follow up"),
-            "subject": contract,
-            "back": contract.get_absolute_url(),
-        },
-    )
+class ConditionEdit(FollowUpEdit):
+    """A contract condition to follow up, added to a contract or changed."""
+
+    form_class = ContractConditionForm
+    uploads = True
+    title = _lazy("Condition to follow up")
+
+    def get_object(self) -> ContractCondition:
+        if self.kwargs.get("pk") is not None:
+            condition = get_object_or_404(ContractCondition, pk=self.kwargs["pk"])
+            self.contract = condition.contract
+            return condition
+        self.contract = get_object_or_404(Contract, pk=self.kwargs["contract_pk"])
+        return ContractCondition(contract=self.contract)
+
+    def subject(self) -> Any:
+        return self.contract
+
+    def back(self) -> str:
+        return self.contract.get_absolute_url()
+
+    def success_message(self, saved: ContractCondition) -> str:
+        return _("The contract condition was saved.")
+
+    def success_url(self, saved: ContractCondition) -> Any:
+        return self.contract
+
+
+condition_edit = ConditionEdit.as_view()
 
 
 @login_required

@@ -7,17 +7,19 @@ onto the audit trail; attachments are served only here, after the same check.
 
 from __future__ import annotations
 
-from django.contrib import messages
+from typing import Any
+
 from django.contrib.auth.decorators import login_required
 from django.db.models import Count, Q
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
 
+from kretslopp.core.editing import EditView
 from kretslopp.core.history import history_for
-from kretslopp.core.uploads import files_of
 from kretslopp.organisation.access import Access, Action, access_for
 from kretslopp.procurement.forms_follow_up import (
     AuditFindingForm,
@@ -39,12 +41,6 @@ from kretslopp.procurement.models.suppliers import PENDING
 def _reader(request: HttpRequest) -> Access:
     access = access_for(request.user)
     access.require(Action.VIEW_PROCUREMENT)
-    return access
-
-
-def _manager(request: HttpRequest) -> Access:
-    access = access_for(request.user)
-    access.require(Action.MANAGE_PROCUREMENT)
     return access
 
 
@@ -131,59 +127,6 @@ def supplier_detail(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
-def _form_page(request, form, title, subject, back) -> HttpResponse:
-    return render(
-        request,
-        "procurement/follow_up_form.html",
-        {"form": form, "title": title, "subject": subject, "back": back},
-    )
-
-
-@login_required
-def commitment_edit(request: HttpRequest, pk: int) -> HttpResponse:
-    _manager(request)
-    supplier = get_object_or_404(Supplier, pk=pk)
-    commitment = _commitment(supplier) or SupplierCommitment(supplier=supplier)
-    form = SupplierCommitmentForm(
-        request.POST or None, files_of(request) or None, instance=commitment
-    )
-    back = reverse("procurement:supplier", args=[supplier.pk])
-    if (
-        request.method == "POST"
-        and form.is_valid()
-        and form.save_unless_changed(by=request.user) is not None
-    ):
-        messages.success(request, _("The supplier's commitments were saved."))
-        return redirect(back)
-    return _form_page(request, form, _("Commitments"), supplier, back)
-
-
-@login_required
-def audit_edit(
-    request: HttpRequest, pk: int | None = None, supplier_pk: int | None = None
-) -> HttpResponse:
-    _manager(request)
-    if pk is not None:
-        found = get_object_or_404(SupplierAudit, pk=pk)
-        supplier = found.supplier
-    else:
-        supplier = get_object_or_404(Supplier, pk=supplier_pk)
-        found = SupplierAudit(supplier=supplier)
-    form = SupplierAuditForm(request.POST or None, files_of(request) or None, instance=found)
-    form.fields["contract"].queryset = supplier.contracts.all()
-    back = (
-        found.get_absolute_url()
-        if found.pk
-        else reverse("procurement:supplier", args=[supplier.pk])
-    )
-    if request.method == "POST" and form.is_valid():
-        saved = form.save_unless_changed(by=request.user)
-        if saved is not None:
-            messages.success(request, _("The audit was saved."))
-            return redirect(saved)
-    return _form_page(request, form, _("Audit"), supplier, back)
-
-
 @login_required
 def audit_detail(request: HttpRequest, pk: int) -> HttpResponse:
     access = _reader(request)
@@ -201,49 +144,140 @@ def audit_detail(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
-@login_required
-def finding_edit(
-    request: HttpRequest, pk: int | None = None, audit_pk: int | None = None
-) -> HttpResponse:
-    _manager(request)
-    if pk is not None:
-        finding = get_object_or_404(AuditFinding, pk=pk)
-        parent = finding.audit
-    else:
-        parent = get_object_or_404(SupplierAudit, pk=audit_pk)
-        finding = AuditFinding(audit=parent)
-    form = AuditFindingForm(request.POST or None, instance=finding)
-    if (
-        request.method == "POST"
-        and form.is_valid()
-        and form.save_unless_changed(by=request.user) is not None
-    ):
-        messages.success(request, _("The finding was saved."))
-        return redirect(parent)
-    return _form_page(request, form, _("Finding"), parent, parent.get_absolute_url())
+class FollowUpEdit(EditView):
+    """A follow-up record added or changed, for the procurement right only.
+
+    A page names the record's subject (shown above the form) and its way back; a new
+    record hangs off the parent named in the URL.
+    """
+
+    action = Action.MANAGE_PROCUREMENT
+    template_name = "procurement/follow_up_form.html"
+    title: Any = ""
+
+    def subject(self) -> Any:
+        raise NotImplementedError
+
+    def back(self) -> str:
+        raise NotImplementedError
+
+    def page_context(self) -> dict[str, Any]:
+        return {"title": self.title, "subject": self.subject(), "back": self.back()}
+
+    def success_url(self, saved: Any) -> Any:
+        return self.back()
 
 
-@login_required
-def action_edit(
-    request: HttpRequest, pk: int | None = None, finding_pk: int | None = None
-) -> HttpResponse:
-    _manager(request)
-    if pk is not None:
-        action = get_object_or_404(CorrectiveAction, pk=pk)
-        finding = action.finding
-    else:
-        finding = get_object_or_404(AuditFinding, pk=finding_pk)
-        action = CorrectiveAction(finding=finding)
-    form = CorrectiveActionForm(request.POST or None, instance=action)
-    back = finding.audit.get_absolute_url()
-    if (
-        request.method == "POST"
-        and form.is_valid()
-        and form.save_unless_changed(by=request.user) is not None
-    ):
-        messages.success(request, _("The corrective action was saved."))
-        return redirect(back)
-    return _form_page(request, form, _("Corrective action"), finding, back)
+class CommitmentEdit(FollowUpEdit):
+    form_class = SupplierCommitmentForm
+    uploads = True
+    title = _lazy("Commitments")
+
+    def get_object(self) -> SupplierCommitment:
+        self.supplier = get_object_or_404(Supplier, pk=self.kwargs["pk"])
+        return _commitment(self.supplier) or SupplierCommitment(supplier=self.supplier)
+
+    def subject(self) -> Any:
+        return self.supplier
+
+    def back(self) -> str:
+        return reverse("procurement:supplier", args=[self.supplier.pk])
+
+    def success_message(self, saved: SupplierCommitment) -> str:
+        return _("The supplier's commitments were saved.")
+
+
+class AuditEdit(FollowUpEdit):
+    form_class = SupplierAuditForm
+    uploads = True
+    title = _lazy("Audit")
+
+    def get_object(self) -> SupplierAudit:
+        if self.kwargs.get("pk") is not None:
+            found = get_object_or_404(SupplierAudit, pk=self.kwargs["pk"])
+            self.supplier = found.supplier
+            return found
+        self.supplier = get_object_or_404(Supplier, pk=self.kwargs["supplier_pk"])
+        return SupplierAudit(supplier=self.supplier)
+
+    def page_context(self) -> dict[str, Any]:
+        # The way back as the record was before the form: an audit not yet saved has none.
+        self._back = (
+            self.object.get_absolute_url()
+            if self.object.pk
+            else reverse("procurement:supplier", args=[self.supplier.pk])
+        )
+        return super().page_context()
+
+    def get_form(self) -> Any:
+        form = super().get_form()
+        form.fields["contract"].queryset = self.supplier.contracts.all()
+        return form
+
+    def subject(self) -> Any:
+        return self.supplier
+
+    def back(self) -> str:
+        return self._back
+
+    def success_message(self, saved: SupplierAudit) -> str:
+        return _("The audit was saved.")
+
+    def success_url(self, saved: SupplierAudit) -> Any:
+        return saved
+
+
+class FindingEdit(FollowUpEdit):
+    form_class = AuditFindingForm
+    title = _lazy("Finding")
+
+    def get_object(self) -> AuditFinding:
+        if self.kwargs.get("pk") is not None:
+            finding = get_object_or_404(AuditFinding, pk=self.kwargs["pk"])
+            self.parent = finding.audit
+            return finding
+        self.parent = get_object_or_404(SupplierAudit, pk=self.kwargs["audit_pk"])
+        return AuditFinding(audit=self.parent)
+
+    def subject(self) -> Any:
+        return self.parent
+
+    def back(self) -> str:
+        return self.parent.get_absolute_url()
+
+    def success_message(self, saved: AuditFinding) -> str:
+        return _("The finding was saved.")
+
+    def success_url(self, saved: AuditFinding) -> Any:
+        return self.parent
+
+
+class ActionEdit(FollowUpEdit):
+    form_class = CorrectiveActionForm
+    title = _lazy("Corrective action")
+
+    def get_object(self) -> CorrectiveAction:
+        if self.kwargs.get("pk") is not None:
+            action = get_object_or_404(CorrectiveAction, pk=self.kwargs["pk"])
+            self.finding = action.finding
+            return action
+        self.finding = get_object_or_404(AuditFinding, pk=self.kwargs["finding_pk"])
+        return CorrectiveAction(finding=self.finding)
+
+    def subject(self) -> Any:
+        return self.finding
+
+    def back(self) -> str:
+        return self.finding.audit.get_absolute_url()
+
+    def success_message(self, saved: CorrectiveAction) -> str:
+        return _("The corrective action was saved.")
+
+
+commitment_edit = CommitmentEdit.as_view()
+audit_edit = AuditEdit.as_view()
+finding_edit = FindingEdit.as_view()
+action_edit = ActionEdit.as_view()
 
 
 #: Which records carry an attachment, by the name the download's URL uses.
