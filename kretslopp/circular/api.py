@@ -316,7 +316,9 @@ def post_results(request: HttpRequest, payload: ResultsIn, campaign_id: int = Re
     campaign = _campaign(access, campaign_id)
     if not access.may_report_for(campaign.partner_id):
         raise PermissionDenied
-    result = import_report(campaign, _JsonRows(payload.results), access=access, actor=caller.user)
+    result = import_report(
+        campaign, _JsonRows(payload.results), access=access, actor=caller.user, origin="api"
+    )
     if result.status != "committed":
         details = [
             (_result_field(p.column, p.row), p.message) for p in result.problems if not p.warning

@@ -13,11 +13,25 @@ class CircularConfig(AppConfig):
         from kretslopp.core.registry import (
             ApiRouterEntry,
             CommandEntry,
+            ImportTargetEntry,
             NavigationEntry,
             lazy,
             registry,
         )
-        from kretslopp.organisation.access import Access
+        from kretslopp.organisation.access import Access, Action
+
+        # A partner's report goes through the one import pipeline: a target, imported when
+        # first used, so that registering stays cheap.
+        registry.import_targets.register(
+            "partner_report",
+            ImportTargetEntry(
+                target="kretslopp.circular.report.PartnerReportTarget",
+                label=_("Partner report (take-back)"),
+                allowed=lambda access: access.can(Action.REPORT_TAKEBACK),
+                order=20,
+                options={"campaign": "the campaign's number"},
+            ),
+        )
 
         registry.navigation.register(
             "circular:campaigns",

@@ -2,7 +2,8 @@
 report (erasure certificates, grades, outcomes) from the command line.
 
 Registered in ``registry.import_commands`` by :class:`kretslopp.circular.apps.CircularConfig`;
-the same report target as the web upload and the API, with the web's access rules.
+the same report target, job and pipeline as the web upload and the API, with the web's
+access rules, so the report lands on the job list like an upload.
 """
 
 from __future__ import annotations
@@ -31,9 +32,8 @@ def import_partner_report(options: dict[str, Any]) -> ImportResult:
     """The same report target as the web upload and the API, with the web's access rules."""
     # Imported here: `kretslopp import assets` builds this parser too, and starts at once.
     from kretslopp.circular.models import Campaign
-    from kretslopp.circular.report import PartnerReportTarget, import_report
+    from kretslopp.circular.report import PartnerReportTarget
     from kretslopp.imports import runs
-    from kretslopp.tabular import TabularError
 
     user, access = acting_user(
         options.get("user"), Action.REPORT_TAKEBACK, "report take-back results"
@@ -49,12 +49,15 @@ def import_partner_report(options: dict[str, Any]) -> ImportResult:
         )
     saved = saved_mapping(options.get("mapping"), PartnerReportTarget.name)
     path: Path = options["file"]
-    try:
-        table = runs.open_file(path, path.name)
-    except TabularError as error:
-        return runs.unreadable_result(path.name, error)
-    return import_report(
-        campaign, table, access=access, actor=user, dry_run=options["dry_run"], saved=saved
+    return runs.import_file(
+        PartnerReportTarget.name,
+        path,
+        path.name,
+        access=access,
+        actor=user,
+        options={"campaign": campaign.pk},
+        dry_run=options["dry_run"],
+        saved=saved,
     )
 
 

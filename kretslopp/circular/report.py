@@ -16,13 +16,14 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -48,7 +49,7 @@ from kretslopp.circular.reportcolumns import (
     value_of,
 )
 from kretslopp.core import audit, bulk
-from kretslopp.imports import pipeline, runs
+from kretslopp.imports import runs
 from kretslopp.imports.cells import CachedParser, clean
 from kretslopp.imports.models import SavedMapping
 from kretslopp.imports.pipeline import (
@@ -58,7 +59,7 @@ from kretslopp.imports.pipeline import (
     FieldSpec,
     ImportResult,
     ImportTarget,
-    Options,
+    InvalidOptions,
     RowSource,
 )
 from kretslopp.imports.problems import Problem, tabular_message
@@ -120,6 +121,29 @@ class PartnerReportTarget(ImportTarget):
     """Applies a partner's per-device results to the items of one campaign."""
 
     name = "partner_report"
+
+    @classmethod
+    def for_job(cls, options: Mapping[str, Any], access: Access) -> PartnerReportTarget:
+        """The report for the job's campaign: one the reader sees, and may report on.
+
+        A partner reports on its own campaigns only; a campaign the reader may not see is
+        "no such campaign", exactly like a missing one (see ``Access.scope_campaigns``).
+        """
+        campaign_id = options.get("campaign")
+        found = None
+        if isinstance(campaign_id, int) and not isinstance(campaign_id, bool):
+            found = access.scope_campaigns(Campaign.objects.filter(pk=campaign_id)).first()
+        if found is None:
+            raise InvalidOptions(_("There is no such take-back campaign."))
+        if not access.may_report_for(found.partner_id):
+            raise PermissionDenied
+        return cls(found)
+
+    def start_url(self) -> str | None:
+        return reverse("circular:report", args=[self.campaign.pk])
+
+    def result_url(self) -> str | None:
+        return reverse("circular:campaign", args=[self.campaign.pk])
 
     def __init__(self, campaign: Campaign) -> None:
         self.campaign = campaign
@@ -505,18 +529,20 @@ def import_report(
     actor: Any = None,
     dry_run: bool = False,
     saved: SavedMapping | None = None,
+    origin: str = "file",
 ) -> ImportResult:
-    """Run a partner report through the import pipeline (all rows or none).
+    """Run a partner report through the import pipeline as a job (all rows or none).
 
     The columns are recognised by their names, or by a ``saved`` mapping where a partner
     names them differently.
     """
-    target = PartnerReportTarget(campaign)
-    mapping = runs.decide_mapping(target, source.headers, saved)
-    context = Context(
+    return runs.import_rows(
+        PartnerReportTarget.name,
+        source,
         access=access,
         actor=actor,
-        options=Options(dry_run=dry_run, reference=campaign.reference),
-        file_name=source.file_name,
+        options={"campaign": campaign.pk},
+        dry_run=dry_run,
+        saved=saved,
+        origin=origin,
     )
-    return pipeline.run(source, target, mapping, context)

@@ -137,9 +137,10 @@ class ImportTargetEntry:
     """A kind of record the one import pipeline can write.
 
     ``target`` is the :class:`kretslopp.imports.pipeline.ImportTarget` subclass, or its
-    dotted path (imported when an import first needs it, so registering stays cheap);
-    ``label`` names it on the job list; ``allowed(access)`` says who may start such an
-    import; ``options`` are extra inputs the target needs (e.g. a campaign).
+    dotted path (imported when an import first needs it, so registering stays cheap); its
+    ``for_job(options, access)`` builds one for a job. ``label`` names it on the job list;
+    ``allowed(access)`` says who may start such an import; ``options`` describes the extra
+    inputs a job of it keeps (e.g. a campaign), for the API's and the CLI's help.
     """
 
     target: Any

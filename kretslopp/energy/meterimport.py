@@ -14,6 +14,7 @@ import re
 from collections.abc import Sequence
 from decimal import Decimal
 
+from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from kretslopp.core import audit, bulk
@@ -89,6 +90,12 @@ def _key(value: str) -> str:
 
 class MeterReadingTarget(ImportTarget):
     name = TARGET_NAME
+
+    def start_url(self) -> str | None:
+        return reverse("energy:readings")
+
+    def result_url(self) -> str | None:
+        return reverse("energy:readings")
 
     def fields(self) -> Sequence[FieldSpec]:
         labels = {
@@ -293,18 +300,27 @@ def _number(text: str) -> Decimal | None:
 
 
 def register_target() -> None:
-    """Make meter readings a target the import runs (web and command line) know."""
+    """Make meter readings a target of the one import pipeline (web, command line, API)."""
     from django.utils.translation import gettext_lazy
 
-    from kretslopp.core.registry import ImportTargetEntry, registry
+    from kretslopp.core.registry import CommandEntry, ImportTargetEntry, lazy, registry
     from kretslopp.organisation.access import Action
 
     registry.import_targets.register(
         TARGET_NAME,
         ImportTargetEntry(
-            MeterReadingTarget,
-            gettext_lazy("Meter readings"),
-            lambda access: access.can(Action.MANAGE_METHODOLOGY),
-            20,
+            target=MeterReadingTarget,
+            label=gettext_lazy("Meter readings"),
+            allowed=lambda access: access.can(Action.MANAGE_METHODOLOGY),
+            order=30,
+        ),
+    )
+    registry.import_commands.register(
+        "meter-readings",
+        CommandEntry(
+            "meter, PDU or facility kWh per month (CSV or XLSX)",
+            lazy("kretslopp.energy.cli.add_arguments"),
+            lazy("kretslopp.energy.cli.run"),
+            50,
         ),
     )

@@ -15,7 +15,7 @@ from django.views.decorators.http import require_POST
 from kretslopp.carbon import services
 from kretslopp.core.editing import EditView
 from kretslopp.core.registry import registry
-from kretslopp.core.uploads import files_of, source_of
+from kretslopp.core.uploads import files_of
 from kretslopp.energy import assessment, charts, ledger
 from kretslopp.energy.charts import chart_context
 from kretslopp.energy.forms import ManualReadingForm, ReadingUploadForm, TargetForm
@@ -27,7 +27,6 @@ from kretslopp.imports import runs
 from kretslopp.imports.models import ImportJob
 from kretslopp.organisation.access import Access, Action, access_for
 from kretslopp.organisation.models import Department, Organisation
-from kretslopp.tabular import TabularError
 
 
 def choice_of(memo: dict) -> services.Choice:
@@ -403,12 +402,18 @@ def readings(request: HttpRequest) -> HttpResponse:
     access.require(Action.MANAGE_METHODOLOGY)
     upload = ReadingUploadForm()
     manual = ManualReadingForm()
-    result = None
     files = files_of(request)
     if request.method == "POST" and "file" in files:
         upload = ReadingUploadForm(request.POST, files)
         if upload.is_valid():
-            result = _import_readings(request, access, upload.cleaned_data["file"])
+            # The one import pipeline: the file is kept, checked, and shown as a preview.
+            job = runs.start_upload(
+                upload.cleaned_data["file"],
+                access=access,
+                user=request.user,
+                target_name=TARGET_NAME,
+            )
+            return redirect(job)
     elif request.method == "POST":
         manual = ManualReadingForm(request.POST)
         if manual.is_valid():
@@ -419,18 +424,10 @@ def readings(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "energy/readings.html",
-        {"upload": upload, "manual": manual, "result": result, "recent": recent},
+        {
+            "upload": upload,
+            "manual": manual,
+            "recent": recent,
+            "jobs": ImportJob.objects.filter(user=request.user, target=TARGET_NAME)[:5],
+        },
     )
-
-
-def _import_readings(request: HttpRequest, access: Access, uploaded):
-    job = ImportJob.objects.create(
-        source="file", file_name=uploaded.name[:255], user=request.user, target=TARGET_NAME
-    )
-    try:
-        table = runs.open_file(source_of(uploaded), uploaded.name)
-    except TabularError as error:
-        return runs.unreadable(job, error)
-    target = runs.TARGETS[TARGET_NAME]()
-    mapping = runs.decide_mapping(target, table.headers)
-    return runs.run(table, mapping, job=job, access=access, actor=request.user)

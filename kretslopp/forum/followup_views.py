@@ -7,9 +7,6 @@ organisation-wide readers); taking a snapshot and importing are the forum's mana
 
 from __future__ import annotations
 
-import uuid
-from pathlib import Path
-
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
@@ -23,11 +20,9 @@ from kretslopp.forum import register, snapshots
 from kretslopp.forum.access import ForumAccess, forum_access_for
 from kretslopp.forum.followup_forms import RegisterUploadForm, SnapshotForm
 from kretslopp.forum.models import Forum, PeriodSnapshot
-from kretslopp.imports import progress, runs
-from kretslopp.imports.models import ImportJob, JobState
-from kretslopp.imports.problems import Problem
+from kretslopp.imports import runs
+from kretslopp.imports.models import ImportJob
 from kretslopp.organisation.access import Action
-from kretslopp.tabular import TabularError
 
 
 def _reader(request: HttpRequest) -> ForumAccess:
@@ -129,13 +124,18 @@ def register_export(request: HttpRequest, pk: int, fmt: str) -> HttpResponseBase
 
 @login_required
 def register_import(request: HttpRequest) -> HttpResponse:
-    """Upload a register: it is checked in full first, and written only on confirmation."""
+    """Upload a register: kept and checked in full as an import job, whose preview (with its
+    columns to correct) is confirmed to write it all or nothing, as for every import."""
     forum_access = _manager(request)
     form = RegisterUploadForm(request.POST or None, files_of(request) or None)
     if request.method == "POST" and form.is_valid():
-        job = _store(request, form.cleaned_data["file"])
-        _run(job, request, forum_access, dry_run=True)
-        return redirect("forum:register_import_job", pk=job.pk)
+        job = runs.start_upload(
+            form.cleaned_data["file"],
+            access=forum_access.access,
+            user=request.user,
+            target_name=register.TARGET_NAME,
+        )
+        return redirect(job)
     jobs = ImportJob.objects.filter(user=request.user, target=register.TARGET_NAME)[:10]
     return render(
         request,
@@ -144,61 +144,11 @@ def register_import(request: HttpRequest) -> HttpResponse:
     )
 
 
-def _store(request: HttpRequest, upload) -> ImportJob:
-    """Keep the upload until it is imported, where the import jobs keep theirs."""
-    name = Path(upload.name).name[:255] or "upload"
-    stored = f"{uuid.uuid4().hex}{Path(name).suffix.lower()[:10]}"
-    with open(progress.folder() / stored, "wb") as handle:
-        for chunk in upload.chunks():
-            handle.write(chunk)
-    return ImportJob.objects.create(
-        user=request.user, file_name=name, stored_file=stored, target=register.TARGET_NAME
-    )
-
-
-def _discard(job: ImportJob) -> None:
-    if job.stored_file:
-        (progress.folder() / job.stored_file).unlink(missing_ok=True)
-        job.stored_file = ""
-        job.save(update_fields=["stored_file"])
-
-
-def _run(job: ImportJob, request: HttpRequest, forum_access: ForumAccess, *, dry_run: bool):
-    try:
-        table = runs.open_file(progress.folder() / job.stored_file, job.file_name)
-    except TabularError as error:
-        runs.unreadable(job, error)
-        _discard(job)
-        return
-    mapping = runs.decide_mapping(register.MeasureRegisterTarget(), table.headers)
-    result = runs.run(
-        table, mapping, job=job, access=forum_access.access, actor=request.user, dry_run=dry_run
-    )
-    if not dry_run and result.status == "committed":
-        _discard(job)
-
-
 @login_required
 def register_import_job(request: HttpRequest, pk: int) -> HttpResponse:
-    """The check of an uploaded register; its managers confirm it here (all or nothing)."""
-    forum_access = _manager(request)
+    """Where a register's check was shown before every import had one job page: that page."""
+    _manager(request)
     job = ImportJob.objects.filter(pk=pk, user=request.user, target=register.TARGET_NAME).first()
     if job is None:
         raise Http404
-    ready = job.state == JobState.PREVIEWED and job.problem_count == 0 and bool(job.stored_file)
-    if request.method == "POST":
-        if ready:
-            _run(job, request, forum_access, dry_run=False)
-            if job.state == JobState.DONE:
-                messages.success(request, _("The register was imported."))
-        return redirect("forum:register_import_job", pk=job.pk)
-    return render(
-        request,
-        "forum/register_import_job.html",
-        {
-            "job": job,
-            "ready": ready,
-            "problems": [Problem.from_dict(p) for p in job.problems[:500]],
-            "headers": (job.mapping or {}).get("headers", []),
-        },
-    )
+    return redirect(job)

@@ -20,6 +20,7 @@ from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from django.db.models import Max
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, override
 
@@ -128,6 +129,12 @@ class MeasureRegisterTarget(ImportTarget):
     """Rows of the register → new or updated measures of the forums named in the rows."""
 
     name = TARGET_NAME
+
+    def start_url(self) -> str | None:
+        return reverse("forum:register_import")
+
+    def result_url(self) -> str | None:
+        return reverse("forum:measures")
 
     def fields(self) -> Sequence[FieldSpec]:
         return [FieldSpec(name, str(label)) for name, label in COLUMNS.items()]

@@ -63,6 +63,8 @@ class ImportJob(models.Model):
     """
 
     target = models.CharField(_("imported into"), max_length=30, default="assets")
+    #: What the target needs besides the file (a partner report's campaign, a log's format).
+    options = models.JSONField(default=dict, blank=True)
     source = models.CharField(_("source"), max_length=30, default="file")
     file_name = models.CharField(_("file"), max_length=255)
     stored_file = models.CharField(max_length=255, blank=True)
@@ -106,6 +108,13 @@ class ImportJob(models.Model):
     def reference(self) -> str:
         """How lifecycle events and audit entries point back at this run."""
         return f"import #{self.pk}"
+
+    @property
+    def target_label(self) -> str:
+        """What the job imported into, as its app registered it (the job list shows it)."""
+        from kretslopp.imports.runs import label_of
+
+        return label_of(self.target)
 
     @property
     def audit_batch(self) -> str:

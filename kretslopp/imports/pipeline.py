@@ -1,10 +1,13 @@
 """The one import pipeline: read → map columns → validate every row → (preview) → commit → report.
 
-Every source (an uploaded CSV/XLSX file, a Snipe-IT API pull) is a :class:`RowSource`:
-headers plus numbered rows of text. Every destination (the asset register, meter readings:
-see ``runs.TARGETS``) is an :class:`ImportTarget`: it names its fields, checks a column
-mapping, preloads what it needs to validate rows *without a query per row*, validates rows
-one by one, and writes everything it accepted in :meth:`ImportTarget.commit`.
+Every source (an uploaded CSV/XLSX, a Snipe-IT API pull, a partner's report, meter
+readings, a print log, results posted to the API) is a :class:`RowSource`: headers plus
+numbered rows of text. Every destination is an :class:`ImportTarget`: it opens its file,
+names its fields, checks a column mapping, preloads what it needs to validate rows *without
+a query per row*, validates rows one by one, and writes everything it accepted in
+:meth:`ImportTarget.commit`. The owning app registers each target in the ``import_targets``
+store of :mod:`kretslopp.core.registry`; :mod:`kretslopp.imports.runs` keeps a job for every
+run, whichever front end (web, command line, API) started it.
 
 The pipeline owns the rules that must hold for every target:
 
@@ -19,16 +22,18 @@ from __future__ import annotations
 
 import itertools
 from abc import ABC, abstractmethod
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any, ClassVar, Protocol
 
 from django.db import DatabaseError, transaction
 from django.utils.translation import gettext as _
 
+from kretslopp.core.uploads import read_limits
 from kretslopp.imports.problems import Problem, from_tabular
 from kretslopp.organisation.access import Access
-from kretslopp.tabular import Row, TabularError, normalise_header
+from kretslopp.tabular import Row, TabularError, normalise_header, open_table
 from kretslopp.tabular.limits import REFUSALS
 from kretslopp.tabular.mapping import ColumnMapping
 
@@ -119,10 +124,54 @@ class UnknownName:
         }
 
 
+class InvalidOptions(ValueError):
+    """A job's options do not name what the target needs (no such campaign); the message says."""
+
+
+def open_file(source: str | Path | bytes, file_name: str) -> RowSource:
+    """Open a CSV/XLSX file within the settings' limits (``KRETSLOPP_IMPORT_MAX_*``).
+
+    Raises :class:`TabularError` when it cannot be read at all: damaged, a zip bomb, too
+    large, too many rows or columns. Cells come as written: text that looks like HTML
+    (``<b>``, ``a < b``) is stored as given and escaped wherever it is shown, so that our own
+    export of it imports again unchanged. Only a source known to write its cells as HTML
+    (Snipe-IT's export) is decoded, by its target (see
+    :class:`kretslopp.imports.assets.target.AssetTarget`).
+    """
+    return open_table(source, file_name, strip_html=False, limits=read_limits())
+
+
 class ImportTarget(ABC):
     """Where rows go. Subclass it for each kind of record an import can write."""
 
     name: ClassVar[str]
+    #: False where the file's layout is fixed (a print log): the preview offers no mapping.
+    maps_columns: ClassVar[bool] = True
+
+    @classmethod
+    def for_job(cls, options: Mapping[str, Any], access: Access) -> ImportTarget:
+        """The target for a job with these ``options``, run with ``access``.
+
+        Raises :class:`InvalidOptions` when the options name nothing usable and
+        ``PermissionDenied`` when this importer may not import so (a partner reports only
+        on its own campaigns): every front end asks here, so the rule is in one place.
+        """
+        return cls()
+
+    def open(self, source: str | Path | bytes, file_name: str) -> RowSource:
+        """The file's rows; a CSV or XLSX table unless the target reads another format.
+
+        Raises :class:`TabularError` when the file cannot be read at all.
+        """
+        return open_file(source, file_name)
+
+    def start_url(self) -> str | None:
+        """Where a person starts another import of this kind (None: the import page)."""
+        return None
+
+    def result_url(self) -> str | None:
+        """Where the written records show after a successful import (None: nowhere)."""
+        return None
 
     @abstractmethod
     def fields(self) -> Sequence[FieldSpec]:
@@ -176,6 +225,7 @@ class ImportResult:
     preview: list[list[str]] = field(default_factory=list)
     unknown: list[UnknownName] = field(default_factory=list)
     unknown_count: int = 0  # beyond the ones kept in ``unknown``
+    job_id: int | None = None  # the import job that keeps this run (set by imports.runs)
 
     @property
     def errors(self) -> list[Problem]:

@@ -1,48 +1,41 @@
 """Running an import for the web, the command line and the API alike, and keeping its record.
 
-Every front end does the same four things: open the source, decide the column mapping (the
+Every front end does the same four things for every registered target (assets, a partner's
+report, meter readings, a print log, …): open the source, decide the column mapping (the
 automatic suggestion, a saved mapping, the user's corrections), run the pipeline, and keep
-an :class:`~kretslopp.imports.models.ImportJob` with the outcome and the problems.
+an :class:`~kretslopp.imports.models.ImportJob` with the outcome and the problems, so the
+job list shows every import, whatever started it. The targets are read from the
+``import_targets`` store of :mod:`kretslopp.core.registry`; this module imports no app
+that registers one.
 """
 
 from __future__ import annotations
 
+import uuid
 from collections.abc import Iterator, Mapping
 from pathlib import Path
 from typing import Any
 
+from django.core.exceptions import PermissionDenied
 from django.utils import timezone
 from django.utils.module_loading import import_string
 
 from kretslopp.core import audit
-from kretslopp.core.registry import registry
-from kretslopp.core.uploads import read_limits
-from kretslopp.imports import liveness, pipeline
+from kretslopp.core.registry import ImportTargetEntry, registry
+from kretslopp.imports import liveness, pipeline, progress, retention
 from kretslopp.imports.models import ImportJob, JobState, SavedMapping
-from kretslopp.imports.pipeline import Context, ImportResult, ImportTarget, Options, RowSource
+from kretslopp.imports.pipeline import (
+    Context,
+    ImportResult,
+    ImportTarget,
+    Options,
+    RowSource,
+)
 from kretslopp.imports.problems import from_tabular
 from kretslopp.organisation.access import Access
 from kretslopp.organisation.models import Role
-from kretslopp.tabular import Table, TabularError, normalise_header, open_table
+from kretslopp.tabular import TabularError, normalise_header
 from kretslopp.tabular.mapping import ColumnMapping
-
-
-class _Targets(Mapping[str, type[ImportTarget]]):
-    """Every target an import can write into, as the owning apps registered them in
-    ``registry.import_targets`` (assets here, meter readings by energy, …)."""
-
-    def __getitem__(self, name: str) -> type[ImportTarget]:
-        target = registry.import_targets[name].target
-        return import_string(target) if isinstance(target, str) else target
-
-    def __iter__(self) -> Iterator[str]:
-        return iter(registry.import_targets.keys())
-
-    def __len__(self) -> int:
-        return len(registry.import_targets)
-
-
-TARGETS: Mapping[str, type[ImportTarget]] = _Targets()
 
 #: Whoever runs the command line on the server already holds the data; without --user the
 #: command imports with an administrator's reach and records no actor.
@@ -57,17 +50,60 @@ _STATES = {
 }
 
 
-def open_file(source: str | Path | bytes, file_name: str) -> Table:
-    """Open a CSV/XLSX file within the settings' limits (``KRETSLOPP_IMPORT_MAX_*``).
+def entry_of(name: str) -> ImportTargetEntry:
+    """The registered target ``name``; ``KeyError`` names it when no app registered it."""
+    return registry.import_targets[name]
 
-    Raises :class:`TabularError` when it cannot be read at all: damaged, a zip bomb, too
-    large, too many rows or columns. Cells come as written: text that looks like HTML
-    (``<b>``, ``a < b``) is stored as given and escaped wherever it is shown, so that our own
-    export of it imports again unchanged. Only a source known to write its cells as HTML
-    (Snipe-IT's export) is decoded, by its target (see
-    :class:`kretslopp.imports.assets.target.AssetTarget`).
+
+def target_class(entry: ImportTargetEntry) -> type[ImportTarget]:
+    """The entry's target class, imported on first use when it was registered by dotted path."""
+    target = entry.target
+    return import_string(target) if isinstance(target, str) else target
+
+
+def label_of(name: str) -> str:
+    """How the job list names a target (the bare name when its app is not installed)."""
+    entry = registry.import_targets.get(name)
+    return str(entry.label) if entry is not None else name
+
+
+def allowed_targets(access: Access) -> list[str]:
+    """The targets this reader may import into, in the registry's order."""
+    return [name for name, entry in registry.import_targets.items() if entry.allowed(access)]
+
+
+class _TargetClasses(Mapping[str, type[ImportTarget]]):
+    """The registered target classes by name (``TARGETS["assets"].name``), read from the
+    registry; to run one for a reader, use :func:`target_for`, which checks the reader."""
+
+    def __getitem__(self, name: str) -> type[ImportTarget]:
+        return target_class(entry_of(name))
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(registry.import_targets.keys())
+
+    def __len__(self) -> int:
+        return len(registry.import_targets)
+
+
+TARGETS: Mapping[str, type[ImportTarget]] = _TargetClasses()
+
+
+def target_for(name: str, options: Mapping[str, Any], access: Access) -> ImportTarget:
+    """The target ``name`` for these job options, if ``access`` may import into it.
+
+    Raises ``PermissionDenied`` (may not) or :class:`InvalidOptions` (options name nothing
+    usable), the same for the web, the command line and the API.
     """
-    return open_table(source, file_name, strip_html=False, limits=read_limits())
+    entry = entry_of(name)
+    if not entry.allowed(access):
+        raise PermissionDenied
+    return target_class(entry).for_job(options, access)
+
+
+def open_file(source: str | Path | bytes, file_name: str) -> Any:
+    """Open a CSV/XLSX file within the settings' limits (see :func:`pipeline.open_file`)."""
+    return pipeline.open_file(source, file_name)
 
 
 def apply_columns(mapping: ColumnMapping, columns: Mapping[str, str]) -> ColumnMapping:
@@ -113,39 +149,189 @@ def saved_mapping(name: str | None, target: str) -> SavedMapping | None:
     return saved
 
 
-def import_assets(
+def import_file(
+    target_name: str,
     source: str | Path | bytes,
     file_name: str,
     *,
     access: Access,
     actor: Any = None,
+    options: Mapping[str, Any] | None = None,
     dry_run: bool = False,
     allow_new_models: bool = False,
     saved: SavedMapping | None = None,
     columns: Mapping[str, str] | None = None,
     origin: str = "file",
 ) -> ImportResult:
-    """An asset file straight through: open, map automatically (or by ``saved``), run, record.
+    """A file straight through: open, map automatically (or by ``saved``), run, record.
 
-    What the command line and the API do; the web adds a preview in between.
+    What the command line and the API do for every target; the web keeps the file and
+    shows the preview in between (:func:`store_upload`, :func:`preview`). Raises what
+    :func:`target_for` raises before any job is kept.
     """
+    target = target_for(target_name, options or {}, access)
     with liveness.Worker() as worker:
-        job = ImportJob.objects.create(
-            source=origin,
-            file_name=file_name[:255],
-            user=actor,
-            allow_new_models=allow_new_models,
-            state=JobState.CHECKING if dry_run else JobState.RUNNING,
-            worker=worker.token,
+        job = _new_job(
+            target_name, file_name, actor, options, allow_new_models, origin, worker.token, dry_run
         )
         try:
-            table = open_file(source, file_name)
+            table = target.open(source, file_name)
         except TabularError as error:
             return unreadable(job, error)
-        target = TARGETS["assets"]()
         mapping = decide_mapping(target, table.headers, saved, columns)
-        job.file_info = {"format": table.format, "encoding": table.encoding}
-        return run(table, mapping, job=job, access=access, actor=actor, dry_run=dry_run)
+        job.file_info = file_info(table)
+        return run(
+            table, mapping, job=job, access=access, actor=actor, dry_run=dry_run, target=target
+        )
+
+
+def import_rows(
+    target_name: str,
+    source: RowSource,
+    *,
+    access: Access,
+    actor: Any = None,
+    options: Mapping[str, Any] | None = None,
+    dry_run: bool = False,
+    saved: SavedMapping | None = None,
+    origin: str = "api",
+) -> ImportResult:
+    """Rows that are not a file (results posted to the API) through the same job and pipeline."""
+    target = target_for(target_name, options or {}, access)
+    with liveness.Worker() as worker:
+        job = _new_job(
+            target_name, source.file_name, actor, options, False, origin, worker.token, dry_run
+        )
+        mapping = decide_mapping(target, source.headers, saved)
+        return run(
+            source, mapping, job=job, access=access, actor=actor, dry_run=dry_run, target=target
+        )
+
+
+def import_assets(source: str | Path | bytes, file_name: str, **kwargs: Any) -> ImportResult:
+    """An asset file straight through (see :func:`import_file`)."""
+    return import_file("assets", source, file_name, **kwargs)
+
+
+def _new_job(
+    target_name: str,
+    file_name: str,
+    actor: Any,
+    options: Mapping[str, Any] | None,
+    allow_new_models: bool,
+    origin: str,
+    worker: str,
+    dry_run: bool,
+) -> ImportJob:
+    return ImportJob.objects.create(
+        target=target_name,
+        options=dict(options or {}),
+        source=origin,
+        file_name=file_name[:255],
+        user=actor if getattr(actor, "pk", None) else None,
+        allow_new_models=allow_new_models,
+        state=JobState.CHECKING if dry_run else JobState.RUNNING,
+        worker=worker,
+    )
+
+
+def file_info(table: Any) -> dict[str, Any]:
+    """What the preview says about how the file was read (format, encoding, delimiter)."""
+    delimiter = getattr(table, "delimiter", None)
+    return {
+        "format": getattr(table, "format", ""),
+        "encoding": getattr(table, "encoding", ""),
+        "delimiter": {"\t": "tab", None: ""}.get(delimiter, delimiter),
+        "warnings": list(getattr(table, "warnings", [])),
+    }
+
+
+def stored_path(job: ImportJob) -> Path:
+    """Where a job's uploaded file is kept until it is imported."""
+    return progress.folder() / job.stored_file
+
+
+def discard_file(job: ImportJob) -> None:
+    """Remove the job's uploaded file (imported, unreadable or expired)."""
+    if job.stored_file:
+        stored_path(job).unlink(missing_ok=True)
+        job.stored_file = ""
+        job.save(update_fields=["stored_file"])
+
+
+def store_upload(
+    upload: Any,
+    *,
+    user: Any,
+    target_name: str,
+    worker: str,
+    options: Mapping[str, Any] | None = None,
+    allow_new_models: bool = False,
+) -> ImportJob:
+    """Keep an uploaded file under MEDIA_ROOT/imports/ until it is imported; its job."""
+    name = Path(upload.name).name[:255] or "upload"
+    stored = f"{uuid.uuid4().hex}{Path(name).suffix.lower()[:10]}"
+    with open(progress.folder() / stored, "wb") as handle:
+        for chunk in upload.chunks():
+            handle.write(chunk)
+    return ImportJob.objects.create(
+        user=user,
+        target=target_name,
+        options=dict(options or {}),
+        file_name=name,
+        stored_file=stored,
+        allow_new_models=allow_new_models,
+        worker=worker,
+    )
+
+
+def preview(
+    job: ImportJob,
+    access: Access,
+    user: Any,
+    *,
+    saved: SavedMapping | None = None,
+    columns: Mapping[str, str] | None = None,
+) -> None:
+    """Check the whole stored file without writing, and keep the outcome on the job."""
+    target = target_for(job.target, job.options, access)
+    try:
+        table = target.open(stored_path(job), job.file_name)
+    except TabularError as error:
+        unreadable(job, error)
+        discard_file(job)
+        return
+    mapping = decide_mapping(target, table.headers, saved, columns)
+    job.file_info = file_info(table)
+    run(table, mapping, job=job, access=access, actor=user, dry_run=True, target=target)
+    if job.state == JobState.UNREADABLE:  # a hostile or far too large file: not kept
+        discard_file(job)
+
+
+def start_upload(
+    upload: Any,
+    *,
+    access: Access,
+    user: Any,
+    target_name: str,
+    options: Mapping[str, Any] | None = None,
+    allow_new_models: bool = False,
+    saved: SavedMapping | None = None,
+) -> ImportJob:
+    """What every upload page does: check the reader may, keep the file, preview it."""
+    target_for(target_name, options or {}, access)  # refuses before anything is kept
+    with liveness.Worker() as worker:
+        job = store_upload(
+            upload,
+            user=user,
+            target_name=target_name,
+            worker=worker.token,
+            options=options,
+            allow_new_models=allow_new_models,
+        )
+        preview(job, access, user, saved=saved)
+    retention.clean_uploads_hourly()  # so that an installation without cron cleans up too
+    return job
 
 
 def decide_mapping(
@@ -178,9 +364,15 @@ def run(
     dry_run: bool = False,
     progress: pipeline.Progress = pipeline.no_progress,
     total_rows: int | None = None,
+    target: ImportTarget | None = None,
 ) -> ImportResult:
-    """Run the pipeline for ``job`` and record the outcome on it."""
-    target = TARGETS[job.target]()
+    """Run the pipeline for ``job`` and record the outcome on it.
+
+    ``target`` is the one that opened ``source`` (a print log's target keeps what it read);
+    without it the job's target is built anew from its options.
+    """
+    if target is None:
+        target = target_for(job.target, job.options, access)
     context = Context(
         access=access,
         actor=actor,
@@ -194,6 +386,7 @@ def run(
     with liveness.working_on(job), audit.batch(job.audit_batch):
         result = pipeline.run(source, target, mapping, context)
         record(job, result, dry_run=dry_run)
+    result.job_id = job.pk
     return result
 
 
@@ -201,6 +394,7 @@ def unreadable(job: ImportJob, error: TabularError) -> ImportResult:
     """Record that the file could not be opened at all."""
     result = unreadable_result(job.file_name, error)
     record(job, result, dry_run=False)
+    result.job_id = job.pk
     return result
 
 

@@ -12,7 +12,6 @@ Jobs are private to the user who uploaded them; another user's job is a 404.
 
 from __future__ import annotations
 
-import uuid
 from pathlib import Path
 
 from django.contrib import messages
@@ -27,6 +26,7 @@ from django.http import (
     JsonResponse,
 )
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
@@ -40,6 +40,7 @@ from kretslopp.imports.assets.target import UNKNOWN_KINDS
 from kretslopp.imports.decisions import Name, NamesForm
 from kretslopp.imports.forms import MappingForm, UploadForm, ValueMapForm
 from kretslopp.imports.models import Failure, ImportJob, JobState, SavedMapping, ValueMap
+from kretslopp.imports.pipeline import InvalidOptions
 from kretslopp.imports.problems import Problem
 from kretslopp.inventory.filters import AssetFilter
 from kretslopp.organisation.access import Access, Action, access_for
@@ -51,99 +52,81 @@ UNKNOWN_CODES = frozenset(f"unknown_{kind}" for kind in UNKNOWN_KINDS)
 
 
 def _importer(request: HttpRequest) -> Access:
+    """Whoever may import into at least one registered target (assets, take-back, …)."""
     access = access_for(request.user)
-    access.require(Action.EDIT_ASSETS)
+    if not runs.allowed_targets(access):
+        raise PermissionDenied
     return access
 
 
-def _own_job(request: HttpRequest, pk: int) -> ImportJob:
+def _own_job(request: HttpRequest, pk: int, access: Access) -> ImportJob:
+    """The user's own job, if they may (still) import into its target with its options."""
     job = ImportJob.objects.filter(pk=pk, user=request.user).first()
     if job is None:
         raise Http404
+    try:
+        runs.target_for(job.target, job.options, access)
+    except InvalidOptions:
+        raise Http404 from None  # what it imported into is gone (a deleted campaign)
+    except KeyError:
+        raise Http404 from None  # its app is no longer installed
     return job
-
-
-def _stored_path(job: ImportJob) -> Path:
-    return progress.folder() / job.stored_file
-
-
-def _discard_file(job: ImportJob) -> None:
-    if job.stored_file:
-        _stored_path(job).unlink(missing_ok=True)
-        job.stored_file = ""
-        job.save(update_fields=["stored_file"])
 
 
 @login_required
 def upload(request: HttpRequest) -> HttpResponse:
+    """The asset upload, and the reader's recent imports into every target."""
     access = _importer(request)
+    may_import_assets = access.can(Action.EDIT_ASSETS)
     form = UploadForm(request.POST or None, files_of(request) or None)
-    if request.method == "POST" and form.is_valid():
-        with liveness.Worker() as worker:
-            job = _store(request, form, worker.token)
-            _preview(job, access, request.user, saved=form.cleaned_data["mapping"])
-        retention.clean_uploads_hourly()  # so that an installation without cron cleans up too
-        return redirect(job)
-    jobs = list(ImportJob.objects.filter(user=request.user)[:10])
+    if request.method == "POST":
+        if not may_import_assets:
+            raise PermissionDenied
+        if form.is_valid():
+            job = runs.start_upload(
+                form.cleaned_data["file"],
+                access=access,
+                user=request.user,
+                target_name="assets",
+                allow_new_models=form.cleaned_data["allow_new_models"],
+                saved=form.cleaned_data["mapping"],
+            )
+            return redirect(job)
+    jobs = list(ImportJob.objects.filter(user=request.user)[:20])
     liveness.reap(jobs)  # a job whose process died shows as failed, not as still working
-    return render(request, "imports/upload.html", {"form": form, "jobs": jobs})
-
-
-def _store(request: HttpRequest, form: UploadForm, worker: str) -> ImportJob:
-    """Keep the upload under MEDIA_ROOT/imports/ until it is imported."""
-    upload = form.cleaned_data["file"]
-    name = Path(upload.name).name[:255] or "upload"
-    stored = f"{uuid.uuid4().hex}{Path(name).suffix.lower()[:10]}"
-    with open(progress.folder() / stored, "wb") as handle:
-        for chunk in upload.chunks():
-            handle.write(chunk)
-    return ImportJob.objects.create(
-        user=request.user,
-        file_name=name,
-        stored_file=stored,
-        allow_new_models=form.cleaned_data["allow_new_models"],
-        worker=worker,
-    )
-
-
-def _preview(
-    job: ImportJob,
-    access: Access,
-    user,
-    *,
-    saved: SavedMapping | None = None,
-    columns: dict[str, str] | None = None,
-) -> None:
-    """Check the whole file without writing, and keep the outcome on the job."""
-    try:
-        table = runs.open_file(_stored_path(job), job.file_name)
-    except TabularError as error:
-        runs.unreadable(job, error)
-        _discard_file(job)
-        return
-    mapping = runs.decide_mapping(runs.TARGETS[job.target](), table.headers, saved, columns)
-    job.file_info = {
-        "format": table.format,
-        "encoding": table.encoding,
-        "delimiter": {"\t": "tab", None: ""}.get(table.delimiter, table.delimiter),
-        "warnings": table.warnings,
+    context = {
+        "form": form if may_import_assets else None,
+        "jobs": jobs,
+        "targets": _other_targets(access),
     }
-    runs.run(table, mapping, job=job, access=access, actor=user, dry_run=True)
-    if job.state == JobState.UNREADABLE:  # a hostile or far too large file: not kept
-        _discard_file(job)
+    return render(request, "imports/upload.html", context)
+
+
+def _other_targets(access: Access) -> list[tuple[str, str | None]]:
+    """The other kinds of import this reader may start, with the page that starts each."""
+    found = []
+    for name in runs.allowed_targets(access):
+        if name == "assets":
+            continue
+        try:
+            url = runs.TARGETS[name].for_job({}, access).start_url()
+        except (InvalidOptions, PermissionDenied):
+            url = None  # started from a page of its own (a campaign's report)
+        found.append((runs.label_of(name), url))
+    return found
 
 
 @login_required
 def job_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    _importer(request)
-    job = _own_job(request, pk)
+    access = _importer(request)
+    job = _own_job(request, pk, access)
     liveness.reap([job])
     if job.state in liveness.ACTIVE_STATES:
         return render(request, "imports/running.html", {"job": job})
-    context = _job_context(job, access_for(request.user))
+    context = _job_context(job, access)
     if job.state == JobState.PREVIEWED:
         if context["expired_days"] is None:  # no mapping to change without the file
-            context["mapping_form"] = _mapping_form(job)
+            context["mapping_form"] = _mapping_form(job, access)
         return render(request, "imports/preview.html", context)
     return render(request, "imports/result.html", context)
 
@@ -152,6 +135,10 @@ def _job_context(job: ImportJob, access: Access, names_form: NamesForm | None = 
     problems = [Problem.from_dict(data) for data in job.problems[:PROBLEMS_SHOWN]]
     mapping = ColumnMapping.from_dict(job.mapping) if job.mapping else None
     headers = mapping.headers if mapping else []
+    target = runs.target_for(job.target, job.options, access)
+    if not target.maps_columns:  # a fixed layout (a print log's totals): name its fields
+        labels = {spec.name: str(spec.label) for spec in target.fields()}
+        headers = [labels.get(header, header) for header in headers]
     errors = [p for p in problems if not p.warning]
     error_count = job.problem_count
     names = _unknown_names(job)
@@ -163,6 +150,8 @@ def _job_context(job: ImportJob, access: Access, names_form: NamesForm | None = 
         error_count -= job.summary.get("unknown_count", len(names))
     return {
         "job": job,
+        "start_url": target.start_url() or reverse("imports:upload"),
+        "result_url": target.result_url(),
         "summary": job.summary,
         "errors": errors,
         "error_count": error_count,
@@ -194,7 +183,7 @@ def _unknown_names(job: ImportJob) -> list[Name]:
 def decide_names(request: HttpRequest, pk: int) -> HttpResponse:
     """Keep what the user said the unknown names mean, then check the file again."""
     access = _importer(request)
-    job = _own_job(request, pk)
+    job = _own_job(request, pk, access)
     names = _unknown_names(job)
     if not names:
         return redirect(job)
@@ -202,12 +191,12 @@ def decide_names(request: HttpRequest, pk: int) -> HttpResponse:
     if not form.is_valid():
         context = _job_context(job, access, names_form=form)
         if context["expired_days"] is None:
-            context["mapping_form"] = _mapping_form(job)
+            context["mapping_form"] = _mapping_form(job, access)
         return render(request, "imports/preview.html", context, status=400)
     outcome = decisions.save(form, request.user)
     _said(request, outcome)
     mapping = ColumnMapping.from_dict(job.mapping)
-    _preview(job, access, request.user, columns=runs.columns_of(mapping))
+    runs.preview(job, access, request.user, columns=runs.columns_of(mapping))
     return redirect(job)
 
 
@@ -234,9 +223,12 @@ def _said(request: HttpRequest, outcome: decisions.Outcome) -> None:
         )
 
 
-def _mapping_form(job: ImportJob, data=None) -> MappingForm:
+def _mapping_form(job: ImportJob, access: Access, data=None) -> MappingForm | None:
+    """The column mapping to correct, unless the target reads a fixed layout (a print log)."""
+    target = runs.target_for(job.target, job.options, access)
+    if not target.maps_columns or not job.mapping:
+        return None
     mapping = ColumnMapping.from_dict(job.mapping)
-    target = runs.TARGETS[job.target]()
     return MappingForm(
         data, headers=mapping.headers, fields=target.fields(), current=mapping.fields
     )
@@ -246,10 +238,12 @@ def _mapping_form(job: ImportJob, data=None) -> MappingForm:
 @require_POST
 def remap(request: HttpRequest, pk: int) -> HttpResponse:
     access = _importer(request)
-    job = _own_job(request, pk)
+    job = _own_job(request, pk, access)
     if job.state != JobState.PREVIEWED or not job.stored_file:
         return redirect(job)
-    form = _mapping_form(job, request.POST)
+    form = _mapping_form(job, access, request.POST)
+    if form is None:
+        return redirect(job)
     if not form.is_valid():
         context = _job_context(job, access)
         context["mapping_form"] = form
@@ -262,7 +256,7 @@ def remap(request: HttpRequest, pk: int) -> HttpResponse:
             context["mapping_form"] = form
             return render(request, "imports/preview.html", context, status=400)
         messages.success(request, _("The mapping was saved as “%(name)s”.") % {"name": name})
-    _preview(job, access, request.user, columns=columns)
+    runs.preview(job, access, request.user, columns=columns)
     return redirect(job)
 
 
@@ -306,7 +300,7 @@ def _save_mapping(
 @require_POST
 def confirm(request: HttpRequest, pk: int) -> HttpResponse:
     access = _importer(request)
-    job = _own_job(request, pk)
+    job = _own_job(request, pk, access)
     ready = job.problem_count == 0 and job.stored_file
     # Claim the job atomically so a double click cannot import the file twice, nor a job
     # whose file the retention cleanup removed meanwhile (see kretslopp.imports.retention).
@@ -326,8 +320,9 @@ def confirm(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 def _import(job: ImportJob, access: Access, user) -> None:
+    target = runs.target_for(job.target, job.options, access)
     try:
-        table = runs.open_file(_stored_path(job), job.file_name)
+        table = target.open(runs.stored_path(job), job.file_name)
     except TabularError as error:
         runs.unreadable(job, error)
         return
@@ -344,12 +339,13 @@ def _import(job: ImportJob, access: Access, user) -> None:
             actor=user,
             progress=progress.Reporter(job.pk),
             total_rows=job.summary.get("rows"),
+            target=target,
         )
     except Exception:
         _failed(job, Failure.ERROR)
         raise
     if result.status == "committed":
-        _discard_file(job)
+        runs.discard_file(job)
 
 
 def _failed(job: ImportJob, failure: Failure) -> None:
@@ -360,8 +356,8 @@ def _failed(job: ImportJob, failure: Failure) -> None:
 
 @login_required
 def progress_json(request: HttpRequest, pk: int) -> JsonResponse:
-    _importer(request)
-    job = _own_job(request, pk)
+    access = _importer(request)
+    job = _own_job(request, pk, access)
     liveness.reap([job])
     state = progress.read(job.pk) or {}
     return JsonResponse(
@@ -383,8 +379,8 @@ def error_report(request: HttpRequest, pk: int) -> HttpResponse:
     Once the retention cleanup has removed the cells' values, the value column is empty
     and its heading says so (see :mod:`kretslopp.imports.retention`).
     """
-    _importer(request)
-    job = _own_job(request, pk)
+    access = _importer(request)
+    job = _own_job(request, pk, access)
     value = _("Value")
     removed_after = retention.values_removed_days(job)
     if removed_after is not None:

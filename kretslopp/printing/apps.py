@@ -13,12 +13,26 @@ class PrintingConfig(AppConfig):
         from kretslopp.core.registry import (
             ApiRouterEntry,
             CommandEntry,
+            ImportTargetEntry,
             NavigationEntry,
             lazy,
             registry,
         )
         from kretslopp.organisation.access import Action
         from kretslopp.printing import energy
+
+        # Print logs go through the one import pipeline: a target, imported when first used
+        # (the log parsers need numpy; `kretslopp import assets` should not load them).
+        registry.import_targets.register(
+            "print_log",
+            ImportTargetEntry(
+                target="kretslopp.printing.importer.PrintLogTarget",
+                label=_("Print log"),
+                allowed=lambda access: access.can(Action.MANAGE_METHODOLOGY),
+                order=40,
+                options={"log_format": "auto, cups or papercut", "page_log_format": "CUPS only"},
+            ),
+        )
 
         registry.navigation.register(
             "printing:overview",

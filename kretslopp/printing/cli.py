@@ -23,6 +23,7 @@ def add_arguments(prints: Any) -> None:
         "--page-log-format", dest="page_log_format", help="the server's PageLogFormat"
     )
     prints.add_argument("--user", help="import as this user (needs the right to manage targets)")
+    prints.add_argument("--dry-run", action="store_true", help="check only, write nothing")
 
 
 def run(options: dict[str, Any]) -> ImportResult:
@@ -41,4 +42,5 @@ def run(options: dict[str, Any]) -> ImportResult:
         file_name=path.name,
         page_log_format=options.get("page_log_format"),
         actor=user,
+        dry_run=options.get("dry_run", False),
     )

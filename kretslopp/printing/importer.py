@@ -1,11 +1,12 @@
-"""Importing a print log: read with kretslopp.printlogs, map to departments, store totals.
+"""Print logs as a target of the one import pipeline: read with kretslopp.printlogs, map to
+departments, store totals.
 
 All or nothing: :func:`kretslopp.printlogs.summarise_print_log` returns no totals when any
-line is malformed, and then nothing is written (the report lists each line by number). The
-totals are written in one transaction. The same file (by SHA-256) is never counted twice.
-
-The result is the import pipeline's :class:`~kretslopp.imports.pipeline.ImportResult`, so
-``kretslopp import prints`` reports and exits exactly like every other import.
+line is malformed, and then nothing is written (the report lists each line by number and
+column). The totals are written in the pipeline's one transaction. The same file (by
+SHA-256) is never counted twice. Like every target, a log becomes an import job with a
+preview (the totals that would be stored) before anything is written, on the web, in
+``kretslopp import prints`` and over the API.
 """
 
 from __future__ import annotations
@@ -13,19 +14,29 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import os
+from collections.abc import Iterator, Mapping, Sequence
 from typing import Any, BinaryIO
 
 from django.conf import settings
 from django.db import transaction
+from django.urls import reverse
 from django.utils.formats import number_format
 from django.utils.translation import gettext as _
 
 from kretslopp import printlogs
 from kretslopp.core import audit, bulk
-from kretslopp.imports.pipeline import Counts, ImportResult
+from kretslopp.imports import runs
+from kretslopp.imports.pipeline import (
+    Context,
+    Counts,
+    FieldSpec,
+    ImportResult,
+    ImportTarget,
+    InvalidOptions,
+)
 from kretslopp.imports.problems import Problem
 from kretslopp.organisation.access import Access
-from kretslopp.organisation.models import Person
+from kretslopp.organisation.models import Department, Person
 from kretslopp.printing.models import (
     MAPPING_ORDER,
     MappingKind,
@@ -35,7 +46,9 @@ from kretslopp.printing.models import (
 )
 from kretslopp.printing.printermap import DepartmentPrinterMap, split_key
 from kretslopp.printlogs.sources import open_binary, source_name
+from kretslopp.tabular import Row, TabularError
 from kretslopp.tabular.limits import MIB
+from kretslopp.tabular.mapping import ColumnMapping
 
 Source = str | os.PathLike[str] | bytes | BinaryIO
 
@@ -148,6 +161,204 @@ def _log_too_large(exc: printlogs.LogTooLarge) -> str:
     ) % {"limit": number_format(exc.limit_bytes // MIB, force_grouping=True)}
 
 
+TARGET_NAME = "print_log"
+LOG_FORMATS = ("auto", "cups", "papercut")
+#: The columns of the totals a log is summed into, which the preview shows (fixed: a log has
+#: no columns to map; its users and printers are placed by the mapping table instead).
+TOTAL_FIELDS = ("department", "month", "printer", "jobs", "pages", "sheets", "a4_sheets")
+#: Codes of a log's errors that mean the file is not a print log at all.
+FATAL_CODES = frozenset({"missing_columns", "unreadable", "binary_file"})
+
+
+def _total_labels() -> dict[str, str]:
+    return {
+        "department": _("Department"),
+        "month": _("Month"),
+        "printer": _("Printer"),
+        "jobs": _("Jobs"),
+        "pages": _("Pages"),
+        "sheets": _("Sheets"),
+        "a4_sheets": _("A4 sheets"),
+    }
+
+
+class PrintTotals:
+    """A summed print log as the pipeline's rows: one per department, month and printer.
+
+    A print log is read whole (in parallel for a large one) before any row is checked, so
+    its rows are the totals that would be stored, and its malformed lines are problems the
+    target reports with their line and column.
+    """
+
+    def __init__(self, file_name: str, log_format: str, rows: list[Row]) -> None:
+        self.file_name = file_name
+        self.headers = list(TOTAL_FIELDS)
+        self.format = log_format
+        self._rows = rows
+
+    def rows(self) -> Iterator[Row]:
+        return iter(self._rows)
+
+
+class PrintLogTarget(ImportTarget):
+    """Stores a print log's totals per department, month and printer, with its import record.
+
+    The same file (by SHA-256) is never counted twice; a log with one malformed line stores
+    nothing (each line is reported by number).
+    """
+
+    name = TARGET_NAME
+    maps_columns = False
+
+    def __init__(
+        self, log_format: str = "auto", page_log_format: str | None = None, is_demo: bool = False
+    ) -> None:
+        self.log_format = log_format
+        self.page_log_format = page_log_format or None
+        self.is_demo = is_demo
+        self.summary: printlogs.PrintSummaryResult | None = None
+        self.digest = ""
+        self.file_name = ""
+        self.context: Context | None = None
+
+    @classmethod
+    def for_job(cls, options: Mapping[str, Any], access: Access) -> PrintLogTarget:
+        log_format = options.get("log_format") or "auto"
+        if log_format not in LOG_FORMATS:
+            raise InvalidOptions(
+                _("Unknown log format “%(format)s”; use auto, cups or papercut.")
+                % {"format": log_format}
+            )
+        return cls(
+            log_format,
+            str(options.get("page_log_format") or "") or None,
+            bool(options.get("is_demo")),
+        )
+
+    def start_url(self) -> str | None:
+        return reverse("printing:upload")
+
+    def result_url(self) -> str | None:
+        return reverse("printing:overview")
+
+    # --- reading ----------------------------------------------------------------------
+
+    def open(self, source: Source, file_name: str) -> PrintTotals:  # type: ignore[override]
+        """Read and sum the whole log; raise ``TabularError`` when it is no print log at all."""
+        self.file_name = file_name
+        try:
+            too_large = _too_large(source)
+            if too_large:
+                raise _unreadable(too_large, file_name)
+            self.digest = sha256_of(source)
+            summary = printlogs.summarise_print_log(
+                source,
+                department_map(),
+                file_name=file_name,
+                log_format=self.log_format,  # type: ignore[arg-type]
+                page_log_format=self.page_log_format,
+            )
+        except printlogs.LogTooLarge as exc:
+            raise _unreadable(_log_too_large(exc), file_name) from None
+        except printlogs.PageLogFormatError as exc:
+            message = _("The PageLogFormat cannot be used: %(detail)s") % {"detail": exc}
+            raise _unreadable(message, file_name) from None
+        except (OSError, UnicodeError, ValueError) as exc:
+            message = _("The file could not be read: %(detail)s") % {"detail": exc}
+            raise _unreadable(message, file_name) from None
+        if summary.error_count and not summary.stats:
+            fatal = [e for e in summary.errors if e.code in FATAL_CODES]
+            if fatal:  # not a print log at all (PaperCut columns missing, broken CSV)
+                first = fatal[0]
+                raise TabularError(
+                    first.message,
+                    file=file_name,
+                    row=first.line,
+                    column=first.column,
+                    code=f"print_{first.code}",
+                )
+        self.summary = summary
+        return PrintTotals(file_name, summary.log_format, self._total_rows(summary))
+
+    def _total_rows(self, summary: printlogs.PrintSummaryResult) -> list[Row]:
+        codes = dict(Department.objects.values_list("pk", "code"))
+        rows = []
+        for number, ((key, month), stats) in enumerate(sorted(summary.stats.items()), start=1):
+            department, printer = (None, "") if key == printlogs.UNMAPPED else split_key(key)
+            code = codes.get(department, "") if department is not None else ""
+            counts = (stats.jobs, stats.pages, stats.sheets)
+            # Shown as the preview's rows: numbers in the reader's form (1,5 in Swedish).
+            values = (
+                code,
+                month,
+                printer,
+                *(number_format(count, force_grouping=True) for count in counts),
+                number_format(stats.a4_sheets, decimal_pos=1, force_grouping=True),
+            )
+            rows.append(Row(number, values))
+        return rows
+
+    # --- the pipeline's steps -----------------------------------------------------------
+
+    def fields(self) -> Sequence[FieldSpec]:
+        labels = _total_labels()
+        return [FieldSpec(name, labels[name]) for name in TOTAL_FIELDS]
+
+    def suggest_mapping(self, headers: list[str]) -> ColumnMapping:
+        return ColumnMapping(
+            headers=list(headers), fields=dict(enumerate(headers)), profile=TARGET_NAME
+        )
+
+    def check_mapping(self, mapping: ColumnMapping, file_name: str) -> list[Problem]:
+        previous = PrintImport.objects.filter(sha256=self.digest).first() if self.digest else None
+        if previous is None:
+            return []
+        message = _("This file was already imported on %(date)s; it is not counted twice.") % {
+            "date": f"{previous.created_at:%Y-%m-%d}"
+        }
+        return [_problem(None, message, "already_imported", file_name)]
+
+    def prepare(self, context: Context, mapping: ColumnMapping) -> None:
+        self.context = context
+
+    def validate(self, row: Row) -> list[Problem]:
+        return []  # every line was checked while the log was read; see after_rows
+
+    def after_rows(self) -> list[Problem]:
+        if self.summary is None:
+            return []
+        return [
+            Problem(
+                row=error.line,
+                column=error.column,
+                value="",
+                message=error.message,
+                code=error.code,
+                file=self.file_name,
+            )
+            for error in self.summary.errors
+        ]
+
+    def planned(self) -> Counts:
+        return Counts(created=len(self.summary.stats) if self.summary else 0)
+
+    def commit(self) -> Counts:
+        assert self.summary is not None and self.context is not None
+        written = _write(
+            self.summary,
+            self.file_name,
+            self.digest,
+            self.log_format,
+            self.context.actor,
+            self.is_demo,
+        )
+        return Counts(created=written)
+
+
+def _unreadable(message: str, file_name: str) -> TabularError:
+    return TabularError(message, file=file_name, code="print_log_unreadable")
+
+
 def _problem(row: int | None, message: str, code: str, file_name: str) -> Problem:
     return Problem(row=row, column=None, value="", message=message, code=code, file=file_name)
 
@@ -161,66 +372,23 @@ def import_print_log(
     page_log_format: str | None = None,
     actor: Any = None,
     is_demo: bool = False,
+    dry_run: bool = False,
 ) -> ImportResult:
-    """Import one print log; the result's ``status`` is committed, rejected or unreadable."""
-    name = file_name or source_name(source)
-    result = ImportResult(status="rejected", file_name=name)
-    try:
-        too_large = _too_large(source)
-        if too_large:
-            return _unreadable(result, too_large)
-        digest = sha256_of(source)
-    except OSError as exc:
-        return _unreadable(result, _("The file could not be read: %(detail)s") % {"detail": exc})
-    previous = PrintImport.objects.filter(sha256=digest).first()
-    if previous is not None:
-        message = _("This file was already imported on %(date)s; it is not counted twice.") % {
-            "date": f"{previous.created_at:%Y-%m-%d}"
-        }
-        result.problems = [_problem(None, message, "already_imported", name)]
-        result.problem_count = 1
-        return result
-    try:
-        summary = printlogs.summarise_print_log(
-            source,
-            department_map(),
-            file_name=name,
-            log_format=log_format,  # type: ignore[arg-type]
-            page_log_format=page_log_format,
-        )
-    except printlogs.LogTooLarge as exc:
-        return _unreadable(result, _log_too_large(exc))
-    except printlogs.PageLogFormatError as exc:
-        return _unreadable(
-            result, _("The PageLogFormat cannot be used: %(detail)s") % {"detail": exc}
-        )
-    except (OSError, UnicodeError, ValueError) as exc:
-        return _unreadable(result, _("The file could not be read: %(detail)s") % {"detail": exc})
-    if summary.error_count:
-        fatal = summary.error_count and not summary.stats and _is_fatal(summary)
-        result.status = "unreadable" if fatal else "rejected"
-        result.problems = [
-            _problem(error.line, error.message, error.code, name) for error in summary.errors
-        ]
-        result.problem_count = summary.error_count
-        return result
-    result.rows = summary.jobs_counted
-    written = _write(summary, name, digest, log_format, actor, is_demo)
-    result.counts = Counts(created=written)
-    result.status = "committed"
-    return result
-
-
-def _is_fatal(summary: printlogs.PrintSummaryResult) -> bool:
-    """A file that is not a print log at all (PaperCut columns missing, broken CSV)."""
-    return any(e.code in {"missing_columns", "unreadable", "binary_file"} for e in summary.errors)
-
-
-def _unreadable(result: ImportResult, message: str) -> ImportResult:
-    result.status = "unreadable"
-    result.problems = [_problem(None, message, "unreadable", result.file_name)]
-    result.problem_count = 1
-    return result
+    """Import one print log as an import job; ``status`` is committed, rejected or unreadable."""
+    options: dict[str, Any] = {"log_format": log_format}
+    if page_log_format:
+        options["page_log_format"] = page_log_format
+    if is_demo:
+        options["is_demo"] = True
+    return runs.import_file(
+        TARGET_NAME,
+        source,  # type: ignore[arg-type]
+        file_name or source_name(source),
+        access=access,
+        actor=actor,
+        options=options,
+        dry_run=dry_run,
+    )
 
 
 def _write(
@@ -242,7 +410,7 @@ def _write(
         if department is None:
             unmapped += stats.jobs
     months = sorted({month for _d, month, _p, _s in rows})
-    with transaction.atomic(), audit.acting_as(actor):
+    with transaction.atomic(), audit.acting_as(actor):  # inside the pipeline's transaction
         record = PrintImport.objects.create(
             file_name=name[:255],
             sha256=digest,

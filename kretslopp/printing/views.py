@@ -13,11 +13,13 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from kretslopp import printlogs
-from kretslopp.core.uploads import files_of, source_of, upload_limit
+from kretslopp.core.uploads import files_of, upload_limit
 from kretslopp.energy import assessment, charts
 from kretslopp.energy.charts import chart_context
 from kretslopp.energy.models import Kpi
 from kretslopp.energy.vega import chart_assets
+from kretslopp.imports import runs
+from kretslopp.imports.models import ImportJob
 from kretslopp.organisation.access import Access, Action, access_for
 from kretslopp.organisation.models import Department
 from kretslopp.printing import importer, services
@@ -128,29 +130,25 @@ def department(request: HttpRequest, code: str) -> HttpResponse:
 @upload_limit(PRINT_LOG_LIMIT)
 @login_required
 def upload(request: HttpRequest) -> HttpResponse:
-    """Import a print log (CUPS or PaperCut): all lines or none."""
+    """Upload a print log (CUPS or PaperCut): it is kept and summed, the preview shows the
+    totals that would be stored, and confirming it stores all of them or none."""
     access = access_for(request.user)
     access.require(Action.MANAGE_METHODOLOGY)
     form = PrintLogForm(request.POST or None, files_of(request) or None)
-    result = None
     if request.method == "POST" and form.is_valid():
-        uploaded = form.cleaned_data["file"]
-        result = importer.import_print_log(
-            source_of(uploaded),
+        options = {"log_format": form.cleaned_data["log_format"]}
+        if form.cleaned_data["page_log_format"]:
+            options["page_log_format"] = form.cleaned_data["page_log_format"]
+        job = runs.start_upload(
+            form.cleaned_data["file"],
             access=access,
-            log_format=form.cleaned_data["log_format"],
-            file_name=uploaded.name,
-            page_log_format=form.cleaned_data["page_log_format"] or None,
-            actor=request.user,
+            user=request.user,
+            target_name=importer.TARGET_NAME,
+            options=options,
         )
-        if result.status == "committed":
-            messages.success(
-                request,
-                _("%(file)s: %(jobs)s jobs imported as %(rows)s monthly totals.")
-                % {"file": result.file_name, "jobs": result.rows, "rows": result.counts.created},
-            )
-            return redirect("printing:overview")
-    return render(request, "printing/upload.html", {"form": form, "result": result})
+        return redirect(job)
+    jobs = ImportJob.objects.filter(user=request.user, target=importer.TARGET_NAME)[:10]
+    return render(request, "printing/upload.html", {"form": form, "jobs": list(jobs)})
 
 
 @login_required

@@ -16,7 +16,6 @@ class ProcurementConfig(AppConfig):
     def ready(self) -> None:
         from kretslopp.core.registry import ImportTargetEntry, NavigationEntry, registry
         from kretslopp.organisation.access import Access, Action
-        from kretslopp.procurement.models import Procurement
 
         registry.import_targets.register(
             "offer_form",  # offerform.TARGET_NAME; the module loads when an offer comes in
@@ -25,7 +24,10 @@ class ProcurementConfig(AppConfig):
                 label=_("Offer form (procurement)"),
                 allowed=lambda access: access.can(Action.MANAGE_PROCUREMENT),
                 order=60,
-                options={"procurement": Procurement},
+                options={
+                    "procurement": "the procurement's number",
+                    "organisation_number": "the bidder's organisation number (optional)",
+                },
             ),
         )
         registry.navigation.register(

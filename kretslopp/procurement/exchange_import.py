@@ -11,11 +11,13 @@ shipped with us is never overwritten — a row that would change one is refused.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 from django.db import transaction
+from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from kretslopp.core import audit
@@ -27,6 +29,7 @@ from kretslopp.imports.pipeline import (
     ImportResult,
     ImportTarget,
     Options,
+    RowSource,
 )
 from kretslopp.imports.problems import Problem, from_tabular
 from kretslopp.organisation.access import Access
@@ -62,6 +65,33 @@ class CriteriaExchangeTarget(ImportTarget):
 
     def __init__(self, imported_from: str = "") -> None:
         self.imported_from = imported_from
+        self.unknown_fields: list[tuple[int, str]] = []
+
+    @classmethod
+    def for_job(cls, options: Mapping[str, Any], access: Access) -> CriteriaExchangeTarget:
+        """A job's ``imported_from`` names the sender each received criterion records."""
+        return cls(imported_from=str(options.get("imported_from") or ""))
+
+    def open(self, source: str | Path | bytes, file_name: str) -> RowSource:
+        """A JSON exchange file, or its CSV form within the import limits.
+
+        Raises :class:`TabularError` when the file is no exchange file at all; fields the
+        format does not have are kept in ``unknown_fields`` and refused by the mapping check.
+        """
+        content = source if isinstance(source, bytes) else Path(source).read_bytes()
+        if not exchange.is_json(content, file_name):
+            return runs.open_file(content, file_name)
+        try:
+            table = exchange.JsonTable(content, file_name)
+        except exchange.ExchangeFileError as error:
+            raise TabularError(
+                _not_exchange_file(error), file=file_name, code="not_exchange_file"
+            ) from None
+        self.unknown_fields = list(getattr(table, "unknown_fields", []))
+        return table
+
+    def start_url(self) -> str | None:
+        return reverse("procurement:exchange")
 
     def fields(self) -> Sequence[FieldSpec]:
         return [FieldSpec(name, name) for name in exchange.FIELDS]
@@ -76,6 +106,8 @@ class CriteriaExchangeTarget(ImportTarget):
         return ColumnMapping(headers=list(headers), fields=fields, profile=TARGET_NAME)
 
     def check_mapping(self, mapping: ColumnMapping, file_name: str) -> list[Problem]:
+        if self.unknown_fields:
+            return _unknown_fields(file_name, self.unknown_fields).problems
         mapped = set(mapping.fields.values())
         missing = [name for name in exchange.CRITERION_FIELDS if name not in mapped]
         if not missing:
@@ -324,14 +356,7 @@ def run_file(
         else:
             source = runs.open_file(content, file_name)
     except exchange.ExchangeFileError as error:
-        return _unreadable(
-            file_name,
-            _(
-                "This is not a criteria exchange file from Kretslopp (%(reason)s). Ask the "
-                "sender for the JSON or CSV file Kretslopp exports."
-            )
-            % {"reason": error},
-        )
+        return _unreadable(file_name, _not_exchange_file(error))
     except TabularError as error:
         result = ImportResult(status="unreadable", file_name=file_name)
         result.problems = [from_tabular(error)]
@@ -349,6 +374,13 @@ def run_file(
     if unknown:
         return _unknown_fields(file_name, unknown)
     return pipeline.run(source, target, mapping, context)
+
+
+def _not_exchange_file(error: Exception) -> str:
+    return _(
+        "This is not a criteria exchange file from Kretslopp (%(reason)s). Ask the "
+        "sender for the JSON or CSV file Kretslopp exports."
+    ) % {"reason": error}
 
 
 def _unknown_fields(file_name: str, unknown: list[tuple[int, str]]) -> ImportResult:

@@ -15,14 +15,17 @@ corrected form replaces the earlier one).
 from __future__ import annotations
 
 import io
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
+from typing import Any
 
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from kretslopp.core import audit
-from kretslopp.imports.pipeline import Context, Counts, FieldSpec, ImportTarget
+from kretslopp.imports.pipeline import Context, Counts, FieldSpec, ImportTarget, InvalidOptions
 from kretslopp.imports.problems import Problem
+from kretslopp.organisation.access import Access
 from kretslopp.tabular import Row, neutralise_cell, normalise_header
 from kretslopp.tabular.mapping import ColumnMapping
 from kretslopp.tendering import OfferColumn, OfferRowError, library, parse_offer_row
@@ -188,6 +191,24 @@ class OfferFormTarget(ImportTarget):
         self.organisation_number = organisation_number
         self.columns = columns_for(procurement)
 
+    @classmethod
+    def for_job(cls, options: Mapping[str, Any], access: Access) -> OfferFormTarget:
+        """The form of the job's procurement (``procurement``: its number), with the bidder's
+        ``organisation_number`` if given; the registry's rule already checked the role."""
+        procurement_id = options.get("procurement")
+        found = None
+        if isinstance(procurement_id, int) and not isinstance(procurement_id, bool):
+            found = Procurement.objects.filter(pk=procurement_id).first()
+        if found is None:
+            raise InvalidOptions(_("There is no such procurement."))
+        return cls(found, str(options.get("organisation_number") or ""))
+
+    def start_url(self) -> str | None:
+        return reverse("procurement:offer_upload", args=[self.procurement.pk])
+
+    def result_url(self) -> str | None:
+        return self.procurement.get_absolute_url()
+
     def fields(self) -> Sequence[FieldSpec]:
         return [FieldSpec(column.column_id, header(column)) for column in self.columns]
 
@@ -204,6 +225,17 @@ class OfferFormTarget(ImportTarget):
         return ColumnMapping(headers=list(headers), fields=fields, profile=TARGET_NAME)
 
     def check_mapping(self, mapping: ColumnMapping, file_name: str) -> list[Problem]:
+        if self.procurement.is_decided:  # a job kept from before the decision, or the API
+            return [
+                Problem(
+                    row=None,
+                    column=None,
+                    value="",
+                    code="decided",
+                    file=file_name,
+                    message=_("A decided procurement cannot be changed."),
+                )
+            ]
         present = set(mapping.fields.values())
         return [
             Problem(

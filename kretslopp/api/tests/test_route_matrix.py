@@ -75,6 +75,8 @@ ROUTES: dict[str, str] = {
     "GET /takeback/campaigns/{campaign_id}/discrepancies": "200 200 200 404 404 200 404 403 401",
     "POST /takeback/campaigns/{campaign_id}/results":      "200 200 403 404 404 403 404 403 401",
     "POST /imports/assets":                                "200 403 403 422 403 403 403 403 401",
+    "POST /imports/jobs":                                  "200 200 403 403 403 403 404 403 401",
+    "GET /imports/jobs":                                   "200 200 200 200 403 403 200 403 401",
     "GET /forum/forums":                                   "200 200 200 200 200 200 403 403 401",
     "GET /forum/forums/{forum_id}":                        "200 200 200 404 404 200 403 403 401",
     "GET /forum/meetings":                                 "200 200 200 200 200 200 403 403 401",
@@ -143,6 +145,14 @@ def _body(method: str, path: str, ids: dict) -> dict | None:
     return bodies.get((method, path))
 
 
+def _report_file() -> bytes:
+    """The results probe's one row as a partner's report file (for the other campaign)."""
+    return (
+        b"asset_tag,erasure_method,erasure_certificate,erased_on,grade,outcome\n"
+        b"MS-0000002,nist_purge,PROBE-1,2024-02-02,A,resold\n"
+    )
+
+
 def _import_file(ids: dict) -> bytes:
     return (
         "Asset tag,Manufacturer,Model,Department\n"
@@ -180,6 +190,14 @@ def _probe(api_client: ApiClient, method: str, path: str, ids: dict) -> int:
     with transaction.atomic():
         if (method, path) == ("POST", "/imports/assets"):
             response = api_client.upload(url, "probe.csv", _import_file(ids))
+        elif (method, path) == ("POST", "/imports/jobs"):
+            response = api_client.upload(
+                url,
+                "rapport.csv",
+                _report_file(),
+                target="partner_report",
+                campaign=ids["campaign"],
+            )
         elif method == "GET":
             response = api_client.get(url, **_query(path, ids))
         else:

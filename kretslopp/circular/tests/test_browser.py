@@ -75,10 +75,14 @@ def test_a_take_back_round_in_the_browser(page, live_server, town, partners, tmp
     page.set_input_files(
         "#id_file", _report(tmp_path / "rapport.csv", "MS-0000001", "SN-MS-0000001")
     )
-    page.get_by_role("button", name="Tillämpa rapporten").click()
-    page.get_by_text("Rapporten tillämpad: 1 resultat registrerade").wait_for()
-
-    page.get_by_role("link", name="Tillbaka till kampanjen").click()
+    page.get_by_role("button", name="Kontrollera rapporten").click()
+    # The one import flow: a preview of the report (its columns to correct), then confirm.
+    page.get_by_text("Importerat till: Partnerrapport (återtag)").wait_for()
+    _shot(page, "report-preview")
+    page.locator("form.import-confirm button[type=submit]").click()
+    page.get_by_role("heading", name="Importerad: rapport.csv").wait_for()
+    _shot(page, "report-result")
+    page.get_by_role("link", name="Visa det som importerades").click()
     page.get_by_text("Överlämnad, inte rapporterad").wait_for()
     page.get_by_role("button", name="Avsluta kampanjen").is_disabled()
     page.fill("textarea[name=note] >> nth=0", "Enheten saknas hos partnern; polisanmäld.")

@@ -12,6 +12,7 @@ from kretslopp.circular.models import CampaignItem
 from kretslopp.circular.report import import_report
 from kretslopp.circular.tests.conftest import report_table, result_row
 from kretslopp.conftest import downloaded, make_asset, refusal_of, save_over_a_colleague
+from kretslopp.imports.models import ImportJob, JobState
 from kretslopp.organisation.models import Person
 from kretslopp.tabular import open_table
 
@@ -208,11 +209,23 @@ def test_report_upload_page(town, login, campaign, handed_over):
 
     write_xlsx(buffer, REPORT_HEADERS, [result_row(i, certificate="C") for i in items])
     upload = SimpleUploadedFile("rapport.xlsx", buffer.getvalue())
-    response = login(town.users["partner"]).post(
-        reverse("circular:report", args=[campaign.pk]), {"file": upload}
+    client = login(town.users["partner"])
+    response = client.post(reverse("circular:report", args=[campaign.pk]), {"file": upload})
+    job = ImportJob.objects.get()
+    assert response.url == reverse("imports:job", args=[job.pk])  # the preview decides
+    assert (job.target, job.options, job.state) == (
+        "partner_report",
+        {"campaign": campaign.pk},
+        JobState.PREVIEWED,
     )
-    assert response.status_code == 200
-    assert response.context["result"].status == "committed"
+    assert CampaignItem.objects.filter(campaign=campaign, outcome="").count() == len(items)
+    preview = client.get(response.url)
+    assert "Partnerrapport (återtag)" in preview.content.decode()  # the target's label
+    client.post(reverse("imports:confirm", args=[job.pk]))
+    job.refresh_from_db()
+    assert job.state == JobState.DONE, job.problems
+    assert not CampaignItem.objects.filter(campaign=campaign, outcome="").exists()
+    assert client.get(reverse("circular:report", args=[campaign.pk])).context["jobs"] == [job]
 
 
 @pytest.mark.django_db

@@ -39,15 +39,19 @@ def _items(campaign):
 
 
 def _written() -> dict[str, int]:
-    """Everything a partner report may write."""
+    """Everything a partner report may write (its import job is kept whatever came of it)."""
     return {
         "events": LifecycleEvent.objects.count(),
         "audit": AuditEntry.objects.count(),
         "reports": PartnerReport.objects.count(),
         "reported": CampaignItem.objects.exclude(outcome="").count(),
-        "jobs": ImportJob.objects.count(),
         "statuses": sorted(Asset.objects.values_list("status", flat=True)),
     }
+
+
+def _last_job() -> tuple[str, str]:
+    job = ImportJob.objects.first()
+    return job.target, job.state
 
 
 #: A device the campaign never collected, reported as recycled.
@@ -103,6 +107,7 @@ def test_a_dry_run_writes_nothing_and_exits_0(town, campaign, handed_over, repor
     summary = json.loads(out)
     assert (summary["status"], summary["updated"]) == ("dry_run", 3)
     assert _written() == before
+    assert _last_job() == ("partner_report", "previewed")
 
 
 def test_a_bad_row_exits_1_naming_row_and_column_and_writes_nothing(
@@ -122,6 +127,7 @@ def test_a_bad_row_exits_1_naming_row_and_column_and_writes_nothing(
     assert "erased, with a certificate" in error["message"]
     assert "nothing was imported" in err
     assert _written() == before
+    assert _last_job() == ("partner_report", "rejected")
     code, out, _err = kretslopp(
         "import", "partner-report", path, "--campaign", str(campaign.pk), "--language", "en",
         capsys=capsys,

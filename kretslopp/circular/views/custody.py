@@ -15,13 +15,12 @@ from django.views.decorators.http import require_POST
 from kretslopp.circular import collection, handover, readers
 from kretslopp.circular.forms import HandOverForm, PartnerReportForm, ScanForm, UnknownDeviceForm
 from kretslopp.circular.models import Campaign, CampaignItem, Manifest
-from kretslopp.circular.report import import_report
+from kretslopp.circular.report import PartnerReportTarget
 from kretslopp.circular.views.common import campaign_in_scope, export, reader
-from kretslopp.core.uploads import files_of, source_of
+from kretslopp.core.uploads import files_of
 from kretslopp.imports import runs
-from kretslopp.imports.problems import from_tabular
+from kretslopp.imports.models import ImportJob
 from kretslopp.organisation.access import Access, Action, access_for
-from kretslopp.tabular import TabularError
 
 RECENT = 15
 MAX_BATCH = 20_000
@@ -209,34 +208,29 @@ def manifest_export(request: HttpRequest, pk: int, manifest_pk: int, fmt: str) -
 
 @login_required
 def partner_report(request: HttpRequest, pk: int) -> HttpResponse:
-    """Upload the partner's CSV/XLSX report; all rows are applied or none."""
+    """Upload the partner's CSV/XLSX report: it is kept and checked, and the preview (with
+    its columns to correct) decides; then all rows are applied or none."""
     access = reader(request)
     campaign = campaign_in_scope(access, pk)
     if not access.may_report_for(campaign.partner_id):
         raise PermissionDenied
     form = PartnerReportForm(request.POST or None, files_of(request) or None)
-    result = None
     if request.method == "POST" and form.is_valid():
-        upload = form.cleaned_data["file"]
-        try:
-            table = runs.open_file(source_of(upload), upload.name)
-        except TabularError as error:  # the whole file: damaged, a zip bomb, too large
-            problem = from_tabular(error)
-            form.add_error("file", f"{problem.location}: {problem.message}")
-        else:
-            result = import_report(campaign, table, access=access, actor=request.user)
-            if result.status == "committed":
-                messages.success(
-                    request,
-                    _("Report applied: %(updated)s results recorded, %(unchanged)s unchanged.")
-                    % {"updated": result.counts.updated, "unchanged": result.counts.unchanged},
-                )
-            else:
-                messages.error(request, _("Nothing was applied: the report has problems."))
+        job = runs.start_upload(
+            form.cleaned_data["file"],
+            access=access,
+            user=request.user,
+            target_name=PartnerReportTarget.name,
+            options={"campaign": campaign.pk},
+        )
+        return redirect(job)
+    jobs = ImportJob.objects.filter(
+        user=request.user, target=PartnerReportTarget.name, options__campaign=campaign.pk
+    )[:10]
     context = {
         "campaign": campaign,
         "form": form,
-        "result": result,
+        "jobs": list(jobs),
         "back": reverse("circular:campaign", args=[campaign.pk]),
     }
     return render(request, "circular/partner_report.html", context)

@@ -7,6 +7,7 @@ from decimal import Decimal
 import pytest
 from django.contrib.contenttypes.models import ContentType
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.urls import reverse
 
 from kretslopp.core.models import AuditEntry
 from kretslopp.energy import assessment, charts, views
@@ -14,6 +15,7 @@ from kretslopp.energy.meterimport import MeterReadingTarget
 from kretslopp.energy.models import EnergyReading, Target
 from kretslopp.energy.tests.conftest import ON_TRACK, add_years
 from kretslopp.imports import pipeline
+from kretslopp.imports.models import ImportJob
 from kretslopp.imports.runs import SYSTEM_ACCESS
 from kretslopp.organisation.access import access_for
 from kretslopp.tabular import open_table
@@ -92,8 +94,16 @@ def test_readings_page_imports_through_the_pipeline(town, login):
     client = login(town.users["sustainability_lead"])
     upload = SimpleUploadedFile("readings.csv", GOOD.encode("utf-8"), content_type="text/csv")
     response = client.post("/energy/readings/", {"file": upload})
-    assert response.status_code == 200
+    job = ImportJob.objects.get()
+    assert response.url == job.get_absolute_url()  # the preview first: nothing written yet
+    assert (job.target, job.state, job.summary["created"]) == ("meter_readings", "previewed", 3)
+    assert not EnergyReading.objects.exists()
+    assert "Mätaravläsningar" in client.get(response.url).content.decode()  # the target's label
+    client.post(reverse("imports:confirm", args=[job.pk]))
+    job.refresh_from_db()
+    assert job.state == "done", job.problems
     assert EnergyReading.objects.count() == 3
+    assert client.get("/energy/readings/").context["jobs"][0] == job
     assert login(town.users["coordinator"]).get("/energy/readings/").status_code == 403
 
 

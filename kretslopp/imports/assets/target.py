@@ -19,6 +19,7 @@ from decimal import Decimal
 from itertools import repeat
 from typing import Any
 
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
@@ -87,6 +88,12 @@ class AssetTarget(ImportTarget):
     """Creates and updates assets (and, when allowed, models, makers and locations)."""
 
     name = "assets"
+
+    def start_url(self) -> str | None:
+        return reverse("imports:upload")
+
+    def result_url(self) -> str | None:
+        return reverse("inventory:assets")
 
     def __init__(self) -> None:
         self.plan = Plan()

@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 
+from kretslopp.imports.models import ImportJob
 from kretslopp.imports.runs import SYSTEM_ACCESS
 from kretslopp.printing.importer import import_print_log
 from kretslopp.printing.models import PrintImport, PrintMapping
@@ -44,10 +45,14 @@ def test_upload_reports_each_bad_line_and_writes_nothing(mapped, login):
     response = client.post(
         "/printing/import/",
         {"file": SimpleUploadedFile("page_log", bad), "log_format": "cups"},
+        follow=True,
     )
     assert response.status_code == 200
     html = response.content.decode()
-    assert "rad 2" in html and "rad 4" in html
+    assert 'data-row="2"' in html and 'data-row="4"' in html  # each bad line, located
+    job = ImportJob.objects.get()
+    assert (job.target, job.problem_count) == ("print_log", 2)
+    assert "import-confirm" not in html  # nothing to confirm
     assert PrintImport.objects.count() == 0
 
 
@@ -58,8 +63,20 @@ def test_upload_of_a_good_log(mapped, login):
         "/printing/import/",
         {"file": SimpleUploadedFile("page_log", good), "log_format": "auto"},
     )
-    assert response.status_code == 302
+    job = ImportJob.objects.get()
+    assert response.url == job.get_absolute_url()  # the preview of the totals first
+    assert (job.target, job.options, job.summary["created"]) == (
+        "print_log",
+        {"log_format": "auto"},
+        3,
+    )
+    preview = client.get(response.url).content.decode()
+    assert "Utskriftslogg" in preview and "GRF-Kansli-MFP" in preview
+    assert not PrintImport.objects.exists()
+    client.post(f"/imports/{job.pk}/import/")
     assert PrintImport.objects.get().jobs == 3
+    job.refresh_from_db()
+    assert job.state == "done"
 
 
 def test_mapping_table_is_edited_by_the_sustainability_lead(town, login):
