@@ -124,7 +124,19 @@ def due(measures: QuerySet | None = None, *, on: dt.date | None = None) -> list[
         if silent > measure.forum.stale_update_days:
             found.append(Reminder(STALE_MEASURE, measure, None, last, silent))
     found.sort(key=lambda r: (r.forum.name, KINDS.index(r.kind), -r.days, r.measure.number))
+    _read_chairs_once(found)
     return found
+
+
+def _read_chairs_once(reminders: list[Reminder]) -> None:
+    """Every forum's chairs in one query, so a start page's reminders cost no query each."""
+    forum_ids = {reminder.measure.forum_id for reminder in reminders}
+    chairs: dict[int, list[ForumMember]] = {forum_id: [] for forum_id in forum_ids}
+    members = ForumMember.objects.filter(forum_id__in=forum_ids, is_chair=True, active=True)
+    for member in members.select_related("user"):
+        chairs[member.forum_id].append(member)
+    for reminder in reminders:
+        reminder.measure.forum._active_chairs = chairs[reminder.measure.forum_id]
 
 
 def for_forum(forum: Forum, *, on: dt.date | None = None) -> list[Reminder]:

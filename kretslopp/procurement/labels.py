@@ -99,11 +99,19 @@ def active_contracts(today: dt.date, contracts):
 def warnings(access: Access, today: dt.date | None = None) -> list[Warning]:
     """Every label lapse on an active contract that ``access`` may read, soonest first.
 
-    A department-bound reader sees the models of their own devices only.
+    A department-bound reader sees the models of their own devices only. Remembered while
+    the assets, certificates and audited records (contracts, their orders) stay unchanged:
+    the start page asks on every visit.
     """
+    today = today or timezone.localdate()
+    reach = (access.department_ids, access.can(Action.VIEW_PROCUREMENT))
+    key = ("warnings", reach, today, _version())
+    return _memo.get(key, lambda: _warnings(access, today))
+
+
+def _warnings(access: Access, today: dt.date) -> list[Warning]:
     from kretslopp.procurement.models import ContractModel
 
-    today = today or timezone.localdate()
     contracts = active_contracts(today, readable_contracts(access))
     rows = ContractModel.objects.filter(
         contract__in=contracts, product_model__isnull=False
@@ -129,13 +137,16 @@ def purchase_shares(
     category: str,
     scheme: str = KPI_SCHEME,
     department_id: int | None = None,
+    version: tuple | None = None,
 ) -> dict[int, labelwatch.Share]:
     """The share of ``category`` bought per year whose model carried ``scheme`` that day.
 
     The purchase date is the asset's purchase date, else its delivery date; an asset with
-    neither is not a purchase we can place in a year and is left out.
+    neither is not a purchase we can place in a year and is left out. ``version``: the data
+    version when the caller has read it already (one read for a page of categories).
     """
-    key = ("shares", category, scheme, access.department_ids, department_id, _version())
+    version = _version() if version is None else version
+    key = ("shares", category, scheme, access.department_ids, department_id, version)
     return _memo.get(key, lambda: _purchase_shares(access, category, scheme, department_id))
 
 
@@ -247,8 +258,9 @@ def share_tables(access: Access, today: dt.date | None = None) -> list[ShareTabl
     """The KPI categories' shares for a page, in units; SEK beside them in each row."""
     today = today or timezone.localdate()
     out = []
+    version = _version()
     for category in KPI_CATEGORIES:
-        shares = purchase_shares(access, category)
+        shares = purchase_shares(access, category, version=version)
         if not shares:
             continue
         values = complete_years(
