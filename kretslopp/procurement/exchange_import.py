@@ -21,17 +21,16 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from kretslopp.core import audit
-from kretslopp.imports import pipeline, runs
+from kretslopp.imports import runs
 from kretslopp.imports.pipeline import (
     Context,
     Counts,
     FieldSpec,
     ImportResult,
     ImportTarget,
-    Options,
     RowSource,
 )
-from kretslopp.imports.problems import Problem, from_tabular
+from kretslopp.imports.problems import Problem
 from kretslopp.organisation.access import Access
 from kretslopp.procurement import exchange, seeding
 from kretslopp.tabular import Row, TabularError, normalise_header
@@ -92,6 +91,10 @@ class CriteriaExchangeTarget(ImportTarget):
 
     def start_url(self) -> str | None:
         return reverse("procurement:exchange")
+
+    def result_url(self) -> str | None:
+        """The criteria library, where the received criteria now are."""
+        return reverse("procurement:criteria")
 
     def fields(self) -> Sequence[FieldSpec]:
         return [FieldSpec(name, name) for name in exchange.FIELDS]
@@ -340,42 +343,6 @@ def _same(current, stored: dict[str, Any]) -> bool:
     return True
 
 
-def run_file(
-    content: bytes,
-    file_name: str,
-    *,
-    sender: str,
-    access: Access,
-    actor: Any = None,
-    dry_run: bool = False,
-) -> ImportResult:
-    """Read an exchange file (JSON or CSV) and run it through the one import pipeline."""
-    try:
-        if exchange.is_json(content, file_name):
-            source = exchange.JsonTable(content, file_name)
-        else:
-            source = runs.open_file(content, file_name)
-    except exchange.ExchangeFileError as error:
-        return _unreadable(file_name, _not_exchange_file(error))
-    except TabularError as error:
-        result = ImportResult(status="unreadable", file_name=file_name)
-        result.problems = [from_tabular(error)]
-        result.problem_count = 1
-        return result
-    target = CriteriaExchangeTarget(imported_from=sender)
-    mapping = target.suggest_mapping(source.headers)
-    context = Context(
-        access=access,
-        actor=actor,
-        options=Options(dry_run=dry_run, reference=file_name),
-        file_name=file_name,
-    )
-    unknown = getattr(source, "unknown_fields", [])
-    if unknown:
-        return _unknown_fields(file_name, unknown)
-    return pipeline.run(source, target, mapping, context)
-
-
 def _not_exchange_file(error: Exception) -> str:
     return _(
         "This is not a criteria exchange file from Kretslopp (%(reason)s). Ask the "
@@ -403,13 +370,4 @@ def _unknown_fields(file_name: str, unknown: list[tuple[int, str]]) -> ImportRes
             )
         )
     result.problem_count = len(result.problems)
-    return result
-
-
-def _unreadable(file_name: str, message: str) -> ImportResult:
-    result = ImportResult(status="unreadable", file_name=file_name)
-    result.problems = [
-        Problem(row=None, column=None, value="", code="unreadable", file=file_name, message=message)
-    ]
-    result.problem_count = 1
     return result

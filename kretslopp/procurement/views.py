@@ -21,11 +21,10 @@ from django.views.decorators.http import require_POST
 from kretslopp.core import audit
 from kretslopp.core.downloads import safe_stem, table_download
 from kretslopp.core.editing import EditView
-from kretslopp.core.uploads import files_of, source_of
-from kretslopp.imports import pipeline
-from kretslopp.imports.runs import open_file
+from kretslopp.core.uploads import files_of
+from kretslopp.imports import runs
+from kretslopp.imports.models import ImportJob
 from kretslopp.organisation.access import Action, access_for
-from kretslopp.tabular import TabularError
 from kretslopp.tendering import InputError
 
 from . import evaluation as service
@@ -285,45 +284,34 @@ def offer_form(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 def offer_upload(request: HttpRequest, pk: int) -> HttpResponse:
-    """A filled-in form through the one import pipeline: checked, then written whole or not."""
+    """A filled-in form through the one import job flow: kept, checked and shown on the
+    job's preview (columns to correct), then written whole or not at all."""
     access = access_for(request.user)
     access.require(Action.MANAGE_PROCUREMENT)
     row = get_object_or_404(Procurement, pk=pk)
     if row.is_decided:
         messages.error(request, _("A decided procurement cannot be changed."))
         return redirect(row)
-    form = OfferUploadForm(
-        request.POST or None, files_of(request) if request.method == "POST" else None
-    )
-    result = None
+    form = OfferUploadForm(request.POST or None, files_of(request) or None)
     if request.method == "POST" and form.is_valid():
-        upload = form.cleaned_data["file"]
-        dry_run = request.POST.get("action") == "preview"
-        target = offerform.OfferFormTarget(row, form.cleaned_data["organisation_number"])
-        context = pipeline.Context(
+        options: dict[str, Any] = {"procurement": row.pk}
+        if form.cleaned_data["organisation_number"]:
+            options["organisation_number"] = form.cleaned_data["organisation_number"]
+        job = runs.start_upload(
+            form.cleaned_data["file"],
             access=access,
-            actor=request.user,
-            options=pipeline.Options(dry_run=dry_run),
-            file_name=upload.name,
+            user=request.user,
+            target_name=offerform.TARGET_NAME,
+            options=options,
         )
-        try:
-            table = open_file(source_of(upload), upload.name)
-            result = pipeline.run(table, target, target.suggest_mapping(table.headers), context)
-        except TabularError as error:
-            from kretslopp.imports.runs import unreadable_result
-
-            result = unreadable_result(upload.name, error)
-        if result.status == "committed":
-            messages.success(
-                request,
-                _("The offer from %(bidder)s was received: %(count)s lines.")
-                % {"bidder": target.bidder, "count": result.counts.created},
-            )
-            return redirect(row)
+        return redirect(job)
+    jobs = ImportJob.objects.filter(
+        user=request.user, target=offerform.TARGET_NAME, options__procurement=row.pk
+    )[:10]
     return render(
         request,
         "procurement/offer_upload.html",
-        {"row": row, "form": form, "result": result},
+        {"row": row, "form": form, "jobs": list(jobs)},
     )
 
 

@@ -1,28 +1,26 @@
 """Sharing requirements between municipalities: export a procurement's criteria, import
 another's (issue 13, point 8; the format is in ``docs/criteria-exchange.md``).
 
-The import is the one import pipeline's: a preview (its dry run) shows every located
-problem or what would be written; importing runs the same checks again and writes all rows
-or none. Between the two steps the file travels in the form, so nothing is kept on the
-server for a preview nobody confirms.
+The import is the one import job flow's (:func:`kretslopp.imports.runs.start_upload`): the
+file is kept with its job, the shared preview shows every located problem or what would be
+written, and confirming runs the same checks again and writes all rows or none.
 """
 
 from __future__ import annotations
 
-import base64
-import binascii
-
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, render
+from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 
 from kretslopp.core.downloads import safe_stem
-from kretslopp.core.uploads import files_of, source_of
+from kretslopp.core.uploads import files_of
+from kretslopp.imports import runs
+from kretslopp.imports.models import ImportJob
 from kretslopp.organisation.access import Action, access_for
 from kretslopp.organisation.models import Organisation
 from kretslopp.procurement import exchange
-from kretslopp.procurement.exchange_import import run_file
+from kretslopp.procurement.exchange_import import TARGET_NAME
 from kretslopp.procurement.forms_follow_up import ExchangeUploadForm
 from kretslopp.procurement.models import Procurement
 
@@ -66,59 +64,31 @@ def criteria_export(request: HttpRequest, pk: int, fmt: str) -> HttpResponse:
 
 @login_required
 def criteria_exchange(request: HttpRequest) -> HttpResponse:
-    """Export links for every procurement, and the import of a received file."""
+    """Export links for every procurement, and the upload of a received file, which becomes
+    an import job: its preview shows every located problem or what would be written."""
     access = access_for(request.user)
     access.require(Action.VIEW_PROCUREMENT)
     can_import = access.can(Action.MANAGE_PROCUREMENT)
+    form = None
+    if request.method == "POST":
+        access.require(Action.MANAGE_PROCUREMENT)
+        form = ExchangeUploadForm(request.POST, files_of(request) or None)
+        if form.is_valid():
+            job = runs.start_upload(
+                form.cleaned_data["file"],
+                access=access,
+                user=request.user,
+                target_name=TARGET_NAME,
+                options={"imported_from": form.cleaned_data["sender"]},
+            )
+            return redirect(job)
+    elif can_import:
+        form = ExchangeUploadForm()
+    jobs = ImportJob.objects.filter(user=request.user, target=TARGET_NAME)[:10]
     context: dict[str, object] = {
         "procurements": Procurement.objects.order_by("-pk"),
         "can_import": can_import,
-        "form": ExchangeUploadForm() if can_import else None,
+        "form": form,
+        "jobs": list(jobs) if can_import else [],
     }
-    if request.method == "POST":
-        access.require(Action.MANAGE_PROCUREMENT)
-        context.update(_received(request, access))
     return render(request, "procurement/criteria_exchange.html", context)
-
-
-def _received(request: HttpRequest, access) -> dict[str, object]:
-    """Preview an uploaded file, or import the previewed one (sent back in the form)."""
-    confirm = request.POST.get("confirm") == "1"
-    if confirm:
-        form = ExchangeUploadForm(request.POST, {"file": None})
-        form.fields["file"].required = False
-        try:
-            content = base64.b64decode(request.POST.get("content", ""), validate=True)
-        except (binascii.Error, ValueError):
-            content = b""
-        file_name = request.POST.get("file_name", "")[:200] or "criteria"
-        if not form.is_valid() or not content:
-            return {"form": form}
-    else:
-        form = ExchangeUploadForm(request.POST, files_of(request))
-        if not form.is_valid():
-            return {"form": form}
-        upload = form.cleaned_data["file"]
-        source = source_of(upload)
-        if isinstance(source, str):
-            with open(source, "rb") as handle:
-                content = handle.read()
-        else:
-            content = source
-        file_name = upload.name
-    result = run_file(
-        content,
-        file_name,
-        sender=form.cleaned_data["sender"],
-        access=access,
-        actor=request.user,
-        dry_run=not confirm,
-    )
-    return {
-        "form": ExchangeUploadForm(initial={"sender": form.cleaned_data["sender"]}),
-        "result": result,
-        "sender": form.cleaned_data["sender"],
-        "file_name": file_name,
-        "content": base64.b64encode(content).decode("ascii") if result.ok else "",
-        "confirmed": confirm,
-    }

@@ -39,9 +39,20 @@ def add_criterion(page, label: str, **fields: str) -> None:
 
 
 def upload(page, name: str) -> None:
-    page.get_by_role("link", name="Ladda upp ett ifyllt anbudsformulär").click()
+    """Send a bidder's form from the upload page: it opens on the import job's preview."""
     page.locator("input[name=file]").set_input_files(str(FIXTURES / f"{name}.xlsx"))
-    page.get_by_role("button", name="Kontrollera och importera").click()
+    page.get_by_role("button", name="Kontrollera formuläret").click()
+    page.get_by_role("heading", name=f"Förhandsgranskning: {name}.xlsx").wait_for()
+
+
+def receive(page, name: str, lines: int) -> None:
+    """A clean form from the procurement's page: previewed, imported whole, and back."""
+    page.get_by_role("link", name="Ladda upp ett ifyllt anbudsformulär").click()
+    upload(page, name)
+    page.get_by_role("button", name=f"Importera {lines} rader").click()
+    page.get_by_role("heading", name=f"Importerad: {name}.xlsx").wait_for()
+    assert page.locator(".count-created").inner_text() == str(lines)
+    page.get_by_role("link", name="Visa det som importerades").click()
 
 
 def test_from_procurement_to_decision_and_protocol(page, live_server, town):
@@ -86,17 +97,24 @@ def test_from_procurement_to_decision_and_protocol(page, live_server, town):
     assert "Batteriets livslängd (cykler)" in headers
     shot(page, "procurement")
 
+    page.get_by_role("link", name="Ladda upp ett ifyllt anbudsformulär").click()
+    shot(page, "offer-upload")
     upload(page, "bravo-with-error")
     error = page.locator("tr.problem[data-row='2'][data-column='Pris per enhet (kr exkl. moms)']")
     error.wait_for()
     assert "8 990 kr" in error.inner_text()
     assert page.locator("tr.problem[data-row='3'][data-column='Modell']").is_visible()
+    assert page.get_by_role("button", name="Importera 2 rader").count() == 0
     shot(page, "offer-upload-errors")
-    page.get_by_role("link", name="Avbryt").click()
+    page.get_by_role("link", name="Ladda upp en annan fil").click()
     upload(page, "bravo")
-    page.get_by_text("Anbudet från Bravo Data AB togs emot: 2 rader.").wait_for()
-    upload(page, "delta")
-    page.get_by_text("Anbudet från Delta Digital AB togs emot: 2 rader.").wait_for()
+    page.get_by_role("button", name="Importera 2 rader").click()
+    page.get_by_role("heading", name="Importerad: bravo.xlsx").wait_for()
+    shot(page, "offer-upload-result")
+    page.get_by_role("link", name="Visa det som importerades").click()
+    page.get_by_role("link", name="Bravo Data AB").wait_for()
+    receive(page, "delta", 2)
+    page.get_by_role("link", name="Delta Digital AB").wait_for()
 
     page.get_by_role("link", name="Utvärdering", exact=True).click()
     laptops = page.locator("section.lot", has_text="Anbudsområde: laptop")

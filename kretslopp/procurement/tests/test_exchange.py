@@ -8,8 +8,9 @@ import pytest
 from django.urls import reverse
 
 from kretslopp.conftest import downloaded
+from kretslopp.imports import runs
+from kretslopp.imports.models import ImportJob, JobState
 from kretslopp.organisation.access import access_for
-from kretslopp.procurement.exchange_import import run_file
 from kretslopp.procurement.models import Criterion, CriterionUse
 from kretslopp.procurement.tests.factories import worked_example
 
@@ -34,6 +35,13 @@ def shared(town):
         procurement=procurement, criterion__criterion_id="upph-11185"
     ).update(interpretation="Gäller även dockningsstationer")
     return procurement
+
+
+def run_file(content: bytes, file_name: str, *, sender: str, **kwargs):
+    """A received file through the one job flow, as the command line and the API run it."""
+    return runs.import_file(
+        "procurement_criteria", content, file_name, options={"imported_from": sender}, **kwargs
+    )
 
 
 def _export(client, procurement, fmt):
@@ -126,20 +134,21 @@ def test_the_exchange_page_previews_then_imports(town, shared, login):
     Criterion.objects.filter(criterion_id="own-malmo-fair-1").delete()
     url = reverse("procurement:exchange")
     upload = SimpleUploadedFile("kriterier.json", content, content_type="application/json")
-    preview = client.post(url, {"file": upload, "sender": "Lunds kommun"})
-    assert preview.context["result"].status == "dry_run"
+    sent = client.post(url, {"file": upload, "sender": "Lunds kommun"})
+    job = ImportJob.objects.get(target="procurement_criteria")
+    assert sent.status_code == 302 and sent.url == job.get_absolute_url()
+    assert (job.state, job.problem_count) == (JobState.PREVIEWED, 0)
+    assert job.options == {"imported_from": "Lunds kommun"}
+    preview = client.get(job.get_absolute_url())
+    assert preview.context["can_import"]
     assert not Criterion.objects.filter(criterion_id="own-malmo-fair-1").exists()
-    done = client.post(
-        url,
-        {
-            "confirm": "1",
-            "content": preview.context["content"],
-            "file_name": "kriterier.json",
-            "sender": "Lunds kommun",
-        },
-    )
-    assert done.context["result"].status == "committed"
+    client.post(reverse("imports:confirm", args=[job.pk]))
+    job.refresh_from_db()
+    assert job.state == JobState.DONE
     assert Criterion.objects.get(criterion_id="own-malmo-fair-1").imported_from == "Lunds kommun"
+    done = client.get(job.get_absolute_url())
+    assert done.context["result_url"] == reverse("procurement:criteria")
+    assert [listed.pk for listed in client.get(url).context["jobs"]] == [job.pk]
     # The sustainability lead reads and exports but does not import.
     lead = login(town.users["sustainability_lead"])
     assert lead.get(url).context["can_import"] is False

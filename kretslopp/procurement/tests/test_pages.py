@@ -10,6 +10,7 @@ from django.urls import reverse
 from openpyxl import load_workbook
 
 from kretslopp.conftest import downloaded, edit_form_data
+from kretslopp.imports.models import ImportJob, JobState
 from kretslopp.procurement.models import (
     Contract,
     Criterion,
@@ -17,6 +18,7 @@ from kretslopp.procurement.models import (
     Offer,
     OfferLine,
     Procurement,
+    ProcurementStatus,
 )
 
 from .factories import worked_example
@@ -25,9 +27,16 @@ from .forms import EXAMPLE_ROW, filled_form
 pytestmark = pytest.mark.django_db
 
 
-def _upload(client, procurement, content: bytes, action="import", name="anbud.xlsx"):
+def _upload(client, procurement, content: bytes, confirm=True, name="anbud.xlsx") -> ImportJob:
+    """Upload a form: it becomes a job shown on its preview; ``confirm`` imports a clean one."""
     url = reverse("procurement:offer_upload", args=[procurement.pk])
-    return client.post(url, {"file": SimpleUploadedFile(name, content), "action": action})
+    response = client.post(url, {"file": SimpleUploadedFile(name, content)})
+    job = ImportJob.objects.filter(target="offer_form").latest("pk")
+    assert response.status_code == 302 and response.url == job.get_absolute_url()
+    if confirm and job.problem_count == 0:
+        client.post(reverse("imports:confirm", args=[job.pk]))
+        job.refresh_from_db()
+    return job
 
 
 def test_a_buyer_creates_a_procurement_and_chooses_criteria(town, login):
@@ -99,24 +108,47 @@ def test_a_malformed_form_gets_located_errors_and_writes_nothing(town, login):
             {**EXAMPLE_ROW, "line_id": "3", "category": "brödrost", "warranty_years": 2.5},
         ],
     )
-    response = _upload(client, procurement, bad)
-    assert response.status_code == 200
-    problems = {(p.row, p.column) for p in response.context["result"].problems}
+    job = _upload(client, procurement, bad)
+    assert (job.state, job.options) == (JobState.PREVIEWED, {"procurement": procurement.pk})
+    problems = {(p["row"], p["column"]) for p in job.problems}
     assert (3, "Pris per enhet (kr exkl. moms)") in problems
     assert (4, "Produktkategori") in problems
     assert (4, "Garanti- och serviceavtal (år)") in problems
-    assert all(p.file == "anbud.xlsx" for p in response.context["result"].problems)
+    assert all(p["file"] == "anbud.xlsx" for p in job.problems)
+    page = client.get(job.get_absolute_url())
+    assert page.context["errors"] and not page.context["can_import"]
+    assert 'data-column="Produktkategori"' in page.content.decode()
     assert not Offer.objects.exists() and not OfferLine.objects.exists()
 
     fixed = filled_form(procurement, [EXAMPLE_ROW, {**EXAMPLE_ROW, "line_id": "2"}])
-    preview = _upload(client, procurement, fixed, action="preview")
-    assert preview.context["result"].status == "dry_run"
+    previewed = _upload(client, procurement, fixed, confirm=False)
+    assert (previewed.state, previewed.problem_count) == (JobState.PREVIEWED, 0)
     assert not OfferLine.objects.exists()
-    assert _upload(client, procurement, fixed).status_code == 302
+    client.post(reverse("imports:confirm", args=[previewed.pk]))
+    previewed.refresh_from_db()
+    assert previewed.state == JobState.DONE
     assert OfferLine.objects.filter(offer__supplier__name="Exempel AB").count() == 2
+    result = client.get(previewed.get_absolute_url())
+    assert result.context["result_url"] == procurement.get_absolute_url()
     # A corrected form from the same bidder replaces the earlier offer whole.
-    assert _upload(client, procurement, filled_form(procurement, [EXAMPLE_ROW])).status_code == 302
+    assert _upload(client, procurement, filled_form(procurement, [EXAMPLE_ROW])).state == "done"
     assert OfferLine.objects.count() == 1
+    # The upload page lists the forms sent for this procurement.
+    listed = client.get(reverse("procurement:offer_upload", args=[procurement.pk]))
+    assert len(listed.context["jobs"]) == 3
+
+
+def test_only_the_buyer_uploads_and_a_decided_procurement_refuses(town, login):
+    procurement = worked_example()
+    url = reverse("procurement:offer_upload", args=[procurement.pk])
+    content = filled_form(procurement, [EXAMPLE_ROW])
+    lead = login(town.users["sustainability_lead"])
+    assert lead.post(url, {"file": SimpleUploadedFile("a.xlsx", content)}).status_code == 403
+    Procurement.objects.filter(pk=procurement.pk).update(status=ProcurementStatus.DECIDED)
+    buyer = login(town.users["procurement"])
+    refused = buyer.post(url, {"file": SimpleUploadedFile("a.xlsx", content)})
+    assert refused.status_code == 302 and refused.url == procurement.get_absolute_url()
+    assert not ImportJob.objects.exists() and not OfferLine.objects.exists()
 
 
 def test_evaluate_decide_and_export_the_protocol(town, login):
@@ -124,7 +156,7 @@ def test_evaluate_decide_and_export_the_protocol(town, login):
     client = login(town.users["procurement"])
     _upload(client, procurement, filled_form(procurement, [EXAMPLE_ROW]))
     evil = {**EXAMPLE_ROW, "bidder": '=HYPERLINK("http://x")', "price_per_unit_sek": 9900}
-    assert _upload(client, procurement, filled_form(procurement, [evil])).status_code == 302
+    assert _upload(client, procurement, filled_form(procurement, [evil])).state == "done"
     page = client.get(reverse("procurement:evaluation", args=[procurement.pk]))
     text = page.content.decode()
     assert "9\xa0593,15" in text or "9 593,15" in text  # the worked example's lifecycle cost
