@@ -21,7 +21,12 @@ class CarbonConfig(AppConfig):
         )
         registry.dashboard_panels.register(
             "carbon:fleet_by_year",
-            Panel("carbon/fleet_by_year.html", lazy("kretslopp.carbon.panels.fleet_by_year"), 20),
+            Panel(
+                "carbon/fleet_by_year.html",
+                lazy("kretslopp.carbon.panels.fleet_by_year"),
+                20,
+                version=lazy("kretslopp.carbon.panels.fleet_by_year_version"),
+            ),
         )
         registry.api_routers.register("carbon", ApiRouterEntry("kretslopp.carbon.api.router", 50))
         registry.asset_panels.register(

@@ -22,6 +22,17 @@ def fleet_by_year(request: HttpRequest, access: Access) -> dict[str, Any]:
     }
 
 
+def fleet_by_year_version(request: HttpRequest, access: Access) -> tuple:
+    """What the home page's footprint table depends on: the reader's scope, the method, the
+    years up to now and the fleet's data version (see :class:`kretslopp.core.registry.Panel`)."""
+    return (
+        access.department_ids,
+        services.Choice.current(),
+        tuple(services.years_until()),
+        services.fleet_version(),
+    )
+
+
 def asset_footprint(request: HttpRequest, access: Access, *, asset: Any) -> dict[str, Any]:
     """One asset's footprint: its figures and each year of its service."""
     return {"footprint": services.asset_footprint(asset)}

@@ -12,8 +12,14 @@ from typing import Any
 from django.http import HttpRequest
 from django.template.loader import render_to_string
 from django.utils.safestring import SafeString, mark_safe
+from django.utils.translation import get_language
 
+from kretslopp.core.memo import Memo
 from kretslopp.core.registry import Panel
+
+#: Rendered HTML of the panels that name their version (see :class:`Panel`), by panel,
+#: language and version: a few readers' reaches times a few languages.
+_rendered = Memo(size=256)
 
 
 def rendered_panels(
@@ -24,10 +30,22 @@ def rendered_panels(
     panel's template context beside what the panel returned."""
     html: list[SafeString] = []
     for panel in panels:
-        context = panel.context(request, access, **subject)
-        if context is not None:
-            # Django's own template output, autoescaped: safe to place as it is.
-            html.append(
-                mark_safe(render_to_string(panel.template, {**subject, **context}, request))
-            )  # noqa: S308
+        if panel.version is None:
+            text = _render(panel, request, access, subject)
+        else:
+            key = (panel.template, get_language(), panel.version(request, access, **subject))
+            text = _rendered.get(key, lambda p=panel: _render(p, request, access, subject))
+        if text is not None:
+            html.append(text)
     return html
+
+
+def _render(
+    panel: Panel, request: HttpRequest, access: Any, subject: dict[str, Any]
+) -> SafeString | None:
+    """The panel's HTML, or None when it has nothing for this reader."""
+    context = panel.context(request, access, **subject)
+    if context is None:
+        return None
+    # Django's own template output, autoescaped: safe to place as it is.
+    return mark_safe(render_to_string(panel.template, {**subject, **context}, request))  # noqa: S308

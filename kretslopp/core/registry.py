@@ -17,7 +17,7 @@ from every layer.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Hashable, Iterator
 from dataclasses import dataclass, field
 from importlib import import_module
 from typing import Any, Generic, TypeVar
@@ -112,11 +112,18 @@ class Panel:
 
     ``context(request, access, **subject)`` returns the template's context, or None when the
     panel has nothing to show for this reader (then it is left out, not shown empty).
+
+    ``version(request, access, **subject)``, when given, names everything the panel's HTML
+    depends on (the reader's reach, the day, the data version of what it reads): the HTML
+    is then rendered once per version and language and reused, since a start page is asked
+    for far more often than its data changes. Only for panels whose HTML holds nothing of
+    the request itself (no CSRF token, no user name).
     """
 
     template: str
     context: Callable[..., dict[str, Any] | None]
     order: int = 100
+    version: Callable[..., Hashable] | None = None
 
 
 @dataclass(frozen=True)

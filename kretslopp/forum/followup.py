@@ -26,6 +26,31 @@ def reminders_panel(request: HttpRequest, access: Any, **_subject: Any) -> dict[
     return {"reminders": found}
 
 
+def reminders_version(request: HttpRequest, access: Any, **_subject: Any) -> tuple:
+    """What a person's reminders depend on: who they are, the day, and the forums' data.
+
+    Every change to measures, tasks, status updates and memberships is audited, so the
+    audit trail's latest entry moves with them; the time stamps are there as well for
+    writes that bypass the trail (the demo, a data migration).
+    """
+    from kretslopp.core.memo import data_version
+    from kretslopp.core.models import AuditEntry
+    from kretslopp.forum.models import ForumMember, Measure, MeasureTask, StatusUpdate
+    from kretslopp.forum.reminders import today
+
+    version = data_version(
+        (AuditEntry, "MAX", "id"),
+        (Measure, "COUNT", "*"),
+        (Measure, "MAX", "updated_at"),
+        (MeasureTask, "COUNT", "*"),
+        (MeasureTask, "MAX", "updated_at"),
+        (StatusUpdate, "COUNT", "*"),
+        (ForumMember, "COUNT", "*"),
+        (ForumMember, "MAX", "updated_at"),
+    )
+    return (getattr(request.user, "pk", None), today(), version)
+
+
 def register() -> None:
     from kretslopp.core.registry import Panel, TargetEffectsEntry, registry
     from kretslopp.forum import effects
@@ -36,6 +61,11 @@ def register() -> None:
     )
     registry.dashboard_panels.register(
         "forum_reminders",
-        Panel("forum/includes/reminders_panel.html", reminders_panel, order=10),
+        Panel(
+            "forum/includes/reminders_panel.html",
+            reminders_panel,
+            order=10,
+            version=reminders_version,
+        ),
     )
     register_target()

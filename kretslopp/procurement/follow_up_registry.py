@@ -42,6 +42,17 @@ def label_panel(request: Any, access: Any, **subject: Any) -> dict[str, Any] | N
     return {"shares": tables, "warnings": len(labels.warnings(access))}
 
 
+def label_panel_version(request: Any, access: Any, **subject: Any) -> tuple:
+    """What the panel's HTML depends on (see :class:`kretslopp.core.registry.Panel`): the
+    reader's reach, the day (warnings and the current year) and the labels' data version."""
+    from django.utils import timezone
+
+    from kretslopp.procurement import labels
+
+    reach = (access.department_ids, access.can(Action.VIEW_PROCUREMENT))
+    return (reach, timezone.localdate(), labels.labels_version())
+
+
 def _kpi_actuals(category: str, measure: str) -> Any:
     """The KPI's ``actuals``, loading the share computation (and numpy) on first use."""
 
@@ -89,7 +100,13 @@ def register() -> None:
             ),
         )
     registry.dashboard_panels.register(
-        "procurement:labels", Panel("procurement/_label_panel.html", label_panel, order=60)
+        "procurement:labels",
+        Panel(
+            "procurement/_label_panel.html",
+            label_panel,
+            order=60,
+            version=label_panel_version,
+        ),
     )
     # Mounted before the procurement router, as the API's paths were first laid out.
     registry.api_routers.register(

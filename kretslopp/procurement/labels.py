@@ -105,7 +105,7 @@ def warnings(access: Access, today: dt.date | None = None) -> list[Warning]:
     """
     today = today or timezone.localdate()
     reach = (access.department_ids, access.can(Action.VIEW_PROCUREMENT))
-    key = ("warnings", reach, today, _version())
+    key = ("warnings", reach, today, labels_version())
     return _memo.get(key, lambda: _warnings(access, today))
 
 
@@ -145,12 +145,12 @@ def purchase_shares(
     neither is not a purchase we can place in a year and is left out. ``version``: the data
     version when the caller has read it already (one read for a page of categories).
     """
-    version = _version() if version is None else version
+    version = labels_version() if version is None else version
     key = ("shares", category, scheme, access.department_ids, department_id, version)
     return _memo.get(key, lambda: _purchase_shares(access, category, scheme, department_id))
 
 
-def _version() -> tuple:
+def labels_version() -> tuple:
     """Changes when assets or label certificates change (what the shares rest on).
 
     A certificate has no time stamp of its own; every change of one is on the audit trail,
@@ -258,7 +258,7 @@ def share_tables(access: Access, today: dt.date | None = None) -> list[ShareTabl
     """The KPI categories' shares for a page, in units; SEK beside them in each row."""
     today = today or timezone.localdate()
     out = []
-    version = _version()
+    version = labels_version()
     for category in KPI_CATEGORIES:
         shares = purchase_shares(access, category, version=version)
         if not shares:

@@ -112,3 +112,16 @@ def test_a_person_without_an_address_passes_it_on_to_the_chair(town, settings):
     outcome = remindmail.run(on=ON)
     # Sam's task goes to the measure's responsible person, Kim
     assert outcome.mailed == {"kim@teststad.se": 2, "lead@teststad.se": 1}
+
+
+def test_the_start_page_follows_a_status_update_at_once(town, login, monkeypatch):
+    """The panel's HTML is remembered between visits, but never past a change."""
+    from kretslopp.forum.models import StatusUpdate
+
+    world = build(town)
+    monkeypatch.setattr(reminders, "today", lambda: ON)
+    lead = login(town.users["sustainability_lead"])
+    assert 'id="forum-reminders"' in lead.get("/").text
+    assert 'id="forum-reminders"' in lead.get("/").text  # the remembered page, same answer
+    StatusUpdate.objects.create(measure=world.measures[2], written_on=ON, text="Klart snart.")
+    assert 'id="forum-reminders"' not in lead.get("/").text
