@@ -389,19 +389,26 @@ def evaluation(request: HttpRequest, pk: int) -> HttpResponse:
     access = access_for(request.user)
     access.require(Action.VIEW_PROCUREMENT)
     row = get_object_or_404(Procurement, pk=pk)
-    context = _evaluation_context(row)
     return render(
         request,
         "procurement/evaluation.html",
         {
-            "row": row,
-            **context,
-            "lots": protocol.lots(context["result"]) if context["result"] else [],
-            "uses": row.criterion_uses.select_related("criterion"),
+            **_evaluation_page_context(row),
             "decide_form": DecideForm(),
             "can_decide": access.can(Action.MANAGE_PROCUREMENT) and not row.is_decided,
         },
     )
+
+
+def _evaluation_page_context(row: Procurement) -> dict:
+    """What the evaluation page and its printable protocol both show: the same result."""
+    context = _evaluation_context(row)
+    return {
+        "row": row,
+        **context,
+        "lots": protocol.lots(context["result"]) if context["result"] else [],
+        "uses": row.criterion_uses.select_related("criterion"),
+    }
 
 
 @login_required
@@ -432,17 +439,7 @@ def protocol_page(request: HttpRequest, pk: int) -> HttpResponse:
     access = access_for(request.user)
     access.require(Action.VIEW_PROCUREMENT)
     row = get_object_or_404(Procurement, pk=pk)
-    context = _evaluation_context(row)
-    return render(
-        request,
-        "procurement/protocol.html",
-        {
-            "row": row,
-            **context,
-            "lots": protocol.lots(context["result"]) if context["result"] else [],
-            "uses": row.criterion_uses.select_related("criterion"),
-        },
-    )
+    return render(request, "procurement/protocol.html", _evaluation_page_context(row))
 
 
 @login_required
