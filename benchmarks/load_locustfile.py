@@ -35,7 +35,7 @@ class Staff(HttpUser):
             path, name=name, headers=headers, allow_redirects=False, catch_response=True
         ) as response:
             if response.status_code != 200:
-                response.failure(f"status {response.status_code}")
+                response.failure(f"status {response.status_code} {response.error or ''}")
             elif marker.encode() not in response.content:
                 response.failure(f"incomplete page: no {marker!r}")
 

@@ -24,6 +24,10 @@ DEFAULT_BIND = "127.0.0.1:8000"
 #: Seconds a worker may stay silent before gunicorn replaces it (the proxy's timeout is
 #: usually shorter: long work belongs in background jobs).
 DEFAULT_TIMEOUT_SECONDS = 120
+#: How long an idle connection is kept open. Longer than a proxy's own idle keep-alive (nginx
+#: upstream: 60 s): if the app closed first, a request the proxy sends on the connection at
+#: that moment would meet a reset. Idle connections cost the threaded worker nothing.
+DEFAULT_KEEPALIVE_SECONDS = 75
 
 
 class ServeConfigError(ValueError):
@@ -38,6 +42,7 @@ class ServeConfig:
     processes: int
     threads: int
     timeout_seconds: int
+    keepalive_seconds: int
     access_log: bool
 
     def gunicorn_options(self) -> dict[str, object]:
@@ -51,6 +56,7 @@ class ServeConfig:
             "worker_class": "gthread" if self.threads > 1 else "sync",
             "timeout": self.timeout_seconds,
             "graceful_timeout": 30,
+            "keepalive": self.keepalive_seconds,
             "accesslog": "-" if self.access_log else None,
             "errorlog": "-",
             "proc_name": "kretslopp",
@@ -84,6 +90,9 @@ def config_from(
         threads=threads or _positive(environ, "KRETSLOPP_WEB_THREADS", DEFAULT_THREADS, 64),
         timeout_seconds=_positive(
             environ, "KRETSLOPP_WEB_TIMEOUT_SECONDS", DEFAULT_TIMEOUT_SECONDS, 3600
+        ),
+        keepalive_seconds=_positive(
+            environ, "KRETSLOPP_WEB_KEEPALIVE_SECONDS", DEFAULT_KEEPALIVE_SECONDS, 3600
         ),
         access_log=environ.get("KRETSLOPP_WEB_ACCESS_LOG", "0").strip() == "1",
     )

@@ -41,6 +41,7 @@ def test_defaults_are_two_processes_per_core_plus_one_capped():
     assert config.bind == "127.0.0.1:8000"
     assert config.threads == serve.DEFAULT_THREADS
     assert config.gunicorn_options()["worker_class"] == "gthread"
+    assert config.gunicorn_options()["keepalive"] == serve.DEFAULT_KEEPALIVE_SECONDS
 
 
 def test_environment_sets_and_options_override():
