@@ -1,0 +1,523 @@
+"""Benchmark: 50 people at work on the 100,000-asset city, with 1, 2 and 4 app processes.
+
+Issue 12's load requirement, on PostgreSQL: ``kretslopp serve`` (gunicorn) on 127.0.0.1 and
+a random port, a bounded headless ``locust`` run (``benchmarks/load_locustfile.py``) of
+``--users`` simulated staff mixing the overview, the asset list and a search, asset pages,
+the energy dashboard and a department's energy page, a CSV export of a search and API reads,
+while one 100,000-row asset import goes through the API import endpoint
+(``POST /api/v1/imports/assets``) beside them. The same run for each process count.
+
+The database (``KRETSLOPP_BENCH_LOAD_URL``, default
+``postgres://postgres@127.0.0.1:5432/kretslopp_bench_load``) is created and loaded with the
+demo city (``--assets``) the first time and kept: loading takes minutes. It is reused when it
+holds exactly that many demo assets, and the assets the bench import adds are deleted again
+after each run, so every run starts from the same city.
+
+Prints per process count and page the request count, p95 and errors; the throughput
+(requests per second, the import not counted); the import's time and answer; the CPU the
+load generator and the app processes used; the load average. Then PASS/FAIL for the
+targets: with 4 processes p95 ≤ 500 ms for every page and 0 errors; the throughput with 2
+processes ≥ 1.5× that with 1. Exits 1 on any FAIL.
+
+    .venv/bin/python benchmarks/bench_load.py [--seconds 60] [--users 50] [--processes 1,2,4]
+
+``KRETSLOPP_BENCH_LOAD_SECONDS`` shortens (or lengthens) each run without editing ``make bench``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import datetime as dt
+import http.client
+import json
+import os
+import random
+import resource
+import secrets
+import signal
+import socket
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+import urllib.error
+import urllib.request
+from dataclasses import dataclass, field
+from pathlib import Path
+from urllib.parse import urlsplit
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+DATABASE_URL = os.environ.get(
+    "KRETSLOPP_BENCH_LOAD_URL", "postgres://postgres@127.0.0.1:5432/kretslopp_bench_load"
+)
+P95_LIMIT_MS = 500.0
+SCALING_LIMIT = 1.5
+LEAD = "hallbarhet"  # the demo's sustainability lead: every department in scope
+ADMIN = "admin"  # the demo's administrator: may import into every department
+IMPORT_TAG_PREFIX = "LOAD-"  # the bench import's asset tags, deleted after each run
+START_TIMEOUT_S = 120
+IMPORT_TIMEOUT_S = 1800
+PAGES = (
+    "overview", "asset list", "search", "asset page", "energy", "energy department",
+    "export (csv)", "api assets", "api asset",
+)  # fmt: skip
+
+
+# --- the database ------------------------------------------------------------------------
+
+
+def configure(var_dir: Path) -> None:
+    """Point Django (here and in every server started) at the bench database."""
+    os.environ["KRETSLOPP_DATABASE_URL"] = DATABASE_URL
+    os.environ["KRETSLOPP_VAR_DIR"] = str(var_dir)
+    os.environ["KRETSLOPP_HTTPS"] = "0"
+    os.environ["KRETSLOPP_ALLOWED_HOSTS"] = "127.0.0.1,localhost"
+    # One key for the bench and its servers: the sessions made here are valid there.
+    os.environ.setdefault("KRETSLOPP_SECRET_KEY", secrets.token_urlsafe(50))
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "kretslopp.settings")
+    import django
+
+    django.setup()
+
+
+def ensure_city(assets: int) -> str:
+    """The database with the demo city of ``assets`` assets: made once, then reused."""
+    import psycopg
+    from django.core.management import call_command
+
+    name = urlsplit(DATABASE_URL).path.lstrip("/")
+    if name in {"", "kretslopp", "postgres"}:
+        raise SystemExit(f"refusing to use {name!r} as the bench database")
+    server = urlsplit(DATABASE_URL)._replace(path="/postgres").geturl()
+    with psycopg.connect(server, autocommit=True) as admin:
+        if not admin.execute("SELECT 1 FROM pg_database WHERE datname = %s", [name]).fetchone():
+            admin.execute(f'CREATE DATABASE "{name}"')
+    call_command("migrate", verbosity=0, interactive=False)
+    delete_imported()
+    from kretslopp.demo import loader
+    from kretslopp.inventory.models import Asset
+
+    if loader.has_data() and Asset.objects.count() == assets:
+        return f"reused ({assets:,} assets already loaded)"
+    started = time.perf_counter()
+    loader.load(assets=assets, seed=1, replace=loader.has_data())
+    return f"loaded the demo city with {assets:,} assets in {time.perf_counter() - started:.0f} s"
+
+
+def delete_imported() -> int:
+    """Remove what an earlier run's import added, so each run sees the same city.
+
+    In SQL, one statement per table: Django's cascading delete of 100,000 assets collects
+    every row in Python first and takes minutes. The import's audit entries stay (the log
+    only grows); its fingerprints and lifecycle events go with the assets.
+    """
+    from django.db import connection, transaction
+
+    from kretslopp.inventory.models import Asset
+
+    imported = Asset.objects.filter(asset_tag__startswith=IMPORT_TAG_PREFIX)
+    ids = imported.values("pk")
+    with transaction.atomic():
+        for relation in Asset._meta.related_objects:
+            related = relation.related_model._base_manager.filter(
+                **{f"{relation.field.name}__in": ids}
+            )
+            related._raw_delete(connection.alias)
+        return imported._raw_delete(connection.alias)
+
+
+# --- what the users ask for ----------------------------------------------------------
+
+
+def make_plan(directory: Path, users: int, wait_s: tuple[float, float]) -> Path:
+    """Sessions, an API token and the pages' addresses, in a file the locustfile reads."""
+    from django.contrib.auth import get_user_model
+    from django.db.models import Count
+    from django.test import Client
+
+    from kretslopp.api.models import ApiToken
+    from kretslopp.inventory.models import Asset
+    from kretslopp.organisation.models import Department
+
+    lead = get_user_model().objects.get(username=LEAD)
+    sessions = []
+    for _ in range(users):
+        client = Client()
+        client.force_login(lead)
+        sessions.append(client.cookies["sessionid"].value)
+    _token, secret = ApiToken.issue(lead, "bench_load", {"read"}, days=1)
+    ids = list(Asset.objects.order_by("pk").values_list("pk", flat=True))
+    rng = random.Random(12)
+    middle = Asset.objects.get(pk=ids[len(ids) // 2])
+    # a search by the beginning of a serial number that several assets share; the export
+    # is that of a shorter beginning: a list of some hundreds of assets, as a person takes
+    search = _prefix(middle.serial_number, at_least=2)
+    export = _prefix(middle.serial_number, at_least=200)
+    with_assets = Department.objects.annotate(n=Count("assets")).filter(n__gt=0)
+    codes = list(with_assets.values_list("code", flat=True))
+    plan = {
+        "sessions": sessions,
+        "api_token": secret,
+        "asset_ids": rng.sample(ids, min(500, len(ids))),
+        "search_path": f"/assets/?q={search}&custody=all",
+        "export_path": f"/assets/export/csv/?q={export}&custody=all",
+        "export_marker": middle.serial_number[:1],
+        "export_rows": Asset.objects.filter(serial_number__startswith=export).count(),
+        "department_codes": codes,
+        "wait_min_s": wait_s[0],
+        "wait_max_s": wait_s[1],
+    }
+    path = directory / "plan.json"
+    path.write_text(json.dumps(plan), encoding="utf-8")
+    return path
+
+
+def _prefix(serial: str, at_least: int) -> str:
+    """The longest beginning of ``serial`` that at least ``at_least`` assets share."""
+    from kretslopp.inventory.models import Asset
+
+    for length in range(min(8, len(serial)), 0, -1):
+        if Asset.objects.filter(serial_number__startswith=serial[:length]).count() >= at_least:
+            return serial[:length]
+    return serial[:1]
+
+
+def make_import_file(path: Path, rows: int) -> None:
+    """``rows`` new assets in our own export format, of the city's models and departments."""
+    from kretslopp.inventory.models import ProductModel
+    from kretslopp.organisation.models import Department
+
+    models = list(
+        ProductModel.objects.values_list("manufacturer__name", "name", "category").order_by("pk")
+    )
+    codes = list(Department.objects.values_list("code", flat=True))
+    rng = random.Random(2026)
+    start = dt.date(2019, 1, 1).toordinal()
+    headers = [
+        "Asset tag", "Serial number", "Manufacturer", "Model", "Category", "Department",
+        "Purchase date", "In use since", "Has storage", "Status",
+    ]  # fmt: skip
+    with path.open("w", encoding="utf-8-sig", newline="") as handle:
+        writer = csv.writer(handle)
+        writer.writerow(headers)
+        for number in range(rows):
+            maker, model, category = rng.choice(models)
+            bought = dt.date.fromordinal(start + rng.randrange(2000))
+            writer.writerow([
+                f"{IMPORT_TAG_PREFIX}{number:07d}", f"LD{number:09d}", maker, model, category,
+                rng.choice(codes), bought.isoformat(), (bought + dt.timedelta(days=14)).isoformat(),
+                "false" if category == "monitor" else "true", "In use",
+            ])  # fmt: skip
+
+
+# --- the servers and the load --------------------------------------------------------
+
+
+def _free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+def start_server(processes: int, log: Path) -> tuple[subprocess.Popen, int]:
+    port = _free_port()
+    command = [sys.executable, "-m", "kretslopp", "serve", "--bind", f"127.0.0.1:{port}"]
+    server = subprocess.Popen(
+        [*command, "--processes", str(processes)],
+        stdout=log.open("w"),
+        stderr=subprocess.STDOUT,
+    )
+    deadline = time.monotonic() + START_TIMEOUT_S
+    while time.monotonic() < deadline:
+        if server.poll() is not None:
+            raise SystemExit(f"kretslopp serve stopped at start; see {log}")
+        try:
+            with urllib.request.urlopen(f"http://127.0.0.1:{port}/login/", timeout=10) as answer:
+                if answer.status == 200:
+                    return server, port
+        except OSError:
+            time.sleep(0.5)
+    server.kill()
+    raise SystemExit(f"kretslopp serve did not answer within {START_TIMEOUT_S} s")
+
+
+def stop_server(server: subprocess.Popen) -> None:
+    server.send_signal(signal.SIGTERM)
+    try:
+        server.wait(timeout=90)
+    except subprocess.TimeoutExpired:
+        server.kill()
+        server.wait()
+
+
+def warm_up(port: int, plan: dict, processes: int) -> None:
+    """Each page once per process, as a server in service has been asked before."""
+    cookie = {"Cookie": f"sessionid={plan['sessions'][0]}"}
+    api = {"Authorization": f"Bearer {plan['api_token']}"}
+    paths = [("/", cookie), ("/assets/", cookie), (plan["search_path"], cookie)]
+    paths += [(f"/assets/{plan['asset_ids'][0]}/", cookie), ("/energy/", cookie)]
+    paths += [(plan["export_path"], cookie), ("/api/v1/assets?limit=50", api)]
+    for _ in range(processes):
+        for path, headers in paths:
+            request = urllib.request.Request(f"http://127.0.0.1:{port}{path}", headers=headers)
+            try:
+                with urllib.request.urlopen(request, timeout=120) as answer:
+                    answer.read()
+            except urllib.error.HTTPError as error:
+                raise SystemExit(f"warm-up: {path} answered {error.code}") from None
+
+
+@dataclass
+class ImportRun:
+    """The one large import beside the load: how long it took and what it answered."""
+
+    seconds: float = 0.0
+    status: int = 0
+    summary: str = ""
+    thread: threading.Thread | None = field(default=None, repr=False)
+
+
+def start_import(port: int, path: Path, token: str) -> ImportRun:
+    """POST the file to the API import endpoint in a thread, as a nightly job would."""
+    run = ImportRun()
+
+    def send() -> None:
+        boundary = secrets.token_hex(16)
+        head = (
+            f'--{boundary}\r\nContent-Disposition: form-data; name="file"; '
+            f'filename="{path.name}"\r\nContent-Type: text/csv\r\n\r\n'
+        ).encode()
+        body = head + path.read_bytes() + f"\r\n--{boundary}--\r\n".encode()
+        started = time.perf_counter()
+        connection = http.client.HTTPConnection("127.0.0.1", port, timeout=IMPORT_TIMEOUT_S)
+        try:
+            connection.request(
+                "POST",
+                "/api/v1/imports/assets",
+                body=body,
+                headers={
+                    "Authorization": f"Bearer {token}",
+                    "Content-Type": f"multipart/form-data; boundary={boundary}",
+                },
+            )
+            response = connection.getresponse()
+            answer = response.read()
+            run.status = response.status
+            try:
+                data = json.loads(answer)
+                run.summary = f"{data.get('status', '')} {data.get('created', '')} created"
+            except ValueError:
+                run.summary = answer[:200].decode(errors="replace")
+        except OSError as error:
+            run.summary = str(error)
+        finally:
+            connection.close()
+            run.seconds = time.perf_counter() - started
+
+    run.thread = threading.Thread(target=send, daemon=True)
+    run.thread.start()
+    return run
+
+
+def run_locust(port: int, plan_path: Path, users: int, seconds: int, prefix: Path) -> float:
+    """One bounded headless locust run; returns the CPU seconds locust used."""
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
+    command = [
+        sys.executable, "-m", "locust", "--headless", "--only-summary",
+        "-f", str(Path(__file__).with_name("load_locustfile.py")),
+        "--host", f"http://127.0.0.1:{port}", "--users", str(users),
+        "--spawn-rate", str(users), "--run-time", f"{seconds}s", "--stop-timeout", "30",
+        "--csv", str(prefix), "--loglevel", "WARNING",
+    ]  # fmt: skip
+    environ = {**os.environ, "KRETSLOPP_LOAD_PLAN": str(plan_path)}
+    with Path(f"{prefix}.log").open("w") as log:
+        subprocess.run(command, env=environ, stdout=log, stderr=subprocess.STDOUT, check=False)
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
+
+
+@dataclass
+class Result:
+    processes: int
+    pages: dict[str, tuple[int, float, int]]  # name → (requests, p95 ms, failures)
+    throughput_rps: float
+    errors: int
+    locust_cpu_s: float
+    server_cpu_s: float
+    load_average: tuple[float, float, float]
+    import_run: ImportRun
+
+
+def read_stats(prefix: Path) -> tuple[dict[str, tuple[int, float, int]], float, int]:
+    pages, throughput, errors = {}, 0.0, 0
+    with Path(f"{prefix}_stats.csv").open(encoding="utf-8") as handle:
+        for row in csv.DictReader(handle):
+            if row["Name"] == "Aggregated":
+                throughput = float(row["Requests/s"])
+                errors = int(row["Failure Count"])
+            else:
+                pages[row["Name"]] = (
+                    int(row["Request Count"]),
+                    float(row["95%"]),
+                    int(row["Failure Count"]),
+                )
+    return pages, throughput, errors
+
+
+def one_configuration(
+    processes: int, args: argparse.Namespace, plan_path: Path, import_file: Path, tmp: Path
+) -> Result:
+    from django.db import connections
+
+    plan = json.loads(plan_path.read_text(encoding="utf-8"))
+    delete_imported()
+    connections.close_all()  # the bench holds no connection while the servers run
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
+    server, port = start_server(processes, tmp / f"serve-{processes}.log")
+    try:
+        warm_up(port, plan, processes)
+        import_run = start_import(port, import_file, args.write_token)
+        locust_cpu = run_locust(port, plan_path, args.users, args.seconds, tmp / f"p{processes}")
+        load_average = os.getloadavg()
+        # The import may outlast the load; it gets a bounded time more, then the server
+        # stops (its transaction rolls back: nothing half-written) and it counts as an error.
+        import_run.thread.join(args.import_wait)
+    finally:
+        stop_server(server)
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    total_cpu = (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
+    pages, throughput, errors = read_stats(tmp / f"p{processes}")
+    if import_run.status not in (200, 202):
+        errors += 1
+        if import_run.thread.is_alive():
+            import_run.summary = f"not finished {args.import_wait} s after the load ended"
+    return Result(
+        processes, pages, throughput, errors, locust_cpu, total_cpu - locust_cpu,
+        load_average, import_run,
+    )  # fmt: skip
+
+
+# --- the report ----------------------------------------------------------------------
+
+
+def _import_cell(result: Result) -> str:
+    run = result.import_run
+    return f"{run.seconds:.0f} s, {run.status}" if run.status else "unfinished"
+
+
+def print_report(results: list[Result], args: argparse.Namespace, plan: dict) -> bool:
+    print(
+        f"{args.users} users, {args.seconds} s per run, pause {args.wait[0]}-{args.wait[1]} s "
+        f"between pages; export of {plan['export_rows']} assets; "
+        f"import of {args.import_rows:,} rows beside the load; {os.cpu_count()} cores"
+    )
+    header = f"{'page':<20}" + "".join(
+        f"{f'{r.processes} proc: n / p95 ms / err':>30}" for r in results
+    )
+    print(header)
+    for page in PAGES:
+        cells = []
+        for r in results:
+            n, p95, failed = r.pages.get(page, (0, 0.0, 0))
+            cells.append(f"{n:>12,} {p95:>9,.0f} {failed:>6}")
+        print(f"{page:<20}" + "".join(f"{c:>30}" for c in cells))
+    lines = [
+        ("throughput (req/s)", lambda r: f"{r.throughput_rps:.1f}"),
+        ("errors", lambda r: f"{r.errors}"),
+        ("import (s, answer)", _import_cell),
+        ("locust CPU (s)", lambda r: f"{r.locust_cpu_s:.1f}"),
+        ("app CPU (s)", lambda r: f"{r.server_cpu_s:.1f}"),
+        ("load average 1/5 min", lambda r: f"{r.load_average[0]:.2f} / {r.load_average[1]:.2f}"),
+    ]
+    for label, cell in lines:
+        print(f"{label:<20}" + "".join(f"{cell(r):>30}" for r in results))
+    for r in results:
+        print(f"import with {r.processes} proc: {r.import_run.summary}")
+
+    by_count = {r.processes: r for r in results}
+    ok = True
+    if 4 in by_count:
+        four = by_count[4]
+        slowest = max(four.pages.items(), key=lambda item: item[1][1], default=("-", (0, 0, 0)))
+        passed = all(p95 <= P95_LIMIT_MS for _n, p95, _f in four.pages.values())
+        print(
+            f"4 processes: p95 ≤ {P95_LIMIT_MS:.0f} ms on every page (slowest: {slowest[0]}, "
+            f"{slowest[1][1]:.0f} ms): {'PASS' if passed else 'FAIL'}"
+        )
+        print(f"4 processes: 0 errors ({four.errors}): {'PASS' if four.errors == 0 else 'FAIL'}")
+        ok = ok and passed and four.errors == 0
+    if 1 in by_count and 2 in by_count and by_count[1].throughput_rps:
+        ratio = by_count[2].throughput_rps / by_count[1].throughput_rps
+        passed = ratio >= SCALING_LIMIT
+        print(
+            f"throughput 2 processes / 1 process = {ratio:.2f} (≥ {SCALING_LIMIT}): "
+            f"{'PASS' if passed else 'FAIL'}"
+        )
+        ok = ok and passed
+    return ok
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument(
+        "--seconds", type=int, default=int(os.environ.get("KRETSLOPP_BENCH_LOAD_SECONDS", "60"))
+    )
+    parser.add_argument("--users", type=int, default=50)
+    parser.add_argument("--processes", default="1,2,4", help="Comma-separated process counts.")
+    parser.add_argument("--assets", type=int, default=100_000)
+    parser.add_argument(
+        "--import-rows",
+        type=int,
+        default=int(os.environ.get("KRETSLOPP_BENCH_LOAD_IMPORT_ROWS", "100000")),
+    )
+    parser.add_argument(
+        "--import-wait",
+        type=int,
+        default=300,
+        help="Seconds the import may run on after the load ends (default %(default)s).",
+    )
+    parser.add_argument(
+        "--wait",
+        type=float,
+        nargs=2,
+        default=(1.0, 3.0),
+        metavar=("MIN_S", "MAX_S"),
+        help="Each user's pause between pages (default 1 to 3 s).",
+    )
+    args = parser.parse_args()
+    counts = [int(n) for n in args.processes.split(",")]
+
+    with tempfile.TemporaryDirectory(prefix="kretslopp-bench-load-") as directory:
+        tmp = Path(directory)
+        configure(ROOT / "var" / "bench-load")
+        print(f"PostgreSQL {urlsplit(DATABASE_URL).path.lstrip('/')}: {ensure_city(args.assets)}")
+        plan_path = make_plan(tmp, args.users, tuple(args.wait))
+        plan = json.loads(plan_path.read_text(encoding="utf-8"))
+        import_file = tmp / "load-import.csv"
+        make_import_file(import_file, args.import_rows)
+
+        from django.contrib.auth import get_user_model
+
+        from kretslopp.api.models import ApiToken
+
+        admin = get_user_model().objects.get(username=ADMIN)
+        write_token, args.write_token = ApiToken.issue(admin, "bench_load", {"read", "write"}, 1)
+        results = []
+        try:
+            for processes in counts:
+                results.append(one_configuration(processes, args, plan_path, import_file, tmp))
+                print(f"  ran with {processes} process(es)", flush=True)
+        finally:
+            delete_imported()
+            for token in ApiToken.objects.filter(name="bench_load", revoked_at__isnull=True):
+                token.revoke()
+        ok = print_report(results, args, plan)
+    return 0 if ok else 1
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
