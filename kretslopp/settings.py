@@ -87,6 +87,7 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "kretslopp.core.middleware.AuditActorMiddleware",
+    "kretslopp.core.middleware.OneDataVersionReadingMiddleware",
     "axes.middleware.AxesMiddleware",
 ]
 

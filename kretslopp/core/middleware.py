@@ -1,4 +1,5 @@
-"""Request-wide concerns: the content security policy, Swedish by default, the audit actor."""
+"""Request-wide concerns: the content security policy, Swedish by default, the audit actor,
+one reading of each data version per page."""
 
 from __future__ import annotations
 
@@ -8,6 +9,7 @@ from django.conf import settings
 from django.http import HttpRequest, HttpResponse
 
 from kretslopp.core import audit
+from kretslopp.core.memo import one_reading_per_request
 
 
 class ContentSecurityPolicyMiddleware:
@@ -54,4 +56,18 @@ class AuditActorMiddleware:
             audit.acting_as(getattr(request, "user", None)),
             audit.batch(audit.new_batch("request")),
         ):
+            return self.get_response(request)
+
+
+class OneDataVersionReadingMiddleware:
+    """Serve a read-only request (GET, HEAD) with one reading of each data version, however
+    many panels ask for it (:func:`kretslopp.core.memo.one_reading_per_request`)."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        if request.method not in ("GET", "HEAD"):
+            return self.get_response(request)
+        with one_reading_per_request():
             return self.get_response(request)

@@ -28,3 +28,39 @@ def test_a_version_is_asked_again_once_it_is_older_than_allowed():
     assert version.get(0.0) == 2  # no trust: asked every time
     version.clear()
     assert version.get(60.0) == 3
+
+
+def test_a_page_reads_the_assets_data_version_once_however_many_panels_ask(town, login):
+    """The start page's panels each depend on the assets; the count is read once."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    client = login(town.users["sustainability_lead"])
+    client.get("/")
+    with CaptureQueriesContext(connection) as queries:
+        assert client.get("/").status_code == 200
+    assets_table = connection.ops.quote_name("inventory_asset")
+    counting = [q["sql"] for q in queries if f"SELECT COUNT(*) FROM {assets_table}" in q["sql"]]
+    assert len(counting) == 1, counting
+
+
+def test_inside_one_reading_a_probe_is_asked_once_and_outside_every_time(town):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from kretslopp.core.memo import data_version, one_reading_per_request
+    from kretslopp.inventory.models import Asset
+    from kretslopp.organisation.models import Department
+
+    count_assets = (Asset, "COUNT", "*")
+    count_departments = (Department, "COUNT", "*")
+    with one_reading_per_request(), CaptureQueriesContext(connection) as queries:
+        first = data_version(count_assets)
+        both = data_version(count_departments, count_assets)
+        again = data_version(count_assets, count_departments)
+    assert len(queries) == 2  # the second call asked only for the departments
+    assert both == (again[1], first[0]) and again == (first[0], both[0])
+    with CaptureQueriesContext(connection) as queries:
+        data_version(count_assets)
+        data_version(count_assets)
+    assert len(queries) == 2
