@@ -1,0 +1,183 @@
+"""The start page per role: the devices-due numbers equal the lists they open, and each role
+sees its own headlines, scoped to its departments."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+from django.utils import timezone
+
+from kretslopp.conftest import make_asset
+from kretslopp.inventory import due
+from kretslopp.organisation.models import Person
+
+ROLES_SEEING_DUE = ("administrator", "sustainability_lead", "procurement", "coordinator", "viewer")
+
+
+@pytest.fixture
+def fleet(town):
+    """Devices due in both departments, one of each kind and some not due at all."""
+    today = timezone.localdate()
+    person = Person.objects.get(identifier="anv000001")
+    other_person = Person.objects.create(identifier="anv000002", department=town.other)
+    long_ago = today - dt.timedelta(days=400)
+    for n, department in enumerate((town.own, town.own, town.other)):
+        prefix = f"D{n}"
+        make_asset(
+            f"{prefix}-END",
+            town.laptop,
+            department,
+            planned_end_of_life=today - dt.timedelta(days=1),
+        )
+        make_asset(
+            f"{prefix}-SOON",
+            town.laptop,
+            department,
+            planned_end_of_life=today + dt.timedelta(days=60),
+        )
+        make_asset(
+            f"{prefix}-LATER",
+            town.laptop,
+            department,
+            planned_end_of_life=today + dt.timedelta(days=400),
+        )
+        make_asset(
+            f"{prefix}-WARR", town.monitor, department, warranty_end=today - dt.timedelta(days=3)
+        )
+        # Past its end but no longer in use: not due.
+        make_asset(
+            f"{prefix}-STOCK",
+            town.laptop,
+            department,
+            status="in_stock",
+            planned_end_of_life=today - dt.timedelta(days=10),
+        )
+    # Not returned: an old laptop still in use with someone who got a new one long ago.
+    for department, holder in ((town.own, person), (town.other, other_person)):
+        make_asset(
+            f"OLD-{department.code}",
+            town.laptop,
+            department,
+            assignee=holder,
+            in_use_date=long_ago - dt.timedelta(days=900),
+        )
+        make_asset(
+            f"NEW-{department.code}", town.laptop, department, assignee=holder, in_use_date=long_ago
+        )
+    # A replacement only 5 days old: not yet "not returned" under a 30-day rule.
+    make_asset(
+        "OLD-RECENT",
+        town.monitor,
+        town.own,
+        assignee=person,
+        in_use_date=long_ago - dt.timedelta(days=900),
+    )
+    make_asset(
+        "NEW-RECENT",
+        town.monitor,
+        town.own,
+        assignee=person,
+        in_use_date=today - dt.timedelta(days=5),
+    )
+    return town
+
+
+def _due_links(html: str) -> dict[str, tuple[int, str]]:
+    """Each due number on the start page and the link it carries."""
+    found = {}
+    for kind, href, value in re.findall(
+        r'id="due-(\w+)" href="([^"]+)"><span class="kpi-value">([^<]+)<', html
+    ):
+        found[kind] = (int(re.sub(r"\D", "", value)), href.replace("&amp;", "&"))
+    return found
+
+
+def _listed(client, href: str) -> int:
+    return client.get(href).context["page"].paginator.count
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("role", ROLES_SEEING_DUE)
+def test_each_due_number_equals_the_list_it_links_to(fleet, login, role):
+    client = login(fleet.users[role])
+    links = _due_links(client.get(reverse("home")).content.decode())
+    assert set(links) == set(due.KINDS)
+    for kind, (count, href) in links.items():
+        assert count == _listed(client, href), (role, kind)
+        # … and the export of that list holds the same rows (header + one per asset).
+        export = client.get(reverse("imports:export", args=["csv"]) + "?" + href.split("?")[1])
+        rows = b"".join(export.streaming_content if export.streaming else [export.content])
+        assert len(rows.decode("utf-8-sig").strip().splitlines()) == count + 1, (role, kind)
+
+
+@pytest.mark.django_db
+def test_due_numbers_are_the_readers_departments_only(fleet, login):
+    everyone = _due_links(
+        login(fleet.users["sustainability_lead"]).get(reverse("home")).content.decode()
+    )
+    own = _due_links(login(fleet.users["coordinator"]).get(reverse("home")).content.decode())
+    assert {kind: n for kind, (n, _href) in everyone.items()} == {
+        due.PAST_END: 3,
+        due.END_SOON: 3,
+        due.PAST_WARRANTY: 3,
+        due.NOT_RETURNED: 2,
+    }
+    assert {kind: n for kind, (n, _href) in own.items()} == {
+        due.PAST_END: 2,
+        due.END_SOON: 2,
+        due.PAST_WARRANTY: 2,
+        due.NOT_RETURNED: 1,
+    }
+
+
+@pytest.mark.django_db
+def test_the_due_filter_shows_a_chip_that_removes_it(fleet, login):
+    client = login(fleet.users["sustainability_lead"])
+    page = client.get(reverse("inventory:assets") + "?due=past_end&category=laptop")
+    html = page.content.decode()
+    assert 'id="due-chip"' in html
+    remove = re.search(r'href="\?([^"]*)" class="chip-remove"', html).group(1)
+    assert "due=" not in remove and "category=laptop" in remove
+    assert page.context["page"].paginator.count == 3
+    unknown = client.get(reverse("inventory:assets") + "?due=whatever")
+    assert 'id="due-chip"' not in unknown.content.decode()
+
+
+@pytest.mark.django_db
+def test_start_page_queries_do_not_grow_with_the_fleet(fleet, login):
+    """A fixed number of queries whatever the fleet size (counted with an empty memo)."""
+    from kretslopp.core.memo import Memo
+
+    client = login(fleet.users["sustainability_lead"])
+
+    def queries() -> int:
+        for memo in _memos():
+            memo.clear()
+        with CaptureQueriesContext(connection) as captured:
+            assert client.get(reverse("home")).status_code == 200
+        return len(captured)
+
+    small = queries()
+    for n in range(60):
+        make_asset(
+            f"MORE-{n}",
+            fleet.laptop,
+            fleet.other if n % 2 else fleet.own,
+            planned_end_of_life=timezone.localdate() - dt.timedelta(days=n + 1),
+        )
+    assert queries() == small
+    assert all(isinstance(memo, Memo) for memo in _memos())
+
+
+def _memos():
+    from kretslopp.carbon import services
+    from kretslopp.energy import ledger
+    from kretslopp.inventory import due as due_module
+    from kretslopp.inventory import summary
+
+    return [summary._memo, due_module._memo, services._memo, ledger._ledgers]
