@@ -38,8 +38,8 @@ class CircularConfig(AppConfig):
             "circular:campaigns",
             NavigationEntry("circular:campaigns", _("Take-back"), Access.may_read_takeback, 50),
         )
-        # The start page: devices due (orders 15) right under the estate, take-back beside
-        # the footprint (order 25, after carbon's 20): avoided CO2e next to it, never in it.
+        # The start page: take-back (order 6) right after the CO2e of IT (energy's 5), so the
+        # avoided CO2e stands beside the footprint, never in it; devices due under the estate.
         registry.dashboard_panels.register(
             "circular:devices_due",
             Panel(
@@ -50,7 +50,7 @@ class CircularConfig(AppConfig):
         )
         registry.dashboard_panels.register(
             "circular:takeback",
-            Panel("circular/panels/takeback.html", lazy("kretslopp.circular.panels.takeback"), 25),
+            Panel("circular/panels/takeback.html", lazy("kretslopp.circular.panels.takeback"), 6),
         )
         registry.api_routers.register(
             "circular", ApiRouterEntry("kretslopp.circular.api.router", 60)
