@@ -13,6 +13,8 @@ from django.urls import reverse
 from django.utils import timezone
 
 from kretslopp.conftest import make_asset
+from kretslopp.energy.models import Target
+from kretslopp.energy.tests.conftest import ON_TRACK, add_years
 from kretslopp.inventory import due
 from kretslopp.organisation.models import Person
 
@@ -148,11 +150,85 @@ def test_the_due_filter_shows_a_chip_that_removes_it(fleet, login):
     assert 'id="due-chip"' not in unknown.content.decode()
 
 
+def _target() -> Target:
+    add_years(ON_TRACK)
+    return Target.objects.create(
+        name="IT-energi −30 % (Green Digital Charter)",
+        kpi="it_energy_kwh",
+        baseline_year=2016,
+        baseline_value=1_000_000,
+        target_year=2026,
+        target_value=700_000,
+    )
+
+
+PANELS = ("start-target", "start-co2e", "takeback-headline", "devices-due", "printing-headline")
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    ("role", "procurement_shown"),
+    [
+        ("administrator", True),
+        ("sustainability_lead", True),
+        ("procurement", True),
+        ("coordinator", False),
+        ("viewer", False),
+        ("viewer_all", False),
+    ],
+)
+def test_each_role_sees_its_headlines_with_charts(fleet, login, role, procurement_shown):
+    _target()
+    html = login(fleet.users[role]).get(reverse("home")).content.decode()
+    for panel in PANELS:
+        assert f'id="{panel}"' in html, (role, panel)
+    # The target's chart and the CO2e chart travel as Vega-Lite specs, drawn by our bundle.
+    assert 'data-vega-spec="start-target-spec"' in html
+    assert 'data-vega-spec="start-co2e-spec"' in html
+    assert html.count('id="chart-locale"') == 1
+    assert ("Märkta inköp" in html) is procurement_shown
+    # Every figure names its method: each panel links to the methodology or its source page.
+    assert html.count(reverse("carbon:methodology")) >= 4
+
+
+@pytest.mark.django_db
+def test_a_coordinator_sees_the_target_with_its_own_part(fleet, login):
+    target = _target()
+    html = login(fleet.users["coordinator"]).get(reverse("home")).content.decode()
+    assert target.name in html
+    assert "Din del (Grundskoleförvaltningen)" in html
+    lead = login(fleet.users["sustainability_lead"]).get(reverse("home")).content.decode()
+    assert target.name in lead and "Din del" not in lead
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    ("role", "goes_to"), [("partner", "circular:campaigns"), ("no_role", "organisation:no_role")]
+)
+def test_roles_without_a_start_page_are_sent_where_they_work(town, login, role, goes_to):
+    response = login(town.users[role]).get(reverse("home"))
+    assert response.status_code == 302 and response.url == reverse(goes_to)
+
+
+@pytest.mark.django_db
+def test_the_co2e_headline_is_the_footprint_tables_figure(fleet, login):
+    """The start page's CO2e of this year is the carbon panel's total for the same year."""
+    from kretslopp.carbon import services
+    from kretslopp.core.templatetags.units import tonnes
+    from kretslopp.organisation.access import access_for
+
+    html = login(fleet.users["sustainability_lead"]).get(reverse("home")).content.decode()
+    year = timezone.localdate().year
+    total = services.fleet_for(access_for(fleet.users["sustainability_lead"])).by_year()[year]
+    assert f'href="#footprint">{tonnes(total.total.value)} t</a>' in html
+
+
 @pytest.mark.django_db
 def test_start_page_queries_do_not_grow_with_the_fleet(fleet, login):
     """A fixed number of queries whatever the fleet size (counted with an empty memo)."""
     from kretslopp.core.memo import Memo
 
+    _target()
     client = login(fleet.users["sustainability_lead"])
 
     def queries() -> int:
