@@ -13,80 +13,10 @@ from django.urls import reverse
 from django.utils import timezone
 
 from kretslopp.conftest import make_asset
-from kretslopp.energy.models import Target
-from kretslopp.energy.tests.conftest import ON_TRACK, add_years
 from kretslopp.inventory import due
-from kretslopp.organisation.models import Person
+from kretslopp.overview.tests.conftest import energy_target
 
 ROLES_SEEING_DUE = ("administrator", "sustainability_lead", "procurement", "coordinator", "viewer")
-
-
-@pytest.fixture
-def fleet(town):
-    """Devices due in both departments, one of each kind and some not due at all."""
-    today = timezone.localdate()
-    person = Person.objects.get(identifier="anv000001")
-    other_person = Person.objects.create(identifier="anv000002", department=town.other)
-    long_ago = today - dt.timedelta(days=400)
-    for n, department in enumerate((town.own, town.own, town.other)):
-        prefix = f"D{n}"
-        make_asset(
-            f"{prefix}-END",
-            town.laptop,
-            department,
-            planned_end_of_life=today - dt.timedelta(days=1),
-        )
-        make_asset(
-            f"{prefix}-SOON",
-            town.laptop,
-            department,
-            planned_end_of_life=today + dt.timedelta(days=60),
-        )
-        make_asset(
-            f"{prefix}-LATER",
-            town.laptop,
-            department,
-            planned_end_of_life=today + dt.timedelta(days=400),
-        )
-        make_asset(
-            f"{prefix}-WARR", town.monitor, department, warranty_end=today - dt.timedelta(days=3)
-        )
-        # Past its end but no longer in use: not due.
-        make_asset(
-            f"{prefix}-STOCK",
-            town.laptop,
-            department,
-            status="in_stock",
-            planned_end_of_life=today - dt.timedelta(days=10),
-        )
-    # Not returned: an old laptop still in use with someone who got a new one long ago.
-    for department, holder in ((town.own, person), (town.other, other_person)):
-        make_asset(
-            f"OLD-{department.code}",
-            town.laptop,
-            department,
-            assignee=holder,
-            in_use_date=long_ago - dt.timedelta(days=900),
-        )
-        make_asset(
-            f"NEW-{department.code}", town.laptop, department, assignee=holder, in_use_date=long_ago
-        )
-    # A replacement only 5 days old: not yet "not returned" under a 30-day rule.
-    make_asset(
-        "OLD-RECENT",
-        town.monitor,
-        town.own,
-        assignee=person,
-        in_use_date=long_ago - dt.timedelta(days=900),
-    )
-    make_asset(
-        "NEW-RECENT",
-        town.monitor,
-        town.own,
-        assignee=person,
-        in_use_date=today - dt.timedelta(days=5),
-    )
-    return town
 
 
 def _due_links(html: str) -> dict[str, tuple[int, str]]:
@@ -150,18 +80,6 @@ def test_the_due_filter_shows_a_chip_that_removes_it(fleet, login):
     assert 'id="due-chip"' not in unknown.content.decode()
 
 
-def _target() -> Target:
-    add_years(ON_TRACK)
-    return Target.objects.create(
-        name="IT-energi −30 % (Green Digital Charter)",
-        kpi="it_energy_kwh",
-        baseline_year=2016,
-        baseline_value=1_000_000,
-        target_year=2026,
-        target_value=700_000,
-    )
-
-
 PANELS = ("start-target", "start-co2e", "takeback-headline", "devices-due", "printing-headline")
 
 
@@ -178,7 +96,7 @@ PANELS = ("start-target", "start-co2e", "takeback-headline", "devices-due", "pri
     ],
 )
 def test_each_role_sees_its_headlines_with_charts(fleet, login, role, procurement_shown):
-    _target()
+    energy_target()
     html = login(fleet.users[role]).get(reverse("home")).content.decode()
     for panel in PANELS:
         assert f'id="{panel}"' in html, (role, panel)
@@ -193,7 +111,7 @@ def test_each_role_sees_its_headlines_with_charts(fleet, login, role, procuremen
 
 @pytest.mark.django_db
 def test_a_coordinator_sees_the_target_with_its_own_part(fleet, login):
-    target = _target()
+    target = energy_target()
     html = login(fleet.users["coordinator"]).get(reverse("home")).content.decode()
     assert target.name in html
     assert "Din del (Grundskoleförvaltningen)" in html
@@ -228,7 +146,7 @@ def test_start_page_queries_do_not_grow_with_the_fleet(fleet, login):
     """A fixed number of queries whatever the fleet size (counted with an empty memo)."""
     from kretslopp.core.memo import Memo
 
-    _target()
+    energy_target()
     client = login(fleet.users["sustainability_lead"])
 
     def queries() -> int:
