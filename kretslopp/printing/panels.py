@@ -12,8 +12,11 @@ from typing import Any
 from django.http import HttpRequest
 
 from kretslopp import printlogs
+from kretslopp.core.memo import Memo
 from kretslopp.organisation.access import Access, Action
-from kretslopp.printing import services
+from kretslopp.printing import energy, services
+
+_memo = Memo(size=64)
 
 MONTHS_SHOWN = 12
 
@@ -22,7 +25,11 @@ def headline(request: HttpRequest, access: Access) -> dict[str, Any] | None:
     """Pages, duplex share and paper CO2e of the last twelve months with volumes."""
     if not access.can(Action.VIEW):
         return None
-    stats = services.monthly_stats(access, by_department=False)
+    # The volumes only change with an import: remembered by the imports' version per scope.
+    stats = _memo.get(
+        ("months", access.department_ids, energy.version()),
+        lambda: services.monthly_stats(access, by_department=False),
+    )
     if not stats:
         return {"latest": None}
     months = services.last_months(stats, MONTHS_SHOWN)

@@ -173,5 +173,6 @@ def _memos():
     from kretslopp.energy import ledger
     from kretslopp.inventory import due as due_module
     from kretslopp.inventory import summary
+    from kretslopp.printing import panels as printing_panels
 
-    return [summary._memo, due_module._memo, services._memo, ledger._ledgers]
+    return [summary._memo, due_module._memo, services._memo, ledger._ledgers, printing_panels._memo]
