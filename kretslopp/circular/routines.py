@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from django.db.models import OuterRef, QuerySet, Subquery
 from django.utils import timezone
 
-from kretslopp.inventory import lifecycle
+from kretslopp.inventory import due, lifecycle
 from kretslopp.inventory.models import Asset
 from kretslopp.organisation.access import Access
 
@@ -39,13 +39,8 @@ def not_returned(access: Access, days: int, today: dt.date | None = None) -> Que
     replacement booked on another department, ``replacement_tag`` is None.
     """
     cutoff = (today or timezone.localdate()) - dt.timedelta(days=days)
-    newer = Asset.objects.filter(
-        assignee=OuterRef("assignee"),
-        model__category=OuterRef("model__category"),
-        in_use_date__gt=OuterRef("in_use_date"),
-        in_use_date__lte=cutoff,
-        status=lifecycle.IN_USE,
-    ).order_by("in_use_date", "pk")
+    # The same definition as the asset list's "not returned after replacement" filter.
+    newer = due.replacement_of(cutoff).order_by("in_use_date", "pk")
     readable = access.scope(Asset.objects.filter(pk=OuterRef("replacement_id")))
     return (
         access.scope(Asset.objects.filter(status=lifecycle.IN_USE, assignee__isnull=False))

@@ -10,7 +10,7 @@ class EnergyConfig(AppConfig):
     verbose_name = _("Energy and targets")
 
     def ready(self) -> None:
-        from kretslopp.core.registry import ApiRouterEntry, NavigationEntry, registry
+        from kretslopp.core.registry import ApiRouterEntry, NavigationEntry, Panel, lazy, registry
         from kretslopp.energy import kpis
         from kretslopp.energy.meterimport import register_target
         from kretslopp.organisation.access import Action
@@ -26,5 +26,10 @@ class EnergyConfig(AppConfig):
                 lambda access: access.can(Action.VIEW),
                 70,
             ),
+        )
+        # First on the start page: are we on course for the target, and what CO2e does IT cause.
+        registry.dashboard_panels.register(
+            "energy:start",
+            Panel("energy/panels/start.html", lazy("kretslopp.energy.panels.start"), 5),
         )
         registry.api_routers.register("energy", ApiRouterEntry("kretslopp.energy.api.router", 30))

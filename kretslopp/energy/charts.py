@@ -32,6 +32,8 @@ COLOURS = {
     "data_centre": "#1d4f91",
     "network": "#9a5b00",
     "printing": "#a4262c",
+    "embodied": "#1d4f91",
+    "use": "#1f6f50",
 }
 WIDTH = 720
 HEIGHT = 300

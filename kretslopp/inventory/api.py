@@ -26,7 +26,7 @@ from kretslopp.api.pagination import Ordering, Page, PageQuery, paginate
 from kretslopp.api.schema import ApiSchema, amount, omittable
 from kretslopp.core import audit
 from kretslopp.core.forms import stale, version_of
-from kretslopp.inventory import lifecycle
+from kretslopp.inventory import due, lifecycle
 from kretslopp.inventory.filters import AGE_BANDS, ALL_CUSTODY, CUSTODY, SORTS, AssetFilter
 from kretslopp.inventory.forms import INITIAL_STATUSES, AssetForm
 from kretslopp.inventory.models import (
@@ -50,6 +50,9 @@ CategoryCode = Literal[tuple(ProductCategory.values)]  # type: ignore[valid-type
 LabelCode = Literal[tuple(LabelScheme.values)]  # type: ignore[valid-type]
 CustodyCode = Literal[tuple(CUSTODY)]  # type: ignore[valid-type]
 AgeBand = Literal[tuple(AGE_BANDS)]  # type: ignore[valid-type]
+DueKind = Literal[tuple(due.KINDS)]  # type: ignore[valid-type]
+#: Read here: inside ``AssetQuery`` the name ``due`` is the field, not the module.
+DUE_MAX_DAYS = due.MAX_DAYS
 SortKey = Literal[tuple([*SORTS, *(f"-{key}" for key in SORTS)])]  # type: ignore[valid-type]
 
 READ_ERRORS = responses(400, 401, 403, 422)
@@ -199,6 +202,12 @@ class AssetQuery(PageQuery):
     custody: CustodyCode | None = Field(None, description="in, left or missing.")
     age: AgeBand | None = Field(None, description="Whole years in use.")
     label: LabelCode | None = Field(None, description="The model holds this label.")
+    due: DueKind | None = Field(
+        None, description="Devices due, as on the start page (see the methodology page)."
+    )
+    days: int | None = Field(
+        None, ge=1, le=DUE_MAX_DAYS, description="Days after a replacement (due=not_returned)."
+    )
     sort: SortKey = Field("tag", description="A sort key; a leading '-' sorts descending.")
 
 

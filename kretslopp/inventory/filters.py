@@ -10,6 +10,7 @@ from django.http import QueryDict
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from kretslopp.inventory import due as due_rules
 from kretslopp.inventory import lifecycle
 from kretslopp.inventory.models import Asset, LabelScheme, ProductCategory, Status
 from kretslopp.organisation.access import Access
@@ -50,6 +51,10 @@ class AssetFilter:
     custody: str = ""
     age: str = ""
     label: str = ""
+    #: One of ``due.KINDS`` (devices due: past planned end, …), with the days rule of
+    #: "not returned after replacement".
+    due: str = ""
+    days: int = due_rules.DEFAULT_DAYS
     sort: str = "tag"
     descending: bool = False
 
@@ -69,6 +74,8 @@ class AssetFilter:
             custody=_custody(query.get("custody", ""), searching=bool(query.get("q", "").strip())),
             age=query.get("age", "") if query.get("age") in AGE_BANDS else "",
             label=query.get("label", "") if query.get("label") in LabelScheme.values else "",
+            due=query.get("due", "") if query.get("due") in due_rules.KINDS else "",
+            days=due_rules.parse_days(query.get("days")),
             sort=sort if sort in SORTS else "tag",
             descending=descending,
         )
@@ -90,6 +97,10 @@ class AssetFilter:
             assets = assets.filter(model__labels__scheme=self.label).distinct()
         if self.age:
             assets = self._filter_age(assets, today or timezone.localdate())
+        if self.due:
+            assets = assets.filter(
+                due_rules.condition(self.due, today or timezone.localdate(), self.days)
+            )
         order = SORTS[self.sort]
         return assets.order_by(f"-{order}" if self.descending else order, "pk")
 
@@ -101,6 +112,14 @@ class AssetFilter:
         if oldest is not None:
             assets = assets.filter(in_use_date__gt=_years_before(today, oldest))
         return assets
+
+    def due_label(self) -> str:
+        """The due filter in words, for its chip ("" when none is set)."""
+        if not self.due:
+            return ""
+        if self.due == due_rules.NOT_RETURNED:
+            return _("not returned %(days)s days after replacement") % {"days": self.days}
+        return str(due_rules.KINDS[self.due])
 
     def sort_param(self, key: str) -> str:
         """The sort parameter a column header links to: toggles when already sorted by it."""

@@ -66,6 +66,7 @@ def asset_list(request: HttpRequest) -> HttpResponse:
         "custody_all": ALL_CUSTODY,
         "custody_shown": _custody_shown(asset_filter),
         "custody_links": _custody_links(request),
+        "due_clear": _without(request, "due", "days"),
         "age_bands": [(key, text) for key, (text, _y, _o) in AGE_BANDS.items()],
         "labels": LabelScheme.choices,
         "can_create": access.can(Action.EDIT_ASSETS),
@@ -90,6 +91,14 @@ def _custody_shown(asset_filter: AssetFilter) -> str:
     if asset_filter.custody:
         return str(CUSTODY[asset_filter.custody][0])
     return _("every asset, also those that left the organisation or went missing")
+
+
+def _without(request: HttpRequest, *names: str) -> str:
+    """The list's query string without ``names`` (and the page reset): a chip's remove link."""
+    query = request.GET.copy()
+    for name in (*names, "page"):
+        query.pop(name, None)
+    return query.urlencode()
 
 
 def _custody_links(request: HttpRequest) -> dict[str, str]:

@@ -15,6 +15,7 @@ class PrintingConfig(AppConfig):
             CommandEntry,
             ImportTargetEntry,
             NavigationEntry,
+            Panel,
             lazy,
             registry,
         )
@@ -39,6 +40,10 @@ class PrintingConfig(AppConfig):
             NavigationEntry(
                 "printing:overview", _("Printing"), lambda access: access.can(Action.VIEW), 75
             ),
+        )
+        registry.dashboard_panels.register(
+            "printing:headline",
+            Panel("printing/panel.html", lazy("kretslopp.printing.panels.headline"), 35),
         )
         registry.api_routers.register(
             "printing", ApiRouterEntry("kretslopp.printing.api.router", 40)
