@@ -50,7 +50,12 @@ class CircularConfig(AppConfig):
         )
         registry.dashboard_panels.register(
             "circular:takeback",
-            Panel("circular/panels/takeback.html", lazy("kretslopp.circular.panels.takeback"), 6),
+            Panel(
+                "circular/panels/takeback.html",
+                lazy("kretslopp.circular.panels.takeback"),
+                6,
+                version=lazy("kretslopp.circular.panels.takeback_version"),
+            ),
         )
         registry.api_routers.register(
             "circular", ApiRouterEntry("kretslopp.circular.api.router", 60)

@@ -49,6 +49,29 @@ def devices_due(request: HttpRequest, access: Access) -> dict[str, Any] | None:
     return {"due_rows": rows, "days": days, "soon_months": due.SOON_MONTHS}
 
 
+def takeback_version(request: HttpRequest, access: Access) -> tuple:
+    """What the take-back panel's HTML depends on (see :class:`kretslopp.core.registry.Panel`):
+    the reader's reach, the year, the method, and the campaigns and their items. A result
+    reported on an item is an audited write, so the audit trail's latest entry covers it."""
+    from kretslopp.core.memo import data_version
+    from kretslopp.core.models import AuditEntry
+
+    return (
+        access.department_ids,
+        access.partner_id,
+        access.may_read_takeback(),
+        timezone.localdate().year,
+        Choice.current(),
+        data_version(
+            (Campaign, "COUNT", "*"),
+            (Campaign, "MAX", "updated_at"),
+            (CampaignItem, "COUNT", "*"),
+            (CampaignItem, "MAX", "reported_at"),
+            (AuditEntry, "MAX", "id"),
+        ),
+    )
+
+
 def takeback(request: HttpRequest, access: Access) -> dict[str, Any] | None:
     """This year's take-back in the reader's scope: collected, reused, CO2e avoided.
 

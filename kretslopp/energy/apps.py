@@ -30,6 +30,11 @@ class EnergyConfig(AppConfig):
         # First on the start page: are we on course for the target, and what CO2e does IT cause.
         registry.dashboard_panels.register(
             "energy:start",
-            Panel("energy/panels/start.html", lazy("kretslopp.energy.panels.start"), 5),
+            Panel(
+                "energy/panels/start.html",
+                lazy("kretslopp.energy.panels.start"),
+                5,
+                version=lazy("kretslopp.energy.panels.start_version"),
+            ),
         )
         registry.api_routers.register("energy", ApiRouterEntry("kretslopp.energy.api.router", 30))

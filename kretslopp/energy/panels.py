@@ -39,6 +39,33 @@ def start(request: HttpRequest, access: Access) -> dict[str, Any] | None:
     }
 
 
+def start_version(request: HttpRequest, access: Access) -> tuple:
+    """Everything the panel's HTML depends on (see :class:`kretslopp.core.registry.Panel`).
+
+    The reader (the forum's measures they may read, their departments' part, whether they may
+    manage the method), the day, the method, the ledger's stored data and the fleet, and the
+    targets. The forum's measures and every other audited write move the audit trail's
+    latest entry, which stands for them.
+    """
+    from kretslopp.core.memo import data_version
+    from kretslopp.core.models import AuditEntry
+    from kretslopp.energy import ledger
+    from kretslopp.energy.models import Target
+
+    return (
+        getattr(request.user, "pk", None),
+        access.role,
+        access.department_ids,
+        timezone.localdate(),
+        services.Choice.current(),
+        ledger.stored_versions(),
+        services.fleet_version(),
+        data_version(
+            (Target, "COUNT", "*"), (Target, "MAX", "updated_at"), (AuditEntry, "MAX", "id")
+        ),
+    )
+
+
 def _target(request: HttpRequest, access: Access) -> dict[str, Any]:
     target = assessment.visible_targets(access).filter(kpi=Kpi.IT_ENERGY_KWH).order_by("pk").first()
     if target is None:
