@@ -167,9 +167,7 @@ def purchases_by_year(
     sums = []
     for values in (embodied_kg_co2e, embodied_kg_co2e_min, embodied_kg_co2e_max):
         array = np.asarray(values, dtype=np.float64)
-        sums.append(
-            np.bincount(positions[inside], weights=array[inside], minlength=len(years))
-        )
+        sums.append(np.bincount(positions[inside], weights=array[inside], minlength=len(years)))
     return {
         year: Figure(
             float(sums[0][i]),
