@@ -8,6 +8,7 @@ from django.http import HttpRequest
 
 from kretslopp.carbon import services
 from kretslopp.carbon.views import may_decide
+from kretslopp.organisation.access import reader_of
 from kretslopp.organisation.access import Access
 
 #: Years shown on the home page: the last eight, enough for a trend, short enough to read.
@@ -16,8 +17,10 @@ YEARS_SHOWN = 8
 
 def fleet_by_year(request: HttpRequest, access: Access) -> dict[str, Any]:
     """The reader's fleet footprint for the last years, with the method it was computed by."""
+    by_year = list(services.fleet_for(access).by_year().items())[-YEARS_SHOWN:]
+    purchases = services.purchases_by_year(access, [year for year, _a in by_year])
     return {
-        "by_year": list(services.fleet_for(access).by_year().items())[-YEARS_SHOWN:],
+        "by_year": [(year, a, purchases[year]) for year, a in by_year],
         "choice": services.Choice.current(),
     }
 
@@ -41,4 +44,11 @@ def department_by_year(request: HttpRequest, access: Access, *, department: Any)
     by_year = services.department_by_year(services.fleet_for(access), department.pk)
     if not by_year:
         return None
-    return {"by_year": by_year[-YEARS_SHOWN:], "choice": services.Choice.current()}
+    by_year = by_year[-YEARS_SHOWN:]
+    purchases = services.purchases_by_year(
+        reader_of(department.pk), [year for year, _a in by_year]
+    )
+    return {
+        "by_year": [(year, a, purchases[year]) for year, a in by_year],
+        "choice": services.Choice.current(),
+    }

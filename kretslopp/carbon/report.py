@@ -11,7 +11,7 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from kretslopp.carbon import services
-from kretslopp.footprint import ghg
+from kretslopp.footprint import comparison, ghg
 from kretslopp.footprint.taxonomy import CATEGORY_LABELS
 
 
@@ -56,7 +56,7 @@ def footprint_section(access: Any, year: int, department_id: int | None) -> dict
         ]
         for q, share in total.quality_share.items()
     ]
-    return {
+    section: dict[str, Any] = {
         "title": _("CO2e of IT by scope and category"),
         "paragraphs": [
             _(
@@ -65,6 +65,12 @@ def footprint_section(access: Any, year: int, department_id: int | None) -> dict
                 "view spreads every device's embodied emissions over its expected lifetime."
             )
             % {"set": choice.factor_set, "grid": choice.grid, "year": year},
+            _(
+                "The use phase here is the devices' own estimate (manufacturers' yearly typical "
+                "energy consumption per device); the IT energy section covers the whole IT "
+                "energy ledger, with metered data centres, network and printing, so its "
+                "figures are larger and the two do not disagree."
+            ),
             _(
                 "The treatment of discarded equipment (scope 3 category 5) is not estimated "
                 "yet: it is left out rather than shown as zero."
@@ -123,4 +129,50 @@ def footprint_section(access: Any, year: int, department_id: int | None) -> dict
             },
         ],
         "sources": [choice.factor_set, choice.grid, *ghg.SOURCE_IDS],
+    }
+    comparison = _comparison_table(access, choice.factor_set)
+    if comparison:
+        section["tables"].append(comparison)
+    return section
+
+
+def _comparison_table(access: Any, factor_set: str) -> dict[str, Any] | None:
+    """This fleet's devices costed with our defaults and with Boavizta/ADEME's figures."""
+    counts = services.installed_base(access)
+    rows = []
+    for row in comparison.category_comparison(factor_set):
+        n = counts.get(row.category, 0)
+        if not n:
+            continue
+        rows.append(
+            [
+                _(CATEGORY_LABELS[row.category]),
+                n,
+                {"value": n * row.embodied_kg_co2e / 1000.0, "digits": 1},
+                {"value": n * row.ademe_kg_co2e / 1000.0, "digits": 1}
+                if row.ademe_kg_co2e
+                else "–",
+                {"value": n * row.kwh_per_year / 1000.0, "digits": 1},
+                {"value": n * row.boavizta_kwh_per_year / 1000.0, "digits": 1}
+                if row.boavizta_kwh_per_year
+                else "–",
+            ]
+        )
+    if not rows:
+        return None
+    return {
+        "caption": _(
+            "Devices in use or in stock, costed with our category defaults and with the "
+            "Boavizta API's figures (ADEME embodied, archetype power in use 30 per cent of "
+            "the time)"
+        ),
+        "headers": [
+            _("Device category"),
+            _("Devices"),
+            _("Embodied, ours, t CO2e"),
+            _("Embodied, ADEME, t CO2e"),
+            _("Energy, ours, MWh/year"),
+            _("Energy, Boavizta, MWh/year"),
+        ],
+        "rows": rows,
     }

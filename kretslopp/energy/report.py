@@ -78,6 +78,11 @@ def charter_section(access: Any, year: int, department_id: int | None) -> dict[s
                 "by 30 per cent in ten years; it is followed here as IT energy against one "
                 "base year."
             ),
+            _(
+                "The figures cover the whole IT energy ledger: metered or estimated end-user "
+                "devices, data centres, network and printing; CO2e is its electricity with "
+                "the chosen grid factor (scope 2)."
+            ),
         ],
         "figures": figures,
         "charts": [],

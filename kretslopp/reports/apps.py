@@ -21,11 +21,9 @@ class ReportsConfig(AppConfig):
             "reports:archive",
             NavigationEntry("reports:archive", _("Reports"), access.may_list, 85),
         )
-        # The report's own sections: summary first, methods and sources last; every other
-        # section comes from the app that owns its figures.
-        registry.report_sections.register(
-            "reports:summary", ReportSection(lazy("kretslopp.reports.sections.summary"), 0)
-        )
+        # The report's own section, methods and sources, comes last (the summary gathers
+        # the other sections' headline figures); every other section comes from the app
+        # that owns its figures.
         registry.report_sections.register(
             "reports:methods", ReportSection(lazy("kretslopp.reports.sections.methods"), 1000)
         )

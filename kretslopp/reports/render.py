@@ -49,10 +49,14 @@ def _cell(value: Any) -> dict[str, Any]:
 
 def _prepared(section: dict[str, Any], language: str) -> dict[str, Any]:
     """A section ready for the template: cells formatted, charts drawn as SVG."""
-    tables = [
-        {**table, "cells": [[_cell(v) for v in row] for row in table.get("rows", [])]}
-        for table in section.get("tables", [])
-    ]
+    tables = []
+    for table in section.get("tables", []):
+        cells = [[_cell(v) for v in row] for row in table.get("rows", [])]
+        numeric = [any(row[i]["numeric"] for row in cells) for i in range(len(table["headers"]))]
+        headers = [
+            {"text": h, "numeric": n} for h, n in zip(table["headers"], numeric, strict=True)
+        ]
+        tables.append({**table, "cells": cells, "header_cells": headers})
     figures = [{**figure, "text": _cell(figure)["text"]} for figure in section.get("figures", [])]
     charts = [
         {
