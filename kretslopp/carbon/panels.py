@@ -45,9 +45,7 @@ def department_by_year(request: HttpRequest, access: Access, *, department: Any)
     if not by_year:
         return None
     by_year = by_year[-YEARS_SHOWN:]
-    purchases = services.purchases_by_year(
-        reader_of(department.pk), [year for year, _a in by_year]
-    )
+    purchases = services.purchases_by_year(reader_of(department.pk), [year for year, _a in by_year])
     return {
         "by_year": [(year, a, purchases[year]) for year, a in by_year],
         "choice": services.Choice.current(),

@@ -57,7 +57,7 @@ def archive(request: HttpRequest) -> HttpResponse:
             "snapshots": readable,
             "form": form,
             "may_create": rules.may_create_any(access),
-            "languages": snapshots.LANGUAGES,
+            "report_languages": [("sv", _("Swedish")), ("en", _("English"))],
         },
     )
 
