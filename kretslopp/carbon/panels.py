@@ -8,8 +8,7 @@ from django.http import HttpRequest
 
 from kretslopp.carbon import services
 from kretslopp.carbon.views import may_decide
-from kretslopp.organisation.access import reader_of
-from kretslopp.organisation.access import Access
+from kretslopp.organisation.access import Access, reader_of
 
 #: Years shown on the home page: the last eight, enough for a trend, short enough to read.
 YEARS_SHOWN = 8

@@ -72,12 +72,13 @@ def test_the_pdf_is_tagged_with_language_title_headings_tables_and_alt_text(flee
 
 def test_every_chart_has_alternative_text(fleet, monkeypatch):
     """A section with a chart (the Charter's needs meter data; a test section here)."""
+    axis = {"type": "quantitative"}
     spec = {
         "$schema": "https://vega.github.io/schema/vega-lite/v6.json",
         "data": {"values": [{"x": 1, "y": 2}, {"x": 2, "y": 3}]},
         "mark": "line",
-        "encoding": {"x": {"field": "x", "type": "quantitative"}, "y": {"field": "y", "type": "quantitative"}},
-    }  # fmt: skip
+        "encoding": {"x": {"field": "x", **axis}, "y": {"field": "y", **axis}},
+    }
     registry.report_sections.register(
         "test:chart",
         ReportSection(lambda *a: {"title": "Diagram", "charts": [{"spec": spec, "alt": "Linje"}]}),
