@@ -47,5 +47,5 @@ class CarbonConfig(AppConfig):
         )
         registry.report_sections.register(
             "carbon:footprint",
-            ReportSection(lazy("kretslopp.carbon.report.footprint_section"), 30),
+            ReportSection(lazy("kretslopp.carbon.report_section.footprint_section"), 30),
         )

@@ -188,6 +188,9 @@ class KpiEntry:
     direction: Any  # kretslopp.targets.Direction
     actuals: Callable[..., Any]
     order: int = 100
+    #: The greenhouse-gas category of a CO2e KPI (a kind in ``footprint.ghg.FIGURE_KINDS``,
+    #: e.g. ``"use"`` for electricity, scope 2); empty for a KPI that is not CO2e.
+    ghg: str = ""
 
 
 @dataclass(frozen=True)

@@ -32,5 +32,5 @@ class EnergyConfig(AppConfig):
 
         registry.report_sections.register(
             "energy:charter",
-            ReportSection(lazy("kretslopp.energy.report.charter_section"), 20),
+            ReportSection(lazy("kretslopp.energy.report_section.charter_section"), 20),
         )

@@ -25,5 +25,8 @@ class ReportsConfig(AppConfig):
         # the other sections' headline figures); every other section comes from the app
         # that owns its figures.
         registry.report_sections.register(
+            "reports:kpis", ReportSection(lazy("kretslopp.reports.sections.kpis"), 60)
+        )
+        registry.report_sections.register(
             "reports:methods", ReportSection(lazy("kretslopp.reports.sections.methods"), 1000)
         )

@@ -7,6 +7,7 @@ from typing import Any
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
+from kretslopp.core.registry import registry
 from kretslopp.footprint import ghg
 from kretslopp.footprint.sources import sources
 
@@ -50,5 +51,47 @@ def methods(access: Any, year: int, department_id: int | None) -> dict[str, Any]
                 "headers": [_("Id"), _("Title"), _("Publisher"), _("Year"), _("Licence")],
                 "rows": rows,
             },
+        ],
+    }
+
+
+#: Years of each KPI the report shows, ending with the report's year.
+KPI_YEARS = 5
+
+
+def kpis(access: Any, year: int, department_id: int | None) -> dict[str, Any] | None:
+    """Every registered KPI (IT energy, its CO2e, pages printed …) over the last years.
+
+    Read from the ``kpis`` store, so a domain's new KPI joins the report without a change
+    here; a CO2e KPI carries its greenhouse-gas category.
+    """
+    language = get_language()
+    years = list(range(year - KPI_YEARS + 1, year + 1))
+    memo: dict = {}
+    rows = []
+    for entry in registry.kpis:
+        actuals = entry.actuals(access, department_id, memo)
+        if not any(actuals.values.get(y) for y in years):
+            continue
+        category = ghg.category_for(entry.ghg).text("short", language) if entry.ghg else "–"
+        values = [actuals.values.get(y) for y in years]
+        rows.append([str(entry.label), str(entry.unit), category, *values])
+    if not rows:
+        return None
+    return {
+        "title": _("Key figures over the years"),
+        "paragraphs": [
+            _(
+                "Each key figure as its own page computes it; printing's pages come from the "
+                "imported print logs (complete years only)."
+            )
+        ],
+        "tables": [
+            {
+                "caption": _("Key figures by year"),
+                "headers": [_("Key figure"), _("Unit"), _("Greenhouse-gas category")]
+                + [str(y) for y in years],
+                "rows": rows,
+            }
         ],
     }
