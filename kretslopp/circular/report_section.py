@@ -33,7 +33,16 @@ def takeback_section(access: Any, year: int, department_id: int | None) -> dict[
     ).order_by("starts_on", "pk")
     items = access.scope(CampaignItem.objects.filter(campaign__in=campaigns))
     if not items.exists():
-        return None
+        return {
+            "title": _("Take-back and avoided emissions"),
+            "paragraphs": [
+                _(
+                    "No take-back campaign collected devices in %(year)s. A campaign is "
+                    "planned and followed on the take-back page."
+                )
+                % {"year": year}
+            ],
+        }
     label = ghg.category_for("avoided").text("short", get_language())
     rows = []
     for campaign in campaigns:
