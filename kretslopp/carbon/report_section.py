@@ -109,7 +109,6 @@ def footprint_section(access: Any, year: int, department_id: int | None) -> dict
                 "value": total.energy.value / 1000.0,
                 "low": total.energy.low / 1000.0,
                 "high": total.energy.high / 1000.0,
-                "digits": 1,
                 "unit": "MWh",
                 "ghg": "",
             },

@@ -40,7 +40,7 @@ def charter_section(access: Any, year: int, department_id: int | None) -> dict[s
     table_rows = [
         [
             str(row["year"]),
-            {"value": row["kwh"] / 1000.0, "digits": 1},
+            {"value": row["kwh"] / 1000.0, "digits": 0},
             {"value": row["kwh_change"] * 100, "digits": 1}
             if row["kwh_change"] is not None
             else "–",
@@ -53,7 +53,7 @@ def charter_section(access: Any, year: int, department_id: int | None) -> dict[s
         {
             "label": _("IT energy %(year)s, MWh") % {"year": latest["year"]},
             "value": latest["kwh"] / 1000.0,
-            "digits": 1,
+            "digits": 0,
             "unit": "MWh",
             "ghg": "",
             "headline": True,

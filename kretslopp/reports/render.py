@@ -12,8 +12,9 @@ import io
 from dataclasses import dataclass
 from typing import Any
 
+from django.template.defaultfilters import floatformat
 from django.template.loader import render_to_string
-from django.utils import formats, translation
+from django.utils import translation
 
 from kretslopp.energy.charts import render_svg
 from kretslopp.reports.models import ReportSnapshot
@@ -31,7 +32,10 @@ def number(value: Any, digits: int | None = None) -> str:
         return str(value)
     if digits is None:
         digits = 0 if abs(value) >= 100 or float(value).is_integer() else 1
-    return formats.number_format(round(value, digits), digits, use_l10n=True, force_grouping=True)
+    # The pages' own filter (floatformat, grouped, in the active language): a figure in the
+    # report is written exactly as the page writes it.
+    text = floatformat(value, f"{digits}g")
+    return "\u2212" + text[1:] if text.startswith("-") else text  # a real minus, as the pages
 
 
 def _cell(value: Any) -> dict[str, Any]:
