@@ -39,8 +39,10 @@ format: install
 	$(BIN)/ruff check --fix .
 
 # Debian's Chromium drives the browser tests; Playwright's own browser download is not used.
+# WeasyPrint (the report PDFs) needs Pango from the system.
 browser:
 	@test -x $(CHROMIUM) || (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium)
+	@ldconfig -p | grep -q libpangoft2-1.0 || (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq libpango-1.0-0 libpangoft2-1.0-0)
 
 # PostgreSQL's client programs (pg_dump, pg_restore) for `kretslopp backup` and its tests.
 pgclient:

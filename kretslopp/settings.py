@@ -71,6 +71,7 @@ INSTALLED_APPS = [
     "kretslopp.forum",
     "kretslopp.overview",
     "kretslopp.demo",
+    "kretslopp.reports",
     "axes",
 ]
 

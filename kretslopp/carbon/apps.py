@@ -10,7 +10,14 @@ class CarbonConfig(AppConfig):
     verbose_name = _("Climate footprint")
 
     def ready(self) -> None:
-        from kretslopp.core.registry import ApiRouterEntry, NavigationEntry, Panel, lazy, registry
+        from kretslopp.core.registry import (
+            ApiRouterEntry,
+            NavigationEntry,
+            Panel,
+            ReportSection,
+            lazy,
+            registry,
+        )
         from kretslopp.organisation.access import Access
 
         registry.navigation.register(
@@ -42,4 +49,8 @@ class CarbonConfig(AppConfig):
             Panel(
                 "carbon/fleet_by_year.html", lazy("kretslopp.carbon.panels.department_by_year"), 20
             ),
+        )
+        registry.report_sections.register(
+            "carbon:footprint",
+            ReportSection(lazy("kretslopp.carbon.report_section.footprint_section"), 30),
         )

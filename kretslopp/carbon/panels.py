@@ -8,7 +8,7 @@ from django.http import HttpRequest
 
 from kretslopp.carbon import services
 from kretslopp.carbon.views import may_decide
-from kretslopp.organisation.access import Access
+from kretslopp.organisation.access import Access, reader_of
 
 #: Years shown on the home page: the last eight, enough for a trend, short enough to read.
 YEARS_SHOWN = 8
@@ -16,8 +16,10 @@ YEARS_SHOWN = 8
 
 def fleet_by_year(request: HttpRequest, access: Access) -> dict[str, Any]:
     """The reader's fleet footprint for the last years, with the method it was computed by."""
+    by_year = list(services.fleet_for(access).by_year().items())[-YEARS_SHOWN:]
+    purchases = services.purchases_by_year(access, [year for year, _a in by_year])
     return {
-        "by_year": list(services.fleet_for(access).by_year().items())[-YEARS_SHOWN:],
+        "by_year": [(year, a, purchases[year]) for year, a in by_year],
         "choice": services.Choice.current(),
     }
 
@@ -52,4 +54,9 @@ def department_by_year(request: HttpRequest, access: Access, *, department: Any)
     by_year = services.department_by_year(services.fleet_for(access), department.pk)
     if not by_year:
         return None
-    return {"by_year": by_year[-YEARS_SHOWN:], "choice": services.Choice.current()}
+    by_year = by_year[-YEARS_SHOWN:]
+    purchases = services.purchases_by_year(reader_of(department.pk), [year for year, _a in by_year])
+    return {
+        "by_year": [(year, a, purchases[year]) for year, a in by_year],
+        "choice": services.Choice.current(),
+    }

@@ -263,3 +263,35 @@ def lifetime_scenario(
         year=timezone.localdate().year,
         lifetime_years=lifetime_years,
     )
+
+
+def purchases_by_year(access, years: Iterable[int]) -> dict[int, footprint.Figure]:
+    """Embodied kg CO2e of the devices bought each year, counted in full (inventory view).
+
+    The purchase date decides the year; where none is recorded, the in-use date does
+    (docs/methodology.md §12). Remembered like the fleet until the data changes.
+    """
+    choice = Choice.current()
+    year_list = tuple(years)
+    key = ("purchases", access.department_ids, choice, year_list, fleet_version())
+    return _memo.get(key, lambda: _purchases(access, year_list, choice))
+
+
+def _purchases(access, years: tuple[int, ...], choice: Choice) -> dict[int, footprint.Figure]:
+    from kretslopp.footprint import ghg
+
+    table = _memo.get(("models", choice, fleet_version()), lambda: _model_table(choice))
+    rows = list(
+        access.scope(Asset.objects.all())
+        .values_list("model_id", "purchase_date", "in_use_date")
+        .order_by()
+        .iterator(chunk_size=20_000)
+    )
+    index = np.fromiter((table.position[r[0]] for r in rows), dtype=np.int64, count=len(rows))
+    return ghg.purchases_by_year(
+        [r[1] or r[2] for r in rows],
+        table.embodied_kg_co2e[index],
+        table.embodied_kg_co2e_min[index],
+        table.embodied_kg_co2e_max[index],
+        years,
+    )

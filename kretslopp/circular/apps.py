@@ -69,3 +69,9 @@ class CircularConfig(AppConfig):
                 40,
             ),
         )
+        from kretslopp.core.registry import ReportSection
+
+        registry.report_sections.register(
+            "circular:takeback",
+            ReportSection(lazy("kretslopp.circular.report_section.takeback_section"), 40),
+        )

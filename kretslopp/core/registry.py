@@ -195,6 +195,9 @@ class KpiEntry:
     direction: Any  # kretslopp.targets.Direction
     actuals: Callable[..., Any]
     order: int = 100
+    #: The greenhouse-gas category of a CO2e KPI (a kind in ``footprint.ghg.FIGURE_KINDS``,
+    #: e.g. ``"use"`` for electricity, scope 2); empty for a KPI that is not CO2e.
+    ghg: str = ""
 
 
 @dataclass(frozen=True)
@@ -253,6 +256,22 @@ class Landing:
     order: int = 100
 
 
+@dataclass(frozen=True)
+class ReportSection:
+    """A section of the annual report, contributed by the app that owns its figures.
+
+    ``build(access, year, department_id)`` runs in the report's language (the reports app
+    activates it) and returns the section frozen as JSON-able data, or None when the app
+    has nothing for that year: ``{"title", "paragraphs": [str], "figures": [{"label",
+    "value", "low", "high", "unit", "ghg"}], "tables": [{"caption", "headers", "rows",
+    "ghg"}], "charts": [{"spec", "alt"}], "sources": [str]}``. Numbers stay numbers (the
+    report formats them per language); a chart is a Vega-Lite spec, drawn as SVG.
+    """
+
+    build: Callable[..., dict[str, Any] | None]
+    order: int = 100
+
+
 class Registry:
     """The stores; one instance, :data:`registry`, for the process."""
 
@@ -276,6 +295,8 @@ class Registry:
         self.landings: Store[Landing] = Store("landing for a login without a role")
         #: Text columns searched by substring (``kretslopp.core.textsearch.TextIndex``).
         self.text_indexes: Store[Any] = Store("text index")
+        #: Sections of the annual and department reports (``kretslopp.reports``).
+        self.report_sections: Store[ReportSection] = Store("report section")
 
 
 registry = Registry()

@@ -38,3 +38,9 @@ class EnergyConfig(AppConfig):
             ),
         )
         registry.api_routers.register("energy", ApiRouterEntry("kretslopp.energy.api.router", 30))
+        from kretslopp.core.registry import ReportSection, lazy
+
+        registry.report_sections.register(
+            "energy:charter",
+            ReportSection(lazy("kretslopp.energy.report_section.charter_section"), 20),
+        )

@@ -69,7 +69,13 @@ def register() -> None:
     registry.kpis.register(
         "it_kg_co2e",
         KpiDefinition(
-            "it_kg_co2e", _("IT energy CO2e"), "kg CO2e", "decrease", _energy_kg_co2e, 20
+            "it_kg_co2e",
+            _("IT energy CO2e"),
+            "kg CO2e",
+            "decrease",
+            _energy_kg_co2e,
+            20,
+            ghg="use",
         ),
     )
 

@@ -15,6 +15,8 @@ class ForumConfig(AppConfig):
             Landing,
             NavigationEntry,
             Panel,
+            ReportSection,
+            lazy,
             registry,
         )
 
@@ -26,6 +28,10 @@ class ForumConfig(AppConfig):
         )
         registry.landings.register("forum", Landing(_member_forum_url, 50))
         registry.api_routers.register("forum", ApiRouterEntry("kretslopp.forum.api.router", 80))
+        registry.report_sections.register(
+            "forum:measures",
+            ReportSection(lazy("kretslopp.forum.report_section.measures_section"), 70),
+        )
         # Follow-up: effects on targets, the reminders panel, the register's import.
         from kretslopp.forum import followup
 

@@ -385,6 +385,17 @@ def _case_keys(value: str) -> set[str]:
 ORGANISATION_TOTALS = Access(role=Role.VIEWER, department_ids=None)
 
 
+def reader_of(department_id: int | None) -> Access:
+    """Read-only access to one department and its sub-departments, or (None) to every one.
+
+    What a report for that department is computed with, whoever asks for it (the command
+    line has no user): the report's figures are the department's, not the reader's scope.
+    """
+    if department_id is None:
+        return ORGANISATION_TOTALS
+    return Access(role=Role.VIEWER, department_ids=_with_descendants([department_id]))
+
+
 def _with_descendants(roots: Iterable[int]) -> frozenset[int]:
     children: dict[int | None, list[int]] = {}
     for pk, parent_id in Department.objects.values_list("pk", "parent_id"):

@@ -22,7 +22,7 @@ from kretslopp.tabular.values import (
     parse_decimal,
     strip_html,
 )
-from kretslopp.tabular.writing import write_csv, write_xlsx
+from kretslopp.tabular.writing import write_csv, write_xlsx, write_xlsx_sheets
 
 __all__ = [
     "DEFAULT_LIMITS",
@@ -42,4 +42,5 @@ __all__ = [
     "strip_html",
     "write_csv",
     "write_xlsx",
+    "write_xlsx_sheets",
 ]

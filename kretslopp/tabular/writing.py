@@ -137,35 +137,55 @@ def write_xlsx(
     ``float`` as numbers (Excel holds 15 significant digits), booleans as booleans.
     Time-zone-aware datetimes lose their zone: convert to local time first.
     """
+    return write_xlsx_sheets(stream, [(sheet_name, headers, rows)])[0]
+
+
+def write_xlsx_sheets(
+    stream: BinaryIO | Any,
+    sheets: Sequence[tuple[str, Sequence[str], Iterable[Sequence[object]]]],
+) -> list[int]:
+    """Several tables, one sheet each (``(name, headers, rows)``), as :func:`write_xlsx`
+    writes one; returns each sheet's data row count. Sheet names are cut to Excel's 31
+    characters and cleared of the characters Excel refuses."""
     import xlsxwriter  # imported here: CSV-only callers never pay for it
 
     workbook = xlsxwriter.Workbook(
         stream,
         {"constant_memory": True, "remove_timezone": True, "nan_inf_to_errors": True},
     )
+    counts = []
     try:
-        sheet = workbook.add_worksheet(sheet_name[:31])
         formats = {
             "header": workbook.add_format({"bold": True}),
             "date": workbook.add_format({"num_format": "yyyy-mm-dd"}),
             "datetime": workbook.add_format({"num_format": "yyyy-mm-dd hh:mm:ss"}),
             "time": workbook.add_format({"num_format": "hh:mm:ss"}),
         }
-        width = len(headers)
-        for col, header in enumerate(headers):
-            sheet.write_string(0, col, neutralise_cell(str(header)), formats["header"])
-            sheet.set_column(col, col, min(max(len(str(header)) + 2, 10), 50))
-        sheet.freeze_panes(1, 0)
-        count = 0
-        for count, row in enumerate(rows, start=1):
-            if len(row) != width:
-                raise ValueError(f"row {count} has {len(row)} cells but there are {width} headers")
-            for col, value in enumerate(row):
-                _write_xlsx_cell(sheet, count, col, value, formats)
-        if width:
-            sheet.autofilter(0, 0, count, width - 1)
+        for sheet_name, headers, rows in sheets:
+            clean = "".join(" " if c in "[]:*?/\\" else c for c in sheet_name).strip()
+            sheet = workbook.add_worksheet(clean[:31] or None)
+            counts.append(_write_sheet(sheet, headers, rows, formats))
     finally:
         workbook.close()
+    return counts
+
+
+def _write_sheet(
+    sheet: Any, headers: Sequence[str], rows: Iterable[Sequence[object]], formats: dict
+) -> int:
+    width = len(headers)
+    for col, header in enumerate(headers):
+        sheet.write_string(0, col, neutralise_cell(str(header)), formats["header"])
+        sheet.set_column(col, col, min(max(len(str(header)) + 2, 10), 50))
+    sheet.freeze_panes(1, 0)
+    count = 0
+    for count, row in enumerate(rows, start=1):
+        if len(row) != width:
+            raise ValueError(f"row {count} has {len(row)} cells but there are {width} headers")
+        for col, value in enumerate(row):
+            _write_xlsx_cell(sheet, count, col, value, formats)
+    if width:
+        sheet.autofilter(0, 0, count, width - 1)
     return count
 
 

@@ -126,6 +126,9 @@ def world(town):
             "contract": contract.pk,
             "fmt": "csv",
             "year": 2024,
+            "language": "sv",
+            "output_format": "xlsx",
+            "report_snapshot": _report_snapshot(town.other),
             "value_map": ValueMap.objects.create(
                 kind="status", source_name="Arkiverad", code="in_stock"
             ).pk,
@@ -191,3 +194,18 @@ def _forum_followup_records(forum_id: int, admin) -> dict[str, int]:
         user=admin, file_name="register.csv", target=TARGET_NAME, state=JobState.PREVIEWED
     )
     return {"snapshot": snapshot.pk, "register_job": job.pk}
+
+
+def _report_snapshot(department) -> int:
+    """The other department's report snapshot (frozen with no sections)."""
+    from kretslopp.reports.models import ReportSnapshot
+
+    meta = {
+        "format": 1,
+        "year": 2024,
+        "department": department.name,
+        "department_code": department.code,
+        "taken_at": "2025-01-15T10:00:00+00:00",
+    }
+    content = {"meta": meta, "sv": {"sections": []}, "en": {"sections": []}}
+    return ReportSnapshot.objects.create(year=2024, department=department, content=content).pk

@@ -202,6 +202,12 @@ ROUTES: dict[str, tuple[str, str]] = {
     "printing:mappings":              ("get",  "200 200 200 200 200 200 403 403 302"),
     "printing:overview":              ("get",  "200 200 200 200 200 200 403 403 302"),
     "printing:upload":                ("get",  "200 200 403 403 403 403 403 403 302"),
+    # Reports: the organisation's for readers of every department; the probe's snapshot is
+    # the other department's, so a department-bound reader gets 404.
+    "reports:archive":                ("get",  "200 200 200 200 200 200 403 403 302"),
+    "reports:create":                 ("post", "302 302 403 403 403 403 403 403 302"),
+    "reports:preview":                ("get",  "200 200 200 404 404 200 404 404 302"),
+    "reports:download":               ("get",  "200 200 200 404 404 200 404 404 302"),
     # The criteria library is public knowledge: every reader; edited by procurement.
     "procurement:criteria":           ("get",  "200 200 200 200 200 200 403 403 302"),
     "procurement:criterion":          ("get",  "200 200 200 200 200 200 403 403 302"),
@@ -280,6 +286,7 @@ PK_RECORD = {
     "procurement:criterion": "criterion",
     "procurement:criterion_edit": "criterion",
     "procurement": "procurement",
+    "reports": "report_snapshot",
 }
 #: The other URL parameters: which record (or value) each names.
 PARAMETER_RECORD = {
@@ -296,6 +303,8 @@ PARAMETER_RECORD = {
     "kind": "kind",
     "use_pk": "criterion_use",
     "offer_pk": "offer",
+    "language": "language",
+    "output_format": "output_format",
 }
 
 

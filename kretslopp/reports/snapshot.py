@@ -1,0 +1,59 @@
+"""Take a report's snapshot: every registered section, frozen in both languages.
+
+Sections come from :data:`kretslopp.core.registry.registry` (``report_sections``), so a new
+domain adds its section in its own ``ready()`` and this app never changes for it.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from django.db import transaction
+from django.utils import timezone, translation
+
+from kretslopp.core.registry import registry
+from kretslopp.organisation.access import reader_of
+from kretslopp.organisation.models import Department
+from kretslopp.reports.models import ReportSnapshot
+
+LANGUAGES = ("sv", "en")
+#: Version of the snapshot's JSON shape (the renderer reads older shapes by this number).
+FORMAT = 1
+
+
+def sections_for(year: int, department_id: int | None, language: str) -> list[dict[str, Any]]:
+    """Every registered section built for ``year`` in ``language`` (None ones left out)."""
+    access = reader_of(department_id)
+    out = []
+    with translation.override(language):
+        for key, entry in registry.report_sections.items():
+            section = entry.build(access, year, department_id)
+            if section:
+                out.append({"key": key, **section})
+    return out
+
+
+def take(year: int, department: Department | None = None, by: Any = None) -> ReportSnapshot:
+    """Freeze ``year``'s report (the organisation's, or ``department``'s) and keep it."""
+    department_id = department.pk if department else None
+    content: dict[str, Any] = {
+        "meta": {
+            "format": FORMAT,
+            "year": year,
+            "department": department.name if department else None,
+            "department_code": department.code if department else None,
+            "taken_at": timezone.now().isoformat(),
+        }
+    }
+    for language in LANGUAGES:
+        content[language] = {"sections": sections_for(year, department_id, language)}
+    with transaction.atomic():
+        return ReportSnapshot.objects.create(
+            year=year, department=department, created_by=by, content=content
+        )
+
+
+def default_year(today: dt.date | None = None) -> int:
+    """The last full calendar year: what an annual report is normally about."""
+    return (today or timezone.localdate()).year - 1
