@@ -22,6 +22,7 @@ urlpatterns = [
     path("", include("kretslopp.circular.urls")),
     path("", include("kretslopp.forum.urls")),
     path("", include("kretslopp.procurement.urls")),
+    path("", include("kretslopp.exchange.urls")),
 ]
 
 # Error pages in the site's layout and language (kretslopp/core/errors.py).
