@@ -238,10 +238,10 @@ class PeerValuesTarget(ImportTarget):
             "data_quality": item["data_quality"],
         }
         current = self.existing.get(key)
-        if current is not None and all(getattr(current, f) == values[f] for f in _COMPARED):
-            if not self.source or current.peer.source == self.source:
-                self.unchanged += 1
-                return []
+        same = current is not None and all(getattr(current, f) == values[f] for f in _COMPARED)
+        if same and (not self.source or current.peer.source == self.source):
+            self.unchanged += 1
+            return []
         self.plans.append(_Planned(code, name, kpi.kpi, item["period"], values))
         return []
 

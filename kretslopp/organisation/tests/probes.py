@@ -126,6 +126,9 @@ def world(town):
             "contract": contract.pk,
             "fmt": "csv",
             "year": 2024,
+            # The KPI exchange's Kolada-shaped route: a catalogue KPI and Malmö's code.
+            "exchange_kpi": "KR0001",
+            "municipality_code": "1280",
             "value_map": ValueMap.objects.create(
                 kind="status", source_name="Arkiverad", code="in_stock"
             ).pk,
