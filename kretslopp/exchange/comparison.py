@@ -186,28 +186,13 @@ def chart_spec(comparison: KpiComparison, labels: dict[str, str]) -> dict[str, A
         ],
     }
     years = [str(year.period) for year in comparison.years]
+    by_cell = {(r["year"], r["municipality"]): r["value"] for r in rows}
     spec["usermeta"] = {
         "table": {
-            "key": labels["municipality"],
+            "key": labels["year"],
             "unit": labels["value"],
-            "columns": years,
-            "rows": [
-                [
-                    name,
-                    *[
-                        next(
-                            (
-                                r["value"]
-                                for r in rows
-                                if r["municipality"] == name and r["year"] == y
-                            ),
-                            None,
-                        )
-                        for y in years
-                    ],
-                ]
-                for name in names
-            ],
+            "columns": names,
+            "rows": [[year, *[by_cell.get((year, name)) for name in names]] for year in years],
         }
     }
     return _finite(spec)
