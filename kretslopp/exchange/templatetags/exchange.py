@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import math
+
 from django import template
 from django.template.defaultfilters import floatformat
 
@@ -10,8 +12,12 @@ register = template.Library()
 
 @register.filter
 def figure(value: float | None) -> str:
-    """Whole numbers from 100 up, one decimal from 10, two below: enough to rank by."""
+    """Whole numbers from 100 up, else three significant digits: enough to rank by, and a
+    per-employee figure of a few grams never reads as 0."""
     if value is None:
         return "–"
     size = abs(value)
-    return floatformat(value, "0g" if size >= 100 else "1g" if size >= 10 else "2g")
+    if size >= 100 or size == 0:
+        return floatformat(value, "0g")
+    decimals = min(6, 2 - math.floor(math.log10(size)))
+    return floatformat(value, f"{decimals}g")

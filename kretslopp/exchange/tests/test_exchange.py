@@ -253,3 +253,20 @@ def test_the_api_answers_in_koladas_shape_with_published_values_only(town, api_a
     every = api.get("/api/v1/exchange/data").json()
     assert [e["period"] for e in every["values"]] == [2024]
     assert any(k["id"] == "KR0001" for k in api.get("/api/v1/exchange/kpis").json())
+
+
+def test_figures_keep_three_significant_digits_and_swedish_form():
+    from django.utils import translation
+
+    from kretslopp.exchange.templatetags.exchange import figure
+
+    with translation.override("sv"):
+        assert [figure(v) for v in (26000.4, 812.46, 42.66, 1.534, 0.00153, 0, None)] == [
+            "26\xa0000",
+            "812",
+            "42,7",
+            "1,53",
+            "0,00153",
+            "0",
+            "–",
+        ]
