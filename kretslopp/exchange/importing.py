@@ -56,8 +56,9 @@ class PeerValuesTarget(ImportTarget):
 
     @classmethod
     def for_job(cls, options: Mapping[str, Any], access: Access) -> PeerValuesTarget:
-        """A job's ``source`` labels the peer's values (who sent them, how)."""
-        return cls(source=str(options.get("source") or ""))
+        """A job's ``source`` labels the peer's values (who sent them, how); the API's import
+        route names the same thing ``imported_from``, as for received criteria."""
+        return cls(source=str(options.get("source") or options.get("imported_from") or ""))
 
     def open(self, source: str | Path | bytes, file_name: str) -> RowSource:
         content = source if isinstance(source, bytes) else Path(source).read_bytes()

@@ -270,3 +270,38 @@ def test_figures_keep_three_significant_digits_and_swedish_form():
             "0",
             "–",
         ]
+
+
+@pytest.mark.django_db
+def test_another_installation_can_send_its_file_through_the_api(town, api_as, published):
+    content = exchange_format.to_json(
+        exchange_format.document(
+            "1283",
+            "Helsingborgs stad",
+            [
+                {
+                    "kpi": "KT0001",
+                    "kpi_version": 2,
+                    "municipality": "1283",
+                    "period": 2024,
+                    "value": 3.5,
+                    "count": 8000,
+                    "method": "test-method-1",
+                }
+            ],  # fmt: skip
+        )
+    )
+    lead = api_as(town.users["sustainability_lead"], "read", "write")
+    response = lead.upload(
+        "/api/v1/imports/jobs",
+        "helsingborg.json",
+        content,
+        target="kpi_exchange",
+        imported_from="Helsingborgs stad via API",
+    )
+    assert response.status_code == 200, response.content
+    peer = Peer.objects.get()
+    assert (peer.municipality_code, peer.source) == ("1283", "Helsingborgs stad via API")
+    viewer = api_as(town.users["viewer"], "read", "write")
+    refused = viewer.upload("/api/v1/imports/jobs", "h.json", content, target="kpi_exchange")
+    assert refused.status_code == 403
