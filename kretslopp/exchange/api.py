@@ -2,15 +2,14 @@
 
 ``GET /exchange/data/kpi/{kpi}/municipality/{code}/year/{year}`` answers as Kolada's data
 route does (a list under ``values``, empty when there is nothing), as an exchange document
-that imports into another installation unchanged. Only published values are answered. The
-schema is public: it describes a format, not anyone's figures.
+that imports into another installation unchanged. Only published values are answered.
 """
 
 from __future__ import annotations
 
 from typing import Any
 
-from django.http import HttpRequest, JsonResponse
+from django.http import HttpRequest
 from ninja import Field, Router
 
 from kretslopp.api.auth import caller_of
@@ -40,10 +39,14 @@ class CatalogueKpiOut(ApiSchema):
     method: str
 
 
-@router.get("/exchange/schema/v1.json", auth=None, response={200: dict[str, Any]})
-def schema(request: HttpRequest) -> JsonResponse:
-    """The JSON Schema of version 1 of the KPI exchange format (docs/kpi-exchange.md)."""
-    return JsonResponse(exchange_format.schema(), content_type="application/schema+json")
+@router.get("/exchange/schema/v1.json", response={200: dict[str, Any], **responses(401)})
+def schema(request: HttpRequest) -> dict[str, Any]:
+    """The JSON Schema of version 1 of the KPI exchange format (docs/kpi-exchange.md).
+
+    Any signed-in caller or token may read it, whatever its role: it describes a format,
+    not anyone's figures (the same file is in the source, ``exchange/schema/``).
+    """
+    return exchange_format.schema()
 
 
 @router.get("/exchange/kpis", response={200: list[CatalogueKpiOut], **READ_ERRORS})

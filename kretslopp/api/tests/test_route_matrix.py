@@ -77,7 +77,8 @@ ROUTES: dict[str, str] = {
     "POST /imports/assets":                                "200 403 403 422 403 403 403 403 401",
     "POST /imports/jobs":                                  "200 200 403 403 403 403 404 403 401",
     "GET /imports/jobs":                                   "200 200 200 200 403 403 200 403 401",
-    "GET /exchange/schema/v1.json":                        "200 200 200 200 200 200 200 200 200",
+    # The format's schema: any caller, whatever its role; it holds nobody's figures.
+    "GET /exchange/schema/v1.json":                        "200 200 200 200 200 200 200 200 401",
     "GET /exchange/kpis":                                  "200 200 200 200 200 200 403 403 401",
     "GET /exchange/data":                                  "200 200 200 200 200 200 403 403 401",
     # Kolada's data route: one KPI, municipality and year.

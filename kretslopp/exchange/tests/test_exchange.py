@@ -228,10 +228,11 @@ def test_ranks_follow_the_direction_and_differing_bases_are_flagged(town, publis
 
 
 @pytest.mark.django_db
-def test_the_schema_answers_at_its_stable_url_without_a_login(client):
-    response = client.get("/api/v1/exchange/schema/v1.json")
+def test_the_schema_answers_at_its_stable_url_to_any_caller(town, api_as):
+    response = api_as(town.users["partner"], "read").get("/api/v1/exchange/schema/v1.json")
     assert response.status_code == 200
     schema = response.json()
+    assert schema == exchange_format.schema()
     assert schema["$id"] == "/api/v1/exchange/schema/v1.json"
     assert schema["properties"]["format"] == {"const": "kretslopp-kpi-exchange"}
 
