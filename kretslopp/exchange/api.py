@@ -39,7 +39,7 @@ class CatalogueKpiOut(ApiSchema):
     method: str
 
 
-@router.get("/exchange/schema/v1.json", response={200: dict[str, Any], **responses(401)})
+@router.get("/exchange/schema/v1.json", response={200: dict[str, Any], **responses(401, 403, 422)})
 def schema(request: HttpRequest) -> dict[str, Any]:
     """The JSON Schema of version 1 of the KPI exchange format (docs/kpi-exchange.md).
 
