@@ -69,6 +69,7 @@ INSTALLED_APPS = [
     "kretslopp.printing",
     "kretslopp.procurement",
     "kretslopp.forum",
+    "kretslopp.exchange",
     "kretslopp.overview",
     "kretslopp.demo",
     "kretslopp.reports",

@@ -23,6 +23,7 @@ urlpatterns = [
     path("", include("kretslopp.forum.urls")),
     path("", include("kretslopp.procurement.urls")),
     path("", include("kretslopp.reports.urls")),
+    path("", include("kretslopp.exchange.urls")),
 ]
 
 # Error pages in the site's layout and language (kretslopp/core/errors.py).

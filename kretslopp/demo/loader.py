@@ -29,6 +29,7 @@ from kretslopp.core import audit, bulk
 from kretslopp.core.models import AuditEntry
 from kretslopp.demo import city, fleet, takeback
 from kretslopp.demo import energy as energy_demo
+from kretslopp.demo import exchange as exchange_demo
 from kretslopp.demo import forum as forum_demo
 from kretslopp.demo import procurement as procurement_demo
 from kretslopp.demo.catalogue import Catalogue, build_catalogue
@@ -181,6 +182,7 @@ def load(*, assets: int = fleet.DEFAULT_ASSETS, seed: int = 1, replace: bool = F
         result.counts.update(energy_demo.load(seed))  # energy ledger, print volumes, targets
         result.accounts += forum_demo.load(departments)
         result.counts.update(procurement_demo.load(seed))  # offers, contract, supplier audits
+        result.counts.update(exchange_demo.load(seed))  # published KPI values, demo peers
         result.seconds = time.perf_counter() - started
         audit.record(
             organisation,
@@ -609,6 +611,7 @@ def delete_demo() -> None:
     Every row of these tables goes, so their audit entries go with them — the load's own
     and any later edits' — none left behind to point at a record that no longer exists.
     """
+    exchange_demo.delete()  # published values and the generated peers
     forum_demo.delete()  # its measures point at the departments and logins deleted below
     procurement_demo.delete()  # its contracts point at the catalogue deleted below
     energy_demo.delete()  # its rows point at the departments deleted below

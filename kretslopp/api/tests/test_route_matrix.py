@@ -77,6 +77,13 @@ ROUTES: dict[str, str] = {
     "POST /imports/assets":                                "200 403 403 422 403 403 403 403 401",
     "POST /imports/jobs":                                  "200 200 403 403 403 403 404 403 401",
     "GET /imports/jobs":                                   "200 200 200 200 403 403 200 403 401",
+    # The format's schema: any caller, whatever its role; it holds nobody's figures.
+    "GET /exchange/schema/v1.json":                        "200 200 200 200 200 200 200 200 401",
+    "GET /exchange/kpis":                                  "200 200 200 200 200 200 403 403 401",
+    "GET /exchange/data":                                  "200 200 200 200 200 200 403 403 401",
+    # Kolada's data route: one KPI, municipality and year.
+    "GET /exchange/data/kpi/{kpi}/municipality/{code}/year/{year}":
+                                                           "200 200 200 200 200 200 403 403 401",
     "GET /forum/forums":                                   "200 200 200 200 200 200 403 403 401",
     "GET /forum/forums/{forum_id}":                        "200 200 200 404 404 200 403 403 401",
     "GET /forum/meetings":                                 "200 200 200 200 200 200 403 403 401",
@@ -178,6 +185,8 @@ PATH_RECORDS = {
     "criterion_id": "criterion",
     "procurement_id": "procurement",
     "contract_id": "contract",
+    "kpi": "exchange_kpi",
+    "code": "municipality_code",
 }
 
 

@@ -129,6 +129,9 @@ def world(town):
             "language": "sv",
             "output_format": "xlsx",
             "report_snapshot": _report_snapshot(town.other),
+            # The KPI exchange's Kolada-shaped route: a catalogue KPI and Malmö's code.
+            "exchange_kpi": "KR0001",
+            "municipality_code": "1280",
             "value_map": ValueMap.objects.create(
                 kind="status", source_name="Arkiverad", code="in_stock"
             ).pk,

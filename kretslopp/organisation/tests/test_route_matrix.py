@@ -93,6 +93,9 @@ ROUTES: dict[str, tuple[str, str]] = {
     # The sustainability forum (kretslopp/forum/access.py): organisation-wide readers read
     # every forum, department readers the measures of their departments (the probe's forum
     # has only the other department's), members their forum; the lead chairs and writes.
+    "exchange:compare":               ("get",  "200 200 200 200 200 200 403 403 302"),
+    "exchange:export":                ("get",  "200 200 200 200 200 200 403 403 302"),
+    "exchange:publish":               ("get",  "200 200 403 403 403 403 403 403 302"),
     "forum:attachment":               ("get",  "200 200 200 404 404 200 403 403 302"),
     "forum:attachment_add":           ("post", "200 200 403 403 403 403 403 403 302"),
     "forum:decision_add":             ("post", "200 200 403 403 403 403 403 403 302"),
