@@ -246,6 +246,21 @@ class Landing:
     order: int = 100
 
 
+@dataclass(frozen=True)
+class PeriodicJob:
+    """Work an app wants done on a schedule, as a background job (``kretslopp worker
+    --with-schedule`` enqueues it when due; see :mod:`kretslopp.core.schedule`).
+
+    ``run()`` does the work and returns one line saying what it did (kept as the last
+    run's outcome); ``every_seconds`` is the least time between two starts.
+    """
+
+    label: Any  # a lazy translation
+    run: Callable[[], str]
+    every_seconds: int
+    order: int = 100
+
+
 class Registry:
     """The stores; one instance, :data:`registry`, for the process."""
 
@@ -269,6 +284,7 @@ class Registry:
         self.landings: Store[Landing] = Store("landing for a login without a role")
         #: Text columns searched by substring (``kretslopp.core.textsearch.TextIndex``).
         self.text_indexes: Store[Any] = Store("text index")
+        self.periodic_jobs: Store[PeriodicJob] = Store("periodic job")
 
 
 registry = Registry()

@@ -15,6 +15,8 @@ class ForumConfig(AppConfig):
             Landing,
             NavigationEntry,
             Panel,
+            PeriodicJob,
+            lazy,
             registry,
         )
 
@@ -26,6 +28,14 @@ class ForumConfig(AppConfig):
         )
         registry.landings.register("forum", Landing(_member_forum_url, 50))
         registry.api_routers.register("forum", ApiRouterEntry("kretslopp.forum.api.router", 80))
+        registry.periodic_jobs.register(
+            "forum.remind",
+            PeriodicJob(
+                _("Mail the forum's reminders"),
+                lazy("kretslopp.forum.remindmail.scheduled"),
+                every_seconds=24 * 60 * 60,
+            ),
+        )
         # Follow-up: effects on targets, the reminders panel, the register's import.
         from kretslopp.forum import followup
 
