@@ -298,9 +298,11 @@ _TASK_BACKENDS = {
 }
 if TASKS_BACKEND not in _TASK_BACKENDS:
     raise ImproperlyConfigured("KRETSLOPP_TASKS_BACKEND must be database, rq or immediate")
-TASKS = {"default": {"BACKEND": _TASK_BACKENDS[TASKS_BACKEND], "QUEUES": ["default"]}}
+# The queue's name: installations sharing one Redis (test and production) each use their own.
+TASKS_QUEUE = os.environ.get("KRETSLOPP_TASKS_QUEUE", "default").strip() or "default"
+TASKS = {"default": {"BACKEND": _TASK_BACKENDS[TASKS_BACKEND], "QUEUES": [TASKS_QUEUE]}}
 REDIS_URL = os.environ.get("KRETSLOPP_REDIS_URL", "redis://127.0.0.1:6379/0")
-RQ_QUEUES = {"default": {"URL": REDIS_URL, "DEFAULT_TIMEOUT": 6 * 60 * 60}}
+RQ_QUEUES = {TASKS_QUEUE: {"URL": REDIS_URL, "DEFAULT_TIMEOUT": 6 * 60 * 60}}
 
 # The first handler stops an upload at its page's limit before it reaches the disk.
 FILE_UPLOAD_HANDLERS = [

@@ -15,6 +15,7 @@ from __future__ import annotations
 import datetime as dt
 import logging
 
+from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django_tasks import task
@@ -34,7 +35,7 @@ def enqueue_due(now: dt.datetime | None = None) -> list[str]:
     enqueued = []
     for name, job in registry.periodic_jobs.items():
         if _claim(name, now, dt.timedelta(seconds=job.every_seconds)):
-            run_periodic.enqueue(name)
+            run_periodic.using(queue_name=settings.TASKS_QUEUE).enqueue(name)
             enqueued.append(name)
     return enqueued
 

@@ -28,6 +28,7 @@ import enum
 import logging
 from typing import Any
 
+from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
@@ -88,7 +89,8 @@ def work(job_id: int, step: str, mapping: str = "", dry_run: bool = False) -> st
 
 def enqueue(job: ImportJob, step: Step, *, mapping: str = "", dry_run: bool = False) -> None:
     """Hand the ``queued`` job to the task backend for ``step``."""
-    result = work.enqueue(job.pk, str(step), mapping=mapping, dry_run=dry_run)
+    queued = work.using(queue_name=settings.TASKS_QUEUE)
+    result = queued.enqueue(job.pk, str(step), mapping=mapping, dry_run=dry_run)
     logger.info("%s queued as task %s (%s)", job.reference, result.id, step)
 
 

@@ -61,11 +61,12 @@ class Command(BaseCommand):
             schedule.enqueue_due()
             if not options["batch"]:
                 threading.Thread(target=_schedule_loop, name="schedule", daemon=True).start()
-        self.stdout.write(f"Kretslopp worker: {backend} backend, queue 'default'")
+        queue = settings.TASKS_QUEUE
+        self.stdout.write(f"Kretslopp worker: {backend} backend, queue {queue!r}")
         if backend == "rq":
             call_command(
                 "rqworker",
-                "default",
+                queue,
                 job_class="django_tasks_rq.Job",  # runs django-tasks' Task objects
                 burst=options["batch"],
                 max_jobs=options["max_tasks"],
@@ -74,7 +75,7 @@ class Command(BaseCommand):
             return
         call_command(
             "db_worker",
-            queue_name="default",
+            queue_name=queue,
             interval=options["interval"],
             batch=options["batch"],
             max_tasks=options["max_tasks"],
