@@ -35,7 +35,7 @@ def enqueue_due(now: dt.datetime | None = None) -> list[str]:
     enqueued = []
     for name, job in registry.periodic_jobs.items():
         if _claim(name, now, dt.timedelta(seconds=job.every_seconds)):
-            run_periodic.using(queue_name=settings.TASKS_QUEUE).enqueue(name)
+            run_periodic.enqueue(name)
             enqueued.append(name)
     return enqueued
 
@@ -57,7 +57,7 @@ def _claim(name: str, now: dt.datetime, every: dt.timedelta) -> bool:
     return bool(moved)
 
 
-@task()
+@task(queue_name=settings.TASKS_QUEUE)
 def run_periodic(name: str) -> str:
     """Run the periodic job ``name`` and keep its outcome (a failure is kept, then raised)."""
     job = registry.periodic_jobs[name]

@@ -81,7 +81,7 @@ class Step(enum.StrEnum):
     FILE = "file"  # an API upload: map automatically (or by a saved mapping), run, record
 
 
-@task()
+@task(queue_name=settings.TASKS_QUEUE)
 def work(job_id: int, step: str, mapping: str = "", dry_run: bool = False) -> str:
     """The task the worker runs for a queued import job; returns the job's state."""
     return work_on(job_id, Step(step), mapping=mapping, dry_run=dry_run)
@@ -89,8 +89,7 @@ def work(job_id: int, step: str, mapping: str = "", dry_run: bool = False) -> st
 
 def enqueue(job: ImportJob, step: Step, *, mapping: str = "", dry_run: bool = False) -> None:
     """Hand the ``queued`` job to the task backend for ``step``."""
-    queued = work.using(queue_name=settings.TASKS_QUEUE)
-    result = queued.enqueue(job.pk, str(step), mapping=mapping, dry_run=dry_run)
+    result = work.enqueue(job.pk, str(step), mapping=mapping, dry_run=dry_run)
     logger.info("%s queued as task %s (%s)", job.reference, result.id, step)
 
 
