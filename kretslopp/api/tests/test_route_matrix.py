@@ -77,6 +77,8 @@ ROUTES: dict[str, str] = {
     "POST /imports/assets":                                "200 403 403 422 403 403 403 403 401",
     "POST /imports/jobs":                                  "200 200 403 403 403 403 404 403 401",
     "GET /imports/jobs":                                   "200 200 200 200 403 403 200 403 401",
+    "GET /imports/jobs/{job_id}":                          "200 404 404 404 403 403 404 403 401",
+    "POST /imports/jobs/{job_id}/cancel":                  "200 404 404 404 403 403 404 403 401",
     "GET /forum/forums":                                   "200 200 200 200 200 200 403 403 401",
     "GET /forum/forums/{forum_id}":                        "200 200 200 404 404 200 403 403 401",
     "GET /forum/meetings":                                 "200 200 200 200 200 200 403 403 401",
@@ -178,6 +180,7 @@ PATH_RECORDS = {
     "criterion_id": "criterion",
     "procurement_id": "procurement",
     "contract_id": "contract",
+    "job_id": "job",
 }
 
 
