@@ -136,7 +136,8 @@ class Installation:
 
     def job(self, job_id: int) -> tuple[str, str, str]:
         """The job's state, reason for failing and the lock its worker holds."""
-        return self.query(f"SELECT state, failure, worker FROM imports_importjob WHERE id={job_id}")[0]
+        sql = f"SELECT state, failure, worker FROM imports_importjob WHERE id={job_id}"
+        return self.query(sql)[0]
 
     def counts(self) -> tuple[int, int]:
         """Assets and lifecycle events, read straight from the database."""
@@ -190,7 +191,7 @@ def test_a_worker_imports_a_queued_file_and_its_progress_shows_meanwhile(install
 
     installation.start_worker()
     seen = installation.wait_for(
-        lambda: (p := installation.progress(job_id)) and 0 < p["done"] and p, "progress"
+        lambda: (p := installation.progress(job_id)) and p["done"] > 0 and p, "progress"
     )
     installation.wait_for(lambda: installation.job(job_id)[0] == "done", "the job done")
 
@@ -225,9 +226,7 @@ def test_killing_the_worker_mid_job_leaves_nothing_written_and_the_job_failed(
     assert installation.job(job_id) == ("failed", "interrupted", "")
 
 
-def test_cancelling_a_running_job_stops_it_with_nothing_written_and_audited(
-    installation, tmp_path
-):
+def test_cancelling_a_running_job_stops_it_with_nothing_written_and_audited(installation, tmp_path):
     job_id = int(installation.run("queue", str(_asset_file(tmp_path / "assets.csv", 20_000))))
     installation.start_worker()
     installation.wait_for(
