@@ -4,7 +4,7 @@
 ``KRETSLOPP_DATABASE_URL`` names and adds a department, a model and an administrator;
 ``… queue FILE`` keeps FILE and queues it for a worker as the API does (prints the job's
 number); ``… cancel ID`` cancels that job as the administrator (the web's and the API's
-way); ``… look`` looks at the jobs as any page would (a job whose worker died is marked).
+way), ``… cancel-when-running ID`` as soon as a worker reports rows done; ``… look`` looks at the jobs as any page would (a job whose worker died is marked).
 """
 
 from __future__ import annotations
@@ -61,6 +61,22 @@ def cancel(job_id: str) -> None:
     print(jobs.cancel(job, get_user_model().objects.get(username=ADMIN)))
 
 
+def cancel_when_running(job_id: str) -> None:
+    """Wait (already started) until a worker reports rows done, then cancel the job."""
+    import time
+
+    from kretslopp.imports import progress
+
+    deadline = time.monotonic() + 600
+    while time.monotonic() < deadline:
+        reported = progress.read(int(job_id))
+        if reported and reported.get("done", 0) > 0:
+            cancel(job_id)
+            return
+        time.sleep(0.02)
+    raise SystemExit("the job never ran")
+
+
 def look() -> None:
     from kretslopp.imports import liveness
 
@@ -72,5 +88,11 @@ if __name__ == "__main__":
 
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "kretslopp.settings")
     django.setup()
-    steps = {"prepare": prepare, "queue": queue, "cancel": cancel, "look": look}
+    steps = {
+        "prepare": prepare,
+        "queue": queue,
+        "cancel": cancel,
+        "cancel-when-running": cancel_when_running,
+        "look": look,
+    }
     steps[sys.argv[1]](*sys.argv[2:])

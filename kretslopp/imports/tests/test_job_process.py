@@ -228,12 +228,18 @@ def test_killing_the_worker_mid_job_leaves_nothing_written_and_the_job_failed(
 
 def test_cancelling_a_running_job_stops_it_with_nothing_written_and_audited(installation, tmp_path):
     job_id = int(installation.run("queue", str(_asset_file(tmp_path / "assets.csv", 20_000))))
-    installation.start_worker()
-    installation.wait_for(
-        lambda: (p := installation.progress(job_id)) and p["done"] > 0, "the job running"
+    # Ready before the worker starts, so that it asks while the job runs, however fast.
+    canceller = subprocess.Popen(  # noqa: S603 - our own module
+        [sys.executable, "-m", SCENARIOS, "cancel-when-running", str(job_id)],
+        env=installation.environment,
+        stdout=subprocess.PIPE,
+        text=True,
     )
+    time.sleep(5)  # Django starts in the canceller first
+    installation.start_worker()
+    said, _ = canceller.communicate(timeout=600)
 
-    assert installation.run("cancel", str(job_id)) == "True"
+    assert said.strip() == "True"
     installation.wait_for(lambda: installation.job(job_id)[0] == "cancelled", "the job cancelled")
 
     assert installation.counts() == (0, 0)
