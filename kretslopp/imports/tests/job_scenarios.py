@@ -4,7 +4,8 @@
 ``KRETSLOPP_DATABASE_URL`` names and adds a department, a model and an administrator;
 ``… queue FILE`` keeps FILE and queues it for a worker as the API does (prints the job's
 number); ``… cancel ID`` cancels that job as the administrator (the web's and the API's
-way), ``… cancel-when-running ID`` as soon as a worker reports rows done; ``… look`` looks at the jobs as any page would (a job whose worker died is marked).
+way), ``… cancel-when-running ID`` as soon as a worker reports rows done; ``… look``
+looks at the jobs as any page would (a job whose worker died is marked).
 """
 
 from __future__ import annotations
