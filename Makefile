@@ -25,8 +25,12 @@ run: install
 	@KRETSLOPP_HTTPS=0 $(BIN)/kretslopp demo --if-empty
 	@echo ""
 	@echo "  Kretslopp is running at http://$(HOST):$(PORT)/  (log in with a demo account above)"
+	@echo "  One background worker runs beside it (large imports, scheduled jobs): var/worker.log"
 	@echo ""
-	@KRETSLOPP_HTTPS=0 $(BIN)/kretslopp runserver --noreload $(HOST):$(PORT)
+	@# The worker lives as long as the server: stopped with it, however the server ends.
+	@KRETSLOPP_HTTPS=0 $(BIN)/kretslopp worker --with-schedule > var/worker.log 2>&1 & \
+	  worker=$$!; trap 'kill $$worker 2>/dev/null; wait $$worker 2>/dev/null' EXIT INT TERM; \
+	  KRETSLOPP_HTTPS=0 $(BIN)/kretslopp runserver --noreload $(HOST):$(PORT)
 
 # The layer contracts of docs/architecture.md ([tool.importlinter] in pyproject.toml) too.
 lint: install

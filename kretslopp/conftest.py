@@ -40,6 +40,17 @@ def _fast_password_hashing(request):
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 
+@pytest.fixture(autouse=True)
+def _imports_in_the_request(request):
+    """Imports run inside the request in tests, whatever their size, as they did before
+    background jobs: the tests of the job path (``imports/tests/test_job*.py``) set the
+    size thresholds themselves, so no other test needs a worker."""
+    if not request.config.pluginmanager.hasplugin("django"):
+        return
+    settings = request.getfixturevalue("settings")
+    settings.IMPORT_JOB_BYTES = settings.IMPORT_JOB_ROWS = 10**12
+
+
 @dataclass
 class Town:
     """The test municipality: ``own`` is the coordinator's department, ``other`` is not."""

@@ -74,6 +74,9 @@ INSTALLED_APPS = [
     "kretslopp.demo",
     "kretslopp.reports",
     "axes",
+    "django_tasks",
+    "django_tasks_db",
+    "django_rq",
 ]
 
 MIDDLEWARE = [
@@ -286,6 +289,24 @@ IMPORT_MAX_CELLS = _import_limit("MAX_CELLS", 6_000_000)
 IMPORT_MAX_CELL_CHARS = _import_limit("MAX_CELL_CHARS", 32_767)
 IMPORT_MAX_UNCOMPRESSED_MB = _import_limit("MAX_UNCOMPRESSED_MB", 256)
 IMPORT_MAX_COMPRESSION_RATIO = _import_limit("MAX_COMPRESSION_RATIO", 100)
+# Background jobs (Django's Tasks API, the django-tasks backport): imports and exports above
+# these sizes run in `kretslopp worker`, not in the request (docs/operations.md, "Workers").
+IMPORT_JOB_BYTES = _import_limit("JOB_BYTES", 200_000)
+IMPORT_JOB_ROWS = _import_limit("JOB_ROWS", 2_000)
+TASKS_BACKEND = os.environ.get("KRETSLOPP_TASKS_BACKEND", "database").strip().lower()
+_TASK_BACKENDS = {
+    "database": "django_tasks_db.DatabaseBackend",  # the embedded default: the app's database
+    "rq": "django_tasks_rq.RQBackend",  # Redis, for workers on other hosts
+    "immediate": "django_tasks.backends.immediate.ImmediateBackend",  # in the request (tests)
+}
+if TASKS_BACKEND not in _TASK_BACKENDS:
+    raise ImproperlyConfigured("KRETSLOPP_TASKS_BACKEND must be database, rq or immediate")
+# The queue's name: installations sharing one Redis (test and production) each use their own.
+TASKS_QUEUE = os.environ.get("KRETSLOPP_TASKS_QUEUE", "default").strip() or "default"
+TASKS = {"default": {"BACKEND": _TASK_BACKENDS[TASKS_BACKEND], "QUEUES": [TASKS_QUEUE]}}
+REDIS_URL = os.environ.get("KRETSLOPP_REDIS_URL", "redis://127.0.0.1:6379/0")
+RQ_QUEUES = {TASKS_QUEUE: {"URL": REDIS_URL, "DEFAULT_TIMEOUT": 6 * 60 * 60}}
+
 # The first handler stops an upload at its page's limit before it reaches the disk.
 FILE_UPLOAD_HANDLERS = [
     "kretslopp.core.uploads.LimitedUploadHandler",

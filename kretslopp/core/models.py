@@ -41,3 +41,26 @@ class AuditEntry(models.Model):
 
     def __str__(self) -> str:
         return f"{self.at:%Y-%m-%d %H:%M} {self.action} {self.object_repr}"
+
+
+class ScheduledRun(models.Model):
+    """When a periodic job (``registry.periodic_jobs``) last started and how it ended.
+
+    The row is also the schedule's claim: a scheduler enqueues the job only by moving
+    ``started_at`` forward from the value it read, so two workers running the schedule
+    never enqueue the same run twice (see :mod:`kretslopp.core.schedule`).
+    """
+
+    name = models.CharField(_("job"), max_length=60, unique=True)
+    started_at = models.DateTimeField(_("last started"), null=True, blank=True)
+    finished_at = models.DateTimeField(_("last finished"), null=True, blank=True)
+    succeeded = models.BooleanField(_("succeeded"), null=True)
+    outcome = models.TextField(_("outcome"), blank=True, default="")
+
+    class Meta:
+        verbose_name = _("scheduled run")
+        verbose_name_plural = _("scheduled runs")
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name

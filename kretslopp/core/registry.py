@@ -272,6 +272,21 @@ class ReportSection:
     order: int = 100
 
 
+@dataclass(frozen=True)
+class PeriodicJob:
+    """Work an app wants done on a schedule, as a background job (``kretslopp worker
+    --with-schedule`` enqueues it when due; see :mod:`kretslopp.core.schedule`).
+
+    ``run()`` does the work and returns one line saying what it did (kept as the last
+    run's outcome); ``every_seconds`` is the least time between two starts.
+    """
+
+    label: Any  # a lazy translation
+    run: Callable[[], str]
+    every_seconds: int
+    order: int = 100
+
+
 class Registry:
     """The stores; one instance, :data:`registry`, for the process."""
 
@@ -297,6 +312,7 @@ class Registry:
         self.text_indexes: Store[Any] = Store("text index")
         #: Sections of the annual and department reports (``kretslopp.reports``).
         self.report_sections: Store[ReportSection] = Store("report section")
+        self.periodic_jobs: Store[PeriodicJob] = Store("periodic job")
 
 
 registry = Registry()

@@ -15,6 +15,7 @@ class ForumConfig(AppConfig):
             Landing,
             NavigationEntry,
             Panel,
+            PeriodicJob,
             ReportSection,
             lazy,
             registry,
@@ -31,6 +32,14 @@ class ForumConfig(AppConfig):
         registry.report_sections.register(
             "forum:measures",
             ReportSection(lazy("kretslopp.forum.report_section.measures_section"), 70),
+        )
+        registry.periodic_jobs.register(
+            "forum.remind",
+            PeriodicJob(
+                _("Mail the forum's reminders"),
+                lazy("kretslopp.forum.remindmail.scheduled"),
+                every_seconds=24 * 60 * 60,
+            ),
         )
         # Follow-up: effects on targets, the reminders panel, the register's import.
         from kretslopp.forum import followup

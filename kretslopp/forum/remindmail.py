@@ -125,3 +125,14 @@ def grouped_listing(on: dt.date | None = None, forum_id: int | None = None) -> l
             lines.append(_("Nobody with an e-mail address in the chain:"))
             lines += [f"  {r.forum.name}: {line(r)}" for r in unreachable]
         return lines
+
+
+def scheduled() -> str:
+    """The periodic job (``kretslopp worker --with-schedule``): ``kretslopp forum remind``."""
+    outcome = run()
+    if not outcome.mail_configured:
+        return f"{outcome.reminders} reminders; no mail server configured, nothing mailed"
+    return (
+        f"{outcome.reminders} reminders; {len(outcome.mailed)} mails sent, "
+        f"{len(outcome.unreachable)} without an address, {len(outcome.failed)} failed"
+    )

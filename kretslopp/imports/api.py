@@ -9,6 +9,12 @@ with every problem located by row and column.
 ``POST /imports/jobs`` does the same for every registered target (meter readings, a print
 log, a take-back partner's report, …), and ``GET /imports/jobs`` lists the caller's imports,
 whatever started them: each run is an import job, as on the web and the command line.
+
+A file larger than ``KRETSLOPP_IMPORT_JOB_BYTES`` is not imported inside the call: it is
+kept, queued for ``kretslopp worker``, and the call answers 202 with the job's URL (in the
+``Location`` header and the body). ``GET /imports/jobs/{id}`` follows it (rows done, rows
+per second, errors so far, then the outcome); ``POST /imports/jobs/{id}/cancel`` stops it
+with nothing imported (see :mod:`kretslopp.imports.jobs`).
 """
 
 from __future__ import annotations
@@ -16,15 +22,17 @@ from __future__ import annotations
 import datetime as dt
 
 from django.core.exceptions import PermissionDenied
-from django.http import HttpRequest
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404
+from django.urls import reverse
 from ninja import Field, File, Form, Router, UploadedFile
 
 from kretslopp.api.auth import caller_of
 from kretslopp.api.errors import ApiError, responses
 from kretslopp.api.schema import ApiSchema
 from kretslopp.core.uploads import source_of
-from kretslopp.imports import runs
-from kretslopp.imports.models import ImportJob
+from kretslopp.imports import jobs, liveness, runs
+from kretslopp.imports.models import ImportJob, JobState
 from kretslopp.imports.pipeline import ImportResult, InvalidOptions
 from kretslopp.imports.problems import Problem
 from kretslopp.organisation.access import Action
@@ -45,6 +53,17 @@ class ImportOptions(ApiSchema):
     )
 
 
+class QueuedOut(ApiSchema):
+    job: int = Field(description="The import job, queued for a worker.")
+    target: str
+    state: str = Field(description="queued: follow it at url.")
+    url: str = Field(description="GET it for the job's progress and outcome (also Location).")
+
+
+#: 202: the file is larger than ``KRETSLOPP_IMPORT_JOB_BYTES``; a worker imports it.
+QUEUED = {202: QueuedOut}
+
+
 class WarningOut(ApiSchema):
     row: int | None
     column: str | None
@@ -63,17 +82,21 @@ class ImportOut(ApiSchema):
     warnings: list[WarningOut]
 
 
-@router.post("/imports/assets", response={200: ImportOut, **UPLOAD_ERRORS})
+@router.post("/imports/assets", response={200: ImportOut, **QUEUED, **UPLOAD_ERRORS})
 def import_asset_file(
-    request: HttpRequest, file: File[UploadedFile], options: Form[ImportOptions]
-) -> dict:
+    request: HttpRequest,
+    response: HttpResponse,
+    file: File[UploadedFile],
+    options: Form[ImportOptions],
+) -> dict | tuple[int, dict]:
     """Import a CSV or XLSX file of assets (our export, Snipe-IT, GLPI, Intune, Swedish Excel).
 
     All or nothing: a file with any error imports nothing and answers 422, each problem's
     ``field`` saying where ("row 3, Status"). Importing the same file again changes nothing.
     A file larger than the installation's upload limit (100 MB unless configured) answers
     413 before it is stored; a zip bomb, a cell longer than 32,767 characters or too many
-    rows or columns answer 422 naming the limit.
+    rows or columns answer 422 naming the limit. A file larger than
+    ``KRETSLOPP_IMPORT_JOB_BYTES`` answers 202: a worker imports it (see GET /imports/jobs/{id}).
     """
     caller = caller_of(request)
     access = caller.access
@@ -82,6 +105,17 @@ def import_asset_file(
         saved = runs.saved_mapping(options.mapping, "assets")
     except runs.UnknownMapping as error:
         raise ApiError(422, "unknown_mapping", str(error), [("mapping", str(error))]) from None
+    if runs.is_large(file):
+        return _queue(
+            response,
+            file,
+            caller.user,
+            "assets",
+            {},
+            mapping=options.mapping,
+            dry_run=options.dry_run,
+            allow_new_models=options.allow_new_models,
+        )
     name = file.name or "upload"
     source = source_of(file)
     result = runs.import_assets(
@@ -165,13 +199,19 @@ class JobListOut(ApiSchema):
     finished_at: dt.datetime | None
 
 
-@router.post("/imports/jobs", response={200: JobOut, **UPLOAD_ERRORS})
-def start_job(request: HttpRequest, file: File[UploadedFile], options: Form[JobOptions]) -> dict:
+@router.post("/imports/jobs", response={200: JobOut, **QUEUED, **UPLOAD_ERRORS})
+def start_job(
+    request: HttpRequest,
+    response: HttpResponse,
+    file: File[UploadedFile],
+    options: Form[JobOptions],
+) -> dict | tuple[int, dict]:
     """Import a file into any registered target, all rows or none, as a job of the caller's.
 
     The same pipeline as the web upload and ``kretslopp import``: a file with any error imports
     nothing and answers 422 with each problem located; a target the caller's role may not
-    import into answers 403, a partner's report for another partner's campaign 404.
+    import into answers 403, a partner's report for another partner's campaign 404. A file
+    larger than ``KRETSLOPP_IMPORT_JOB_BYTES`` answers 202: a worker imports it.
     """
     caller = caller_of(request)
     if options.target not in runs.TARGETS:
@@ -180,6 +220,17 @@ def start_job(request: HttpRequest, file: File[UploadedFile], options: Form[JobO
     job_options = _job_options(options)
     try:
         saved = runs.saved_mapping(options.mapping, options.target)
+        if runs.is_large(file):
+            runs.target_for(options.target, job_options, caller.access)  # 403/404 first
+            return _queue(
+                response,
+                file,
+                caller.user,
+                options.target,
+                job_options,
+                mapping=options.mapping,
+                dry_run=options.dry_run,
+            )
         result = runs.import_file(
             options.target,
             source_of(file),
@@ -198,6 +249,34 @@ def start_job(request: HttpRequest, file: File[UploadedFile], options: Form[JobO
     if result.status not in ("committed", "dry_run"):
         raise _refusal(result)
     return {**result.summary(), "job": result.job_id, "target": options.target}
+
+
+def _queue(
+    response: HttpResponse,
+    file: UploadedFile,
+    user: object,
+    target: str,
+    job_options: dict,
+    *,
+    mapping: str,
+    dry_run: bool,
+    allow_new_models: bool = False,
+) -> tuple[int, dict]:
+    """Keep the file, queue it for a worker, and answer 202 with where to follow it."""
+    job = runs.store_upload(
+        file,
+        user=user,
+        target_name=target,
+        worker="",
+        options=job_options,
+        allow_new_models=allow_new_models,
+        state=JobState.QUEUED,
+        origin="api",
+    )
+    jobs.enqueue(job, jobs.Step.FILE, mapping=mapping, dry_run=dry_run)
+    url = reverse("api:import_job", args=[job.pk])
+    response["Location"] = url
+    return 202, {"job": job.pk, "target": target, "state": JobState.QUEUED, "url": url}
 
 
 def _job_options(options: JobOptions) -> dict:
@@ -219,18 +298,79 @@ def list_jobs(request: HttpRequest) -> list[dict]:
     caller = caller_of(request)
     if not runs.allowed_targets(caller.access):
         raise PermissionDenied
-    return [
-        {
-            "id": job.pk,
-            "target": job.target,
-            "target_label": job.target_label,
-            "file": job.file_name,
-            "source": job.source,
-            "state": job.state,
-            "rows": job.summary.get("rows"),
-            "error_count": job.problem_count,
-            "created_at": job.created_at,
-            "finished_at": job.finished_at,
-        }
-        for job in ImportJob.objects.filter(user=caller.user)[:100]
-    ]
+    return [_listed(job) for job in ImportJob.objects.filter(user=caller.user)[:100]]
+
+
+def _listed(job: ImportJob) -> dict:
+    return {
+        "id": job.pk,
+        "target": job.target,
+        "target_label": job.target_label,
+        "file": job.file_name,
+        "source": job.source,
+        "state": job.state,
+        "rows": job.summary.get("rows"),
+        "error_count": job.problem_count,
+        "created_at": job.created_at,
+        "finished_at": job.finished_at,
+    }
+
+
+class ProgressOut(ApiSchema):
+    phase: str = Field(description="validating or writing while it runs.")
+    done: int = Field(description="Rows done in this phase.")
+    total: int | None = Field(description="Rows in the file, once known.")
+    rows_per_second: int | None
+    errors: int = Field(description="Errors found so far (the outcome's count once done).")
+    percent: int = Field(description="Checking is the first half, writing the second.")
+
+
+class JobDetailOut(JobListOut):
+    finished: bool = Field(description="False while queued, being checked or importing.")
+    progress: ProgressOut
+    summary: dict = Field(description="Rows, created, updated, unchanged… once done.")
+    failure: str = Field(description="Why a failed job failed, when no problem says it.")
+
+
+def _caller_job(request: HttpRequest, job_id: int) -> tuple[object, ImportJob]:
+    """The caller's own job (another's is a 404, as on the web)."""
+    caller = caller_of(request)
+    if not runs.allowed_targets(caller.access):
+        raise PermissionDenied
+    job = get_object_or_404(ImportJob, pk=job_id, user=caller.user)
+    liveness.reap([job])  # a job whose worker died shows as failed, not as working
+    return caller, job
+
+
+def _detail(job: ImportJob) -> dict:
+    status = jobs.status(job)
+    return {
+        **_listed(job),
+        "finished": status["finished"],
+        "progress": status,
+        "summary": job.summary if status["finished"] else {},
+        "failure": job.failure,
+    }
+
+
+@router.get(
+    "/imports/jobs/{job_id}",
+    response={200: JobDetailOut, **responses(401, 403, 404)},
+    url_name="import_job",
+)
+def get_job(request: HttpRequest, job_id: int) -> dict:
+    """One of the caller's imports: its state and progress while it runs, then its outcome."""
+    _caller, job = _caller_job(request, job_id)
+    return _detail(job)
+
+
+@router.post(
+    "/imports/jobs/{job_id}/cancel", response={200: JobDetailOut, **responses(401, 403, 404)}
+)
+def cancel_job(request: HttpRequest, job_id: int) -> dict:
+    """Cancel a queued or running import: nothing is imported (a running one stops at its
+    next batch and rolls back; GET the job to see it cancelled). A job with its outcome
+    already is answered as it is."""
+    caller, job = _caller_job(request, job_id)
+    jobs.cancel(job, caller.user)
+    return _detail(job)

@@ -13,6 +13,7 @@ class ImportsConfig(AppConfig):
             CommandEntry,
             ImportTargetEntry,
             NavigationEntry,
+            PeriodicJob,
             lazy,
             registry,
         )
@@ -25,6 +26,14 @@ class ImportsConfig(AppConfig):
             ),
         )
         registry.api_routers.register("imports", ApiRouterEntry("kretslopp.imports.api.router", 70))
+        registry.periodic_jobs.register(
+            "imports.cleanup",
+            PeriodicJob(
+                _("Clean up old uploaded import files"),
+                lazy("kretslopp.imports.retention.scheduled_cleanup"),
+                every_seconds=60 * 60,
+            ),
+        )
         registry.import_commands.register(
             "assets",
             CommandEntry(

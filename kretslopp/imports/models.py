@@ -13,6 +13,8 @@ from kretslopp.tabular import normalise_header
 
 
 class JobState(models.TextChoices):
+    #: A large file waits for ``kretslopp worker`` to check or import it (kretslopp.imports.jobs).
+    QUEUED = "queued", _("Waiting for its turn")
     CHECKING = "checking", _("Being checked")
     PREVIEWED = "previewed", _("Checked, not imported")
     RUNNING = "running", _("Importing")
@@ -20,6 +22,7 @@ class JobState(models.TextChoices):
     REJECTED = "rejected", _("Rejected: nothing imported")
     UNREADABLE = "unreadable", _("The file could not be read")
     FAILED = "failed", _("Failed: nothing imported")
+    CANCELLED = "cancelled", _("Cancelled: nothing imported")
 
 
 class Failure(models.TextChoices):
@@ -37,6 +40,13 @@ class Failure(models.TextChoices):
         _(
             "The stored file is not the one that was checked, so nothing was imported. "
             "Upload the file again."
+        ),
+    )
+    NOT_ALLOWED = (
+        "not_allowed",
+        _(
+            "When its turn came, the person who started it could no longer import into this, "
+            "or what it was for had been removed. Nothing was imported."
         ),
     )
     ERROR = (
@@ -123,7 +133,12 @@ class ImportJob(models.Model):
 
     @property
     def finished(self) -> bool:
-        return self.state in {JobState.DONE, JobState.REJECTED, JobState.FAILED}
+        return self.state in {
+            JobState.DONE,
+            JobState.REJECTED,
+            JobState.FAILED,
+            JobState.CANCELLED,
+        }
 
 
 def job_label(key: str) -> str:

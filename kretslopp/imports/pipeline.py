@@ -45,10 +45,12 @@ PREVIEW_ROWS = 10
 MAX_UNKNOWN_NAMES = 500
 PROGRESS_EVERY = 2_000
 
-Progress = Callable[[str, int, int | None], None]
+#: ``progress(phase, done, total, errors=0)``: rows done of ``total`` (None: not known yet),
+#: and the errors found so far, which a background job's page shows while it runs.
+Progress = Callable[..., None]
 
 
-def no_progress(phase: str, done: int, total: int | None) -> None:
+def no_progress(phase: str, done: int, total: int | None, errors: int = 0) -> None:
     """The default progress callback: report nothing."""
 
 
@@ -418,7 +420,7 @@ def _validate(
         for row in rows:
             _check(target, row, collector, result)
             if result.rows % PROGRESS_EVERY == 0:
-                progress("validating", result.rows, total)
+                progress("validating", result.rows, total, errors=collector.errors)
     except TabularError as error:
         if error.code in REFUSALS:  # a hostile or far too large file: refused as a whole
             raise _Refused(from_tabular(error)) from None
@@ -428,7 +430,7 @@ def _validate(
     result.unknown = target.unknown_names()
     result.unknown_count = len(result.unknown)
     result.unknown = result.unknown[:MAX_UNKNOWN_NAMES]
-    progress("validating", result.rows, result.rows)
+    progress("validating", result.rows, result.rows, errors=collector.errors)
 
 
 def _check(target: ImportTarget, row: Row, collector: _Collector, result: ImportResult) -> None:

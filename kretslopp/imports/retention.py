@@ -62,7 +62,13 @@ from kretslopp.imports.models import ImportJob, JobState
 logger = logging.getLogger(__name__)
 
 #: The outcome is recorded on the job; nothing can be done with its file any more.
-FINISHED_STATES = (JobState.DONE, JobState.REJECTED, JobState.UNREADABLE, JobState.FAILED)
+FINISHED_STATES = (
+    JobState.DONE,
+    JobState.REJECTED,
+    JobState.UNREADABLE,
+    JobState.FAILED,
+    JobState.CANCELLED,
+)
 #: Waiting for their user (a preview) or for their run to finish.
 WAITING_STATES = (JobState.PREVIEWED, JobState.CHECKING, JobState.RUNNING)
 #: A file no job points at is younger than this while its upload is still being stored.
@@ -333,3 +339,12 @@ def _unlink(path: Path) -> None:
         pass
     except OSError as error:
         logger.warning("could not remove the upload %s: %s", path, error)
+
+
+def scheduled_cleanup() -> str:
+    """The periodic job (``kretslopp worker --with-schedule``): what ``cleanup_imports`` does."""
+    result = clean_uploads()
+    return (
+        f"{result.count} uploaded files removed ({len(result.orphans)} orphans), "
+        f"content removed from {len(result.contents)} jobs"
+    )

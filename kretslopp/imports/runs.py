@@ -16,6 +16,7 @@ from collections.abc import Iterator, Mapping
 from pathlib import Path
 from typing import Any
 
+from django.conf import settings
 from django.core.exceptions import PermissionDenied
 from django.utils import timezone
 from django.utils.module_loading import import_string
@@ -23,7 +24,7 @@ from django.utils.module_loading import import_string
 from kretslopp.core import audit
 from kretslopp.core.registry import ImportTargetEntry, registry
 from kretslopp.imports import liveness, pipeline, progress, retention
-from kretslopp.imports.models import ImportJob, JobState, SavedMapping
+from kretslopp.imports.models import Failure, ImportJob, JobState, SavedMapping
 from kretslopp.imports.pipeline import (
     Context,
     ImportResult,
@@ -32,6 +33,7 @@ from kretslopp.imports.pipeline import (
     RowSource,
 )
 from kretslopp.imports.problems import from_tabular
+from kretslopp.imports.progress import Cancelled
 from kretslopp.organisation.access import Access
 from kretslopp.organisation.models import Role
 from kretslopp.tabular import TabularError, normalise_header
@@ -267,6 +269,8 @@ def store_upload(
     worker: str,
     options: Mapping[str, Any] | None = None,
     allow_new_models: bool = False,
+    state: str = JobState.CHECKING,
+    origin: str = "file",
 ) -> ImportJob:
     """Keep an uploaded file under MEDIA_ROOT/imports/ until it is imported; its job."""
     name = Path(upload.name).name[:255] or "upload"
@@ -282,6 +286,8 @@ def store_upload(
         stored_file=stored,
         allow_new_models=allow_new_models,
         worker=worker,
+        state=state,
+        source=origin,
     )
 
 
@@ -292,6 +298,7 @@ def preview(
     *,
     saved: SavedMapping | None = None,
     columns: Mapping[str, str] | None = None,
+    progress: pipeline.Progress = pipeline.no_progress,
 ) -> None:
     """Check the whole stored file without writing, and keep the outcome on the job."""
     target = target_for(job.target, job.options, access)
@@ -303,7 +310,16 @@ def preview(
         return
     mapping = decide_mapping(target, table.headers, saved, columns)
     job.file_info = file_info(table)
-    run(table, mapping, job=job, access=access, actor=user, dry_run=True, target=target)
+    run(
+        table,
+        mapping,
+        job=job,
+        access=access,
+        actor=user,
+        dry_run=True,
+        target=target,
+        progress=progress,
+    )
     if job.state == JobState.UNREADABLE:  # a hostile or far too large file: not kept
         discard_file(job)
 
@@ -318,8 +334,27 @@ def start_upload(
     allow_new_models: bool = False,
     saved: SavedMapping | None = None,
 ) -> ImportJob:
-    """What every upload page does: check the reader may, keep the file, preview it."""
+    """What every upload page does: check the reader may, keep the file, preview it.
+
+    A file larger than ``IMPORT_JOB_BYTES`` is kept and queued for ``kretslopp worker`` to
+    check (:mod:`kretslopp.imports.jobs`), so the request answers at once and the job's page
+    follows the work.
+    """
     target_for(target_name, options or {}, access)  # refuses before anything is kept
+    if is_large(upload):
+        from kretslopp.imports import jobs  # its tasks need this module: imported when used
+
+        job = store_upload(
+            upload,
+            user=user,
+            target_name=target_name,
+            worker="",
+            options=options,
+            allow_new_models=allow_new_models,
+            state=JobState.QUEUED,
+        )
+        jobs.enqueue(job, jobs.Step.CHECK, mapping=saved.name if saved else "")
+        return job
     with liveness.Worker() as worker:
         job = store_upload(
             upload,
@@ -332,6 +367,96 @@ def start_upload(
         preview(job, access, user, saved=saved)
     retention.clean_uploads_hourly()  # so that an installation without cron cleans up too
     return job
+
+
+def is_large(upload: Any) -> bool:
+    """Whether an upload is large enough to be checked and imported by a background job."""
+    return (getattr(upload, "size", 0) or 0) > settings.IMPORT_JOB_BYTES
+
+
+def is_large_job(job: ImportJob) -> bool:
+    """Whether a checked job's import runs as a background job: by its rows, or by the size
+    of its stored file (as its check did)."""
+    if (job.summary.get("rows") or 0) > settings.IMPORT_JOB_ROWS:
+        return True
+    try:
+        return bool(job.stored_file) and stored_path(job).stat().st_size > settings.IMPORT_JOB_BYTES
+    except OSError:
+        return False
+
+
+def import_stored(job: ImportJob, access: Access, user: Any, progress: pipeline.Progress) -> None:
+    """Import a checked job's stored file (the job is already claimed: ``running``).
+
+    The file must still have the headers that were checked; a file that changed is refused.
+    Whatever breaks off the import leaves nothing written and the job failed.
+    """
+    target = target_for(job.target, job.options, access)
+    try:
+        table = target.open(stored_path(job), job.file_name)
+    except TabularError as error:
+        unreadable(job, error)
+        return
+    mapping = ColumnMapping.from_dict(job.mapping)
+    if mapping.headers != table.headers:  # not the file that was previewed: refuse it
+        mark_failed(job, Failure.FILE_CHANGED)
+        return
+    try:
+        result = run(
+            table,
+            mapping,
+            job=job,
+            access=access,
+            actor=user,
+            progress=progress,
+            total_rows=job.summary.get("rows"),
+            target=target,
+        )
+    except Cancelled:
+        raise
+    except Exception:
+        mark_failed(job, Failure.ERROR)
+        raise
+    if result.status == "committed":
+        discard_file(job)
+
+
+def run_stored_file(
+    job: ImportJob,
+    access: Access,
+    *,
+    dry_run: bool,
+    saved: SavedMapping | None,
+    progress: pipeline.Progress,
+) -> ImportResult:
+    """What :func:`import_file` does, for a file the API kept and queued (job claimed)."""
+    target = target_for(job.target, job.options, access)
+    try:
+        table = target.open(stored_path(job), job.file_name)
+    except TabularError as error:
+        result = unreadable(job, error)
+    else:
+        mapping = decide_mapping(target, table.headers, saved)
+        job.file_info = file_info(table)
+        result = run(
+            table,
+            mapping,
+            job=job,
+            access=access,
+            actor=job.user,
+            dry_run=dry_run,
+            target=target,
+            progress=progress,
+        )
+    discard_file(job)
+    return result
+
+
+def mark_failed(job: ImportJob, failure: Failure) -> None:
+    """The job failed for ``failure`` (nothing was imported); nobody works on it any more."""
+    job.state, job.failure, job.worker = JobState.FAILED, failure, ""
+    job.finished_at = timezone.now()
+    job.save(update_fields=["state", "failure", "worker", "finished_at"])
 
 
 def decide_mapping(

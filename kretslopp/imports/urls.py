@@ -10,6 +10,7 @@ urlpatterns = [
     path("imports/<int:pk>/names/", views.decide_names, name="names"),
     path("imports/<int:pk>/import/", views.confirm, name="confirm"),
     path("imports/<int:pk>/progress/", views.progress_json, name="progress"),
+    path("imports/<int:pk>/cancel/", views.cancel, name="cancel"),
     path("imports/<int:pk>/problems.csv", views.error_report, name="errors"),
     path("imports/value-mappings/", views.value_maps, name="value_maps"),
     path(

@@ -1,7 +1,10 @@
 """Import pages: upload → preview (mapping editable, every error located) → import → result.
 
-The import itself runs inside the request that confirms it, in one transaction, so a
-failure can never leave half an import behind and no worker process is needed. While it
+A small import runs inside the request that confirms it, in one transaction, so a failure
+can never leave half an import behind. A large one (``IMPORT_JOB_BYTES``/``_ROWS``) is
+checked and imported by ``kretslopp worker`` instead (:mod:`kretslopp.imports.jobs`): the
+request answers at once with the job's page, which follows the work, can be left and
+come back to, and has a button to cancel it. While it
 runs, the preview page's script (``imports.js``; the CSP forbids inline scripts) posts the
 confirmation in the background and polls :func:`progress_json`, which reads the progress
 file the import writes (see :mod:`kretslopp.imports.progress`). Without JavaScript the
@@ -34,17 +37,16 @@ from django.views.decorators.http import require_POST
 
 from kretslopp.core import downloads
 from kretslopp.core.uploads import files_of
-from kretslopp.imports import decisions, liveness, progress, retention, runs
+from kretslopp.imports import decisions, jobs, liveness, progress, retention, runs
 from kretslopp.imports.assets import export as asset_export
 from kretslopp.imports.assets.target import UNKNOWN_KINDS
 from kretslopp.imports.decisions import Name, NamesForm
 from kretslopp.imports.forms import MappingForm, UploadForm, ValueMapForm
-from kretslopp.imports.models import Failure, ImportJob, JobState, SavedMapping, ValueMap
+from kretslopp.imports.models import ImportJob, JobState, SavedMapping, ValueMap
 from kretslopp.imports.pipeline import InvalidOptions
 from kretslopp.imports.problems import Problem
 from kretslopp.inventory.filters import AssetFilter
 from kretslopp.organisation.access import Access, Action, access_for
-from kretslopp.tabular import TabularError
 from kretslopp.tabular.mapping import ColumnMapping
 
 PROBLEMS_SHOWN = 200
@@ -121,8 +123,8 @@ def job_detail(request: HttpRequest, pk: int) -> HttpResponse:
     access = _importer(request)
     job = _own_job(request, pk, access)
     liveness.reap([job])
-    if job.state in liveness.ACTIVE_STATES:
-        return render(request, "imports/running.html", {"job": job})
+    if job.state in jobs.WORKING_STATES:
+        return render(request, "imports/running.html", {"job": job, **jobs.status(job)})
     context = _job_context(job, access)
     if job.state == JobState.PREVIEWED:
         if context["expired_days"] is None:  # no mapping to change without the file
@@ -302,6 +304,9 @@ def confirm(request: HttpRequest, pk: int) -> HttpResponse:
     access = _importer(request)
     job = _own_job(request, pk, access)
     ready = job.problem_count == 0 and job.stored_file
+    if ready and runs.is_large_job(job):  # a worker imports it; this page follows it
+        jobs.queue_for_import(job)
+        return redirect(job)
     # Claim the job atomically so a double click cannot import the file twice, nor a job
     # whose file the retention cleanup removed meanwhile (see kretslopp.imports.retention).
     claimable = ImportJob.objects.filter(pk=job.pk, state=JobState.PREVIEWED).exclude(
@@ -313,45 +318,22 @@ def confirm(request: HttpRequest, pk: int) -> HttpResponse:
         job.state, job.worker = JobState.RUNNING, worker.token
         progress.write(job.pk, {"phase": "starting", "done": 0, "total": job.summary.get("rows")})
         try:
-            _import(job, access, request.user)
+            runs.import_stored(job, access, request.user, progress.Reporter(job.pk))
         finally:
             progress.clear(job.pk)
     return redirect(job)
 
 
-def _import(job: ImportJob, access: Access, user) -> None:
-    target = runs.target_for(job.target, job.options, access)
-    try:
-        table = target.open(runs.stored_path(job), job.file_name)
-    except TabularError as error:
-        runs.unreadable(job, error)
-        return
-    mapping = ColumnMapping.from_dict(job.mapping)
-    if mapping.headers != table.headers:  # not the file that was previewed: refuse it
-        _failed(job, Failure.FILE_CHANGED)
-        return
-    try:
-        result = runs.run(
-            table,
-            mapping,
-            job=job,
-            access=access,
-            actor=user,
-            progress=progress.Reporter(job.pk),
-            total_rows=job.summary.get("rows"),
-            target=target,
-        )
-    except Exception:
-        _failed(job, Failure.ERROR)
-        raise
-    if result.status == "committed":
-        runs.discard_file(job)
-
-
-def _failed(job: ImportJob, failure: Failure) -> None:
-    job.state, job.failure, job.worker = JobState.FAILED, failure, ""
-    job.finished_at = timezone.now()
-    job.save(update_fields=["state", "failure", "worker", "finished_at"])
+@login_required
+@require_POST
+def cancel(request: HttpRequest, pk: int) -> HttpResponse:
+    """Cancel a queued or running job (audited; a running one stops at its next batch)."""
+    access = _importer(request)
+    job = _own_job(request, pk, access)
+    liveness.reap([job])
+    if jobs.cancel(job, request.user):
+        messages.info(request, _("The import is being cancelled; nothing will be imported."))
+    return redirect(job)
 
 
 @login_required
@@ -359,17 +341,7 @@ def progress_json(request: HttpRequest, pk: int) -> JsonResponse:
     access = _importer(request)
     job = _own_job(request, pk, access)
     liveness.reap([job])
-    state = progress.read(job.pk) or {}
-    return JsonResponse(
-        {
-            "state": job.state,
-            "finished": job.state not in liveness.ACTIVE_STATES,
-            "phase": state.get("phase", ""),
-            "done": state.get("done", 0),
-            "total": state.get("total"),
-            "url": job.get_absolute_url(),
-        }
-    )
+    return JsonResponse({**jobs.status(job), "url": job.get_absolute_url()})
 
 
 @login_required

@@ -14,8 +14,23 @@ class ProcurementConfig(AppConfig):
     verbose_name = _("Procurement")
 
     def ready(self) -> None:
-        from kretslopp.core.registry import ImportTargetEntry, NavigationEntry, registry
+        from kretslopp.core.registry import (
+            ImportTargetEntry,
+            NavigationEntry,
+            PeriodicJob,
+            lazy,
+            registry,
+        )
         from kretslopp.organisation.access import Access, Action
+
+        registry.periodic_jobs.register(
+            "procurement.label_warnings",
+            PeriodicJob(
+                _("Log label certificates lapsing during active contracts"),
+                lazy("kretslopp.procurement.labels.scheduled_warnings"),
+                every_seconds=24 * 60 * 60,
+            ),
+        )
 
         registry.import_targets.register(
             "offer_form",  # offerform.TARGET_NAME; the module loads when an offer comes in

@@ -289,3 +289,28 @@ def share_tables(access: Access, today: dt.date | None = None) -> list[ShareTabl
             )
         )
     return out
+
+
+def scheduled_warnings() -> str:
+    """The periodic job (``kretslopp worker --with-schedule``): log every label lapse during
+    an active contract, as ``kretslopp procurement_labels`` prints them, at warning level so
+    the installation's log monitoring sees them."""
+    import logging
+
+    from kretslopp.organisation.models import Role
+
+    today = timezone.localdate()
+    found = warnings(Access(role=Role.ADMINISTRATOR, department_ids=None), today)
+    log = logging.getLogger(__name__)
+    for warning in found:
+        row = warning.as_dict(today)
+        log.warning(
+            "label lapse: %s %s %s %s on %s, contract ends %s",
+            row["contract"],
+            row["product_model"],
+            row["label"],
+            row["certificate_id"] or "-",
+            row["lapses_on"],
+            row["contract_ends_on"],
+        )
+    return f"{len(found)} label lapses during active contracts"

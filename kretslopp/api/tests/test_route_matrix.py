@@ -84,6 +84,8 @@ ROUTES: dict[str, str] = {
     # Kolada's data route: one KPI, municipality and year.
     "GET /exchange/data/kpi/{kpi}/municipality/{code}/year/{year}":
                                                            "200 200 200 200 200 200 403 403 401",
+    "GET /imports/jobs/{job_id}":                          "200 404 404 404 403 403 404 403 401",
+    "POST /imports/jobs/{job_id}/cancel":                  "200 404 404 404 403 403 404 403 401",
     "GET /forum/forums":                                   "200 200 200 200 200 200 403 403 401",
     "GET /forum/forums/{forum_id}":                        "200 200 200 404 404 200 403 403 401",
     "GET /forum/meetings":                                 "200 200 200 200 200 200 403 403 401",
@@ -187,6 +189,7 @@ PATH_RECORDS = {
     "contract_id": "contract",
     "kpi": "exchange_kpi",
     "code": "municipality_code",
+    "job_id": "job",
 }
 
 

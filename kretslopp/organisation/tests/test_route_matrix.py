@@ -130,6 +130,7 @@ ROUTES: dict[str, tuple[str, str]] = {
     "forum:snapshots":                ("get",  "200 200 200 404 404 200 403 403 302"),
     # A partner goes to its campaigns; a login without a role to the page saying whom to ask.
     "home":                           ("get",  "200 200 200 200 200 200 302 302 302"),
+    "imports:cancel":                 ("post", "302 404 404 404 403 403 404 403 302"),
     "imports:confirm":                ("post", "302 404 404 404 403 403 404 403 302"),
     "imports:errors":                 ("get",  "200 404 404 404 403 403 404 403 302"),
     "imports:export":                 ("get",  "200 200 200 200 200 200 403 403 302"),

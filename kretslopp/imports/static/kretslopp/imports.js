@@ -5,16 +5,41 @@
   "use strict";
   var POLL_MS = 700;
 
+  // Numbers as the page's language writes them (Swedish: 12 345, with a space).
+  function number(value) {
+    var language = document.documentElement.lang || undefined;
+    return Number(value).toLocaleString(language);
+  }
+
+  function figure(box, selector, text) {
+    var cell = box.querySelector(selector);
+    if (cell) {
+      cell.textContent = text;
+    }
+  }
+
   function show(box, data) {
     var bar = box.querySelector("progress");
     var text = box.querySelector(".import-progress-text");
+    if (data.percent !== undefined) {
+      bar.value = data.percent;
+      figure(box, ".progress-done",
+        number(data.done) + (data.total ? " / " + number(data.total) : ""));
+      figure(box, ".progress-rate",
+        data.rows_per_second === null ? "–" : number(data.rows_per_second));
+      figure(box, ".progress-errors", number(data.errors));
+      if (text && data.state_label) {
+        text.textContent = data.state_label;
+      }
+      return;
+    }
     if (data.total) {
       var share = Math.min(100, Math.round((100 * data.done) / data.total));
       // Checking the rows is the first half of the work, writing them the second.
       bar.value = data.phase === "writing" ? 50 + share / 2 : share / 2;
     }
     if (text && data.total) {
-      text.textContent = data.done + " / " + data.total;
+      text.textContent = number(data.done) + " / " + number(data.total);
     }
   }
 
