@@ -192,6 +192,8 @@ def load(*, assets: int = fleet.DEFAULT_ASSETS, seed: int = 1, replace: bool = F
                 **{name: [None, count] for name, count in result.counts.items()},
             },
         )
+    # The planner's statistics, once the city is committed (kretslopp.core.bulk).
+    bulk.refresh_statistics(Asset, LifecycleEvent, rows=assets)
     result.seconds = time.perf_counter() - started
     return result
 

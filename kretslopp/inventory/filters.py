@@ -24,7 +24,7 @@ AGE_BANDS: dict[str, tuple[str, int, int | None]] = {
     "8+": (_("8 years or more"), 8, None),
 }
 CUSTODY = {
-    "in": (_("in custody"), lifecycle.IN_CUSTODY | {lifecycle.ORDERED}),
+    "in": (_("in custody"), lifecycle.LISTED_BY_DEFAULT),
     "left": (_("left the organisation"), lifecycle.LEFT_CUSTODY),
     "missing": (_("lost or stolen"), lifecycle.MISSING),
 }

@@ -54,6 +54,11 @@ IN_CUSTODY = frozenset({IN_STOCK, IN_USE, RETURNED, WITH_PARTNER, ERASED, GRADED
 # States in which the device has left the organisation for good.
 LEFT_CUSTODY = frozenset({RESOLD, DONATED, RECYCLED, DESTROYED})
 MISSING = frozenset({LOST, STOLEN})
+#: What the asset list shows by default: in custody or on order, in one fixed (sorted) order,
+#: so that the list's ``status IN (…)`` is word for word the condition of the partial index
+#: on the tags of these assets (``Asset.Meta.indexes``) — SQLite uses a partial index only
+#: for a query that repeats its condition exactly.
+LISTED_BY_DEFAULT: tuple[str, ...] = tuple(sorted(IN_CUSTODY | {ORDERED}))
 # Outcomes after which someone else may read what is on the device's storage.
 LEAVES_WITH_DATA_RISK = frozenset({RESOLD, DONATED, RECYCLED})
 

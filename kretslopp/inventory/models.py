@@ -219,6 +219,14 @@ class Asset(models.Model):
             models.Index(fields=["purchase_date"]),
             # The dashboards' data version asks for the latest change (inventory.summary).
             models.Index(fields=["updated_at"]),
+            # The asset list's default page (in custody, by tag): walking the tag index of
+            # every asset would skip the ones that left (the oldest tags, often a third of
+            # the register) before finding 50 to show.
+            models.Index(
+                fields=["asset_tag", "id"],
+                condition=Q(status__in=lifecycle.LISTED_BY_DEFAULT),
+                name="asset_tag_listed",
+            ),
         ]
 
     def __str__(self) -> str:

@@ -9,14 +9,13 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.db.models import Count, Q
 from django.http import HttpRequest
 from django.utils import timezone
 from django.utils.formats import number_format
 from django.utils.translation import gettext as _
 
 from kretslopp.inventory import lifecycle, summary
-from kretslopp.inventory.models import Asset, ProductCategory, Status
+from kretslopp.inventory.models import ProductCategory, Status
 from kretslopp.organisation.access import Access
 from kretslopp.organisation.models import Department, Organisation
 
@@ -76,57 +75,52 @@ def department_holdings(
     request: HttpRequest, access: Access, *, department: Department
 ) -> dict[str, Any]:
     """A department's assets beside its head count: in custody, by category and status, per
-    cost centre, by age."""
-    assets = Asset.objects.filter(department=department)
-    in_custody = summary.in_custody(assets)
+    cost centre, by age — sums of the remembered holdings (:mod:`kretslopp.inventory.summary`),
+    so the page costs the same for a department of ten assets as for one of 30,000."""
+    holdings = summary.department_holdings(department.pk)
     category_labels = dict(ProductCategory.choices)
     by_category = sorted(
         (
             (code, category_labels.get(code, code), n)
-            for code, n in summary.categories_in_custody(assets).items()
+            for code, n in holdings.by_category.items()
+            if n
         ),
         key=lambda row: -row[2],
     )
-    by_status = dict(assets.values_list("status").annotate(n=Count("pk")).order_by())
-    ages = age_distribution(in_custody, timezone.localdate())
+    ages = age_distribution(holdings.by_year_in_use, timezone.localdate())
     widest = max((n for _age, n in ages), default=1)
+    cost_centres = list(department.costcentre_set.all())
+    for centre in cost_centres:
+        centre.in_custody = holdings.by_cost_centre.get(centre.pk, 0)
     return {
-        "in_custody": sum(n for _c, _l, n in by_category),
+        "in_custody": holdings.in_custody,
         "by_category": by_category,
         "by_status": [
-            (code, Status(code).label, by_status[code])
+            (code, Status(code).label, holdings.by_status[code])
             for code in lifecycle.STATUSES
-            if by_status.get(code)
+            if holdings.by_status.get(code)
         ],
         "ages": [(age, n, round(100 * n / widest)) for age, n in ages],
-        "cost_centres": department.costcentre_set.annotate(
-            in_custody=Count("assets", filter=Q(assets__status__in=lifecycle.IN_CUSTODY))
-        ),
-        "without_cost_centre": in_custody.filter(cost_centre__isnull=True).count(),
+        "cost_centres": cost_centres,
+        "without_cost_centre": holdings.by_cost_centre.get(None, 0),
     }
 
 
-def age_distribution(assets, today) -> list[tuple[int, int]]:
-    """Assets in custody per whole year of age since they came into use, oldest last."""
+def age_distribution(by_year_in_use: dict[int, int], today) -> list[tuple[int, int]]:
+    """Assets in custody per whole year of age since they came into use, oldest last.
+
+    ``by_year_in_use`` counts them by the calendar year they came into use; an asset's age
+    is the years between that year and today's (one not yet begun counts as new)."""
     counts: dict[int, int] = {}
-    for year, n in (
-        assets.filter(in_use_date__isnull=False)
-        .values_list("in_use_date__year")
-        .annotate(n=Count("pk"))
-        .order_by()
-    ):
+    for year, n in by_year_in_use.items():
         age = max(0, today.year - year)
         counts[age] = counts.get(age, 0) + n
     return sorted(counts.items())
 
 
 def _custody_by_department(departments: list[Department]) -> dict[int, int]:
-    return dict(
-        summary.in_custody(Asset.objects.filter(department__in=departments))
-        .values_list("department_id")
-        .annotate(n=Count("pk"))
-        .order_by()
-    )
+    holdings = summary.fleet_holdings()
+    return {d.pk: holdings[d.pk].in_custody for d in departments if d.pk in holdings}
 
 
 def custody_cells(access: Access, departments: list[Department]) -> dict[int, str]:

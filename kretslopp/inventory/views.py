@@ -82,7 +82,10 @@ def _the_one_found(request: HttpRequest, asset_filter: AssetFilter, assets) -> A
     """The asset a search found, when it found exactly one: its page is what was wanted."""
     if not asset_filter.q or request.GET.get("page"):
         return None
-    found = list(assets[:2])
+    # Unordered: whether there is exactly one does not depend on the order, and with the
+    # list's ORDER BY … LIMIT 2 PostgreSQL walks the whole tag index instead of the prefix
+    # indexes (475,000 rows read for a serial prefix at a million assets).
+    found = list(assets.order_by()[:2])
     return found[0] if len(found) == 1 else None
 
 

@@ -294,3 +294,5 @@ def write(plan: Plan, context: Context) -> None:
     writer.create_assets()
     writer.update_assets()
     writer.record_fingerprints()
+    # A large import changes the shape of the register: the planner is told once it commits.
+    bulk.analyse_on_commit(Asset, LifecycleEvent, rows=len(plan.new) + len(plan.updates))
