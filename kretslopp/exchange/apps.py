@@ -19,6 +19,7 @@ class ExchangeConfig(AppConfig):
     def ready(self) -> None:
         from kretslopp.core.registry import (
             ApiRouterEntry,
+            CommandEntry,
             ImportTargetEntry,
             NavigationEntry,
             lazy,
@@ -46,4 +47,13 @@ class ExchangeConfig(AppConfig):
         )
         registry.api_routers.register(
             "exchange", ApiRouterEntry("kretslopp.exchange.api.router", 95)
+        )
+        registry.import_commands.register(
+            "kpi-exchange",
+            CommandEntry(
+                "another municipality's KPI exchange file (JSON or CSV)",
+                lazy("kretslopp.exchange.cli.add_arguments"),
+                lazy("kretslopp.exchange.cli.run"),
+                80,
+            ),
         )

@@ -306,3 +306,37 @@ def test_another_installation_can_send_its_file_through_the_api(town, api_as, pu
     viewer = api_as(town.users["viewer"], "read", "write")
     refused = viewer.upload("/api/v1/imports/jobs", "h.json", content, target="kpi_exchange")
     assert refused.status_code == 403
+
+
+@pytest.mark.django_db
+def test_the_command_line_imports_a_peer_file_and_refuses_a_broken_one(
+    town, login, published, tmp_path
+):
+    """``kretslopp import kpi-exchange``: the same pipeline, exit status and job list."""
+    import io
+
+    from django.core.management import CommandError, call_command
+
+    from kretslopp.imports.models import ImportJob
+
+    content = downloaded(login(town.users["viewer"]).get(reverse("exchange:export", args=["json"])))
+    Publication.objects.all().delete()
+    Publisher.objects.all().delete()
+    Publisher.objects.create(municipality_code="1281", name="Lunds kommun")
+    good = tmp_path / "kpi-1280.json"
+    good.write_bytes(content)
+    out = io.StringIO()
+    call_command("import", "kpi-exchange", str(good), "--source", "Malmö stad, e-post", stdout=out)
+    peer = Peer.objects.get()
+    assert (peer.municipality_code, peer.source) == ("1280", "Malmö stad, e-post")
+    assert PeerValue.objects.count() == 2
+
+    broken = tmp_path / "broken.json"
+    broken.write_text(content.decode("utf-8-sig").replace('"period": 2024', '"period": "2024"'))
+    with pytest.raises(CommandError, match="broken.json: 1 problem"):
+        call_command("import", "kpi-exchange", str(broken), "--source", "x", stdout=io.StringIO())
+    assert PeerValue.objects.count() == 2  # nothing of the broken file written
+    assert list(ImportJob.objects.order_by("pk").values_list("target", "file_name")) == [
+        ("kpi_exchange", "kpi-1280.json"),
+        ("kpi_exchange", "broken.json"),
+    ]
