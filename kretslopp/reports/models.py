@@ -13,6 +13,14 @@ from django.utils.translation import gettext_lazy as _
 from kretslopp.organisation.models import Department
 
 
+class SnapshotState(models.TextChoices):
+    """A snapshot taken on the web is prepared by the worker (it reads the whole fleet)."""
+
+    QUEUED = "queued", _("being prepared")
+    READY = "ready", _("ready")
+    FAILED = "failed", _("failed")
+
+
 class ReportSnapshot(models.Model):
     """The figures of one year's report (the organisation's, or one department's)."""
 
@@ -36,6 +44,11 @@ class ReportSnapshot(models.Model):
     )
     #: ``{"meta": {...}, "sv": {"sections": [...]}, "en": {"sections": [...]}}``.
     content = models.JSONField(_("content"), default=dict)
+    state = models.CharField(
+        _("state"), max_length=10, choices=SnapshotState.choices, default=SnapshotState.READY
+    )
+    #: Why the worker could not take the snapshot (a failed one holds no figures).
+    failure = models.TextField(_("failure"), blank=True)
 
     class Meta:
         ordering = ("-created_at", "-pk")
@@ -46,3 +59,7 @@ class ReportSnapshot(models.Model):
         if self.department_id:
             return f"{self.year} {self.department}"
         return str(self.year)
+
+    @property
+    def is_ready(self) -> bool:
+        return self.state == SnapshotState.READY

@@ -15,7 +15,7 @@ from django.utils import timezone, translation
 from kretslopp.core.registry import registry
 from kretslopp.organisation.access import reader_of
 from kretslopp.organisation.models import Department
-from kretslopp.reports.models import ReportSnapshot
+from kretslopp.reports.models import ReportSnapshot, SnapshotState
 
 LANGUAGES = ("sv", "en")
 #: Version of the snapshot's JSON shape (the renderer reads older shapes by this number).
@@ -36,6 +36,51 @@ def sections_for(year: int, department_id: int | None, language: str) -> list[di
 
 def take(year: int, department: Department | None = None, by: Any = None) -> ReportSnapshot:
     """Freeze ``year``'s report (the organisation's, or ``department``'s) and keep it."""
+    content = frozen_content(year, department)
+    with transaction.atomic():
+        return ReportSnapshot.objects.create(
+            year=year, department=department, created_by=by, content=content
+        )
+
+
+def queue(year: int, department: Department | None = None, by: Any = None) -> ReportSnapshot:
+    """Keep a snapshot to be taken by the worker (``kretslopp worker``), and hand it over.
+
+    Reading every section of a large fleet in both languages takes longer than a web request
+    may (the proxy in front cuts it off), so the web only records what was asked for.
+    """
+    from kretslopp.reports import jobs
+
+    queued = ReportSnapshot.objects.create(
+        year=year, department=department, created_by=by, state=SnapshotState.QUEUED
+    )
+    transaction.on_commit(lambda: jobs.take_snapshot.enqueue(queued.pk))
+    return queued
+
+
+def fill(snapshot_id: int) -> str:
+    """Take the queued snapshot ``snapshot_id``: all its content at once, or none of it.
+
+    A failure leaves the snapshot marked failed with its reason and no figures, so the
+    archive never shows half a report.
+    """
+    claimed = ReportSnapshot.objects.filter(pk=snapshot_id, state=SnapshotState.QUEUED)
+    snapshot = claimed.select_related("department").first()
+    if snapshot is None:
+        return "not queued"
+    try:
+        content = frozen_content(snapshot.year, snapshot.department)
+    except Exception as error:  # noqa: BLE001 — any failure is the snapshot's outcome
+        snapshot.state, snapshot.failure = SnapshotState.FAILED, f"{type(error).__name__}: {error}"
+        snapshot.save(update_fields=["state", "failure"])
+        return SnapshotState.FAILED
+    snapshot.content, snapshot.state = content, SnapshotState.READY
+    snapshot.save(update_fields=["content", "state"])
+    return SnapshotState.READY
+
+
+def frozen_content(year: int, department: Department | None) -> dict[str, Any]:
+    """Every section in both languages, with what the renderer needs to know of them."""
     department_id = department.pk if department else None
     content: dict[str, Any] = {
         "meta": {
@@ -48,10 +93,7 @@ def take(year: int, department: Department | None = None, by: Any = None) -> Rep
     }
     for language in LANGUAGES:
         content[language] = {"sections": sections_for(year, department_id, language)}
-    with transaction.atomic():
-        return ReportSnapshot.objects.create(
-            year=year, department=department, created_by=by, content=content
-        )
+    return content
 
 
 def default_year(today: dt.date | None = None) -> int:

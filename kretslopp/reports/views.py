@@ -17,7 +17,7 @@ from kretslopp.organisation.models import Department
 from kretslopp.reports import access as rules
 from kretslopp.reports import render as output
 from kretslopp.reports import snapshot as snapshots
-from kretslopp.reports.models import ReportSnapshot
+from kretslopp.reports.models import ReportSnapshot, SnapshotState
 
 
 class SnapshotForm(forms.Form):
@@ -58,6 +58,7 @@ def archive(request: HttpRequest) -> HttpResponse:
             "form": form,
             "may_create": rules.may_create_any(access),
             "report_languages": [("sv", _("Swedish")), ("en", _("English"))],
+            "preparing": any(s.state == SnapshotState.QUEUED for s in readable),
         },
     )
 
@@ -78,16 +79,22 @@ def create(request: HttpRequest) -> HttpResponse:
     department = form.cleaned_data["department"]
     if not rules.may_create(access, department.pk if department else None):
         raise PermissionDenied
-    taken = snapshots.take(form.cleaned_data["year"], department, by=request.user)
-    messages.success(request, _("Snapshot taken: the report's figures are frozen."))
-    return redirect("reports:preview", pk=taken.pk, language="sv")
+    snapshots.queue(form.cleaned_data["year"], department, by=request.user)
+    messages.success(
+        request,
+        _(
+            "The snapshot is being prepared in the background: the report's figures are frozen "
+            "when it is ready. You may leave this page; the archive shows it when it is done."
+        ),
+    )
+    return redirect("reports:archive")
 
 
 def _snapshot(request: HttpRequest, pk: int) -> ReportSnapshot:
     access = access_for(request.user)
     found = get_object_or_404(ReportSnapshot, pk=pk)
-    if not rules.may_read(access, found.department_id):
-        raise Http404
+    if not rules.may_read(access, found.department_id) or not found.is_ready:
+        raise Http404  # a snapshot still being prepared (or failed) has no report yet
     return found
 
 

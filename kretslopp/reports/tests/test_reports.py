@@ -156,21 +156,50 @@ def test_the_command_line_writes_the_report(fleet, tmp_path):
     assert ReportSnapshot.objects.filter(department=fleet.own).count() == 1
 
 
-def test_the_lead_takes_a_snapshot_on_the_web_and_it_is_audited(fleet, login):
+@pytest.mark.django_db(transaction=True)  # the worker takes transactions of its own
+def test_the_lead_takes_a_snapshot_on_the_web_as_a_background_job_and_it_is_audited(fleet, login):
+    """The request only records what was asked; ``kretslopp worker`` takes the snapshot."""
     from kretslopp.core.models import AuditEntry
 
     client = login(fleet.users["sustainability_lead"])
     response = client.post(reverse("reports:create"), {"year": YEAR})
     taken = ReportSnapshot.objects.get()
     assert response.status_code == 302 and taken.created_by == fleet.users["sustainability_lead"]
+    assert (taken.state, taken.content) == ("queued", {})
     entries = AuditEntry.objects.filter(
         object_id=str(taken.pk), content_type__model="reportsnapshot"
     )
     assert entries.filter(action="create", actor=fleet.users["sustainability_lead"]).exists()
     archive = client.get(reverse("reports:archive")).content.decode()
-    assert reverse("reports:download", args=[taken.pk, "sv", "pdf"]) in archive
-    pdf = client.get(reverse("reports:download", args=[taken.pk, "sv", "pdf"]))
-    assert pdf["Content-Type"] == "application/pdf"
+    assert "Förbereds" in archive and 'http-equiv="refresh"' in archive
+    pdf_url = reverse("reports:download", args=[taken.pk, "sv", "pdf"])
+    assert pdf_url not in archive and client.get(pdf_url).status_code == 404
+
+    call_command("worker", "--batch", stdout=io.StringIO())
+    taken.refresh_from_db()
+    assert taken.state == "ready" and taken.content["sv"]["sections"]
+    archive = client.get(reverse("reports:archive")).content.decode()
+    assert pdf_url in archive and 'http-equiv="refresh"' not in archive
+    assert client.get(pdf_url)["Content-Type"] == "application/pdf"
+
+
+@pytest.mark.django_db(transaction=True)  # the worker takes transactions of its own
+def test_a_snapshot_that_cannot_be_taken_is_marked_failed_with_no_figures(
+    fleet, login, monkeypatch
+):
+    def broken(*args, **kwargs):
+        raise RuntimeError("the ledger could not be read")
+
+    monkeypatch.setattr(snapshot, "sections_for", broken)
+    client = login(fleet.users["sustainability_lead"])
+    client.post(reverse("reports:create"), {"year": YEAR})
+    call_command("worker", "--batch", stdout=io.StringIO())
+    failed = ReportSnapshot.objects.get()
+    assert (failed.state, failed.content) == ("failed", {})
+    assert "the ledger could not be read" in failed.failure
+    archive = client.get(reverse("reports:archive")).content.decode()
+    assert "the ledger could not be read" in archive
+    assert client.get(reverse("reports:preview", args=[failed.pk, "sv"])).status_code == 404
 
 
 def test_a_coordinator_may_not_take_the_organisations_snapshot(fleet, login):
