@@ -355,7 +355,7 @@ def _detail(job: ImportJob) -> dict:
 
 @router.get(
     "/imports/jobs/{job_id}",
-    response={200: JobDetailOut, **responses(401, 403, 404)},
+    response={200: JobDetailOut, **responses(401, 403, 404, 422)},
     url_name="import_job",
 )
 def get_job(request: HttpRequest, job_id: int) -> dict:
@@ -365,7 +365,7 @@ def get_job(request: HttpRequest, job_id: int) -> dict:
 
 
 @router.post(
-    "/imports/jobs/{job_id}/cancel", response={200: JobDetailOut, **responses(401, 403, 404)}
+    "/imports/jobs/{job_id}/cancel", response={200: JobDetailOut, **responses(401, 403, 404, 422)}
 )
 def cancel_job(request: HttpRequest, job_id: int) -> dict:
     """Cancel a queued or running import: nothing is imported (a running one stops at its
