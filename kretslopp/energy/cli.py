@@ -23,20 +23,7 @@ def add_arguments(parser: Any) -> None:
 def run(options: dict[str, Any]) -> ImportResult:
     """Import the file as ``--user`` (or the system), as a job of the one pipeline."""
     from kretslopp.energy.meterimport import TARGET_NAME
-    from kretslopp.imports import runs
-    from kretslopp.imports.cli import acting_user, saved_mapping
+    from kretslopp.imports.cli import import_file_as
     from kretslopp.organisation.access import Action
 
-    user, access = acting_user(
-        options.get("user"), Action.MANAGE_METHODOLOGY, "import meter readings"
-    )
-    path: Path = options["file"]
-    return runs.import_file(
-        TARGET_NAME,
-        path,
-        path.name,
-        access=access,
-        actor=user,
-        dry_run=options.get("dry_run", False),
-        saved=saved_mapping(options.get("mapping"), TARGET_NAME),
-    )
+    return import_file_as(TARGET_NAME, options, Action.MANAGE_METHODOLOGY, "import meter readings")

@@ -30,20 +30,13 @@ def add_arguments(parser: Any) -> None:
 def run(options: dict[str, Any]) -> ImportResult:
     """Import the file as ``--user`` (or the system), as a job of the one pipeline."""
     from kretslopp.exchange.importing import TARGET_NAME
-    from kretslopp.imports import runs
-    from kretslopp.imports.cli import acting_user
+    from kretslopp.imports.cli import import_file_as
     from kretslopp.organisation.access import Action
 
-    user, access = acting_user(
-        options.get("user"), Action.MANAGE_METHODOLOGY, "import KPI exchange files"
-    )
-    path: Path = options["file"]
-    return runs.import_file(
+    return import_file_as(
         TARGET_NAME,
-        path,
-        path.name,
-        access=access,
-        actor=user,
-        options={"source": options["peer_source"]},
-        dry_run=options.get("dry_run", False),
+        options,
+        Action.MANAGE_METHODOLOGY,
+        "import KPI exchange files",
+        job_options={"source": options["peer_source"]},
     )

@@ -26,8 +26,8 @@ from kretslopp.imports import runs
 from kretslopp.imports.pipeline import Context, Counts, FieldSpec, ImportTarget, RowSource
 from kretslopp.imports.problems import Problem
 from kretslopp.organisation.access import Access
-from kretslopp.tabular import Row, TabularError, normalise_header
-from kretslopp.tabular.mapping import ColumnMapping
+from kretslopp.tabular import Row, TabularError
+from kretslopp.tabular.mapping import ColumnMapping, by_field_names
 
 #: The key of this target in the import-target store and on import jobs.
 TARGET_NAME = "kpi_exchange"
@@ -90,13 +90,7 @@ class PeerValuesTarget(ImportTarget):
         return [FieldSpec(name, name) for name in exchange_format.CSV_FIELDS]
 
     def suggest_mapping(self, headers: list[str]) -> ColumnMapping:
-        wanted = {normalise_header(name): name for name in exchange_format.CSV_FIELDS}
-        fields = {}
-        for position, header in enumerate(headers):
-            name = wanted.get(normalise_header(header))
-            if name and name not in fields.values():
-                fields[position] = name
-        return ColumnMapping(headers=list(headers), fields=fields, profile=TARGET_NAME)
+        return by_field_names(headers, exchange_format.CSV_FIELDS, TARGET_NAME)
 
     def check_mapping(self, mapping: ColumnMapping, file_name: str) -> list[Problem]:
         """A JSON file's schema breaks, or a CSV file's missing columns: the file is refused."""

@@ -9,6 +9,8 @@ with it, as that user within their role and departments.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+from pathlib import Path
 from typing import Any
 
 from django.contrib.auth import get_user_model
@@ -16,6 +18,7 @@ from django.core.management.base import CommandError
 
 from kretslopp.imports import runs
 from kretslopp.imports.models import SavedMapping
+from kretslopp.imports.pipeline import ImportResult
 from kretslopp.organisation.access import Access, Action, access_for
 
 
@@ -38,3 +41,26 @@ def saved_mapping(name: str | None, target: str) -> SavedMapping | None:
         return runs.saved_mapping(name, target)
     except runs.UnknownMapping as error:
         raise CommandError(str(error)) from None
+
+
+def import_file_as(
+    target: str,
+    options: Mapping[str, Any],
+    action: Action,
+    doing: str,
+    job_options: Mapping[str, Any] | None = None,
+) -> ImportResult:
+    """``options["file"]`` into ``target`` as ``--user`` (or the system), as a job of the one
+    pipeline, with ``--mapping`` and ``--dry-run`` where the subcommand offers them."""
+    user, access = acting_user(options.get("user"), action, doing)
+    path: Path = options["file"]
+    return runs.import_file(
+        target,
+        path,
+        path.name,
+        access=access,
+        actor=user,
+        options=job_options,
+        dry_run=options.get("dry_run", False),
+        saved=saved_mapping(options.get("mapping"), target),
+    )

@@ -33,8 +33,8 @@ from kretslopp.imports.pipeline import (
 from kretslopp.imports.problems import Problem
 from kretslopp.organisation.access import Access
 from kretslopp.procurement import exchange, seeding
-from kretslopp.tabular import Row, TabularError, normalise_header
-from kretslopp.tabular.mapping import ColumnMapping
+from kretslopp.tabular import Row, TabularError
+from kretslopp.tabular.mapping import ColumnMapping, by_field_names
 from kretslopp.tendering import library
 from kretslopp.tendering.library import (
     CHECK_KINDS,
@@ -100,13 +100,7 @@ class CriteriaExchangeTarget(ImportTarget):
         return [FieldSpec(name, name) for name in exchange.FIELDS]
 
     def suggest_mapping(self, headers: list[str]) -> ColumnMapping:
-        wanted = {normalise_header(name): name for name in exchange.FIELDS}
-        fields = {}
-        for position, header in enumerate(headers):
-            name = wanted.get(normalise_header(header))
-            if name and name not in fields.values():
-                fields[position] = name
-        return ColumnMapping(headers=list(headers), fields=fields, profile=TARGET_NAME)
+        return by_field_names(headers, exchange.FIELDS, TARGET_NAME)
 
     def check_mapping(self, mapping: ColumnMapping, file_name: str) -> list[Problem]:
         if self.unknown_fields:

@@ -9,7 +9,7 @@ always by :func:`~kretslopp.tabular.values.normalise_header`.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -58,6 +58,22 @@ class ColumnMapping:
             conflicts=[int(pos) for pos in data.get("conflicts", [])],
             defaults=dict(data.get("defaults", {})),
         )
+
+
+def by_field_names(headers: list[str], names: Iterable[str], profile: str) -> ColumnMapping:
+    """Each column whose heading is a field's own name (as headings compare) feeds that field.
+
+    For exchange formats with fixed column names (KPI values, procurement criteria): a file
+    of the format names its columns exactly, so no aliases are guessed; the first column of
+    a name wins and a repeated one is left unmapped.
+    """
+    wanted = {normalise_header(name): name for name in names}
+    fields: dict[int, str] = {}
+    for position, header in enumerate(headers):
+        name = wanted.get(normalise_header(header))
+        if name and name not in fields.values():
+            fields[position] = name
+    return ColumnMapping(headers=list(headers), fields=fields, profile=profile)
 
 
 def value_map(names: Mapping[str, tuple[str, ...]]) -> dict[str, str]:
