@@ -77,6 +77,10 @@ class Header:
     exported_at: str = ""
 
 
+def _integer(text: str) -> int | str:
+    return int(text) if len(text) <= 20 else text
+
+
 def _text(value: Any) -> str:
     if value is None:
         return ""
@@ -150,8 +154,11 @@ class JsonTable:
         self.file_name = file_name
         self.headers = list(FIELDS)
         try:
-            document = json.loads(content.decode("utf-8-sig"))
-        except (UnicodeDecodeError, json.JSONDecodeError) as error:
+            # A number too long for Python to turn into text stays the text it is.
+            document = json.loads(content.decode("utf-8-sig"), parse_int=_integer)
+        except RecursionError:
+            raise ExchangeFileError("nested deeper than the format ever is") from None
+        except (UnicodeDecodeError, ValueError) as error:
             raise ExchangeFileError(f"not a JSON document: {error}") from None
         if not isinstance(document, dict) or document.get("format") != FORMAT:
             raise ExchangeFileError(f"the field 'format' must be {FORMAT!r}")
