@@ -61,8 +61,10 @@ MAX_INTEGER = 2_147_483_647
 #: Characters of a schema message kept: the validator quotes the offending value, whatever
 #: its length.
 MAX_MESSAGE_CHARS = 300
-#: Text in a JSON document (a string with its escapes), to count what lies outside it.
-_STRING = re.compile(rb'"[^"\\]*(?:\\.[^"\\]*)*"', re.DOTALL)
+#: Text in a JSON document (a string with its escapes), to count what lies outside it. A
+#: string the file never closes runs to its end: without that, each quote inside it would
+#: start another search to the end of the file (a few MB of ``\\"`` took minutes).
+_STRING = re.compile(rb'"(?:[^"\\]++|\\.)*+(?:"|\\?\Z)', re.DOTALL)
 
 
 class ExchangeFileError(ValueError):

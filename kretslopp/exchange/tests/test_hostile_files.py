@@ -169,3 +169,13 @@ def test_a_file_broken_everywhere_lists_its_first_problems_and_stops_looking(
     assert len(result.problems) == result.problem_count == 100
     assert [p.row for p in result.problems][:10] == [1] * 9 + [2]
     assert _nothing_written()
+
+
+@pytest.mark.django_db
+def test_a_file_of_escaped_quotes_that_never_close_is_refused_as_a_whole(town, published):
+    """Text that never ends, full of escaped quotes: looking for where it ends once per quote
+    cost minutes for a few hundred kB; the file is refused as a whole at once."""
+    endless = b'{"values": [' + b"0," * 4_000_000 + b'"' + b'\\"' * 400_000
+    result = _import(town, endless, "endless.json")
+    assert result.status == "unreadable"
+    assert _nothing_written()
