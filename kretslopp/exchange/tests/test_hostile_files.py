@@ -179,3 +179,19 @@ def test_a_file_of_escaped_quotes_that_never_close_is_refused_as_a_whole(town, p
     result = _import(town, endless, "endless.json")
     assert result.status == "unreadable"
     assert _nothing_written()
+
+
+@pytest.mark.django_db
+def test_a_tampered_publish_form_publishes_what_it_names_and_nothing_else(town, login, source_kpi):
+    """Years no form offers ("²" counts as a digit to Python, 5,000 nines are too long to
+    read) are left out, not a server error."""
+    from kretslopp.exchange.models import Publication, Publisher
+
+    Publisher.objects.create(municipality_code="1280", name="Malmö stad")
+    client = login(town.users["sustainability_lead"])
+    response = client.post(
+        reverse("exchange:publish"),
+        {"action": "publish", "publish": ["KT0001:2024", "KT0001:²", "KT0001:" + "9" * 5000]},
+    )
+    assert response.status_code == 302
+    assert list(Publication.objects.values_list("kpi_id", "period")) == [("KT0001", 2024)]
