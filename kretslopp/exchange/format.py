@@ -17,7 +17,6 @@ from __future__ import annotations
 import functools
 import json
 import math
-import re
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path
@@ -26,6 +25,7 @@ from typing import Any
 import jsonschema_rs
 
 from kretslopp.tabular import Row
+from kretslopp.tabular.jsonsize import separators
 from kretslopp.tabular.values import FORMULA_PREFIXES, parse_decimal
 
 FORMAT = "kretslopp-kpi-exchange"
@@ -61,10 +61,6 @@ MAX_INTEGER = 2_147_483_647
 #: Characters of a schema message kept: the validator quotes the offending value, whatever
 #: its length.
 MAX_MESSAGE_CHARS = 300
-#: Text in a JSON document (a string with its escapes), to count what lies outside it. A
-#: string the file never closes runs to its end: without that, each quote inside it would
-#: start another search to the end of the file (a few MB of ``\\"`` took minutes).
-_STRING = re.compile(rb'"(?:[^"\\]++|\\.)*+(?:"|\\?\Z)', re.DOTALL)
 
 
 class ExchangeFileError(ValueError):
@@ -270,7 +266,7 @@ class JsonTable:
         self.file_name = file_name
         self.headers = list(CSV_FIELDS)
         limit = max_entries() * SEPARATORS_PER_ENTRY
-        if _separators(content, limit) > limit:
+        if separators(content, limit) > limit:
             raise ExchangeFileError(f"more than {max_entries()} entries", "too_many_values")
         try:
             # A number JSON allows but no value can be (NaN, 1e999, a 5,000-digit integer)
@@ -294,16 +290,6 @@ class JsonTable:
     def rows(self) -> Iterator[Row]:
         for number, item in enumerate(self._entries, start=1):
             yield Row(number, tuple(_cells(item, self.publisher_name)))
-
-
-def _separators(content: bytes, limit: int) -> int:
-    """Commas and colons outside text, counted exactly only when the quick count (text
-    included) exceeds ``limit``: they bound how many values the document holds."""
-    quick = content.count(b",") + content.count(b":")
-    if quick <= limit:
-        return quick
-    bare = _STRING.sub(b"", content)
-    return bare.count(b",") + bare.count(b":")
 
 
 def _integer(text: str) -> int | str:

@@ -21,6 +21,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from kretslopp.core import audit
+from kretslopp.core.uploads import read_limits
 from kretslopp.imports import runs
 from kretslopp.imports.pipeline import (
     Context,
@@ -81,7 +82,8 @@ class CriteriaExchangeTarget(ImportTarget):
         if not exchange.is_json(content, file_name):
             return runs.open_file(content, file_name)
         try:
-            table = exchange.JsonTable(content, file_name)
+            # As many values as the cells an import reads from a spreadsheet.
+            table = exchange.JsonTable(content, file_name, read_limits().max_cells)
         except exchange.ExchangeFileError as error:
             raise TabularError(
                 _not_exchange_file(error), file=file_name, code="not_exchange_file"
