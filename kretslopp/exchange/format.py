@@ -68,9 +68,19 @@ class ExchangeFileError(ValueError):
     nested deeper than any JSON document of the format ("too_deep"), or holding more
     values than the format's entries could ("too_many_values")."""
 
-    def __init__(self, reason: str, code: str = "not_json") -> None:
+    def __init__(
+        self,
+        reason: str,
+        code: str = "not_json",
+        *,
+        line: int | None = None,
+        column: int | None = None,
+        byte: int | None = None,
+    ) -> None:
         super().__init__(reason)
         self.code = code
+        #: Where the file stops being JSON: a line and column, or (not UTF-8) a byte (from 1).
+        self.line, self.column, self.byte = line, column, byte
 
 
 def max_entries() -> int:
@@ -279,7 +289,11 @@ class JsonTable:
             )
         except RecursionError:
             raise ExchangeFileError("nested too deeply", "too_deep") from None
-        except (UnicodeDecodeError, ValueError) as error:
+        except json.JSONDecodeError as error:
+            raise ExchangeFileError(str(error), line=error.lineno, column=error.colno) from None
+        except UnicodeDecodeError as error:
+            raise ExchangeFileError(str(error), byte=error.start + 1) from None
+        except ValueError as error:
             raise ExchangeFileError(str(error)) from None
         self.problems = problems_of(self.document)
         values = self.document.get("values") if isinstance(self.document, dict) else None

@@ -313,6 +313,16 @@ def _refusal(error: exchange_format.ExchangeFileError) -> str:
             "The file holds more values than %(entries)s entries of the KPI exchange format "
             "could, so it was not read. Send at most %(entries)s entries in one file."
         ) % {"entries": number_format(exchange_format.max_entries(), force_grouping=True)}
+    if error.line is not None:
+        return _(
+            "This is not a JSON document: it breaks off at line %(line)s, column %(column)s. "
+            "Ask the sender for the JSON or CSV file of the KPI exchange format."
+        ) % {"line": error.line, "column": error.column}
+    if error.byte is not None:
+        return _(
+            "This is not a JSON document: it is not UTF-8 text (byte %(byte)s). Ask the "
+            "sender for the JSON or CSV file of the KPI exchange format."
+        ) % {"byte": error.byte}
     return _(
         "This is not a JSON document (%(reason)s). Ask the sender for the JSON or CSV file "
         "of the KPI exchange format."

@@ -195,3 +195,22 @@ def test_a_tampered_publish_form_publishes_what_it_names_and_nothing_else(town, 
     )
     assert response.status_code == 302
     assert list(Publication.objects.values_list("kpi_id", "period")) == [("KT0001", 2024)]
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    ("content", "where"),
+    [
+        (b'{"format": "kretslopp-kpi-exchange",\n "values": [1, 2,]}', "rad 2, kolumn 18"),
+        (b'{"format": "kretslopp-kpi-\xff"}', "byte 27"),
+    ],
+)
+def test_a_file_that_is_not_json_is_refused_saying_where_in_swedish(
+    town, published, content, where
+):
+    """Not the parser's English ("Expecting value: line 2 column 18 (char 54)")."""
+    result = _import(town, content, "lund.json")
+    assert result.status == "unreadable"
+    message = result.problems[0].message
+    assert where in message
+    assert "Expecting" not in message and "codec" not in message
