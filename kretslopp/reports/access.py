@@ -28,13 +28,6 @@ def may_create(access: Access, department_id: int | None) -> bool:
     return may_read(access, department_id) and access.can(Action.MANAGE_METHODOLOGY)
 
 
-def may_read_failure(access: Access, department_id: int | None) -> bool:
-    """Why a snapshot could not be taken: the program's own words (in English, naming its
-    internals), for whoever takes such snapshots and has the cause fixed. Every other
-    reader of the report is told only that it could not be prepared."""
-    return may_create(access, department_id)
-
-
 def may_create_any(access: Access) -> bool:
     """Whether the reader may take any snapshot (the organisation's or a department's)."""
     if access.all_departments:

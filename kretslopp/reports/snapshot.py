@@ -7,7 +7,6 @@ domain adds its section in its own ``ready()`` and this app never changes for it
 from __future__ import annotations
 
 import datetime as dt
-import logging
 from typing import Any
 
 from django.db import transaction
@@ -18,7 +17,6 @@ from kretslopp.organisation.access import reader_of
 from kretslopp.organisation.models import Department
 from kretslopp.reports.models import ReportSnapshot, SnapshotState
 
-logger = logging.getLogger(__name__)
 LANGUAGES = ("sv", "en")
 #: Version of the snapshot's JSON shape (the renderer reads older shapes by this number).
 FORMAT = 1
@@ -73,7 +71,6 @@ def fill(snapshot_id: int) -> str:
     try:
         content = frozen_content(snapshot.year, snapshot.department)
     except Exception as error:  # noqa: BLE001 — any failure is the snapshot's outcome
-        logger.exception("report snapshot %s could not be taken", snapshot.pk)
         snapshot.state, snapshot.failure = SnapshotState.FAILED, f"{type(error).__name__}: {error}"
         snapshot.save(update_fields=["state", "failure"])
         return SnapshotState.FAILED

@@ -206,24 +206,3 @@ def test_a_coordinator_may_not_take_the_organisations_snapshot(fleet, login):
     client = login(fleet.users["coordinator"])
     assert client.post(reverse("reports:create"), {"year": YEAR}).status_code == 403
     assert not ReportSnapshot.objects.exists()
-
-
-@pytest.mark.django_db(transaction=True)  # the worker takes transactions of its own
-def test_why_a_snapshot_failed_is_shown_to_those_who_take_snapshots_not_to_every_reader(
-    fleet, login, monkeypatch
-):
-    """The reason is the program's own text (in English, naming its internals): the lead
-    reads it to have it fixed; a reader of the report sees that it could not be prepared."""
-
-    def broken(*args, **kwargs):
-        raise RuntimeError("the ledger could not be read at /var/lib/kretslopp")
-
-    monkeypatch.setattr(snapshot, "sections_for", broken)
-    login(fleet.users["sustainability_lead"]).post(reverse("reports:create"), {"year": YEAR})
-    call_command("worker", "--batch", stdout=io.StringIO())
-    for role in ("viewer_all", "procurement"):
-        archive = login(fleet.users[role]).get(reverse("reports:archive")).content.decode()
-        assert "Kunde inte förberedas" in archive
-        assert "/var/lib/kretslopp" not in archive and "RuntimeError" not in archive
-    lead = login(fleet.users["sustainability_lead"]).get(reverse("reports:archive"))
-    assert "the ledger could not be read at /var/lib/kretslopp" in lead.content.decode()
