@@ -111,6 +111,23 @@ def test_figures_in_the_pdf_equal_the_same_figures_on_the_pages(fleet, login):
         assert figure.replace("\xa0", " ") in text.replace("\xa0", " "), figure
 
 
+def test_the_report_says_plainly_that_waste_is_not_estimated_in_both_languages(fleet):
+    """Scope 3 category 5 (treating discarded equipment) has no figure: wherever the report
+    names it, it says so, so nobody reads the gap as zero."""
+    taken = snapshot.take(YEAR)
+    sentences = {
+        "sv": ("Uppskattas inte ännu", "scope 3 kategori 5) är ännu inte uppskattat"),
+        "en": ("Not estimated yet", "(scope 3 category 5) is not estimated yet"),
+    }
+    for language, (in_table, in_footprint) in sentences.items():
+        html = render.build_report(taken, language, "html").data.decode()
+        table = html[html.index("Scope 3.5 · ISO 4.2") :]
+        row = table[: table.index("</tr>")]
+        assert in_table in row, language
+        assert in_footprint in html, language
+        assert in_table in _pdf_text(render.build_report(taken, language, "pdf").data)
+
+
 def test_a_report_is_regenerated_identically_after_the_data_changed(fleet):
     taken = snapshot.take(YEAR)
     before = render.build_report(taken, "en", "html").data
