@@ -257,13 +257,6 @@ def _pointer(path: list[Any]) -> str:
     return "".join("/" + str(part).replace("~", "~0").replace("/", "~1") for part in path)
 
 
-def is_json(content: bytes, file_name: str) -> bool:
-    """A ``.json`` name, or content that starts with ``{`` after blank space and a BOM."""
-    if file_name.lower().endswith(".json"):
-        return True
-    return content.lstrip(b"\xef\xbb\xbf \t\r\n")[:1] == b"{"
-
-
 class JsonTable:
     """A JSON exchange file as CSV-form rows for the import pipeline.
 

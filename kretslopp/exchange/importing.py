@@ -27,7 +27,7 @@ from kretslopp.imports import runs
 from kretslopp.imports.pipeline import Context, Counts, FieldSpec, ImportTarget, RowSource
 from kretslopp.imports.problems import Problem
 from kretslopp.organisation.access import Access
-from kretslopp.tabular import Row, TabularError
+from kretslopp.tabular import Row
 from kretslopp.tabular.mapping import ColumnMapping, by_field_names
 
 #: The key of this target in the import-target store and on import jobs.
@@ -62,15 +62,17 @@ class PeerValuesTarget(ImportTarget):
         return cls(source=str(options.get("source") or options.get("imported_from") or ""))
 
     def open(self, source: str | Path | bytes, file_name: str) -> RowSource:
-        content = source if isinstance(source, bytes) else Path(source).read_bytes()
-        if not exchange_format.is_json(content, file_name):
-            return runs.open_file(content, file_name)
-        try:
-            table = exchange_format.JsonTable(content, file_name)
-        except exchange_format.ExchangeFileError as error:
-            raise TabularError(_refusal(error), file=file_name, code="not_exchange_file") from None
-        self.is_json = True
-        self.schema_problems = table.problems
+        """The JSON form, checked against the schema as a whole, or the CSV form."""
+        table = runs.open_exchange_file(
+            source,
+            file_name,
+            exchange_format.JsonTable,
+            _refusal,
+            exchange_format.ExchangeFileError,
+        )
+        if isinstance(table, exchange_format.JsonTable):
+            self.is_json = True
+            self.schema_problems = table.problems
         return table
 
     def start_url(self) -> str | None:

@@ -136,13 +136,6 @@ def undo_neutralise(value: str) -> str:
     return value
 
 
-def is_json(content: bytes, file_name: str) -> bool:
-    """A ``.json`` name, or content that starts with ``{`` after blank space and a BOM."""
-    if file_name.lower().endswith(".json"):
-        return True
-    return content.lstrip(b"\xef\xbb\xbf \t\r\n")[:1] == b"{"
-
-
 class JsonTable:
     """A JSON exchange file as headers and numbered rows, a source for the import pipeline.
 
