@@ -18,6 +18,7 @@ from typing import Any
 
 from django.db import transaction
 from django.urls import reverse
+from django.utils.formats import number_format
 from django.utils.translation import gettext as _
 
 from kretslopp.core import audit
@@ -66,7 +67,7 @@ class PeerValuesTarget(ImportTarget):
             source,
             file_name,
             exchange_format.JsonTable,
-            _not_exchange_file,
+            _refusal,
             exchange_format.ExchangeFileError,
         )
         if isinstance(table, exchange_format.JsonTable):
@@ -145,15 +146,8 @@ class PeerValuesTarget(ImportTarget):
         item, bad = exchange_format.entry_from_cells(cells)
         if bad:
             return [
-                self._problem(
-                    row.number,
-                    name,
-                    text,
-                    _("“%(value)s” is not a number.") % {"value": text}
-                    if name == "value"
-                    else _("“%(value)s” is not a whole number.") % {"value": text},
-                )
-                for name, text in bad
+                self._problem(row.number, name, text, _unfit_message(text, reason))
+                for name, text, reason in bad
             ]
         broken = exchange_format.entry_problems(item)
         if broken:
@@ -165,6 +159,17 @@ class PeerValuesTarget(ImportTarget):
                     _("This breaks the KPI exchange schema: %(reason)s") % {"reason": reason},
                 )
                 for pointer, reason in broken
+            ]
+        beyond = exchange_format.too_large(item)
+        if beyond:
+            return [
+                self._problem(
+                    row.number,
+                    self._column(row.number, pointer),
+                    _at(item, pointer),
+                    _unfit_message(_at(item, pointer), "too_large"),
+                )
+                for pointer in beyond
             ]
         return self._check_meaning(row.number, item)
 
@@ -298,11 +303,44 @@ class PeerValuesTarget(ImportTarget):
         return counts
 
 
-def _not_exchange_file(error: Exception) -> str:
+def _refusal(error: exchange_format.ExchangeFileError) -> str:
+    """Why a JSON file is refused as a whole, for the person importing it."""
+    if error.code == "too_deep":
+        return _(
+            "The file is nested deeper than the KPI exchange format ever is, so it was not "
+            "read. Ask the sender for the JSON or CSV file of the KPI exchange format."
+        )
+    if error.code == "too_many_values":
+        return _(
+            "The file holds more values than %(entries)s entries of the KPI exchange format "
+            "could, so it was not read. Send at most %(entries)s entries in one file."
+        ) % {"entries": number_format(exchange_format.max_entries(), force_grouping=True)}
+    if error.line is not None:
+        return _(
+            "This is not a JSON document: it breaks off at line %(line)s, column %(column)s. "
+            "Ask the sender for the JSON or CSV file of the KPI exchange format."
+        ) % {"line": error.line, "column": error.column}
+    if error.byte is not None:
+        return _(
+            "This is not a JSON document: it is not UTF-8 text (byte %(byte)s). Ask the "
+            "sender for the JSON or CSV file of the KPI exchange format."
+        ) % {"byte": error.byte}
     return _(
-        "This is not a JSON document (%(reason)s). Ask the sender for the JSON or "
-        "CSV file of the KPI exchange format."
+        "This is not a JSON document (%(reason)s). Ask the sender for the JSON or CSV file "
+        "of the KPI exchange format."
     ) % {"reason": error}
+
+
+def _unfit_message(text: str, reason: str) -> str:
+    """Why a cell's text cannot be its number (see ``exchange_format.entry_from_cells``)."""
+    if reason == "too_large":
+        return _("“%(value)s” is larger than %(largest)s, the largest whole number kept.") % {
+            "value": text[:40],
+            "largest": number_format(exchange_format.MAX_INTEGER, force_grouping=True),
+        }
+    if reason == "whole":
+        return _("“%(value)s” is not a whole number.") % {"value": text}
+    return _("“%(value)s” is not a number.") % {"value": text}
 
 
 def _at(item: dict[str, Any], pointer: str) -> str:

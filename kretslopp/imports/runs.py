@@ -18,6 +18,7 @@ from typing import Any, TypeVar
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied
+from django.http import Http404
 from django.utils import timezone
 from django.utils.module_loading import import_string
 
@@ -29,6 +30,7 @@ from kretslopp.imports.pipeline import (
     Context,
     ImportResult,
     ImportTarget,
+    InvalidOptions,
     Options,
     RowSource,
 )
@@ -101,6 +103,25 @@ def target_for(name: str, options: Mapping[str, Any], access: Access) -> ImportT
     if not entry.allowed(access):
         raise PermissionDenied
     return target_class(entry).for_job(options, access)
+
+
+def own_job(user: Any, pk: int, access: Access) -> ImportJob:
+    """The user's own job ``pk``, if they may (still) import into its target with its options.
+
+    The web's job pages and the API's job routes alike: another's job is a 404, as is one
+    whose target or campaign is gone; one the user may no longer import into (a role or a
+    partner's campaign changed) is refused (``PermissionDenied``).
+    """
+    job = ImportJob.objects.filter(pk=pk, user=user).first()
+    if job is None:
+        raise Http404
+    try:
+        target_for(job.target, job.options, access)
+    except InvalidOptions:
+        raise Http404 from None  # what it imported into is gone (a deleted campaign)
+    except KeyError:
+        raise Http404 from None  # its app is no longer installed
+    return job
 
 
 def open_file(source: str | Path | bytes, file_name: str) -> Any:

@@ -21,6 +21,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from kretslopp.core import audit
+from kretslopp.core.uploads import read_limits
 from kretslopp.imports import runs
 from kretslopp.imports.pipeline import (
     Context,
@@ -79,7 +80,7 @@ class CriteriaExchangeTarget(ImportTarget):
         mapping check.
         """
         table = runs.open_exchange_file(
-            source, file_name, exchange.JsonTable, _not_exchange_file, exchange.ExchangeFileError
+            source, file_name, _json_table, _not_exchange_file, exchange.ExchangeFileError
         )
         if isinstance(table, exchange.JsonTable):
             self.unknown_fields = list(table.unknown_fields)
@@ -331,6 +332,12 @@ def _same(current, stored: dict[str, Any]) -> bool:
             continue
         return False
     return True
+
+
+def _json_table(content: bytes, file_name: str) -> exchange.JsonTable:
+    """The JSON form, holding at most as many values as the cells an import reads from a
+    spreadsheet (``KRETSLOPP_IMPORT_MAX_CELLS``): refused before it is parsed if more."""
+    return exchange.JsonTable(content, file_name, read_limits().max_cells)
 
 
 def _not_exchange_file(error: Exception) -> str:
