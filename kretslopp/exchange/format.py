@@ -93,12 +93,17 @@ class SchemaProblem:
     """One place where a document breaks the schema.
 
     ``entry`` is the 1-based position in ``values`` (None: the document's header);
-    ``pointer`` the JSON pointer (RFC 6901) of the offending value.
+    ``pointer`` the JSON pointer (RFC 6901) of the offending value. ``keyword`` is the
+    schema keyword broken (``required``, ``type``, ``maxItems`` …) and ``expected`` what it
+    asks for (the missing field, the types, the limit …), so the import can say it in the
+    reader's language; ``message`` is the validator's own English, for logs.
     """
 
     entry: int | None
     pointer: str
     message: str
+    keyword: str = ""
+    expected: Any = None
 
 
 @functools.cache
@@ -205,6 +210,8 @@ def problems_of(doc: Any, limit: int | None = None) -> list[SchemaProblem]:
                 None,
                 "/values",
                 f"{len(entries)} entries: the format holds at most {max_entries()} in one file",
+                "maxItems",
+                max_entries(),
             )
         )
         return _sorted(found, limit)
@@ -219,7 +226,13 @@ def problems_of(doc: Any, limit: int | None = None) -> list[SchemaProblem]:
 
 def _located(errors: Iterable[Any], entry: int | None, prefix: str) -> list[SchemaProblem]:
     return [
-        SchemaProblem(entry, prefix + _pointer(list(error.instance_path)), _short(error.message))
+        SchemaProblem(
+            entry,
+            prefix + _pointer(list(error.instance_path)),
+            _short(error.message),
+            error.kind.name,
+            error.kind.value,
+        )
         for error in errors
     ]
 
@@ -234,12 +247,9 @@ def _short(message: str) -> str:
     return message[: MAX_MESSAGE_CHARS - 1] + "…"
 
 
-def entry_problems(item: Any) -> list[tuple[str, str]]:
-    """(JSON pointer inside the entry, message) for every schema problem of one entry."""
-    return [
-        (_pointer(list(error.instance_path)), _short(error.message))
-        for error in _entry_validator().iter_errors(item)
-    ]
+def entry_problems(item: Any) -> list[SchemaProblem]:
+    """Every schema problem of one entry (pointers inside the entry, no entry number)."""
+    return _located(_entry_validator().iter_errors(item), None, "")
 
 
 def too_large(item: Mapping[str, Any]) -> list[str]:

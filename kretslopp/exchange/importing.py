@@ -98,7 +98,7 @@ class PeerValuesTarget(ImportTarget):
                     code="schema",
                     file=file_name,
                     message=_("The file breaks the KPI exchange schema here: %(reason)s")
-                    % {"reason": problem.message},
+                    % {"reason": schema_reason(problem)},
                 )
                 for problem in self.schema_problems
             ]
@@ -154,11 +154,12 @@ class PeerValuesTarget(ImportTarget):
             return [
                 self._problem(
                     row.number,
-                    self._column(row.number, pointer),
-                    _at(item, pointer),
-                    _("This breaks the KPI exchange schema: %(reason)s") % {"reason": reason},
+                    self._column(row.number, problem.pointer),
+                    _at(item, problem.pointer),
+                    _("This breaks the KPI exchange schema: %(reason)s")
+                    % {"reason": schema_reason(problem)},
                 )
-                for pointer, reason in broken
+                for problem in broken
             ]
         beyond = exchange_format.too_large(item)
         if beyond:
@@ -329,6 +330,62 @@ def _refusal(error: exchange_format.ExchangeFileError) -> str:
         "This is not a JSON document (%(reason)s). Ask the sender for the JSON or CSV file "
         "of the KPI exchange format."
     ) % {"reason": error}
+
+
+def schema_reason(problem: exchange_format.SchemaProblem) -> str:
+    """What the schema asks for, in the reader's language (the validator speaks English)."""
+    expected = problem.expected
+    limit = number_format(expected, force_grouping=True) if isinstance(expected, int) else ""
+    match problem.keyword:
+        case "required":
+            return _("the field “%(field)s” is missing") % {"field": expected}
+        case "type":
+            kinds = expected if isinstance(expected, list) else [expected]
+            return _("the value must be %(kinds)s") % {
+                "kinds": _(" or ").join(_type_name(kind) for kind in kinds)
+            }
+        case "const":
+            return _("the value must be “%(expected)s”") % {"expected": expected}
+        case "enum":
+            return _("the value must be one of %(options)s") % {
+                "options": ", ".join(
+                    f"“{option}”" if option != "" else _("empty") for option in expected
+                )
+            }
+        case "pattern":
+            return _(
+                "the value does not have the form the format gives this field (%(pattern)s)"
+            ) % {"pattern": expected}
+        case "minimum" | "exclusiveMinimum":
+            return _("the value is below the smallest allowed, %(limit)s") % {"limit": limit}
+        case "maximum" | "exclusiveMaximum":
+            return _("the value is above the largest allowed, %(limit)s") % {"limit": limit}
+        case "minLength":
+            return _("the text is shorter than %(limit)s characters") % {"limit": limit}
+        case "maxLength":
+            return _("the text is longer than %(limit)s characters") % {"limit": limit}
+        case "minItems":
+            return _("the list holds fewer than %(limit)s entries") % {"limit": limit}
+        case "maxItems":
+            return _("the list holds more than %(limit)s entries") % {"limit": limit}
+        case "additionalProperties":
+            return _("fields the format does not know: %(names)s") % {
+                "names": ", ".join(f"“{name}”" for name in expected)
+            }
+    return _("the value does not follow the format's rules for this field")
+
+
+def _type_name(kind: str) -> str:
+    names = {
+        "integer": _("a whole number"),
+        "number": _("a number"),
+        "string": _("text"),
+        "object": _("an object ({…})"),
+        "array": _("a list ([…])"),
+        "null": _("empty (null)"),
+        "boolean": _("true or false"),
+    }
+    return str(names.get(kind, kind))
 
 
 def _unfit_message(text: str, reason: str) -> str:

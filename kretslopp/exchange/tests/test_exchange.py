@@ -7,6 +7,7 @@ import json
 
 import pytest
 from django.urls import reverse
+from django.utils import translation
 
 from kretslopp.conftest import downloaded
 from kretslopp.core.models import AuditEntry
@@ -14,6 +15,7 @@ from kretslopp.core.registry import KpiEntry, registry
 from kretslopp.energy.kpis import Actuals
 from kretslopp.exchange import comparison, values
 from kretslopp.exchange import format as exchange_format
+from kretslopp.exchange.importing import schema_reason
 from kretslopp.exchange.models import CatalogueKpi, Peer, PeerValue, Publication, Publisher
 from kretslopp.imports import runs
 from kretslopp.organisation.access import access_for
@@ -196,6 +198,17 @@ def test_a_file_that_breaks_the_schema_is_refused_with_located_errors(town, publ
     assert ("lund.json", 2, "/values/1/municipality") in located
     assert ("lund.json", 2, "/values/1") in located  # the unknown field "colour"
     assert not Peer.objects.exists() and not PeerValue.objects.exists()
+    # Each says what the format asks for in Swedish, not in the validator's English.
+    said = {(p.row, p.column): p.message for p in result.errors}
+    assert "fält som formatet inte känner till: “colour”" in said[(2, "/values/1")]
+    without_publisher = {key: v for key, v in document.items() if key != "publisher"}
+    with translation.override("sv"):
+        reasons = [schema_reason(p) for p in exchange_format.problems_of(without_publisher)]
+    assert "fältet ”publisher” saknas" in reasons
+    assert "värdet har inte den form som formatet anger" in said[(2, "/values/1/municipality")]
+    assert "värdet ska vara ett tal" in said[(1, "/values/0/values/0/value")]
+    english = ("required property", "does not match", "is not of type", "Additional properties")
+    assert not [m for m in said.values() if any(word in m for word in english)]
 
     csv = (
         "kpi,kpi_version,municipality,municipality_name,period,gender,value,count,status,"
