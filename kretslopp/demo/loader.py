@@ -15,7 +15,9 @@ so memory does not grow with ``--assets``.
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
+import gc
 import random
 import time
 from collections.abc import Iterator
@@ -144,7 +146,7 @@ def load(*, assets: int = fleet.DEFAULT_ASSETS, seed: int = 1, replace: bool = F
     """
     started = time.perf_counter()
     result = Result()
-    with transaction.atomic():
+    with _without_cycle_collection(), transaction.atomic():
         existing = Organisation.objects.order_by("pk").first()
         if existing is not None:
             if not replace:
@@ -199,6 +201,25 @@ def load(*, assets: int = fleet.DEFAULT_ASSETS, seed: int = 1, replace: bool = F
     bulk.refresh_statistics(Asset, LifecycleEvent, rows=assets)
     result.seconds = time.perf_counter() - started
     return result
+
+
+@contextlib.contextmanager
+def _without_cycle_collection() -> Iterator[None]:
+    """Pause Python's cycle collector while the city is generated.
+
+    The generators allocate tens of millions of small objects (histories, events, rows) that
+    form no reference cycles and are freed by reference counting as each chunk is written;
+    the cycle collector would still walk every live object again and again (a quarter of
+    the load's CPU time at 100,000 assets). It runs once at the end instead.
+    """
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
+            gc.collect()
 
 
 def _organisation(result: Result) -> dict[str, Department]:
