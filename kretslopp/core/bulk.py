@@ -33,7 +33,7 @@ from collections.abc import Callable, Iterable, Iterator, Sequence
 from decimal import Decimal
 from typing import Any, TypeVar
 
-from django.db import connection, models
+from django.db import connection, models, transaction
 
 BATCH = 2000
 T = TypeVar("T")
@@ -502,8 +502,10 @@ def indexes_built_after(*models_: type[models.Model]) -> Iterator[None]:
     keys one by one at commit costs PostgreSQL far more than the rows themselves. Building
     an index sorts the table once; adding a foreign key back checks every row with one join.
 
-    Safe because it happens in one transaction: the primary keys and unique constraints stay
-    (ids and asset tags are still refused twice as they arrive); an index or key that does
+    Safe because it happens in one transaction: the primary keys, unique constraints and
+    partial indexes stay (ids and asset tags are still refused twice as they arrive; a
+    partial index's condition would be rebuilt from PostgreSQL's printed form, equivalent
+    but not the text Django's migration wrote); an index or key that does
     not hold when it is built back (a serial given twice to one model, an event pointing
     nowhere) fails the whole transaction, so nothing half-checked is ever committed; and
     other sessions never see the tables without them (``ALTER TABLE`` locks the tables until
@@ -515,34 +517,41 @@ def indexes_built_after(*models_: type[models.Model]) -> Iterator[None]:
         yield
         return
     tables = [model._meta.db_table for model in models_]
-    with connection.cursor() as cursor:
-        cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
-        cursor.execute("SET CONSTRAINTS ALL DEFERRED")
-        cursor.execute(
-            "SELECT conrelid::regclass::text, conname, pg_get_constraintdef(oid) "
-            "FROM pg_constraint WHERE contype = 'f' AND conrelid = ANY(%s::regclass[]) "
-            "ORDER BY 1, 2",
-            [tables],
-        )
-        foreign_keys = cursor.fetchall()
-        cursor.execute(
-            "SELECT i.indexrelid::regclass::text, pg_get_indexdef(i.indexrelid) "
-            "FROM pg_index i LEFT JOIN pg_constraint c ON c.conindid = i.indexrelid "
-            "AND c.conrelid = i.indrelid "
-            "WHERE i.indrelid = ANY(%s::regclass[]) AND c.oid IS NULL ORDER BY 1",
-            [tables],
-        )
-        indexes = cursor.fetchall()
-        for table, name, _definition in foreign_keys:
-            cursor.execute(f"ALTER TABLE {table} DROP CONSTRAINT {_quote(name)}")
-        for name, _definition in indexes:
-            cursor.execute(f"DROP INDEX {name}")
-    yield
-    with connection.cursor() as cursor:
-        for _name, definition in indexes:
-            cursor.execute(definition)
-        for table, name, definition in foreign_keys:
-            cursor.execute(f"ALTER TABLE {table} ADD CONSTRAINT {_quote(name)} {definition}")
+    # A savepoint of its own: whatever goes wrong inside, the indexes and keys come back
+    # with the rollback, even when the caller goes on with its transaction.
+    with transaction.atomic():
+        with connection.cursor() as cursor:
+            cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
+            cursor.execute("SET CONSTRAINTS ALL DEFERRED")
+            cursor.execute(
+                "SELECT conrelid::regclass::text, conname, pg_get_constraintdef(oid) "
+                "FROM pg_constraint WHERE contype = 'f' AND conrelid = ANY(%s::regclass[]) "
+                "ORDER BY 1, 2",
+                [tables],
+            )
+            foreign_keys = cursor.fetchall()
+            cursor.execute(
+                "SELECT i.indexrelid::regclass::text, pg_get_indexdef(i.indexrelid) "
+                "FROM pg_index i LEFT JOIN pg_constraint c ON c.conindid = i.indexrelid "
+                "AND c.conrelid = i.indrelid "
+                "WHERE i.indrelid = ANY(%s::regclass[]) AND c.oid IS NULL "
+                "AND i.indpred IS NULL ORDER BY 1",
+                [tables],
+            )
+            indexes = cursor.fetchall()
+            for table, name, _definition in foreign_keys:
+                cursor.execute(f"ALTER TABLE {table} DROP CONSTRAINT {_quote(name)}")
+            for name, _definition in indexes:
+                cursor.execute(f"DROP INDEX {name}")
+        yield
+        with connection.cursor() as cursor:
+            # Each index is one sort of the table: in memory rather than in temporary files
+            # (PostgreSQL's default is 64 MB), for this transaction only.
+            cursor.execute("SET LOCAL maintenance_work_mem = '512MB'")
+            for _name, definition in indexes:
+                cursor.execute(definition)
+            for table, name, definition in foreign_keys:
+                cursor.execute(f"ALTER TABLE {table} ADD CONSTRAINT {_quote(name)} {definition}")
 
 
 def _quote(name: str) -> str:

@@ -265,9 +265,7 @@ def _people(plan: fleet.Plan, seed: int, result: Result) -> dict[str, list[int]]
             reserved = bulk.reserve_ids(Person, len(part))
             rows = [
                 (pk, identifier, city.person_name(names), city.person_email(identifier))
-                for pk, identifier in zip(
-                    reserved, map(city.person_identifier, part), strict=True
-                )
+                for pk, identifier in zip(reserved, map(city.person_identifier, part), strict=True)
             ]
             insert_rows(
                 Person,
