@@ -102,9 +102,14 @@ def child(assets: int) -> None:
 
 
 def measure(assets: int) -> dict:
+    """Wall, CPU, server CPU, peak RSS and counts of one load into a fresh database."""
     name = _database_name()
-    _maintenance(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-    _maintenance(f'CREATE DATABASE "{name}"')
+    try:
+        _maintenance(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        _maintenance(f'CREATE DATABASE "{name}"')
+    except Exception as error:  # noqa: BLE001 - any reason the server is not there
+        message = f"FAIL: no PostgreSQL server for the benchmark at {POSTGRES_URL}: {error}"
+        raise SystemExit(message) from error
     try:
         subprocess.run(
             [sys.executable, "-m", "kretslopp", "migrate", "--verbosity", "0"],
@@ -163,11 +168,7 @@ def main() -> int:
         child(args.assets)
         return 0
     load_before = os.getloadavg()[0]
-    try:
-        measured = measure(args.assets)
-    except Exception as error:  # noqa: BLE001 - any reason the server is not there
-        print(f"FAIL: no PostgreSQL server for the benchmark at {POSTGRES_URL}: {error}")
-        return 1
+    measured = measure(args.assets)
     print(f"postgresql: kretslopp demo --assets {args.assets}, 1 run in a fresh process")
     print(
         f"load average: {load_before:.2f} at the start, {os.getloadavg()[0]:.2f} at the end, "
