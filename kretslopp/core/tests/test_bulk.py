@@ -6,6 +6,7 @@ import datetime as dt
 from decimal import Decimal
 
 import pytest
+from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 
 from kretslopp.core import audit, bulk
@@ -232,3 +233,57 @@ def test_ids_reserved_in_blocks_are_distinct_and_no_more_than_asked(town):
     flat = [pk for ids in taken for pk in ids]
     assert len(set(flat)) == 7
     assert LifecycleEvent.objects.create(asset=town.own_asset, to_status="in_use").pk not in flat
+
+
+def _schema(model) -> tuple[list, list]:
+    """The table's indexes and constraints as PostgreSQL describes them."""
+    table = model._meta.db_table
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT indexrelid::regclass::text, pg_get_indexdef(indexrelid) FROM pg_index "
+            "WHERE indrelid = %s::regclass ORDER BY 1",
+            [table],
+        )
+        indexes = cursor.fetchall()
+        cursor.execute(
+            "SELECT conname, pg_get_constraintdef(oid) FROM pg_constraint "
+            "WHERE conrelid = %s::regclass ORDER BY 1",
+            [table],
+        )
+        return indexes, cursor.fetchall()
+
+
+EVENT_COLUMNS = ("asset_id", "from_status", "to_status", "at", "actor_id", "note", "reference")
+
+
+@pytest.mark.django_db
+def test_rows_loaded_before_their_indexes_are_found_through_the_same_indexes_and_keys(town):
+    if connection.vendor != "postgresql":
+        pytest.skip("SQLite keeps its indexes during a load")
+    before = {model: _schema(model) for model in (Asset, LifecycleEvent, AuditEntry)}
+    at = timezone.now()
+    with transaction.atomic(), bulk.indexes_built_after(Asset, LifecycleEvent, AuditEntry):
+        indexes, constraints = _schema(LifecycleEvent)
+        assert [name for name, _definition in indexes] == ["inventory_lifecycleevent_pkey"]
+        assert all("FOREIGN KEY" not in definition for _name, definition in constraints)
+        row = (town.own_asset.pk, "in_use", "returned", at, None, "loaded early", "")
+        bulk.insert(LifecycleEvent, EVENT_COLUMNS, [row])
+    assert {model: _schema(model) for model in before} == before
+    assert LifecycleEvent.objects.filter(asset=town.own_asset, note="loaded early").exists()
+
+
+@pytest.mark.django_db
+def test_a_loaded_row_pointing_nowhere_refuses_the_whole_load_and_keeps_the_keys(town):
+    if connection.vendor != "postgresql":
+        pytest.skip("SQLite keeps its foreign keys during a load")
+    before = _schema(LifecycleEvent)
+    nowhere = Asset.objects.order_by("-pk").first().pk + 1000
+    row = (nowhere, "in_use", "returned", timezone.now(), None, "points nowhere", "")
+    with (
+        pytest.raises(IntegrityError),
+        transaction.atomic(),
+        bulk.indexes_built_after(LifecycleEvent),
+    ):
+        bulk.insert(LifecycleEvent, EVENT_COLUMNS, [row])
+    assert not LifecycleEvent.objects.filter(note="points nowhere").exists()
+    assert _schema(LifecycleEvent) == before
