@@ -293,7 +293,7 @@ def list_assets(request: HttpRequest, query: Query[AssetQuery]) -> Page:
     """Assets in the caller's scope with the asset list's filters, paged by cursor."""
     access = caller_of(request).access
     access.require(Action.VIEW)
-    asset_filter = AssetFilter.from_query(_filter_query(query))
+    asset_filter = AssetFilter.from_query(asset_filter_query(query))
     assets = asset_filter.apply(access).select_related("model")
     ordering = Ordering(SORTS[asset_filter.sort], asset_filter.descending)
     return paginate(request, assets, ordering, query)
@@ -400,8 +400,9 @@ def _one(queryset: QuerySet) -> Any:
     return found
 
 
-def _filter_query(query: AssetQuery) -> QueryDict:
-    """The validated filters as the query string the asset list page would have had."""
+def asset_filter_query(query: AssetQuery) -> QueryDict:
+    """The validated filters as the query string the asset list page would have had (the
+    list and its export, kretslopp.imports.api, read the same)."""
     params = QueryDict(mutable=True)
     for name, value in query.model_dump(exclude={"cursor", "limit"}).items():
         if value not in (None, ""):
