@@ -502,10 +502,10 @@ def _export_out(job: ExportJob) -> dict:
     }
 
 
-def _caller_export(request: HttpRequest, job_id: int) -> tuple[Any, ExportJob]:
+def _caller_export(request: HttpRequest, export_id: int) -> tuple[Any, ExportJob]:
     """The caller's own export (another's is a 404, as on the web)."""
     caller = _exporter_of(request)
-    job = get_object_or_404(ExportJob, pk=job_id, user=caller.user)
+    job = get_object_or_404(ExportJob, pk=export_id, user=caller.user)
     exports.reap([job])
     return caller, job
 
@@ -520,27 +520,27 @@ def list_exports(request: HttpRequest) -> list[dict]:
 
 
 @router.get(
-    "/exports/jobs/{job_id}",
+    "/exports/jobs/{export_id}",
     response={200: ExportJobOut, **responses(401, 403, 404, 422)},
     url_name="export_job",
     tags=["exports"],
 )
-def get_export(request: HttpRequest, job_id: int) -> dict:
+def get_export(request: HttpRequest, export_id: int) -> dict:
     """One of the caller's exports: rows written and rows per second, then its file's URL."""
-    _caller, job = _caller_export(request, job_id)
+    _caller, job = _caller_export(request, export_id)
     return _export_out(job)
 
 
 @router.get(
-    "/exports/jobs/{job_id}/file",
+    "/exports/jobs/{export_id}/file",
     response=responses(401, 403, 404, 422),
     openapi_extra=FILE_200,
     url_name="export_file",
     tags=["exports"],
 )
-def get_export_file(request: HttpRequest, job_id: int) -> FileResponse:
+def get_export_file(request: HttpRequest, export_id: int) -> FileResponse:
     """The written file: for the caller who asked for it, while their access covers it."""
-    caller, job = _caller_export(request, job_id)
+    caller, job = _caller_export(request, export_id)
     path = exports.stored_path(job) if job.state == ExportState.DONE else None
     if path is None or not exports.may_download(job, caller.user):
         raise Http404
@@ -553,13 +553,13 @@ def get_export_file(request: HttpRequest, job_id: int) -> FileResponse:
 
 
 @router.post(
-    "/exports/jobs/{job_id}/cancel",
+    "/exports/jobs/{export_id}/cancel",
     response={200: ExportJobOut, **responses(401, 403, 404, 422)},
     tags=["exports"],
 )
-def cancel_export(request: HttpRequest, job_id: int) -> dict:
+def cancel_export(request: HttpRequest, export_id: int) -> dict:
     """Cancel a queued or running export: no file is kept (a running one stops at its next
     batch). An export with its outcome already is answered as it is."""
-    caller, job = _caller_export(request, job_id)
+    caller, job = _caller_export(request, export_id)
     exports.cancel(job, caller.user)
     return _export_out(job)
