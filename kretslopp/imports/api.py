@@ -38,7 +38,7 @@ from kretslopp.imports import exports, jobs, liveness, runs
 from kretslopp.imports.models import ExportJob, ExportState, ImportJob, JobState
 from kretslopp.imports.pipeline import ImportResult, InvalidOptions
 from kretslopp.imports.problems import Problem
-from kretslopp.inventory.api import AssetQuery, asset_filter_query
+from kretslopp.inventory.api import AssetFilters, asset_filter_query
 from kretslopp.organisation.access import Action
 
 router = Router(tags=["imports"])
@@ -404,7 +404,7 @@ FILE_200 = {
 }
 
 
-class AssetExportQuery(AssetQuery):
+class AssetExportQuery(AssetFilters):
     format: ExportFormat = Field("csv", description="csv, csv-sv (Swedish Excel) or xlsx.")
 
 

@@ -191,8 +191,8 @@ class AssetPage(ApiSchema):
     next: str | None = Field(description="The next page, or null on the last one.")
 
 
-class AssetQuery(PageQuery):
-    """The asset list's filters, the same as on the asset list page."""
+class AssetFilters(ApiSchema):
+    """The asset list's filters, the same as on the asset list page (and its export's)."""
 
     q: str = Field("", max_length=100, description="Asset tag, serial, model or assignee.")
     department: str = Field("", max_length=20, description="Department code, e.g. GRF.")
@@ -209,6 +209,10 @@ class AssetQuery(PageQuery):
         None, ge=1, le=DUE_MAX_DAYS, description="Days after a replacement (due=not_returned)."
     )
     sort: SortKey = Field("tag", description="A sort key; a leading '-' sorts descending.")
+
+
+class AssetQuery(AssetFilters, PageQuery):
+    """The asset list's filters, and the page."""
 
 
 class AssetChange(ApiSchema):
@@ -400,7 +404,7 @@ def _one(queryset: QuerySet) -> Any:
     return found
 
 
-def asset_filter_query(query: AssetQuery) -> QueryDict:
+def asset_filter_query(query: AssetFilters) -> QueryDict:
     """The validated filters as the query string the asset list page would have had (the
     list and its export, kretslopp.imports.api, read the same)."""
     params = QueryDict(mutable=True)
