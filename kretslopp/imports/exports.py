@@ -305,7 +305,9 @@ def _write_file(
 ) -> None:
     """The file, written by the same writers as every download (formula cells neutralised)."""
     dialect = downloads.FORMATS[fmt][0]
-    with open(path, "wb") as handle:
+    # Readable by the application's user only: the file may name the people who hold devices.
+    descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+    with os.fdopen(descriptor, "wb") as handle:
         if dialect is None:
             write_xlsx(handle, header, rows, sheet_name=spec.sheet_name)
         else:

@@ -104,6 +104,7 @@ def test_the_worker_writes_the_file_its_asker_downloads_neutralised(fleet, login
     assert job.state == ExportState.DONE and job.row_count == 4 and job.size_bytes > 0
     folder = settings.MEDIA_ROOT / "exports"
     assert [path.name for path in folder.iterdir()] == [job.stored_file]  # no .part left
+    assert (folder / job.stored_file).stat().st_mode & 0o077 == 0  # the application's own
     assert progress.read(job.progress_key) is None
     page = client.get(job.get_absolute_url()).content.decode()
     assert reverse("imports:export_download", args=[job.pk]) in page
