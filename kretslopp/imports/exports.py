@@ -43,6 +43,7 @@ from typing import Any
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
+from django.db import transaction
 from django.db.models import QuerySet
 from django.http import QueryDict
 from django.utils import timezone, translation
@@ -213,9 +214,14 @@ def start(
             user=user,
             row_count=row_count,
         )
+    # After the commit, so that a worker on another connection (RQ's) finds the job queued.
+    transaction.on_commit(lambda: _enqueue(job))
+    return job
+
+
+def _enqueue(job: ExportJob) -> None:
     result = write_export.enqueue(job.pk)
     logger.info("%s queued as task %s", job.reference, result.id)
-    return job
 
 
 @task(queue_name=settings.TASKS_QUEUE)
