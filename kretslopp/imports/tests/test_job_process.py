@@ -9,7 +9,9 @@ worker`` as a separate process, with the database backend and, when Redis answer
   job is done with every row imported;
 * killing the process that works on the job (SIGKILL, no handler runs) leaves nothing
   written, and the next look marks the job failed with its reason;
-* cancelling a running job stops it at its next batch with nothing written, audited.
+* cancelling a running job stops it at its next batch with nothing written, audited;
+* killing the worker while it writes a large export leaves no file to download, and the
+  next look marks the export failed and removes its partial file.
 """
 
 from __future__ import annotations
