@@ -20,6 +20,7 @@ from kretslopp.carbon.forms import FootprintSettingsForm, LifetimeScenarioForm, 
 from kretslopp.carbon.models import FootprintSettings, ModelFigures, ModelMatchDecision
 from kretslopp.carbon.texts import data_text
 from kretslopp.core.editing import EditView
+from kretslopp.footprint import ghg
 from kretslopp.footprint.sources import sources
 from kretslopp.inventory.models import ProductCategory, ProductModel
 from kretslopp.organisation.access import Access, Action, access_for
@@ -81,6 +82,7 @@ def methodology(request: HttpRequest) -> HttpResponse:
         "grids": grids,
         "avoided_sets": avoided_sets,
         "sources": sorted(sources().values(), key=lambda s: s.source_id),
+        "ghg_categories": list(ghg.CATEGORIES.values()),
         "can_choose": access.can(Action.MANAGE_METHODOLOGY),
         "can_read_fleet": access.can(Action.VIEW),
         "can_decide": may_decide(access),

@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import functools
 import json
+import math
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path
@@ -24,6 +25,7 @@ from typing import Any
 import jsonschema_rs
 
 from kretslopp.tabular import Row
+from kretslopp.tabular.jsonsize import separators
 from kretslopp.tabular.values import FORMULA_PREFIXES, parse_decimal
 
 FORMAT = "kretslopp-kpi-exchange"
@@ -45,10 +47,45 @@ CSV_FIELDS = (
     "data_quality",
 )
 REQUIRED_COLUMNS = tuple(name for name in CSV_FIELDS if name != "municipality_name")
+#: Commas and colons outside text in one entry, with room to spare: an entry has 25 (its
+#: nine fields, its total's four, the comma before the next). A file with more than the
+#: format's entries' worth (``maxItems``) is refused before it is parsed: a few MB of tiny
+#: values (``[0,0,0,…]``) would otherwise become millions of Python objects.
+SEPARATORS_PER_ENTRY = 32
+#: Schema problems looked for before a file is refused; the import pipeline keeps as many
+#: (``imports.pipeline.MAX_PROBLEMS``). Checking a file broken everywhere to its end built
+#: every problem at once (100,000 broken entries: 2.5 GB, half a minute).
+MAX_SCHEMA_PROBLEMS = 10_000
+#: The largest whole number (a KPI version, a denominator) the database keeps.
+MAX_INTEGER = 2_147_483_647
+#: Characters of a schema message kept: the validator quotes the offending value, whatever
+#: its length.
+MAX_MESSAGE_CHARS = 300
 
 
 class ExchangeFileError(ValueError):
-    """The file as a whole is not an exchange file (not JSON at all)."""
+    """The file as a whole is not an exchange file: not JSON at all (``code`` "not_json"),
+    nested deeper than any JSON document of the format ("too_deep"), or holding more
+    values than the format's entries could ("too_many_values")."""
+
+    def __init__(
+        self,
+        reason: str,
+        code: str = "not_json",
+        *,
+        line: int | None = None,
+        column: int | None = None,
+        byte: int | None = None,
+    ) -> None:
+        super().__init__(reason)
+        self.code = code
+        #: Where the file stops being JSON: a line and column, or (not UTF-8) a byte (from 1).
+        self.line, self.column, self.byte = line, column, byte
+
+
+def max_entries() -> int:
+    """The entries one document may hold (the schema's ``maxItems``)."""
+    return int(schema()["properties"]["values"]["maxItems"])
 
 
 @dataclass(frozen=True)
@@ -149,33 +186,75 @@ def csv_rows(doc: Mapping[str, Any]) -> list[list[Any]]:
     return rows
 
 
-def problems_of(doc: Any) -> list[SchemaProblem]:
-    """Every place ``doc`` breaks the schema, in document order (empty: it is valid)."""
-    found = []
-    for error in _validator().iter_errors(doc):
-        path = list(error.instance_path)
-        number = path[1] + 1 if len(path) >= 2 and path[0] == "values" else None
-        found.append(SchemaProblem(number, _pointer(path), error.message))
-    return sorted(found, key=lambda p: (p.entry or 0, p.pointer))
+def problems_of(doc: Any, limit: int | None = None) -> list[SchemaProblem]:
+    """Where ``doc`` breaks the schema, in document order (empty: it is valid); the first
+    ``limit`` (:data:`MAX_SCHEMA_PROBLEMS`) places only.
+
+    The document without its entries is checked first, then each entry on its own, so that
+    the search stops at the limit: the validator builds all of one call's problems at once.
+    """
+    limit = MAX_SCHEMA_PROBLEMS if limit is None else limit
+    entries = doc.get("values") if isinstance(doc, dict) else None
+    if not isinstance(entries, list):
+        return _sorted(_located(_validator().iter_errors(doc), None, ""), limit)
+    header = {**doc, "values": []}
+    found = _located(_validator().iter_errors(header), None, "")
+    if len(entries) > max_entries():
+        found.append(
+            SchemaProblem(
+                None,
+                "/values",
+                f"{len(entries)} entries: the format holds at most {max_entries()} in one file",
+            )
+        )
+        return _sorted(found, limit)
+    validator = _entry_validator()
+    for number, item in enumerate(entries, start=1):
+        if len(found) >= limit:
+            break
+        if not validator.is_valid(item):
+            found.extend(_located(validator.iter_errors(item), number, f"/values/{number - 1}"))
+    return _sorted(found, limit)
+
+
+def _located(errors: Iterable[Any], entry: int | None, prefix: str) -> list[SchemaProblem]:
+    return [
+        SchemaProblem(entry, prefix + _pointer(list(error.instance_path)), _short(error.message))
+        for error in errors
+    ]
+
+
+def _sorted(found: list[SchemaProblem], limit: int) -> list[SchemaProblem]:
+    return sorted(found, key=lambda p: (p.entry or 0, p.pointer))[:limit]
+
+
+def _short(message: str) -> str:
+    if len(message) <= MAX_MESSAGE_CHARS:
+        return message
+    return message[: MAX_MESSAGE_CHARS - 1] + "…"
 
 
 def entry_problems(item: Any) -> list[tuple[str, str]]:
     """(JSON pointer inside the entry, message) for every schema problem of one entry."""
     return [
-        (_pointer(list(error.instance_path)), error.message)
+        (_pointer(list(error.instance_path)), _short(error.message))
         for error in _entry_validator().iter_errors(item)
     ]
 
 
+def too_large(item: Mapping[str, Any]) -> list[str]:
+    """JSON pointers inside a schema-valid entry of whole numbers beyond :data:`MAX_INTEGER`."""
+    total = item["values"][0]
+    found = []
+    if item["kpi_version"] > MAX_INTEGER:
+        found.append("/kpi_version")
+    if total["count"] is not None and total["count"] > MAX_INTEGER:
+        found.append("/values/0/count")
+    return found
+
+
 def _pointer(path: list[Any]) -> str:
     return "".join("/" + str(part).replace("~", "~0").replace("/", "~1") for part in path)
-
-
-def is_json(content: bytes, file_name: str) -> bool:
-    """A ``.json`` name, or content that starts with ``{`` after blank space and a BOM."""
-    if file_name.lower().endswith(".json"):
-        return True
-    return content.lstrip(b"\xef\xbb\xbf \t\r\n")[:1] == b"{"
 
 
 class JsonTable:
@@ -189,9 +268,25 @@ class JsonTable:
     def __init__(self, content: bytes, file_name: str) -> None:
         self.file_name = file_name
         self.headers = list(CSV_FIELDS)
+        limit = max_entries() * SEPARATORS_PER_ENTRY
+        if separators(content, limit) > limit:
+            raise ExchangeFileError(f"more than {max_entries()} entries", "too_many_values")
         try:
-            self.document = json.loads(content.decode("utf-8-sig"))
-        except (UnicodeDecodeError, json.JSONDecodeError) as error:
+            # A number JSON allows but no value can be (NaN, 1e999, a 5,000-digit integer)
+            # stays text, so the schema locates it as not a number.
+            self.document = json.loads(
+                content.decode("utf-8-sig"),
+                parse_int=_integer,
+                parse_float=_finite,
+                parse_constant=str,
+            )
+        except RecursionError:
+            raise ExchangeFileError("nested too deeply", "too_deep") from None
+        except json.JSONDecodeError as error:
+            raise ExchangeFileError(str(error), line=error.lineno, column=error.colno) from None
+        except UnicodeDecodeError as error:
+            raise ExchangeFileError(str(error), byte=error.start + 1) from None
+        except ValueError as error:
             raise ExchangeFileError(str(error)) from None
         self.problems = problems_of(self.document)
         values = self.document.get("values") if isinstance(self.document, dict) else None
@@ -202,6 +297,15 @@ class JsonTable:
     def rows(self) -> Iterator[Row]:
         for number, item in enumerate(self._entries, start=1):
             yield Row(number, tuple(_cells(item, self.publisher_name)))
+
+
+def _integer(text: str) -> int | str:
+    return int(text) if len(text) <= 20 else text
+
+
+def _finite(text: str) -> float | str:
+    value = float(text)
+    return value if math.isfinite(value) else text
 
 
 def _cells(item: Any, publisher_name: str) -> list[str]:
@@ -232,13 +336,16 @@ def _text(value: Any) -> str:
 _INTEGERS = ("kpi_version", "period", "count")
 
 
-def entry_from_cells(cells: Mapping[str, str]) -> tuple[dict[str, Any], list[tuple[str, str]]]:
-    """One CSV-form row as an exchange entry, and (column, reason) for cells not numbers.
+def entry_from_cells(
+    cells: Mapping[str, str],
+) -> tuple[dict[str, Any], list[tuple[str, str, str]]]:
+    """One CSV-form row as an exchange entry, and (column, text, reason) for cells that are
+    not numbers ("number"), not whole ("whole") or beyond :data:`MAX_INTEGER` ("too_large").
 
     Numbers may use a decimal comma (Swedish Excel); text our CSV export protected with an
     apostrophe is read back as written.
     """
-    bad: list[tuple[str, str]] = []
+    bad: list[tuple[str, str, str]] = []
     typed: dict[str, Any] = {
         name: _undo_neutralise(cells.get(name, "").strip()) for name in CSV_FIELDS
     }
@@ -251,8 +358,9 @@ def entry_from_cells(cells: Mapping[str, str]) -> tuple[dict[str, Any], list[tup
             number = parse_decimal(text)
         except ValueError:
             number = None
-        if number is None or (name in _INTEGERS and number != number.to_integral_value()):
-            bad.append((name, text))
+        reason = _unfit(name, number)
+        if reason:
+            bad.append((name, text, reason))
             typed[name] = text
             continue
         typed[name] = int(number) if name in _INTEGERS else float(number)
@@ -275,6 +383,24 @@ def entry_from_cells(cells: Mapping[str, str]) -> tuple[dict[str, Any], list[tup
         "data_quality": typed["data_quality"],
     }
     return item, bad
+
+
+def _unfit(name: str, number: Any) -> str:
+    """Why ``number`` cannot be column ``name``'s value ("" when it can).
+
+    Checked before it is turned into an ``int``: "1e10000000" is a valid decimal whose
+    ten-million-digit integer takes the server minutes to build.
+    """
+    if number is None or not number.is_finite():
+        return "number"
+    if name in _INTEGERS:
+        if number.copy_abs() > MAX_INTEGER:
+            return "too_large"
+        if number != number.to_integral_value():
+            return "whole"
+    elif not math.isfinite(float(number)):
+        return "number"
+    return ""
 
 
 def _undo_neutralise(value: str) -> str:

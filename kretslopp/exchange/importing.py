@@ -18,6 +18,7 @@ from typing import Any
 
 from django.db import transaction
 from django.urls import reverse
+from django.utils.formats import number_format
 from django.utils.translation import gettext as _
 
 from kretslopp.core import audit
@@ -26,7 +27,7 @@ from kretslopp.imports import runs
 from kretslopp.imports.pipeline import Context, Counts, FieldSpec, ImportTarget, RowSource
 from kretslopp.imports.problems import Problem
 from kretslopp.organisation.access import Access
-from kretslopp.tabular import Row, TabularError
+from kretslopp.tabular import Row
 from kretslopp.tabular.mapping import ColumnMapping, by_field_names
 
 #: The key of this target in the import-target store and on import jobs.
@@ -61,23 +62,17 @@ class PeerValuesTarget(ImportTarget):
         return cls(source=str(options.get("source") or options.get("imported_from") or ""))
 
     def open(self, source: str | Path | bytes, file_name: str) -> RowSource:
-        content = source if isinstance(source, bytes) else Path(source).read_bytes()
-        if not exchange_format.is_json(content, file_name):
-            return runs.open_file(content, file_name)
-        try:
-            table = exchange_format.JsonTable(content, file_name)
-        except exchange_format.ExchangeFileError as error:
-            raise TabularError(
-                _(
-                    "This is not a JSON document (%(reason)s). Ask the sender for the JSON or "
-                    "CSV file of the KPI exchange format."
-                )
-                % {"reason": error},
-                file=file_name,
-                code="not_exchange_file",
-            ) from None
-        self.is_json = True
-        self.schema_problems = table.problems
+        """The JSON form, checked against the schema as a whole, or the CSV form."""
+        table = runs.open_exchange_file(
+            source,
+            file_name,
+            exchange_format.JsonTable,
+            _refusal,
+            exchange_format.ExchangeFileError,
+        )
+        if isinstance(table, exchange_format.JsonTable):
+            self.is_json = True
+            self.schema_problems = table.problems
         return table
 
     def start_url(self) -> str | None:
@@ -151,15 +146,8 @@ class PeerValuesTarget(ImportTarget):
         item, bad = exchange_format.entry_from_cells(cells)
         if bad:
             return [
-                self._problem(
-                    row.number,
-                    name,
-                    text,
-                    _("“%(value)s” is not a number.") % {"value": text}
-                    if name == "value"
-                    else _("“%(value)s” is not a whole number.") % {"value": text},
-                )
-                for name, text in bad
+                self._problem(row.number, name, text, _unfit_message(text, reason))
+                for name, text, reason in bad
             ]
         broken = exchange_format.entry_problems(item)
         if broken:
@@ -171,6 +159,17 @@ class PeerValuesTarget(ImportTarget):
                     _("This breaks the KPI exchange schema: %(reason)s") % {"reason": reason},
                 )
                 for pointer, reason in broken
+            ]
+        beyond = exchange_format.too_large(item)
+        if beyond:
+            return [
+                self._problem(
+                    row.number,
+                    self._column(row.number, pointer),
+                    _at(item, pointer),
+                    _unfit_message(_at(item, pointer), "too_large"),
+                )
+                for pointer in beyond
             ]
         return self._check_meaning(row.number, item)
 
@@ -302,6 +301,46 @@ class PeerValuesTarget(ImportTarget):
                 current.save()
                 counts.updated += 1
         return counts
+
+
+def _refusal(error: exchange_format.ExchangeFileError) -> str:
+    """Why a JSON file is refused as a whole, for the person importing it."""
+    if error.code == "too_deep":
+        return _(
+            "The file is nested deeper than the KPI exchange format ever is, so it was not "
+            "read. Ask the sender for the JSON or CSV file of the KPI exchange format."
+        )
+    if error.code == "too_many_values":
+        return _(
+            "The file holds more values than %(entries)s entries of the KPI exchange format "
+            "could, so it was not read. Send at most %(entries)s entries in one file."
+        ) % {"entries": number_format(exchange_format.max_entries(), force_grouping=True)}
+    if error.line is not None:
+        return _(
+            "This is not a JSON document: it breaks off at line %(line)s, column %(column)s. "
+            "Ask the sender for the JSON or CSV file of the KPI exchange format."
+        ) % {"line": error.line, "column": error.column}
+    if error.byte is not None:
+        return _(
+            "This is not a JSON document: it is not UTF-8 text (byte %(byte)s). Ask the "
+            "sender for the JSON or CSV file of the KPI exchange format."
+        ) % {"byte": error.byte}
+    return _(
+        "This is not a JSON document (%(reason)s). Ask the sender for the JSON or CSV file "
+        "of the KPI exchange format."
+    ) % {"reason": error}
+
+
+def _unfit_message(text: str, reason: str) -> str:
+    """Why a cell's text cannot be its number (see ``exchange_format.entry_from_cells``)."""
+    if reason == "too_large":
+        return _("“%(value)s” is larger than %(largest)s, the largest whole number kept.") % {
+            "value": text[:40],
+            "largest": number_format(exchange_format.MAX_INTEGER, force_grouping=True),
+        }
+    if reason == "whole":
+        return _("“%(value)s” is not a whole number.") % {"value": text}
+    return _("“%(value)s” is not a number.") % {"value": text}
 
 
 def _at(item: dict[str, Any], pointer: str) -> str:

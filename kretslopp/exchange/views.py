@@ -90,7 +90,7 @@ def publish(request: HttpRequest) -> HttpResponse:
                     key.removeprefix("pub-").partition(":")
                     for key in request.POST.getlist("publish")
                 )
-                if year.isdigit()
+                if _is_year(year)
             }
             done, withdrawn = published.publish(chosen, computed, request.user)
             messages.success(
@@ -135,6 +135,11 @@ def publish(request: HttpRequest) -> HttpResponse:
         "jobs": ImportJob.objects.filter(user=request.user, target=TARGET_NAME)[:10],
     }
     return render(request, "exchange/publish.html", context)
+
+
+def _is_year(text: str) -> bool:
+    """Four ASCII digits, as the form's boxes send them (``"²".isdigit()`` holds too)."""
+    return len(text) == 4 and text.isascii() and text.isdigit()
 
 
 @login_required

@@ -11,7 +11,8 @@ page, export and report names the same category for the same figure (docs/method
 - purchased hardware (embodied emissions): scope 3 category 2, capital goods, counted in
   full in the year of purchase in the *inventory view*; ISO 14064-1 category 4 (4.1);
 - end-of-life of the organisation's own equipment: scope 3 category 5, waste generated in
-  operations; ISO 14064-1 category 4 (4.2);
+  operations; ISO 14064-1 category 4 (4.2) — not estimated yet, and every list of the
+  categories says so (``estimated``, ``note``);
 - avoided emissions from reuse: a separate line, outside the inventory, never subtracted.
 
 The *annualised view* spreads embodied emissions over each device's lifetime (what the
@@ -41,7 +42,10 @@ class GhgCategory(Localised):
     ``scope`` is the GHG Protocol scope (None for a line outside the inventory),
     ``category`` its scope 3 category number (None for scope 2), ``iso_category`` the
     ISO 14064-1 category ("2", "4.1", …); ``in_inventory`` False means the figure is
-    reported beside the inventory and never added to or subtracted from it.
+    reported beside the inventory and never added to or subtracted from it. ``estimated``
+    False marks a category that belongs in the inventory but that Kretslopp computes no
+    figure for yet; ``note`` says so to the reader, so a missing figure is never read as
+    zero.
     """
 
     code: str
@@ -53,6 +57,9 @@ class GhgCategory(Localised):
     label_sv: str
     short: str
     short_sv: str
+    estimated: bool = True
+    note: str = ""
+    note_sv: str = ""
 
 
 #: Source of the categories (footprint/data/sources.csv).
@@ -96,6 +103,11 @@ WASTE = GhgCategory(
     "kategori 4 (produkter som organisationen använder)",
     "Scope 3.5 · ISO 4.2",
     "Scope 3.5 · ISO 4.2",
+    estimated=False,
+    note="Not estimated yet: the emissions of treating the organisation's discarded IT "
+    "equipment are left out of the inventory, not counted as zero.",
+    note_sv="Uppskattas inte ännu: utsläppen från omhändertagandet av organisationens "
+    "kasserade IT-utrustning ingår inte i inventeringen och räknas inte som noll.",
 )
 AVOIDED = GhgCategory(
     "avoided",

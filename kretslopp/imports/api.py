@@ -341,7 +341,7 @@ def _caller_job(request: HttpRequest, job_id: int) -> tuple[object, ImportJob]:
     caller = caller_of(request)
     if not runs.allowed_targets(caller.access):
         raise PermissionDenied
-    job = get_object_or_404(ImportJob, pk=job_id, user=caller.user)
+    job = runs.own_job(caller.user, job_id, caller.access)
     liveness.reap([job])  # a job whose worker died shows as failed, not as working
     return caller, job
 

@@ -12,12 +12,13 @@ that registers one.
 from __future__ import annotations
 
 import uuid
-from collections.abc import Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied
+from django.http import Http404
 from django.utils import timezone
 from django.utils.module_loading import import_string
 
@@ -29,6 +30,7 @@ from kretslopp.imports.pipeline import (
     Context,
     ImportResult,
     ImportTarget,
+    InvalidOptions,
     Options,
     RowSource,
 )
@@ -103,9 +105,64 @@ def target_for(name: str, options: Mapping[str, Any], access: Access) -> ImportT
     return target_class(entry).for_job(options, access)
 
 
+def own_job(user: Any, pk: int, access: Access) -> ImportJob:
+    """The user's own job ``pk``, if they may (still) import into its target with its options.
+
+    The web's job pages and the API's job routes alike: another's job is a 404, as is one
+    whose target or campaign is gone; one the user may no longer import into (a role or a
+    partner's campaign changed) is refused (``PermissionDenied``).
+    """
+    job = ImportJob.objects.filter(pk=pk, user=user).first()
+    if job is None:
+        raise Http404
+    try:
+        target_for(job.target, job.options, access)
+    except InvalidOptions:
+        raise Http404 from None  # what it imported into is gone (a deleted campaign)
+    except KeyError:
+        raise Http404 from None  # its app is no longer installed
+    return job
+
+
 def open_file(source: str | Path | bytes, file_name: str) -> Any:
     """Open a CSV/XLSX file within the settings' limits (see :func:`pipeline.open_file`)."""
     return pipeline.open_file(source, file_name)
+
+
+#: What an exchange format's JSON reader returns: a source of rows with extras of its own.
+JsonSource = TypeVar("JsonSource")
+
+
+def looks_like_json(content: bytes, file_name: str) -> bool:
+    """A ``.json`` name, or content that starts with ``{`` after blank space and a BOM."""
+    if file_name.lower().endswith(".json"):
+        return True
+    return content.lstrip(b"\xef\xbb\xbf \t\r\n")[:1] == b"{"
+
+
+def open_exchange_file(
+    source: str | Path | bytes,
+    file_name: str,
+    read_json: Callable[[bytes, str], JsonSource],
+    refusal: Callable[[Exception], str],
+    errors: type[Exception] | tuple[type[Exception], ...],
+) -> JsonSource | RowSource:
+    """A file of one of the exchange formats, which come as JSON or as CSV (or XLSX).
+
+    The formats municipalities send each other (KPI values, procurement criteria) are a
+    JSON document or its CSV form; both targets open them the same way, so they do it here:
+    JSON goes to the format's own ``read_json`` (which checks the document as a whole),
+    anything else to :func:`open_file` within the import limits. A JSON document the reader
+    cannot read at all (``errors``) makes the file unreadable, with the format's own
+    ``refusal`` sentence naming the file, so the import stops before any row is read.
+    """
+    content = source if isinstance(source, bytes) else Path(source).read_bytes()
+    if not looks_like_json(content, file_name):
+        return open_file(content, file_name)
+    try:
+        return read_json(content, file_name)
+    except errors as error:
+        raise TabularError(refusal(error), file=file_name, code="not_exchange_file") from None
 
 
 def apply_columns(mapping: ColumnMapping, columns: Mapping[str, str]) -> ColumnMapping:

@@ -22,7 +22,6 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.http import (
-    Http404,
     HttpRequest,
     HttpResponse,
     HttpResponseBase,
@@ -60,16 +59,7 @@ def _importer(request: HttpRequest) -> Access:
 
 def _own_job(request: HttpRequest, pk: int, access: Access) -> ImportJob:
     """The user's own job, if they may (still) import into its target with its options."""
-    job = ImportJob.objects.filter(pk=pk, user=request.user).first()
-    if job is None:
-        raise Http404
-    try:
-        runs.target_for(job.target, job.options, access)
-    except InvalidOptions:
-        raise Http404 from None  # what it imported into is gone (a deleted campaign)
-    except KeyError:
-        raise Http404 from None  # its app is no longer installed
-    return job
+    return runs.own_job(request.user, pk, access)
 
 
 @login_required

@@ -27,6 +27,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from kretslopp.tabular import Row
+from kretslopp.tabular.jsonsize import separators
 from kretslopp.tabular.values import FORMULA_PREFIXES, neutralise_cell
 
 FORMAT = "kretslopp-criteria-exchange"
@@ -75,6 +76,10 @@ class Header:
     publisher: str = ""
     product_group: str = ""
     exported_at: str = ""
+
+
+def _integer(text: str) -> int | str:
+    return int(text) if len(text) <= 20 else text
 
 
 def _text(value: Any) -> str:
@@ -131,13 +136,6 @@ def undo_neutralise(value: str) -> str:
     return value
 
 
-def is_json(content: bytes, file_name: str) -> bool:
-    """A ``.json`` name, or content that starts with ``{`` after blank space and a BOM."""
-    if file_name.lower().endswith(".json"):
-        return True
-    return content.lstrip(b"\xef\xbb\xbf \t\r\n")[:1] == b"{"
-
-
 class JsonTable:
     """A JSON exchange file as headers and numbered rows, a source for the import pipeline.
 
@@ -146,12 +144,18 @@ class JsonTable:
     know are listed in ``unknown_fields`` for the import to refuse.
     """
 
-    def __init__(self, content: bytes, file_name: str) -> None:
+    def __init__(self, content: bytes, file_name: str, max_values: int | None = None) -> None:
+        """``max_values``: refuse, before parsing, a file holding more values than that."""
         self.file_name = file_name
         self.headers = list(FIELDS)
+        if max_values is not None and separators(content, max_values) > max_values:
+            raise ExchangeFileError(f"it holds more than {max_values} values")
         try:
-            document = json.loads(content.decode("utf-8-sig"))
-        except (UnicodeDecodeError, json.JSONDecodeError) as error:
+            # A number too long for Python to turn into text stays the text it is.
+            document = json.loads(content.decode("utf-8-sig"), parse_int=_integer)
+        except RecursionError:
+            raise ExchangeFileError("nested deeper than the format ever is") from None
+        except (UnicodeDecodeError, ValueError) as error:
             raise ExchangeFileError(f"not a JSON document: {error}") from None
         if not isinstance(document, dict) or document.get("format") != FORMAT:
             raise ExchangeFileError(f"the field 'format' must be {FORMAT!r}")

@@ -21,6 +21,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from kretslopp.core import audit
+from kretslopp.core.uploads import read_limits
 from kretslopp.imports import runs
 from kretslopp.imports.pipeline import (
     Context,
@@ -33,7 +34,7 @@ from kretslopp.imports.pipeline import (
 from kretslopp.imports.problems import Problem
 from kretslopp.organisation.access import Access
 from kretslopp.procurement import exchange, seeding
-from kretslopp.tabular import Row, TabularError
+from kretslopp.tabular import Row
 from kretslopp.tabular.mapping import ColumnMapping, by_field_names
 from kretslopp.tendering import library
 from kretslopp.tendering.library import (
@@ -74,19 +75,15 @@ class CriteriaExchangeTarget(ImportTarget):
     def open(self, source: str | Path | bytes, file_name: str) -> RowSource:
         """A JSON exchange file, or its CSV form within the import limits.
 
-        Raises :class:`TabularError` when the file is no exchange file at all; fields the
-        format does not have are kept in ``unknown_fields`` and refused by the mapping check.
+        Raises :class:`~kretslopp.tabular.TabularError` when the file is no exchange file at
+        all; fields the format does not have are kept in ``unknown_fields`` and refused by the
+        mapping check.
         """
-        content = source if isinstance(source, bytes) else Path(source).read_bytes()
-        if not exchange.is_json(content, file_name):
-            return runs.open_file(content, file_name)
-        try:
-            table = exchange.JsonTable(content, file_name)
-        except exchange.ExchangeFileError as error:
-            raise TabularError(
-                _not_exchange_file(error), file=file_name, code="not_exchange_file"
-            ) from None
-        self.unknown_fields = list(getattr(table, "unknown_fields", []))
+        table = runs.open_exchange_file(
+            source, file_name, _json_table, _not_exchange_file, exchange.ExchangeFileError
+        )
+        if isinstance(table, exchange.JsonTable):
+            self.unknown_fields = list(table.unknown_fields)
         return table
 
     def start_url(self) -> str | None:
@@ -335,6 +332,12 @@ def _same(current, stored: dict[str, Any]) -> bool:
             continue
         return False
     return True
+
+
+def _json_table(content: bytes, file_name: str) -> exchange.JsonTable:
+    """The JSON form, holding at most as many values as the cells an import reads from a
+    spreadsheet (``KRETSLOPP_IMPORT_MAX_CELLS``): refused before it is parsed if more."""
+    return exchange.JsonTable(content, file_name, read_limits().max_cells)
 
 
 def _not_exchange_file(error: Exception) -> str:

@@ -9,6 +9,7 @@ figures: the methodology's managers.
 from __future__ import annotations
 
 from kretslopp.organisation.access import Access, Action
+from kretslopp.organisation.models import Role
 
 
 def may_list(access: Access) -> bool:
@@ -33,3 +34,10 @@ def may_create_any(access: Access) -> bool:
     if access.all_departments:
         return may_create(access, None)
     return any(may_create(access, d) for d in access.department_ids or ())
+
+
+def may_read_failure_detail(access: Access) -> bool:
+    """Why a snapshot failed, in the program's own words (an exception, in English), is for
+    administrators, who run the installation and read its log; everyone else is told in a
+    sentence what happened and what to do."""
+    return access.role == Role.ADMINISTRATOR

@@ -47,7 +47,9 @@ class ReportSnapshot(models.Model):
     state = models.CharField(
         _("state"), max_length=10, choices=SnapshotState.choices, default=SnapshotState.READY
     )
-    #: Why the worker could not take the snapshot (a failed one holds no figures).
+    #: Why the worker could not take the snapshot (a failed one holds no figures): the
+    #: exception as the log has it, shown to administrators only; everyone else reads a
+    #: sentence in their language (the archive's template).
     failure = models.TextField(_("failure"), blank=True)
 
     class Meta:

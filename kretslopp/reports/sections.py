@@ -20,6 +20,7 @@ def methods(access: Any, year: int, department_id: int | None) -> dict[str, Any]
             c.text("short", language),
             c.text("label", language),
             _("yes") if c.in_inventory else _("no"),
+            _("yes") if c.estimated else c.text("note", language),
         ]
         for c in ghg.CATEGORIES.values()
     ]
@@ -43,7 +44,12 @@ def methods(access: Any, year: int, department_id: int | None) -> dict[str, Any]
         "tables": [
             {
                 "caption": _("Greenhouse-gas categories"),
-                "headers": [_("Category"), _("Definition"), _("In the inventory")],
+                "headers": [
+                    _("Category"),
+                    _("Definition"),
+                    _("In the inventory"),
+                    _("Estimated in this report"),
+                ],
                 "rows": categories,
             },
             {

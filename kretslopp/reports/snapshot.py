@@ -7,6 +7,7 @@ domain adds its section in its own ``ready()`` and this app never changes for it
 from __future__ import annotations
 
 import datetime as dt
+import logging
 from typing import Any
 
 from django.db import transaction
@@ -16,6 +17,8 @@ from kretslopp.core.registry import registry
 from kretslopp.organisation.access import reader_of
 from kretslopp.organisation.models import Department
 from kretslopp.reports.models import ReportSnapshot, SnapshotState
+
+logger = logging.getLogger(__name__)
 
 LANGUAGES = ("sv", "en")
 #: Version of the snapshot's JSON shape (the renderer reads older shapes by this number).
@@ -61,8 +64,10 @@ def queue(year: int, department: Department | None = None, by: Any = None) -> Re
 def fill(snapshot_id: int) -> str:
     """Take the queued snapshot ``snapshot_id``: all its content at once, or none of it.
 
-    A failure leaves the snapshot marked failed with its reason and no figures, so the
-    archive never shows half a report.
+    A failure leaves the snapshot marked failed with no figures, so the archive never shows
+    half a report. The technical reason (the exception) goes to the log with its traceback
+    and is kept on the snapshot for administrators; readers of the archive get a sentence
+    in their language instead of a programmer's message.
     """
     claimed = ReportSnapshot.objects.filter(pk=snapshot_id, state=SnapshotState.QUEUED)
     snapshot = claimed.select_related("department").first()
@@ -71,6 +76,12 @@ def fill(snapshot_id: int) -> str:
     try:
         content = frozen_content(snapshot.year, snapshot.department)
     except Exception as error:  # noqa: BLE001 — any failure is the snapshot's outcome
+        logger.exception(
+            "report snapshot %s (%s, department %s) could not be taken",
+            snapshot.pk,
+            snapshot.year,
+            snapshot.department.code if snapshot.department else "-",
+        )
         snapshot.state, snapshot.failure = SnapshotState.FAILED, f"{type(error).__name__}: {error}"
         snapshot.save(update_fields=["state", "failure"])
         return SnapshotState.FAILED

@@ -57,6 +57,7 @@ def archive(request: HttpRequest) -> HttpResponse:
             "snapshots": readable,
             "form": form,
             "may_create": rules.may_create_any(access),
+            "may_read_failure_detail": rules.may_read_failure_detail(access),
             "report_languages": [("sv", _("Swedish")), ("en", _("English"))],
             "preparing": any(s.state == SnapshotState.QUEUED for s in readable),
         },

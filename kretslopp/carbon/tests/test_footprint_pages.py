@@ -345,3 +345,28 @@ def test_each_factor_set_choice_says_what_it_is_in_swedish(town, login):
             assert label in page
     assert "Medianer (min–max) av tillverkarnas 1 226 PCF-blad" in page
     assert "Inregos äldre faktorer" in page
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    "language, not_estimated, on_panel",
+    [
+        ("sv", "Uppskattas inte ännu", "Scope 3 kategori 5, omhändertagandet av kasserad"),
+        ("en", "Not estimated yet", "Scope 3 category 5, the treatment of discarded"),
+    ],
+)
+def test_the_waste_category_says_it_is_not_estimated_where_it_is_named(
+    town, login, language, not_estimated, on_panel
+):
+    """Scope 3 category 5 has no figure: the methodology's category list and the footprint
+    panel say so plainly, so nobody reads the missing figure as zero."""
+    client = login(town.users["viewer_all"])
+    methodology = html.unescape(_page(client, reverse("carbon:methodology"), language))
+    row = re.search(r'<tr id="ghg-waste">(.*?)</tr>', methodology, re.S).group(1)
+    assert "Scope 3.5 · ISO 4.2" in row and not_estimated in row
+    for estimated in ("electricity", "capital_goods", "avoided"):
+        other = re.search(rf'<tr id="ghg-{estimated}">(.*?)</tr>', methodology, re.S).group(1)
+        assert not_estimated not in other
+    home = html.unescape(_page(client, reverse("home"), language))
+    assert on_panel in home
+    assert 'href="/methodology/#ghg-categories"' in home

@@ -213,6 +213,18 @@ def test_a_file_that_breaks_the_schema_is_refused_with_located_errors(town, publ
 
 
 @pytest.mark.django_db
+def test_a_json_file_that_cannot_be_read_at_all_is_refused_naming_the_file(town):
+    lead = town.users["sustainability_lead"]
+    cut_short = b'{"format": "kretslopp-kpi-exchange", "values": ['
+    result = runs.import_file("kpi_exchange", cut_short, "lund.json", access=access_for(lead))
+    assert result.status == "unreadable"
+    [problem] = result.problems
+    assert (problem.file, problem.code) == ("lund.json", "not_exchange_file")
+    assert "nyckeltalsutbyte" in problem.message  # the KPI exchange format, in Swedish
+    assert not Peer.objects.exists()
+
+
+@pytest.mark.django_db
 def test_ranks_follow_the_direction_and_differing_bases_are_flagged(town, published):
     lund = Peer.objects.create(municipality_code="1281", name="Lund", source="test")
     gbg = Peer.objects.create(municipality_code="1480", name="Göteborg", source="test")

@@ -81,3 +81,9 @@ def test_fleet_comparison_weights_the_same_devices_both_ways():
     assert totals["embodied_ours"] == pytest.approx(10 * 235.873 + 10 * 333.3)
     assert totals["embodied_ademe"] == pytest.approx(10 * 181 + 10 * 64.7)
     assert totals["kwh_boavizta"] == pytest.approx(10 * 197.1 + 10 * 144.54)
+
+
+def test_only_the_waste_category_is_not_estimated_and_it_says_so_in_both_languages():
+    assert [c.code for c in ghg.CATEGORIES.values() if not c.estimated] == ["waste"]
+    assert "not counted as zero" in ghg.WASTE.text("note", "en")
+    assert "räknas inte som noll" in ghg.WASTE.text("note", "sv")

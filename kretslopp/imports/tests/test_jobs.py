@@ -192,3 +192,27 @@ def test_due_periodic_jobs_run_once_per_interval_as_jobs():
     assert calls == [1]
     run = ScheduledRun.objects.get(name="test.job")
     assert run.succeeded is True and run.outcome == "did it"
+
+
+@pytest.mark.django_db
+def test_a_job_of_an_import_its_starter_may_no_longer_make_is_refused_over_the_api_too(
+    town, api_as, login
+):
+    """As on the web: the lead who became a coordinator no longer follows or cancels the
+    peer file they sent while they chose what the organisation publishes."""
+    from kretslopp.organisation.models import Membership, Role
+
+    lead = town.users["sustainability_lead"]
+    job = ImportJob.objects.create(
+        user=lead, target="kpi_exchange", file_name="lund.json", state=JobState.QUEUED
+    )
+    membership = Membership.objects.get(user=lead)
+    membership.role = Role.COORDINATOR
+    membership.save()
+    membership.departments.set([town.own])
+    assert login(lead).get(reverse("imports:job", args=[job.pk])).status_code == 403
+    api = api_as(lead, "read", "write")
+    assert api.get(f"/api/v1/imports/jobs/{job.pk}").status_code == 403
+    assert api.post(f"/api/v1/imports/jobs/{job.pk}/cancel", {}).status_code == 403
+    job.refresh_from_db()
+    assert job.state == JobState.QUEUED

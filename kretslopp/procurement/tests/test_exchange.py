@@ -153,3 +153,26 @@ def test_the_exchange_page_previews_then_imports(town, shared, login):
     lead = login(town.users["sustainability_lead"])
     assert lead.get(url).context["can_import"] is False
     assert lead.post(url, {"sender": "x"}).status_code == 403
+
+
+@pytest.mark.django_db
+def test_a_shared_file_of_more_values_than_an_import_reads_is_refused_before_it_is_parsed(
+    town, settings, monkeypatch
+):
+    """A few MB of empty criteria (``{},{},…``) would be millions of objects in memory (20 MB
+    took 620 MB): a JSON file holding more values than the cells an import reads
+    (``KRETSLOPP_IMPORT_MAX_CELLS``) is refused as a whole, before it is parsed."""
+    from kretslopp.procurement import exchange
+
+    def never(*args, **kwargs):
+        raise AssertionError("the file was parsed")
+
+    settings.IMPORT_MAX_CELLS = 1000
+    monkeypatch.setattr(exchange.json, "loads", never)
+    content = b'{"format": "kretslopp-criteria-exchange", "version": 1, "criteria": ['
+    content += b",".join([b'{"title_sv": "x"}'] * 600) + b"]}"
+    buyer = town.users["procurement"]
+    result = run_file(content, "many.json", sender="Lund", access=access_for(buyer), actor=buyer)
+    assert result.status == "unreadable"
+    assert "1000" in result.problems[0].message or "1\xa0000" in result.problems[0].message
+    assert list(ImportJob.objects.values_list("state", flat=True)) == [JobState.UNREADABLE]

@@ -58,11 +58,25 @@ def test_a_formula_prefix_is_neutralised_in_csv_and_undone_on_reading():
         b'{"format": "other", "version": 1, "criteria": []}',
         b'{"format": "kretslopp-criteria-exchange", "version": 9, "criteria": []}',
         b'{"format": "kretslopp-criteria-exchange", "version": 1, "criteria": {}}',
+        # Nested deeper than Python's parser follows: refused, not a server error.
+        b'{"criteria": ' + b"[" * 50_000 + b"]" * 50_000 + b"}",
     ],
 )
 def test_a_file_that_is_not_an_exchange_file_is_refused(content):
     with pytest.raises(exchange.ExchangeFileError):
         exchange.JsonTable(content, "k.json")
+
+
+def test_a_number_too_long_for_python_reads_as_its_digits_for_the_library_check():
+    """A 5,000-digit number (beyond what Python turns into text) is the cell's text, which
+    the library check then refuses at its row and column, instead of a server error."""
+    entry = exchange.record(shipped_records()[0])
+    content = b'{"format": "kretslopp-criteria-exchange", "version": 1, "criteria": ['
+    content += json.dumps({k: v for k, v in entry.items() if k != "level"}).encode()[:-1]
+    content += b', "level": ' + b"9" * 5000 + b"}]}"
+    table = exchange.JsonTable(content, "k.json")
+    values = dict(zip(table.headers, next(table.rows()).values, strict=True))
+    assert values["level"] == "9" * 5000
 
 
 def test_a_bad_row_is_located_by_the_library_check():

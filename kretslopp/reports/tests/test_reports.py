@@ -111,6 +111,23 @@ def test_figures_in_the_pdf_equal_the_same_figures_on_the_pages(fleet, login):
         assert figure.replace("\xa0", " ") in text.replace("\xa0", " "), figure
 
 
+def test_the_report_says_plainly_that_waste_is_not_estimated_in_both_languages(fleet):
+    """Scope 3 category 5 (treating discarded equipment) has no figure: wherever the report
+    names it, it says so, so nobody reads the gap as zero."""
+    taken = snapshot.take(YEAR)
+    sentences = {
+        "sv": ("Uppskattas inte ännu", "scope 3 kategori 5) är ännu inte uppskattat"),
+        "en": ("Not estimated yet", "(scope 3 category 5) is not estimated yet"),
+    }
+    for language, (in_table, in_footprint) in sentences.items():
+        html = render.build_report(taken, language, "html").data.decode()
+        table = html[html.index("Scope 3.5 · ISO 4.2") :]
+        row = table[: table.index("</tr>")]
+        assert in_table in row, language
+        assert in_footprint in html, language
+        assert in_table in _pdf_text(render.build_report(taken, language, "pdf").data)
+
+
 def test_a_report_is_regenerated_identically_after_the_data_changed(fleet):
     taken = snapshot.take(YEAR)
     before = render.build_report(taken, "en", "html").data
@@ -185,8 +202,11 @@ def test_the_lead_takes_a_snapshot_on_the_web_as_a_background_job_and_it_is_audi
 
 @pytest.mark.django_db(transaction=True)  # the worker takes transactions of its own
 def test_a_snapshot_that_cannot_be_taken_is_marked_failed_with_no_figures(
-    fleet, login, monkeypatch
+    fleet, login, monkeypatch, caplog
 ):
+    """The archive says so in Swedish, with what to do; the program's own words (English)
+    go to the log and, for administrators, under a fold on the archive."""
+
     def broken(*args, **kwargs):
         raise RuntimeError("the ledger could not be read")
 
@@ -196,10 +216,17 @@ def test_a_snapshot_that_cannot_be_taken_is_marked_failed_with_no_figures(
     call_command("worker", "--batch", stdout=io.StringIO())
     failed = ReportSnapshot.objects.get()
     assert (failed.state, failed.content) == ("failed", {})
-    assert "the ledger could not be read" in failed.failure
+    logged = [r for r in caplog.records if r.name == "kretslopp.reports.snapshot"]
+    assert logged and "the ledger could not be read" in str(logged[0].exc_info[1])
+
     archive = client.get(reverse("reports:archive")).content.decode()
-    assert "the ledger could not be read" in archive
+    assert "Rapporten kunde inte förberedas" in archive
+    assert "the ledger could not be read" not in archive and "RuntimeError" not in archive
     assert client.get(reverse("reports:preview", args=[failed.pk, "sv"])).status_code == 404
+
+    archive = login(fleet.users["administrator"]).get(reverse("reports:archive")).content.decode()
+    assert "Rapporten kunde inte förberedas" in archive
+    assert "RuntimeError: the ledger could not be read" in archive
 
 
 def test_a_coordinator_may_not_take_the_organisations_snapshot(fleet, login):
