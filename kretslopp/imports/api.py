@@ -27,7 +27,7 @@ from django.http import FileResponse, Http404, HttpRequest, HttpResponse, HttpRe
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
 from django.utils import timezone
-from ninja import Field, File, Form, Query, Router, UploadedFile
+from ninja import Field, File, Form, Query, Router, Status, UploadedFile
 
 from kretslopp.api.auth import caller_of
 from kretslopp.api.errors import ApiError, responses
@@ -442,7 +442,7 @@ class ExportJobOut(ApiSchema):
 )
 def export_assets(
     request: HttpRequest, response: HttpResponse, query: Query[AssetExportQuery]
-) -> HttpResponseBase | tuple[int, dict]:
+) -> HttpResponseBase | Status:
     """The asset list with the list's filters as a file; a large one as a job (202).
 
     Up to ``KRETSLOPP_EXPORT_JOB_ROWS`` rows the answer is the file. Above that a worker
@@ -469,7 +469,7 @@ def export_assets(
     job = exports.start("assets", fmt, params, caller.user, access, count)
     url = reverse("api:export_job", args=[job.pk])
     response["Location"] = url
-    return 202, {"job": job.pk, "source": job.source, "state": job.state, "url": url}
+    return Status(202, {"job": job.pk, "source": job.source, "state": job.state, "url": url})
 
 
 def _exporter_of(request: HttpRequest) -> Any:
