@@ -293,6 +293,14 @@ IMPORT_MAX_COMPRESSION_RATIO = _import_limit("MAX_COMPRESSION_RATIO", 100)
 # these sizes run in `kretslopp worker`, not in the request (docs/operations.md, "Workers").
 IMPORT_JOB_BYTES = _import_limit("JOB_BYTES", 200_000)
 IMPORT_JOB_ROWS = _import_limit("JOB_ROWS", 2_000)
+# An export of more rows than this is written by the worker and downloaded from "my exports";
+# its file is removed this many days after it was written (kretslopp/imports/exports.py).
+EXPORT_JOB_ROWS = int(os.environ.get("KRETSLOPP_EXPORT_JOB_ROWS", "10000"))
+EXPORT_RETENTION_DAYS = int(os.environ.get("KRETSLOPP_EXPORT_RETENTION_DAYS", "2"))
+if EXPORT_JOB_ROWS < 1 or EXPORT_RETENTION_DAYS < 0:
+    raise ImproperlyConfigured(
+        "KRETSLOPP_EXPORT_JOB_ROWS must be above 0, KRETSLOPP_EXPORT_RETENTION_DAYS not negative"
+    )
 TASKS_BACKEND = os.environ.get("KRETSLOPP_TASKS_BACKEND", "database").strip().lower()
 _TASK_BACKENDS = {
     "database": "django_tasks_db.DatabaseBackend",  # the embedded default: the app's database

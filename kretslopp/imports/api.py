@@ -20,20 +20,25 @@ with nothing imported (see :mod:`kretslopp.imports.jobs`).
 from __future__ import annotations
 
 import datetime as dt
+from typing import Any, Literal
 
 from django.core.exceptions import PermissionDenied
-from django.http import HttpRequest, HttpResponse
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse, HttpResponseBase
+from django.shortcuts import get_object_or_404
 from django.urls import reverse
-from ninja import Field, File, Form, Router, UploadedFile
+from django.utils import timezone
+from ninja import Field, File, Form, Query, Router, Status, UploadedFile
 
 from kretslopp.api.auth import caller_of
 from kretslopp.api.errors import ApiError, responses
 from kretslopp.api.schema import ApiSchema
+from kretslopp.core import downloads
 from kretslopp.core.uploads import source_of
-from kretslopp.imports import jobs, liveness, runs
-from kretslopp.imports.models import ImportJob, JobState
+from kretslopp.imports import exports, jobs, liveness, runs
+from kretslopp.imports.models import ExportJob, ExportState, ImportJob, JobState
 from kretslopp.imports.pipeline import ImportResult, InvalidOptions
 from kretslopp.imports.problems import Problem
+from kretslopp.inventory.api import AssetFilters, asset_filter_query
 from kretslopp.organisation.access import Action
 
 router = Router(tags=["imports"])
@@ -373,3 +378,188 @@ def cancel_job(request: HttpRequest, job_id: int) -> dict:
     caller, job = _caller_job(request, job_id)
     jobs.cancel(job, caller.user)
     return _detail(job)
+
+
+# Exports ------------------------------------------------------------------------------------
+#
+# ``GET /exports/assets`` is the asset list's export (the list's filters, ``format`` csv,
+# csv-sv or xlsx): up to ``KRETSLOPP_EXPORT_JOB_ROWS`` rows the file itself, above that 202
+# with the job's URL, as a large import answers. A GET, so a read-only token may export what
+# it may read. The job and its file are the caller's alone (see kretslopp.imports.exports).
+
+ExportFormat = Literal["csv", "csv-sv", "xlsx"]
+#: What the file's 200 is, in the OpenAPI document (the body is the file itself).
+FILE_200 = {
+    "responses": {
+        200: {
+            "description": "The file (small exports, and a finished job's file).",
+            "content": {
+                downloads.FORMATS[fmt][1].split(";")[0]: {
+                    "schema": {"type": "string", "format": "binary"}
+                }
+                for fmt in ("csv", "xlsx")
+            },
+        }
+    }
+}
+
+
+class AssetExportQuery(AssetFilters):
+    format: ExportFormat = Field("csv", description="csv, csv-sv (Swedish Excel) or xlsx.")
+
+
+class ExportQueuedOut(ApiSchema):
+    job: int = Field(description="The export job, queued for a worker.")
+    source: str
+    state: str = Field(description="queued: follow it at url.")
+    url: str = Field(description="GET it for the job's progress and outcome (also Location).")
+
+
+class ExportJobOut(ApiSchema):
+    id: int
+    source: str
+    format: str
+    file: str
+    state: str
+    state_label: str
+    finished: bool = Field(description="False while queued or being written.")
+    rows: int = Field(description="Rows matched when asked for; rows written once done.")
+    done: int = Field(description="Rows written so far.")
+    rows_per_second: int | None
+    percent: int
+    size_bytes: int
+    failure: str = Field(description="Why a failed export failed.")
+    created_at: dt.datetime
+    finished_at: dt.datetime | None
+    download_url: str | None = Field(description="The file, once written (the caller's only).")
+
+
+@router.get(
+    "/exports/assets",
+    response={202: ExportQueuedOut, **READ_ERRORS},
+    openapi_extra=FILE_200,
+    tags=["exports"],
+)
+def export_assets(
+    request: HttpRequest, response: HttpResponse, query: Query[AssetExportQuery]
+) -> HttpResponseBase | Status:
+    """The asset list with the list's filters as a file; a large one as a job (202).
+
+    Up to ``KRETSLOPP_EXPORT_JOB_ROWS`` rows the answer is the file. Above that a worker
+    writes it: the answer is 202 with the job's URL (body and ``Location``); GET that to
+    follow it, then its ``download_url``. Cells a spreadsheet would run as a formula are
+    neutralised, as in every export.
+    """
+    caller = caller_of(request)
+    access = caller.access
+    access.require(Action.VIEW)
+    fmt = query.format
+    params = asset_filter_query(query)
+    spec = exports.SOURCES["assets"]
+    records = spec.records(access, params)
+    count = records.count()
+    if not exports.is_large(count):
+        return downloads.table_download(
+            fmt,
+            f"{spec.file_stem}-{timezone.localdate():%Y-%m-%d}",
+            spec.header(fmt),
+            spec.rows(records),
+            sheet_name=spec.sheet_name,
+        )
+    job = exports.start("assets", fmt, params, caller.user, access, count)
+    url = reverse("api:export_job", args=[job.pk])
+    response["Location"] = url
+    return Status(202, {"job": job.pk, "source": job.source, "state": job.state, "url": url})
+
+
+def _exporter_of(request: HttpRequest) -> Any:
+    caller = caller_of(request)
+    if not any(spec.allowed(caller.access) for spec in exports.SOURCES.values()):
+        raise PermissionDenied
+    return caller
+
+
+def _export_out(job: ExportJob) -> dict:
+    status = exports.status(job)
+    done = job.state == ExportState.DONE and exports.stored_path(job) is not None
+    return {
+        "id": job.pk,
+        "source": job.source,
+        "format": job.file_format,
+        "file": job.file_name,
+        "state": job.state,
+        "state_label": status["state_label"],
+        "finished": status["finished"],
+        "rows": job.row_count,
+        "done": status["done"],
+        "rows_per_second": status["rows_per_second"],
+        "percent": status["percent"],
+        "size_bytes": job.size_bytes,
+        "failure": job.failure,
+        "created_at": job.created_at,
+        "finished_at": job.finished_at,
+        "download_url": reverse("api:export_file", args=[job.pk]) if done else None,
+    }
+
+
+def _caller_export(request: HttpRequest, export_id: int) -> tuple[Any, ExportJob]:
+    """The caller's own export (another's is a 404, as on the web)."""
+    caller = _exporter_of(request)
+    job = get_object_or_404(ExportJob, pk=export_id, user=caller.user)
+    exports.reap([job])
+    return caller, job
+
+
+@router.get("/exports/jobs", response={200: list[ExportJobOut], **READ_ERRORS}, tags=["exports"])
+def list_exports(request: HttpRequest) -> list[dict]:
+    """The caller's latest 100 background exports, newest first."""
+    caller = _exporter_of(request)
+    mine = ExportJob.objects.filter(user=caller.user)[:100]
+    exports.reap([job for job in mine if job.state == ExportState.RUNNING])
+    return [_export_out(job) for job in mine]
+
+
+@router.get(
+    "/exports/jobs/{export_id}",
+    response={200: ExportJobOut, **responses(401, 403, 404, 422)},
+    url_name="export_job",
+    tags=["exports"],
+)
+def get_export(request: HttpRequest, export_id: int) -> dict:
+    """One of the caller's exports: rows written and rows per second, then its file's URL."""
+    _caller, job = _caller_export(request, export_id)
+    return _export_out(job)
+
+
+@router.get(
+    "/exports/jobs/{export_id}/file",
+    response=responses(401, 403, 404, 422),
+    openapi_extra=FILE_200,
+    url_name="export_file",
+    tags=["exports"],
+)
+def get_export_file(request: HttpRequest, export_id: int) -> FileResponse:
+    """The written file: for the caller who asked for it, while their access covers it."""
+    caller, job = _caller_export(request, export_id)
+    path = exports.stored_path(job) if job.state == ExportState.DONE else None
+    if path is None or not exports.may_download(job, caller.user):
+        raise Http404
+    return FileResponse(
+        open(path, "rb"),  # noqa: SIM115 - the response closes it
+        as_attachment=True,
+        filename=job.file_name,
+        content_type=downloads.FORMATS[job.file_format][1],
+    )
+
+
+@router.post(
+    "/exports/jobs/{export_id}/cancel",
+    response={200: ExportJobOut, **responses(401, 403, 404, 422)},
+    tags=["exports"],
+)
+def cancel_export(request: HttpRequest, export_id: int) -> dict:
+    """Cancel a queued or running export: no file is kept (a running one stops at its next
+    batch). An export with its outcome already is answered as it is."""
+    caller, job = _caller_export(request, export_id)
+    exports.cancel(job, caller.user)
+    return _export_out(job)

@@ -34,6 +34,14 @@ class ImportsConfig(AppConfig):
                 every_seconds=60 * 60,
             ),
         )
+        registry.periodic_jobs.register(
+            "imports.export_cleanup",
+            PeriodicJob(
+                _("Remove export files past their retention period"),
+                lazy("kretslopp.imports.exports.scheduled_cleanup"),
+                every_seconds=60 * 60,
+            ),
+        )
         registry.import_commands.register(
             "assets",
             CommandEntry(

@@ -195,3 +195,9 @@ def _mark_failed(job: ImportJob) -> bool:
     )
     logger.warning("%s stopped without finishing (state %s); marked failed", job.reference, before)
     return True
+
+
+def lock_verdict(token: str) -> bool | None:
+    """Whether the process holding ``token``'s lock lives (True), died (False) or the lock
+    cannot say (None); for other kinds of job (the exports) that hold the same locks."""
+    return _lock_verdict(token)

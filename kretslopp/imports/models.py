@@ -300,3 +300,103 @@ class ImportFingerprint(models.Model):
 
     def __str__(self) -> str:
         return f"{self.asset_id}: {self.digest}"
+
+
+class ExportState(models.TextChoices):
+    """Where a background export is (:mod:`kretslopp.imports.exports`)."""
+
+    QUEUED = "queued", _("Waiting for its turn")
+    RUNNING = "running", _("Being written")
+    DONE = "done", _("Ready to download")
+    FAILED = "failed", _("Failed: no file")
+    CANCELLED = "cancelled", _("Cancelled: no file")
+    EXPIRED = "expired", _("Removed after its retention period")
+
+
+class ExportFailure(models.TextChoices):
+    """Why a failed export failed (shown on its page and in the API)."""
+
+    INTERRUPTED = (
+        "interrupted",
+        _(
+            "The process writing the file ended before it finished (a restart, a crash or a "
+            "time-out). No file was kept; start the export again."
+        ),
+    )
+    NOT_ALLOWED = (
+        "not_allowed",
+        _(
+            "When its turn came, the person who asked for it could no longer read these "
+            "records. No file was written."
+        ),
+    )
+    ERROR = (
+        "error",
+        _(
+            "The export broke off with an unexpected error, so no file was kept. Try again; "
+            "if it happens again, tell your administrator."
+        ),
+    )
+
+
+@audit.register
+class ExportJob(models.Model):
+    """One large export written by ``kretslopp worker`` for the one person who asked.
+
+    The filter and the asker's scope (role, departments, partner) are frozen when it is
+    asked for, so the file holds what that person could see then, whatever changes before
+    the worker's turn; the download is for that person only, and only while their scope
+    still covers the frozen one. The file lives under ``MEDIA_ROOT/exports/`` until the
+    retention cleanup removes it; the record stays, as the trace of who exported what.
+    """
+
+    source = models.CharField(_("export of"), max_length=30, default="assets")
+    file_format = models.CharField(_("format"), max_length=10)
+    #: The asker's interface language: the file's headings and labels are in it.
+    language = models.CharField(max_length=10, default="sv")
+    #: The list's filter as its query string gave it (``{"q": "…", "status": "…"}``).
+    query = models.JSONField(default=dict, blank=True)
+    #: The asker's access when asked: ``{"role", "department_ids", "partner_id"}``.
+    scope = models.JSONField(default=dict)
+    file_name = models.CharField(_("file"), max_length=255)
+    stored_file = models.CharField(max_length=255, blank=True)
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("by"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    created_at = models.DateTimeField(_("asked for"), auto_now_add=True)
+    finished_at = models.DateTimeField(_("finished"), null=True, blank=True)
+    state = models.CharField(
+        _("state"), max_length=20, choices=ExportState.choices, default=ExportState.QUEUED
+    )
+    failure = models.CharField(
+        _("why it failed"), max_length=20, choices=ExportFailure.choices, blank=True, default=""
+    )
+    worker = models.CharField(max_length=100, blank=True, default="")
+    #: Rows the filter matched when asked for, then rows written.
+    row_count = models.PositiveIntegerField(_("rows"), default=0)
+    size_bytes = models.PositiveBigIntegerField(_("size in bytes"), default=0)
+
+    class Meta:
+        verbose_name = _("export")
+        verbose_name_plural = _("exports")
+        ordering = ["-created_at", "-id"]
+
+    def __str__(self) -> str:
+        return f"{self.reference} {self.file_name}"
+
+    def get_absolute_url(self) -> str:
+        return reverse("imports:export_job", args=[self.pk])
+
+    @property
+    def reference(self) -> str:
+        return f"export #{self.pk}"
+
+    @property
+    def progress_key(self) -> str:
+        """Its progress and cancel files' key (apart from the import jobs' numbers)."""
+        return f"export-{self.pk}"

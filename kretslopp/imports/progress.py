@@ -30,7 +30,7 @@ def folder() -> Path:
     return path
 
 
-def _path(job_id: int) -> Path:
+def _path(job_id: int | str) -> Path:
     return folder() / f"progress-{job_id}.json"
 
 
@@ -47,7 +47,9 @@ class Reporter:
     running import stops at its next batch and its transaction rolls back.
     """
 
-    def __init__(self, job_id: int, interval: float = 0.3, *, cancellable: bool = False) -> None:
+    def __init__(
+        self, job_id: int | str, interval: float = 0.3, *, cancellable: bool = False
+    ) -> None:
         self.job_id = job_id
         self.interval = interval
         self.cancellable = cancellable
@@ -80,21 +82,21 @@ class Reporter:
         )
 
 
-def write(job_id: int, data: dict[str, Any]) -> None:
+def write(job_id: int | str, data: dict[str, Any]) -> None:
     path = _path(job_id)
     temporary = path.with_suffix(".tmp")
     temporary.write_text(json.dumps({**data, "at": time.time()}))
     os.replace(temporary, path)
 
 
-def read(job_id: int) -> dict[str, Any] | None:
+def read(job_id: int | str) -> dict[str, Any] | None:
     try:
         return json.loads(_path(job_id).read_text())
     except (OSError, ValueError):
         return None
 
 
-def clear(job_id: int) -> None:
+def clear(job_id: int | str) -> None:
     _path(job_id).unlink(missing_ok=True)
 
 
@@ -102,11 +104,11 @@ def is_stale(data: dict[str, Any] | None) -> bool:
     return data is None or time.time() - float(data.get("at", 0)) > STALE_SECONDS
 
 
-def _cancel_path(job_id: int) -> Path:
+def _cancel_path(job_id: int | str) -> Path:
     return folder() / f"cancel-{job_id}.json"
 
 
-def request_cancel(job_id: int, user_id: int | None) -> None:
+def request_cancel(job_id: int | str, user_id: int | None) -> None:
     """Ask the process working on the job to stop (it records who asked)."""
     path = _cancel_path(job_id)
     temporary = path.with_suffix(".tmp")
@@ -114,7 +116,7 @@ def request_cancel(job_id: int, user_id: int | None) -> None:
     os.replace(temporary, path)
 
 
-def cancel_requested(job_id: int) -> dict[str, Any] | None:
+def cancel_requested(job_id: int | str) -> dict[str, Any] | None:
     """Who asked to cancel the job, if anyone did (``{"user": id or None}``)."""
     try:
         return json.loads(_cancel_path(job_id).read_text())
@@ -122,5 +124,5 @@ def cancel_requested(job_id: int) -> dict[str, Any] | None:
         return None
 
 
-def clear_cancel(job_id: int) -> None:
+def clear_cancel(job_id: int | str) -> None:
     _cancel_path(job_id).unlink(missing_ok=True)

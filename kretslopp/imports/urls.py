@@ -1,6 +1,6 @@
 from django.urls import path
 
-from kretslopp.imports import views
+from kretslopp.imports import export_views, views
 
 app_name = "imports"
 urlpatterns = [
@@ -22,4 +22,10 @@ urlpatterns = [
         name="saved_mapping_delete",
     ),
     path("assets/export/<str:fmt>/", views.export, name="export"),
+    path("audit-log/export/<str:fmt>/", export_views.audit_log_export, name="audit_log_export"),
+    path("exports/", export_views.export_list, name="exports"),
+    path("exports/<int:pk>/", export_views.export_job, name="export_job"),
+    path("exports/<int:pk>/progress/", export_views.export_progress, name="export_progress"),
+    path("exports/<int:pk>/cancel/", export_views.export_cancel, name="export_cancel"),
+    path("exports/<int:pk>/download/", export_views.export_download, name="export_download"),
 ]

@@ -29,22 +29,19 @@ from django.http import (
 )
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
-from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
 from kretslopp.core import downloads
 from kretslopp.core.uploads import files_of
-from kretslopp.imports import decisions, jobs, liveness, progress, retention, runs
-from kretslopp.imports.assets import export as asset_export
+from kretslopp.imports import decisions, export_views, jobs, liveness, progress, retention, runs
 from kretslopp.imports.assets.target import UNKNOWN_KINDS
 from kretslopp.imports.decisions import Name, NamesForm
 from kretslopp.imports.forms import MappingForm, UploadForm, ValueMapForm
 from kretslopp.imports.models import ImportJob, JobState, SavedMapping, ValueMap
 from kretslopp.imports.pipeline import InvalidOptions
 from kretslopp.imports.problems import Problem
-from kretslopp.inventory.filters import AssetFilter
 from kretslopp.organisation.access import Access, Action, access_for
 from kretslopp.tabular.mapping import ColumnMapping
 
@@ -432,15 +429,6 @@ def saved_mapping_delete(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 def export(request: HttpRequest, fmt: str) -> HttpResponseBase:
-    """The asset list exactly as filtered on screen, as CSV, Swedish CSV or XLSX."""
-    access = access_for(request.user)
-    access.require(Action.VIEW)
-    assets = AssetFilter.from_query(request.GET).apply(access)
-    header = asset_export.headers(swedish=True if fmt == "csv-sv" else None)
-    return downloads.table_download(
-        fmt,
-        f"kretslopp-assets-{timezone.localdate():%Y-%m-%d}",
-        header,
-        asset_export.rows(assets),
-        sheet_name="Assets",
-    )
+    """The asset list exactly as filtered on screen, as CSV, Swedish CSV or XLSX; above
+    ``EXPORT_JOB_ROWS`` rows written by the worker (:mod:`kretslopp.imports.export_views`)."""
+    return export_views.respond(request, "assets", fmt)

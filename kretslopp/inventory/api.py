@@ -191,8 +191,8 @@ class AssetPage(ApiSchema):
     next: str | None = Field(description="The next page, or null on the last one.")
 
 
-class AssetQuery(PageQuery):
-    """The asset list's filters, the same as on the asset list page."""
+class AssetFilters(ApiSchema):
+    """The asset list's filters, the same as on the asset list page (and its export's)."""
 
     q: str = Field("", max_length=100, description="Asset tag, serial, model or assignee.")
     department: str = Field("", max_length=20, description="Department code, e.g. GRF.")
@@ -209,6 +209,10 @@ class AssetQuery(PageQuery):
         None, ge=1, le=DUE_MAX_DAYS, description="Days after a replacement (due=not_returned)."
     )
     sort: SortKey = Field("tag", description="A sort key; a leading '-' sorts descending.")
+
+
+class AssetQuery(AssetFilters, PageQuery):
+    """The asset list's filters, and the page."""
 
 
 class AssetChange(ApiSchema):
@@ -293,7 +297,7 @@ def list_assets(request: HttpRequest, query: Query[AssetQuery]) -> Page:
     """Assets in the caller's scope with the asset list's filters, paged by cursor."""
     access = caller_of(request).access
     access.require(Action.VIEW)
-    asset_filter = AssetFilter.from_query(_filter_query(query))
+    asset_filter = AssetFilter.from_query(asset_filter_query(query))
     assets = asset_filter.apply(access).select_related("model")
     ordering = Ordering(SORTS[asset_filter.sort], asset_filter.descending)
     return paginate(request, assets, ordering, query)
@@ -400,8 +404,9 @@ def _one(queryset: QuerySet) -> Any:
     return found
 
 
-def _filter_query(query: AssetQuery) -> QueryDict:
-    """The validated filters as the query string the asset list page would have had."""
+def asset_filter_query(query: AssetFilters) -> QueryDict:
+    """The validated filters as the query string the asset list page would have had (the
+    list and its export, kretslopp.imports.api, read the same)."""
     params = QueryDict(mutable=True)
     for name, value in query.model_dump(exclude={"cursor", "limit"}).items():
         if value not in (None, ""):

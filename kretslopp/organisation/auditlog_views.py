@@ -6,10 +6,10 @@ from __future__ import annotations
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponseBase
-from django.shortcuts import render
-from django.utils import timezone
+from django.shortcuts import redirect, render
+from django.urls import reverse
 
-from kretslopp.core import auditlog, downloads
+from kretslopp.core import auditlog
 from kretslopp.core.models import AuditEntry
 from kretslopp.core.paging import page_of
 from kretslopp.organisation.access import access_for
@@ -35,13 +35,9 @@ def audit_log(request: HttpRequest) -> HttpResponseBase:
         entries = entries.none()
     fmt = request.GET.get("format")
     if fmt:
-        return downloads.table_download(
-            fmt,
-            f"kretslopp-audit-log-{timezone.localdate():%Y-%m-%d}",
-            auditlog.export_header(),
-            auditlog.export_rows(entries),
-            sheet_name="Audit log",
-        )
+        # The export's own route: a large one is written by the worker, not in this request.
+        url = reverse("imports:audit_log_export", args=[fmt])
+        return redirect(f"{url}?{_without(request, 'format', 'page')}")
     one_batch = form.cleaned_data.get("batch") if form.is_bound and form.is_valid() else ""
     context: dict = {"form": form}
     if one_batch:

@@ -85,6 +85,7 @@ def main_pages(whole) -> dict[str, str]:
         "import upload": "/imports/",
         "methodology": "/methodology/",
         "audit log": "/audit/",
+        "my exports": "/exports/",
     }
 
 

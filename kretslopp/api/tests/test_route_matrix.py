@@ -84,6 +84,13 @@ ROUTES: dict[str, str] = {
     # Kolada's data route: one KPI, municipality and year.
     "GET /exchange/data/kpi/{kpi}/municipality/{code}/year/{year}":
                                                            "200 200 200 200 200 200 403 403 401",
+    # Exports: the list's filters name the other department (an empty file for the bound);
+    # the probe's job is the administrator's, for them alone.
+    "GET /exports/assets":                                 "200 200 200 200 200 200 403 403 401",
+    "GET /exports/jobs":                                   "200 200 200 200 200 200 403 403 401",
+    "GET /exports/jobs/{export_id}":                       "200 404 404 404 404 404 403 403 401",
+    "GET /exports/jobs/{export_id}/file":                  "200 404 404 404 404 404 403 403 401",
+    "POST /exports/jobs/{export_id}/cancel":               "200 404 404 404 404 404 403 403 401",
     "GET /imports/jobs/{job_id}":                          "200 404 404 404 403 403 404 403 401",
     "POST /imports/jobs/{job_id}/cancel":                  "200 404 404 404 403 403 404 403 401",
     "GET /forum/forums":                                   "200 200 200 200 200 200 403 403 401",
@@ -112,7 +119,13 @@ ROUTES: dict[str, str] = {
 
 def _query(path: str, ids: dict) -> dict:
     """Filters that name the other department, where a route takes one."""
-    if path in ("/assets", "/energy/ledger", "/energy/ledger/{year}", "/printing/volumes"):
+    if path in (
+        "/assets",
+        "/exports/assets",
+        "/energy/ledger",
+        "/energy/ledger/{year}",
+        "/printing/volumes",
+    ):
         return {"department": ids["department"]}
     return {}
 
@@ -190,6 +203,7 @@ PATH_RECORDS = {
     "kpi": "exchange_kpi",
     "code": "municipality_code",
     "job_id": "job",
+    "export_id": "export_job",
 }
 
 

@@ -78,6 +78,41 @@ def cancel_when_running(job_id: str) -> None:
     raise SystemExit("the job never ran")
 
 
+def queue_export(rows: str) -> None:
+    """``rows`` assets (written straight, no events), then their XLSX export queued as the
+    administrator asked for it; prints the export's number."""
+    from django.contrib.auth import get_user_model
+    from django.http import QueryDict
+
+    from kretslopp.imports import exports
+    from kretslopp.inventory.models import Asset, ProductModel
+    from kretslopp.organisation.access import access_for
+    from kretslopp.organisation.models import Department
+
+    model, department = ProductModel.objects.get(), Department.objects.get(code="GRF")
+    Asset.objects.bulk_create(
+        Asset(
+            asset_tag=f"EX-{number:06d}",
+            serial_number=f"SNX{number:08d}",
+            model=model,
+            department=department,
+            status="in_use",
+        )
+        for number in range(int(rows))
+    )
+    user = get_user_model().objects.get(username=ADMIN)
+    query = QueryDict("custody=all")
+    job = exports.start("assets", "xlsx", query, user, access_for(user), int(rows))
+    print(job.pk)
+
+
+def look_exports() -> None:
+    from kretslopp.imports import exports
+    from kretslopp.imports.models import ExportJob
+
+    print(len(exports.reap(ExportJob.objects.all())))
+
+
 def look() -> None:
     from kretslopp.imports import liveness
 
@@ -95,5 +130,7 @@ if __name__ == "__main__":
         "cancel": cancel,
         "cancel-when-running": cancel_when_running,
         "look": look,
+        "queue-export": queue_export,
+        "look-exports": look_exports,
     }
     steps[sys.argv[1]](*sys.argv[2:])

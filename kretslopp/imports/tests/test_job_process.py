@@ -9,7 +9,9 @@ worker`` as a separate process, with the database backend and, when Redis answer
   job is done with every row imported;
 * killing the process that works on the job (SIGKILL, no handler runs) leaves nothing
   written, and the next look marks the job failed with its reason;
-* cancelling a running job stops it at its next batch with nothing written, audited.
+* cancelling a running job stops it at its next batch with nothing written, audited;
+* killing the worker while it writes a large export leaves no file to download, and the
+  next look marks the export failed and removes its partial file.
 """
 
 from __future__ import annotations
@@ -248,3 +250,33 @@ def test_cancelling_a_running_job_stops_it_with_nothing_written_and_audited(inst
         f"WHERE e.object_id = '{job_id}'"
     )
     assert [username for username, changes in entries if "cancelled" in str(changes)] == ["admin"]
+
+
+def test_killing_the_worker_mid_export_leaves_no_file_and_the_export_failed(installation):
+    export_id = int(installation.run("queue-export", "30000"))
+    installation.start_worker()
+    progress = installation.var / "media" / "imports" / f"progress-export-{export_id}.json"
+
+    def written() -> bool:
+        try:
+            return json.loads(progress.read_text())["done"] > 0
+        except (OSError, ValueError, KeyError):
+            return False
+
+    installation.wait_for(written, "rows being written")
+    state, token = installation.query(
+        f"SELECT state, worker FROM imports_exportjob WHERE id={export_id}"
+    )[0]
+    lock = installation.var / "media" / "imports" / f"worker-{token.rsplit(':', 1)[1]}.lock"
+    os.kill(int(lock.read_text().split()[1]), signal.SIGKILL)
+    installation.stop_worker()
+    folder = installation.var / "media" / "exports"
+    assert state == "running" and [path.name for path in folder.iterdir()] == [
+        f"export-{export_id}.part"
+    ]  # half a file, which nobody can download
+
+    assert installation.run("look-exports") == "1"
+    assert installation.query(
+        f"SELECT state, failure, stored_file FROM imports_exportjob WHERE id={export_id}"
+    ) == [("failed", "interrupted", "")]
+    assert list(folder.iterdir()) == []

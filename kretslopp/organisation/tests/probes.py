@@ -21,7 +21,7 @@ class World:
 
 
 @pytest.fixture
-def world(town):
+def world(town, settings, tmp_path):
     """Another department's and another partner's records, and the administrator's job."""
     from django.contrib.auth import get_user_model
 
@@ -78,6 +78,7 @@ def world(town):
         target_value=70_000,
     )
     job = ImportJob.objects.create(user=admin, file_name="a.csv")
+    export_job = _export_job(admin, settings, tmp_path)
     rule = ClaimRule.objects.create(kind="roles", value="Kretslopp.MF", role="coordinator")
     rule.departments.set([town.other])
     procurement = worked_example("KS-PROBE-1")
@@ -105,6 +106,7 @@ def world(town):
                 kind="printer", key="MF-Reception", department=town.other
             ).pk,
             "job": job.pk,
+            "export_job": export_job.pk,
             # Another's login (the other department's coordinator), the other partner, a
             # rule of the identity provider, the administrator's own API token.
             "login": Membership.objects.create(
@@ -212,3 +214,22 @@ def _report_snapshot(department) -> int:
     }
     content = {"meta": meta, "sv": {"sections": []}, "en": {"sections": []}}
     return ReportSnapshot.objects.create(year=2024, department=department, content=content).pk
+
+
+def _export_job(admin, settings, tmp_path):
+    """The administrator's written export, with its file (a temporary media folder)."""
+    from kretslopp.imports import exports
+    from kretslopp.imports.models import ExportJob, ExportState
+    from kretslopp.organisation.access import access_for
+
+    settings.MEDIA_ROOT = tmp_path / "media"
+    (exports.folder() / "probe.csv").write_bytes(b"Inventarienummer\r\nMS-0000002\r\n")
+    return ExportJob.objects.create(
+        user=admin,
+        file_format="csv",
+        file_name="kretslopp-assets.csv",
+        stored_file="probe.csv",
+        scope=exports.frozen_scope(access_for(admin)),
+        state=ExportState.DONE,
+        row_count=1,
+    )

@@ -232,11 +232,12 @@ def test_logins_created_at_sign_in_answer_every_route_as_the_matrix_says(
     got = matrix._answers(client, world.ids, matrix.ROUTES)
     expected = {name: int(answers.split()[column]) for name, (_m, answers) in matrix.ROUTES.items()}
     if role == "administrator":
-        # The probes' import jobs (of the register of measures too) and API token are the
-        # town administrator's own; to another administrator they are someone else's,
-        # which look missing (404) like to anyone.
+        # The probes' import jobs (of the register of measures too), export and API token
+        # are the town administrator's own; to another administrator they are someone
+        # else's, which look missing (404) like to anyone.
         for name in matrix.ROUTES:
-            if {"job", "register_job", "token"} & set(_records_named(matrix, name)):
+            owned = {"job", "register_job", "export_job", "token"}
+            if owned & set(_records_named(matrix, name)):
                 expected[name] = 404
     assert got == expected
 
