@@ -50,6 +50,21 @@ def respond(request: HttpRequest, source: str, fmt: str) -> HttpResponseBase:
     records = spec.records(access, request.GET)
     count = records.count()
     if exports.is_large(count):
+        # Asking for a job writes (a record, an audit entry, a worker's time), so a link —
+        # which a page elsewhere may follow with the reader's cookies — only shows what
+        # would start; the button posts, with its CSRF token, to this same address.
+        if request.method != "POST":
+            return render(
+                request,
+                "imports/export_confirm.html",
+                {
+                    "label": spec.label,
+                    "format_label": _format_label(fmt),
+                    "row_count": count,
+                    "threshold": settings.EXPORT_JOB_ROWS,
+                    "action": request.get_full_path(),
+                },
+            )
         job = exports.start(source, fmt, request.GET, request.user, access, count)
         return redirect(job)
     return downloads.table_download(
@@ -59,6 +74,11 @@ def respond(request: HttpRequest, source: str, fmt: str) -> HttpResponseBase:
         spec.rows(records),
         sheet_name=spec.sheet_name,
     )
+
+
+def _format_label(fmt: str) -> str:
+    """A download format as the export buttons name it."""
+    return {"csv": "CSV", "csv-sv": _("CSV for Swedish Excel"), "xlsx": "XLSX"}.get(fmt, fmt)
 
 
 @login_required

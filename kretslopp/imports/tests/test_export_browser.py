@@ -41,6 +41,8 @@ def test_a_large_export_shows_its_progress_page_then_downloads(
 
     page.goto(f"{live_server.url}/assets/")
     page.get_by_role("link", name="Exportera XLSX").click()
+    # A link only asks; the button starts the export.
+    page.get_by_role("button", name="Starta exporten").click()
     # The request answered at once: the export's page, waiting for a worker, with its bar.
     page.locator(".import-progress progress").wait_for()
     job = ExportJob.objects.get()

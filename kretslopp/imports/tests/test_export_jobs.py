@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 import io
+from urllib.parse import urlencode
 
 import pytest
 from django.contrib.contenttypes.models import ContentType
@@ -57,7 +58,12 @@ def tags_in(content: bytes, name: str) -> list[str]:
 
 
 def start(client, fmt: str = "csv", **query):
-    return client.get(reverse("imports:export", args=[fmt]), query)
+    """What the export buttons do: a link, and for a large export the confirming button."""
+    url = reverse("imports:export", args=[fmt])
+    response = client.get(url, query)
+    if response.get("Content-Disposition") or response.status_code != 200:
+        return response
+    return client.post(f"{url}?{urlencode(query, doseq=True)}")
 
 
 @pytest.mark.django_db
@@ -68,6 +74,16 @@ def test_a_small_export_is_still_an_immediate_download(fleet, login, settings):
     assert tags_in(downloaded(response), "a.csv") == [
         "MS-0000001", "MS-0000003", "MS-0000004", "MS-0000005"
     ]  # fmt: skip
+    assert not ExportJob.objects.exists()
+
+
+@pytest.mark.django_db
+def test_a_link_to_a_large_export_only_asks_and_starts_nothing(fleet, login):
+    client = login(fleet.users["coordinator"])
+    url = reverse("imports:export", args=["csv-sv"])
+    page = client.get(url, {"status": "in_stock"}).content.decode()
+    assert "2 rader" in page and "CSV för svenska Excel" in page
+    assert f'action="{url}?status=in_stock"' in page and "csrfmiddlewaretoken" in page
     assert not ExportJob.objects.exists()
 
 
@@ -296,7 +312,8 @@ def test_a_large_audit_log_export_is_a_job_too(fleet, login):
     client = login(fleet.users["administrator"])
     response = client.get(reverse("audit_log"), {"format": "csv"})
     assert response.status_code == 302
-    response = client.get(response.url)
+    assert client.get(response.url).status_code == 200 and not ExportJob.objects.exists()
+    response = client.post(response.url)
     job = ExportJob.objects.get()
     assert job.source == "audit_log" and response.url == job.get_absolute_url()
     run_worker()
