@@ -10,6 +10,7 @@ from django.db import transaction
 from django.db.models import Count
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -49,6 +50,7 @@ def asset_list(request: HttpRequest) -> HttpResponse:
         messages.info(request, _("The only asset matching “%(q)s”.") % {"q": asset_filter.q})
         return redirect(only)
     page, query = page_of(request, assets, PAGE_SIZE)
+    page.object_list = _asset_rows(page.object_list)
     context = {
         "page": page,
         "filter": asset_filter,
@@ -76,6 +78,55 @@ def asset_list(request: HttpRequest) -> HttpResponse:
         },
     }
     return render(request, "inventory/asset_list.html", context)
+
+
+#: The list's columns, read as plain values: no model instances, no per-row lookups.
+_ROW_FIELDS = (
+    "pk",
+    "asset_tag",
+    "serial_number",
+    "model__manufacturer__name",
+    "model__name",
+    "model__category",
+    "department__name",
+    "assignee__identifier",
+    "in_use_date",
+    "status",
+)
+#: A number no asset has, reversed once and replaced by each row's key.
+_PK_MARK = 987654321
+
+
+def _asset_rows(assets) -> list[dict[str, Any]]:
+    """The page's rows as the table shows them, built in one pass.
+
+    A row of model instances costs the template an attribute walk per cell, a URL reverse
+    and a label look-up that translates every choice (``get_status_display``) — at 50 rows
+    most of the page's time. The same query's values, one reverse and the labels translated
+    once per page give the same cells.
+    """
+    url = reverse("inventory:asset", args=[_PK_MARK])
+    categories = {code: str(label) for code, label in ProductCategory.choices}
+    statuses = {code: str(label) for code, label in Status.choices}
+    rows = []
+    for pk, tag, serial, maker, model, category, department, assignee, in_use, status in (
+        assets.values_list(*_ROW_FIELDS)
+    ):
+        rows.append(
+            {
+                "url": url.replace(str(_PK_MARK), str(pk)),
+                "asset_tag": tag,
+                "serial_number": serial,
+                "model": f"{maker} {model}",
+                "category": categories.get(category, category),
+                "department": department,
+                "assignee": assignee,
+                "in_use_date": in_use.isoformat() if in_use else "",
+                "status": status,
+                "status_label": statuses.get(status, status),
+            }
+        )
+    return rows
 
 
 def _the_one_found(request: HttpRequest, asset_filter: AssetFilter, assets) -> Asset | None:
