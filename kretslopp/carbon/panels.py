@@ -49,6 +49,14 @@ def model_card(request: HttpRequest, access: Access, *, product_model: Any) -> d
     }
 
 
+def department_by_year_version(request: HttpRequest, access: Access, *, department: Any) -> tuple:
+    """What a department's footprint table depends on: the department, the reader's scope
+    (whose fleet the slice is cut from), the method, the years up to now and the fleet's
+    data version — so a busy department page renders the table once per change, not per
+    request (see :class:`kretslopp.core.registry.Panel`)."""
+    return (department.pk, *fleet_by_year_version(request, access))
+
+
 def department_by_year(request: HttpRequest, access: Access, *, department: Any) -> dict | None:
     """A department's fleet footprint for the last years; nothing when it has none."""
     by_year = services.department_by_year(services.fleet_for(access), department.pk)

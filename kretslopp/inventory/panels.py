@@ -71,6 +71,23 @@ def _employees_tile(access: Access, organisation, departments: list) -> dict:
     return {"employees": sum(d.employees for d in departments), "employees_label": label}
 
 
+def department_holdings_version(
+    request: HttpRequest, access: Access, *, department: Department
+) -> tuple:
+    """What a department's holdings panel depends on: the department as shown (code, head
+    count, last change), the day (ages are counted to today) and the holdings' data version,
+    whose latest audit entry also moves when a cost centre is added or renamed (every write
+    is audited). Its HTML is then rendered once per change, not on every request."""
+    return (
+        department.pk,
+        department.code,
+        department.employees,
+        department.updated_at,
+        timezone.localdate(),
+        summary.holdings_version(),
+    )
+
+
 def department_holdings(
     request: HttpRequest, access: Access, *, department: Department
 ) -> dict[str, Any]:
