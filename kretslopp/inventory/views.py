@@ -11,6 +11,8 @@ from django.db.models import Count
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils.html import format_html
+from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -53,6 +55,7 @@ def asset_list(request: HttpRequest) -> HttpResponse:
     page.object_list = _asset_rows(page.object_list)
     context = {
         "page": page,
+        "rows_html": _rows_html(page.object_list),
         "filter": asset_filter,
         "query": query,
         "departments": access.departments(),
@@ -127,6 +130,40 @@ def _asset_rows(assets) -> list[dict[str, Any]]:
             }
         )
     return rows
+
+
+#: One row of the table; every value is escaped by ``format_html``, as the template would.
+_ROW_HTML = (
+    "\n    <tr>\n"
+    '      <td><a href="{url}" class="mono">{asset_tag}</a></td>\n'
+    '      <td class="mono">{serial_number}</td>\n'
+    "      <td>{model}</td>\n"
+    "      <td>{category}</td>\n"
+    "      <td>{department}</td>\n"
+    "      <td>{assignee}</td>\n"
+    "      <td>{in_use_date}</td>\n"
+    '      <td><span class="status status-{status}">{status_label}</span></td>\n'
+    "    </tr>\n  "
+)
+
+
+def _rows_html(rows: list[dict[str, Any]]) -> SafeString:
+    """The table's body in one pass: 50 rows of ten cells cost the template engine some
+    thousand nodes a request, the largest part of the page's time under load."""
+    return mark_safe(  # noqa: S308 (every value below went through format_html's escaping)
+        "".join(
+            format_html(
+                _ROW_HTML,
+                **{
+                    **row,
+                    "serial_number": row["serial_number"] or "–",
+                    "assignee": row["assignee"] or "–",
+                    "in_use_date": row["in_use_date"] or "–",
+                },
+            )
+            for row in rows
+        )
+    )
 
 
 def _the_one_found(request: HttpRequest, asset_filter: AssetFilter, assets) -> Asset | None:
