@@ -224,7 +224,7 @@ def asset_detail(request: HttpRequest, pk: int) -> HttpResponse:
     access.require(Action.VIEW)
     asset = access.get(
         Asset.objects.select_related(
-            "model__manufacturer", "department", "assignee__department", "location"
+            "model__manufacturer", "department", "assignee__department", "location", "cost_centre"
         ),
         pk=pk,
     )
