@@ -75,9 +75,9 @@ def department_holdings_version(
     request: HttpRequest, access: Access, *, department: Department
 ) -> tuple:
     """What a department's holdings panel depends on: the department as shown (code, head
-    count, last change), the day (ages are counted to today) and the holdings' data version,
-    whose latest audit entry also moves when a cost centre is added or renamed (every write
-    is audited). Its HTML is then rendered once per change, not on every request."""
+    count, last change), the day (ages are counted to today), the holdings' data version and
+    the cost centres it lists, as they read (a handful of rows). Its HTML is then rendered
+    once per change, not on every request."""
     return (
         department.pk,
         department.code,
@@ -85,6 +85,7 @@ def department_holdings_version(
         department.updated_at,
         timezone.localdate(),
         summary.holdings_version(),
+        tuple(department.costcentre_set.values_list("pk", "code", "name")),
     )
 
 
