@@ -22,7 +22,7 @@ from kretslopp.core.history import history_for
 from kretslopp.core.paging import page_of
 from kretslopp.core.panels import rendered_panels
 from kretslopp.core.registry import registry
-from kretslopp.inventory import lifecycle
+from kretslopp.inventory import lifecycle, summary
 from kretslopp.inventory.filters import AGE_BANDS, ALL_CUSTODY, CUSTODY, AssetFilter
 from kretslopp.inventory.forms import AssetForm, LabelFormSet, MoveForm, ProductModelForm
 from kretslopp.inventory.models import (
@@ -34,7 +34,7 @@ from kretslopp.inventory.models import (
     Status,
 )
 from kretslopp.organisation.access import Action, access_for
-from kretslopp.organisation.models import CostCentre
+from kretslopp.organisation.models import CostCentre, Department
 
 PAGE_SIZE = 50
 
@@ -51,14 +51,17 @@ def asset_list(request: HttpRequest) -> HttpResponse:
     if only is not None:
         messages.info(request, _("The only asset matching “%(q)s”.") % {"q": asset_filter.q})
         return redirect(only)
-    page, query = page_of(request, assets, PAGE_SIZE)
+    departments = list(access.departments())
+    page, query = page_of(
+        request, assets, PAGE_SIZE, _remembered_count(access, asset_filter, departments)
+    )
     page.object_list = _asset_rows(page.object_list)
     context = {
         "page": page,
         "rows_html": _rows_html(page.object_list),
         "filter": asset_filter,
         "query": query,
-        "departments": access.departments(),
+        "departments": departments,
         # A department's cost centres, once one department is chosen.
         "cost_centres": CostCentre.objects.filter(
             department__in=access.departments(), department__code=asset_filter.department
@@ -81,6 +84,33 @@ def asset_list(request: HttpRequest) -> HttpResponse:
         },
     }
     return render(request, "inventory/asset_list.html", context)
+
+
+def _remembered_count(
+    access, asset_filter: AssetFilter, departments: list[Department]
+) -> int | None:
+    """How many assets the list holds, from the remembered holdings per department and
+    status (:mod:`kretslopp.inventory.summary`), when the filter picks by nothing else.
+
+    The list's usual views (in custody, one department, one status) would otherwise count
+    up to 10,000 matching rows on every page view just to print the pager. None: count.
+    """
+    statuses = asset_filter.counted_statuses()
+    if statuses is None:
+        return None
+    shown = {
+        d.pk
+        for d in departments
+        if not asset_filter.department or d.code == asset_filter.department
+    }
+    holdings = summary.fleet_holdings()
+    return sum(
+        n
+        for pk in shown
+        if pk in holdings
+        for status, n in holdings[pk].by_status.items()
+        if status in statuses
+    )
 
 
 #: The list's columns, read as plain values: no model instances, no per-row lookups.

@@ -46,3 +46,45 @@ def test_what_an_asset_lacks_shows_as_a_dash_and_names_are_escaped(town, login):
     assert cells[1] == "–"  # serial number
     assert cells[5] == "–"  # assigned to
     assert cells[6] == "–"  # in use since
+
+
+@pytest.mark.parametrize(
+    "query",
+    [
+        {},
+        {"custody": "all"},
+        {"custody": "left"},
+        {"department": "GRF"},
+        {"department": "MF", "custody": "all"},
+        {"status": "in_stock"},
+        {"status": "recycled", "custody": "in"},
+        {"department": "NOPE"},
+    ],
+)
+def test_the_pager_counts_what_the_list_holds_whoever_reads_it(town, login, query):
+    from django.http import QueryDict
+
+    from kretslopp.inventory.filters import AssetFilter
+    from kretslopp.inventory.lifecycle import RECYCLED
+    from kretslopp.organisation.access import access_for
+
+    make_asset("MS-STOCK", town.laptop, town.own, status="in_stock")
+    make_asset("MS-GONE", town.laptop, town.own, status=RECYCLED)
+    make_asset("MS-MF2", town.monitor, town.other, status="in_stock")
+    make_asset("MS-ORDER", town.laptop, town.own, status="ordered", in_use_date=None)
+    for role in ("sustainability_lead", "coordinator"):
+        user = town.users[role]
+        client = login(user)
+        shown = client.get(reverse("inventory:assets"), query).context["page"].paginator.count
+        params = QueryDict(mutable=True)
+        params.update(query)
+        expected = AssetFilter.from_query(params).apply(access_for(user)).count()
+        assert shown == expected, (role, query)
+    # After a change, the count follows.
+    make_asset("MS-LATE", town.laptop, town.own, status="in_stock")
+    client = login(town.users["sustainability_lead"])
+    again = client.get(reverse("inventory:assets"), query).context["page"].paginator.count
+    params = QueryDict(mutable=True)
+    params.update(query)
+    expected = AssetFilter.from_query(params).apply(access_for(town.users["sustainability_lead"]))
+    assert again == expected.count()
