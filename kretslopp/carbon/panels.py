@@ -36,8 +36,10 @@ def fleet_by_year_version(request: HttpRequest, access: Access) -> tuple:
 
 
 def asset_footprint(request: HttpRequest, access: Access, *, asset: Any) -> dict[str, Any]:
-    """One asset's footprint: its figures and each year of its service."""
-    return {"footprint": services.asset_footprint(asset)}
+    """One asset's footprint: its figures and each year of its service, and the figures
+    entered by hand for its model (read once, for both)."""
+    entry = services.hand_entered(asset.model)
+    return {"footprint": services.asset_footprint(asset, entry=entry), "entry": entry}
 
 
 def model_card(request: HttpRequest, access: Access, *, product_model: Any) -> dict[str, Any]:
