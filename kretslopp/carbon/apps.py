@@ -47,7 +47,10 @@ class CarbonConfig(AppConfig):
         registry.department_panels.register(
             "carbon:fleet_by_year",
             Panel(
-                "carbon/fleet_by_year.html", lazy("kretslopp.carbon.panels.department_by_year"), 20
+                "carbon/fleet_by_year.html",
+                lazy("kretslopp.carbon.panels.department_by_year"),
+                20,
+                version=lazy("kretslopp.carbon.panels.department_by_year_version"),
             ),
         )
         registry.report_sections.register(

@@ -36,8 +36,10 @@ def fleet_by_year_version(request: HttpRequest, access: Access) -> tuple:
 
 
 def asset_footprint(request: HttpRequest, access: Access, *, asset: Any) -> dict[str, Any]:
-    """One asset's footprint: its figures and each year of its service."""
-    return {"footprint": services.asset_footprint(asset)}
+    """One asset's footprint: its figures and each year of its service, and the figures
+    entered by hand for its model (read once, for both)."""
+    entry = services.hand_entered(asset.model)
+    return {"footprint": services.asset_footprint(asset, entry=entry), "entry": entry}
 
 
 def model_card(request: HttpRequest, access: Access, *, product_model: Any) -> dict[str, Any]:
@@ -47,6 +49,14 @@ def model_card(request: HttpRequest, access: Access, *, product_model: Any) -> d
         "figures": services.figures_for(product_model),
         "can_decide": may_decide(access),
     }
+
+
+def department_by_year_version(request: HttpRequest, access: Access, *, department: Any) -> tuple:
+    """What a department's footprint table depends on: the department, the reader's scope
+    (whose fleet the slice is cut from), the method, the years up to now and the fleet's
+    data version — so a busy department page renders the table once per change, not per
+    request (see :class:`kretslopp.core.registry.Panel`)."""
+    return (department.pk, *fleet_by_year_version(request, access))
 
 
 def department_by_year(request: HttpRequest, access: Access, *, department: Any) -> dict | None:

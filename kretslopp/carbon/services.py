@@ -10,6 +10,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 from django.db.models import Count, QuerySet
@@ -210,12 +211,22 @@ def _compute_fleet(assets: QuerySet, scope, years: tuple[int, ...], choice: Choi
     )
 
 
-def asset_footprint(asset: Asset, choice: Choice | None = None) -> footprint.AssetFootprint | None:
-    """The yearly figures of one asset, or None while it has not come into use."""
+#: ``asset_footprint``'s hand-entered figures not read by the caller (None: read, none).
+_NOT_READ: Any = object()
+
+
+def asset_footprint(
+    asset: Asset, choice: Choice | None = None, *, entry: ModelFigures | None = _NOT_READ
+) -> footprint.AssetFootprint | None:
+    """The yearly figures of one asset, or None while it has not come into use.
+
+    ``entry``: the model's hand-entered figures (or None, there are none) when the caller
+    has read them already (the asset page shows their sources too); read here otherwise."""
     if asset.in_use_date is None:
         return None
     choice = choice or Choice.current()
-    entry = hand_entered(asset.model)
+    if entry is _NOT_READ:
+        entry = hand_entered(asset.model)
     # Every calendar year in service up to now: use-phase energy goes on after the
     # embodied charge has been written off.
     last_year = max((asset.end_date or timezone.localdate()).year, asset.in_use_date.year)

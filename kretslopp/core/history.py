@@ -27,11 +27,15 @@ class HistoryEntry:
     changes: list[Change]
 
 
-def _display(field: models.Field, raw: str | None, access: Any = None) -> str:
+def _display(
+    field: models.Field, raw: str | None, access: Any = None, instance: models.Model | None = None
+) -> str:
     if raw in (None, ""):
         return "–"
     if isinstance(field, models.ForeignKey):
-        related = field.related_model._default_manager.filter(pk=raw).first()
+        related = _current(field, raw, instance)
+        if related is None:
+            related = field.related_model._default_manager.filter(pk=raw).first()
         if related is None:
             return f"#{raw}"
         if _elsewhere(related, access):
@@ -48,6 +52,16 @@ def _display(field: models.Field, raw: str | None, access: Any = None) -> str:
 
         return _("yes") if raw in ("True", "true", "1") else _("no")
     return raw
+
+
+def _current(field: models.ForeignKey, raw: str, instance: models.Model | None) -> Any:
+    """The record ``raw`` names when it is the one ``instance`` already holds (read with it,
+    say by ``select_related``): most recorded values are the current ones, and the page has
+    them in hand; None when it is another or was not read with ``instance``."""
+    if instance is None or not field.is_cached(instance):
+        return None
+    related = field.get_cached_value(instance)
+    return related if related is not None and str(related.pk) == str(raw) else None
 
 
 def _elsewhere(related: models.Model, access: Any) -> bool:
@@ -168,8 +182,8 @@ def history_for(
             changes.append(
                 Change(
                     label,
-                    _display(field, old, access),
-                    _display(field, new, access),
+                    _display(field, old, access, instance),
+                    _display(field, new, access, instance),
                 )
             )
         history.append(HistoryEntry(entry, changes))

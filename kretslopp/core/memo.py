@@ -26,21 +26,51 @@ T = TypeVar("T")
 class Memo:
     """At most ``size`` results by key; the least recently used goes first."""
 
+    #: How long a reader waits for another thread computing the same key before computing
+    #: it too (a safety valve: two computations nesting in opposite orders never deadlock).
+    WAIT_SECONDS = 10.0
+
     def __init__(self, size: int = 64) -> None:
         self.size = size
         self._results: OrderedDict[Hashable, object] = OrderedDict()
+        self._computing: dict[Hashable, threading.Event] = {}
         self._lock = threading.Lock()
 
     def get(self, key: Hashable, compute: Callable[[], T]) -> T:
         """The result remembered for ``key``, else ``compute()`` remembered.
 
-        Computed outside the lock: two threads missing at once both compute (the same
-        answer) rather than one request waiting on another's database queries.
+        Computed outside the lock, once: a request missing a key another request is already
+        computing waits for that result instead of computing it a second time. When a data
+        version moves, the next requests all miss at once (eight clients on a busy page);
+        computing it eight times over in one process only makes each of them wait longer
+        for the same answer. Different keys never wait for each other.
         """
         with self._lock:
             if key in self._results:
                 self._results.move_to_end(key)
                 return self._results[key]  # type: ignore[return-value]
+            underway = self._computing.get(key)
+            if underway is None:
+                underway = self._computing[key] = threading.Event()
+                mine = True
+            else:
+                mine = False
+        if not mine:
+            underway.wait(self.WAIT_SECONDS)
+            with self._lock:
+                if key in self._results:
+                    self._results.move_to_end(key)
+                    return self._results[key]  # type: ignore[return-value]
+            # The other computation failed, is too slow or its result aged out: our own.
+            return self._compute(key, compute)
+        try:
+            return self._compute(key, compute)
+        finally:
+            with self._lock:
+                self._computing.pop(key, None)
+            underway.set()
+
+    def _compute(self, key: Hashable, compute: Callable[[], T]) -> T:
         value = compute()
         with self._lock:
             self._results[key] = value

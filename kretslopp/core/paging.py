@@ -35,13 +35,21 @@ class CappedPaginator(Paginator):
         return min(counted, self.cap)
 
 
-def page_of(request: HttpRequest, items: Any, size: int) -> tuple[Page, str]:
+def page_of(
+    request: HttpRequest, items: Any, size: int, known_count: int | None = None
+) -> tuple[Page, str]:
     """The page the request asks for, and the query string without ``page`` for the pager.
 
     The pager (``includes/pager.html``) appends ``page=N`` to that query string, so a
-    filtered list stays filtered from page to page.
+    filtered list stays filtered from page to page. ``known_count``: how many ``items``
+    there are, when the caller knows it without counting (a remembered aggregate); the pager
+    then shows it as it would the counted number, capped the same way.
     """
-    page = CappedPaginator(items, size).get_page(request.GET.get("page"))
+    paginator = CappedPaginator(items, size)
+    if known_count is not None:
+        paginator.capped = known_count > paginator.cap
+        paginator.count = min(known_count, paginator.cap)  # type: ignore[misc]
+    page = paginator.get_page(request.GET.get("page"))
     query = request.GET.copy()
     query.pop("page", None)
     return page, query.urlencode()

@@ -18,7 +18,8 @@ from kretslopp.core.memo import Memo
 from kretslopp.core.registry import Panel
 
 #: Rendered HTML of the panels that name their version (see :class:`Panel`), by panel,
-#: language and version: a few readers' reaches times a few languages.
+#: language and version: a few readers' reaches times a few languages (times the
+#: departments, for department panels).
 _rendered = Memo(size=256)
 
 
@@ -33,7 +34,14 @@ def rendered_panels(
         if panel.version is None:
             text = _render(panel, request, access, subject)
         else:
-            key = (panel.template, get_language(), panel.version(request, access, **subject))
+            # The panel's context function too: two panels may share a template (the home
+            # page's footprint table and a department's).
+            key = (
+                panel.template,
+                panel.context,
+                get_language(),
+                panel.version(request, access, **subject),
+            )
             text = _rendered.get(key, lambda p=panel: _render(p, request, access, subject))
         if text is not None:
             html.append(text)

@@ -50,6 +50,7 @@ class InventoryConfig(AppConfig):
                 "inventory/panels/department.html",
                 lazy("kretslopp.inventory.panels.department_holdings"),
                 10,
+                version=lazy("kretslopp.inventory.panels.department_holdings_version"),
             ),
         )
         registry.department_columns.register(

@@ -113,6 +113,17 @@ class AssetFilter:
             assets = assets.filter(in_use_date__gt=_years_before(today, oldest))
         return assets
 
+    def counted_statuses(self) -> frozenset[str] | None:
+        """The statuses the filter picks, when it picks assets by nothing but status and
+        department (so a remembered count per department and status answers "how many");
+        None when it also searches or filters by anything else."""
+        if self.q or self.cost_centre or self.category or self.label or self.age or self.due:
+            return None
+        statuses = frozenset(CUSTODY[self.custody][1]) if self.custody else frozenset(Status.values)
+        if self.status:
+            statuses &= {self.status}
+        return statuses
+
     def due_label(self) -> str:
         """The due filter in words, for its chip ("" when none is set)."""
         if not self.due:

@@ -71,6 +71,24 @@ def _employees_tile(access: Access, organisation, departments: list) -> dict:
     return {"employees": sum(d.employees for d in departments), "employees_label": label}
 
 
+def department_holdings_version(
+    request: HttpRequest, access: Access, *, department: Department
+) -> tuple:
+    """What a department's holdings panel depends on: the department as shown (code, head
+    count, last change), the day (ages are counted to today), the holdings' data version and
+    the cost centres it lists, as they read (a handful of rows). Its HTML is then rendered
+    once per change, not on every request."""
+    return (
+        department.pk,
+        department.code,
+        department.employees,
+        department.updated_at,
+        timezone.localdate(),
+        summary.holdings_version(),
+        tuple(department.costcentre_set.values_list("pk", "code", "name")),
+    )
+
+
 def department_holdings(
     request: HttpRequest, access: Access, *, department: Department
 ) -> dict[str, Any]:

@@ -44,12 +44,16 @@ def search_assets(assets: QuerySet, text: str) -> QuerySet:
     model_ids = list(models.values_list("pk", flat=True))
     if model_ids:
         wanted |= Q(model_id__in=model_ids)
-    people = Person.objects.none()
+    # By employee id prefix, and by name: one query, but as a UNION so that each half is
+    # served by its own index (OR-ed, SQLite scans every person: 5 ms at 43,000 people).
+    by_identifier = Q()
     for spelling in spellings:
-        people |= Person.objects.filter(_prefix("identifier", spelling, vendor))
+        by_identifier |= _prefix("identifier", spelling, vendor)
+    people = Person.objects.filter(by_identifier).order_by().values_list("pk", flat=True)
     if len(text) >= MIN_INDEXED_LENGTH:
-        people |= contains(Person.objects.all(), "name", text)
-    person_ids = list(people.values_list("pk", flat=True))
+        named = contains(Person.objects.all(), "name", text).order_by()
+        people = people.union(named.values_list("pk", flat=True))
+    person_ids = list(people)
     if person_ids:
         wanted |= Q(assignee_id__in=person_ids)
     return assets.filter(wanted)

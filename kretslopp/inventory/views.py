@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, NamedTuple
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -10,6 +10,9 @@ from django.db import transaction
 from django.db.models import Count
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils.html import format_html
+from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -19,7 +22,7 @@ from kretslopp.core.history import history_for
 from kretslopp.core.paging import page_of
 from kretslopp.core.panels import rendered_panels
 from kretslopp.core.registry import registry
-from kretslopp.inventory import lifecycle
+from kretslopp.inventory import lifecycle, summary
 from kretslopp.inventory.filters import AGE_BANDS, ALL_CUSTODY, CUSTODY, AssetFilter
 from kretslopp.inventory.forms import AssetForm, LabelFormSet, MoveForm, ProductModelForm
 from kretslopp.inventory.models import (
@@ -31,7 +34,7 @@ from kretslopp.inventory.models import (
     Status,
 )
 from kretslopp.organisation.access import Action, access_for
-from kretslopp.organisation.models import CostCentre
+from kretslopp.organisation.models import CostCentre, Department
 
 PAGE_SIZE = 50
 
@@ -48,12 +51,17 @@ def asset_list(request: HttpRequest) -> HttpResponse:
     if only is not None:
         messages.info(request, _("The only asset matching “%(q)s”.") % {"q": asset_filter.q})
         return redirect(only)
-    page, query = page_of(request, assets, PAGE_SIZE)
+    departments = list(access.departments())
+    page, query = page_of(
+        request, assets, PAGE_SIZE, _remembered_count(access, asset_filter, departments)
+    )
+    page.object_list = _asset_rows(page.object_list)
     context = {
         "page": page,
+        "rows_html": _rows_html(page.object_list),
         "filter": asset_filter,
         "query": query,
-        "departments": access.departments(),
+        "departments": departments,
         # A department's cost centres, once one department is chosen.
         "cost_centres": CostCentre.objects.filter(
             department__in=access.departments(), department__code=asset_filter.department
@@ -76,6 +84,131 @@ def asset_list(request: HttpRequest) -> HttpResponse:
         },
     }
     return render(request, "inventory/asset_list.html", context)
+
+
+def _remembered_count(
+    access, asset_filter: AssetFilter, departments: list[Department]
+) -> int | None:
+    """How many assets the list holds, from the remembered holdings per department and
+    status (:mod:`kretslopp.inventory.summary`), when the filter picks by nothing else.
+
+    The list's usual views (in custody, one department, one status) would otherwise count
+    up to 10,000 matching rows on every page view just to print the pager. None: count.
+    """
+    statuses = asset_filter.counted_statuses()
+    if statuses is None:
+        return None
+    shown = {
+        d.pk
+        for d in departments
+        if not asset_filter.department or d.code == asset_filter.department
+    }
+    holdings = summary.fleet_holdings()
+    return sum(
+        n
+        for pk in shown
+        if pk in holdings
+        for status, n in holdings[pk].by_status.items()
+        if status in statuses
+    )
+
+
+#: The list's columns, read as plain values: no model instances, no per-row lookups.
+_ROW_FIELDS = (
+    "pk",
+    "asset_tag",
+    "serial_number",
+    "model__manufacturer__name",
+    "model__name",
+    "model__category",
+    "department__name",
+    "assignee__identifier",
+    "in_use_date",
+    "status",
+)
+#: A number no asset has, reversed once and replaced by each row's key.
+_PK_MARK = 987654321
+
+
+class AssetRow(NamedTuple):
+    """One line of the asset list, every cell as the table shows it."""
+
+    pk: int
+    url: str
+    asset_tag: str
+    serial_number: str
+    model: str
+    category: str
+    department: str
+    assignee: str | None
+    in_use_date: str
+    status: str
+    status_label: str
+
+
+def _asset_rows(assets) -> list[AssetRow]:
+    """The page's rows as the table shows them, built in one pass.
+
+    A row of model instances costs the template an attribute walk per cell, a URL reverse
+    and a label look-up that translates every choice (``get_status_display``) — at 50 rows
+    most of the page's time. The same query's values, one reverse and the labels translated
+    once per page give the same cells.
+    """
+    url = reverse("inventory:asset", args=[_PK_MARK])
+    categories = {code: str(label) for code, label in ProductCategory.choices}
+    statuses = {code: str(label) for code, label in Status.choices}
+    return [
+        AssetRow(
+            pk=pk,
+            url=url.replace(str(_PK_MARK), str(pk)),
+            asset_tag=tag,
+            serial_number=serial,
+            model=f"{maker} {model}",
+            category=categories.get(category, category),
+            department=department,
+            assignee=assignee,
+            in_use_date=in_use.isoformat() if in_use else "",
+            status=status,
+            status_label=statuses.get(status, status),
+        )
+        for pk, tag, serial, maker, model, category, department, assignee, in_use, status in (
+            assets.values_list(*_ROW_FIELDS)
+        )
+    ]
+
+
+#: One row of the table; every value is escaped by ``format_html``, as the template would.
+_ROW_HTML = (
+    "\n    <tr>\n"
+    '      <td><a href="{url}" class="mono">{asset_tag}</a></td>\n'
+    '      <td class="mono">{serial_number}</td>\n'
+    "      <td>{model}</td>\n"
+    "      <td>{category}</td>\n"
+    "      <td>{department}</td>\n"
+    "      <td>{assignee}</td>\n"
+    "      <td>{in_use_date}</td>\n"
+    '      <td><span class="status status-{status}">{status_label}</span></td>\n'
+    "    </tr>\n  "
+)
+
+
+def _rows_html(rows: list[AssetRow]) -> SafeString:
+    """The table's body in one pass: 50 rows of ten cells cost the template engine some
+    thousand nodes a request, the largest part of the page's time under load."""
+    return mark_safe(  # noqa: S308 (every value below went through format_html's escaping)
+        "".join(
+            format_html(
+                _ROW_HTML,
+                **{
+                    **row._asdict(),
+                    "serial_number": row.serial_number or "–",
+                    "assignee": row.assignee or "–",
+                    "in_use_date": row.in_use_date or "–",
+                },
+            )
+            for row in rows
+        )
+    )
 
 
 def _the_one_found(request: HttpRequest, asset_filter: AssetFilter, assets) -> Asset | None:
@@ -121,7 +254,7 @@ def asset_detail(request: HttpRequest, pk: int) -> HttpResponse:
     access.require(Action.VIEW)
     asset = access.get(
         Asset.objects.select_related(
-            "model__manufacturer", "department", "assignee__department", "location"
+            "model__manufacturer", "department", "assignee__department", "location", "cost_centre"
         ),
         pk=pk,
     )

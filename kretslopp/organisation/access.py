@@ -418,6 +418,10 @@ def access_for(user: Any) -> Access:
     if cached is not None:
         return cached
     membership = Membership.objects.filter(user=user).first()
+    if membership is not None:
+        # The page header names the role (``user.membership``): the row just read serves it,
+        # rather than a second query for the same row on every page.
+        Membership.user.field.remote_field.set_cached_value(user, membership)
     if membership is None:
         access = NO_ACCESS
     elif membership.role == Role.PARTNER:

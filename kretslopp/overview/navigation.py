@@ -14,7 +14,18 @@ from kretslopp.organisation.access import access_for
 
 
 def navigation(request: HttpRequest) -> dict:
-    """Template context processor: ``navigation`` (the menu) and ``access`` (the reader's)."""
+    """Template context processor: ``navigation`` (the menu) and ``access`` (the reader's).
+
+    Built once per request: a composed page renders each of its panels with the request,
+    and so runs the context processors again for every panel.
+    """
+    built = getattr(request, "_kretslopp_navigation", None)
+    if built is None:
+        built = request._kretslopp_navigation = _navigation(request)  # type: ignore[attr-defined]
+    return built
+
+
+def _navigation(request: HttpRequest) -> dict:
     access = access_for(getattr(request, "user", None))
     items = []
     for entry in registry.navigation:

@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+import threading
+
+import pytest
+
 from kretslopp.core.memo import Memo, Recheck
 
 
@@ -18,6 +22,47 @@ def test_a_result_is_remembered_by_key_and_the_oldest_goes_first():
     memo.get(("v", 3), compute("c"))  # ("v", 1) is evicted
     assert memo.get(("v", 1), compute("a2")) == "a2"
     assert computed == ["a", "b", "c", "a2"]
+
+
+def test_a_key_being_computed_is_computed_once_for_everyone_asking_meanwhile():
+    memo = Memo()
+    started, release = threading.Event(), threading.Event()
+    computed: list[str] = []
+    results: dict[str, object] = {}
+
+    def slow() -> str:
+        computed.append("first")
+        started.set()
+        release.wait(30)
+        return "the answer"
+
+    def fast() -> str:
+        computed.append("second")
+        return "computed twice"
+
+    first = threading.Thread(target=lambda: results.update(first=memo.get("k", slow)))
+    first.start()
+    assert started.wait(30)
+    second = threading.Thread(target=lambda: results.update(second=memo.get("k", fast)))
+    second.start()
+    second.join(0.5)
+    assert second.is_alive()  # waiting for the first, not computing it again
+    release.set()
+    first.join(30)
+    second.join(30)
+    assert results == {"first": "the answer", "second": "the answer"}
+    assert computed == ["first"]
+
+
+def test_when_a_computation_fails_the_next_asking_computes_it_again():
+    memo = Memo()
+
+    def broken() -> str:
+        raise RuntimeError("database went away")
+
+    with pytest.raises(RuntimeError):
+        memo.get("k", broken)
+    assert memo.get("k", lambda: "fine") == "fine"
 
 
 def test_a_version_is_asked_again_once_it_is_older_than_allowed():

@@ -51,3 +51,29 @@ def test_the_history_names_other_departments_records_only_to_those_who_read_them
     else:
         assert named == list(ELSEWHERE)
     assert "Stadshuset" in text and "anv000001" in text
+
+
+def test_the_history_names_past_and_present_values_reading_only_the_past_ones(
+    town, login, moved_in
+):
+    """The asset's present person, place and department come with the asset; only the
+    values it no longer has are looked up, so a long history does not ask a query each."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    client = login(town.users["administrator"])
+    url = reverse("inventory:asset", args=[moved_in.pk])
+    client.get(url)
+    with CaptureQueriesContext(connection) as queries:
+        page = client.get(url).content.decode()
+    history = page[page.index('id="history"') :]
+    for shown in ("anv000001", "Stadshuset", "Grundskoleförvaltningen", *ELSEWHERE):
+        assert shown in history, shown
+    present = moved_in.assignee_id
+    person_table = connection.ops.quote_name("organisation_person")
+    looked_up = [
+        q["sql"]
+        for q in queries
+        if f"FROM {person_table}" in q["sql"] and f'"id" = {present} ' in q["sql"]
+    ]
+    assert looked_up == []  # the present assignee came with the asset
