@@ -49,6 +49,9 @@ def _imports_in_the_request(request):
         return
     settings = request.getfixturevalue("settings")
     settings.IMPORT_JOB_BYTES = settings.IMPORT_JOB_ROWS = 10**12
+    # A worker run inside the test process (``call_command("worker")``) must not lower the
+    # priority of the whole test run; the worker's own test starts it as a process.
+    settings.WORKER_NICENESS = 0
 
 
 @dataclass

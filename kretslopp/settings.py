@@ -312,6 +312,11 @@ if TASKS_BACKEND not in _TASK_BACKENDS:
 # The queue's name: installations sharing one Redis (test and production) each use their own.
 TASKS_QUEUE = os.environ.get("KRETSLOPP_TASKS_QUEUE", "default").strip() or "default"
 TASKS = {"default": {"BACKEND": _TASK_BACKENDS[TASKS_BACKEND], "QUEUES": [TASKS_QUEUE]}}
+# A worker lowers its own CPU priority by this much (0 to 19; nice(2)), so that a long import
+# on the same host as the app processes yields to the people waiting for pages.
+WORKER_NICENESS = int(os.environ.get("KRETSLOPP_WORKER_NICENESS", "10"))
+if not 0 <= WORKER_NICENESS <= 19:
+    raise ImproperlyConfigured("KRETSLOPP_WORKER_NICENESS must be between 0 and 19")
 REDIS_URL = os.environ.get("KRETSLOPP_REDIS_URL", "redis://127.0.0.1:6379/0")
 RQ_QUEUES = {TASKS_QUEUE: {"URL": REDIS_URL, "DEFAULT_TIMEOUT": 6 * 60 * 60}}
 

@@ -4,9 +4,10 @@ With the database backend (the default, ``KRETSLOPP_TASKS_BACKEND=database``) th
 django-tasks' ``db_worker`` on the ``default`` queue; with ``KRETSLOPP_TASKS_BACKEND=rq`` it
 is django-rq's ``rqworker`` on Redis (``KRETSLOPP_REDIS_URL``), so workers may run on other
 hosts. ``--with-schedule`` also enqueues the registered periodic jobs when they are due
-(:mod:`kretslopp.core.schedule`). SIGTERM or Ctrl+C stops it after the current job; a
-worker killed outright leaves its import job failed with nothing written (the job's lock
-dies with the process).
+(:mod:`kretslopp.core.schedule`). It lowers its own CPU priority by
+``KRETSLOPP_WORKER_NICENESS`` (default 10), so pages come before jobs on a shared host.
+SIGTERM or Ctrl+C stops it after the current job; a worker killed outright leaves its import
+job failed with nothing written (the job's lock dies with the process).
 
     kretslopp worker                    # run jobs as they come
     kretslopp worker --with-schedule    # and the cleanup, label warnings, reminders
@@ -16,6 +17,7 @@ dies with the process).
 from __future__ import annotations
 
 import logging
+import os
 import threading
 import time
 from typing import Any
@@ -62,7 +64,12 @@ class Command(BaseCommand):
             if not options["batch"]:
                 threading.Thread(target=_schedule_loop, name="schedule", daemon=True).start()
         queue = settings.TASKS_QUEUE
-        self.stdout.write(f"Kretslopp worker: {backend} backend, queue {queue!r}")
+        # Interactive requests first: on a host shared with the app, a 100,000-row import
+        # would otherwise take a core from the pages for as long as it runs.
+        niceness = os.nice(settings.WORKER_NICENESS) if settings.WORKER_NICENESS else os.nice(0)
+        self.stdout.write(
+            f"Kretslopp worker: {backend} backend, queue {queue!r}, niceness {niceness}"
+        )
         if backend == "rq":
             call_command(
                 "rqworker",
