@@ -410,6 +410,13 @@ class Result:
     capacity_rps: float = 0.0
     capacity_errors: int = 0
     capacity_load_average: tuple[float, float, float] = (0.0, 0.0, 0.0)
+    capacity_idle: float = 0.0  # share of the machine's CPU left idle during the capacity run
+
+
+def cpu_times() -> tuple[int, int]:
+    """(idle, total) jiffies of the whole machine since boot (Linux ``/proc/stat``)."""
+    fields = [int(n) for n in Path("/proc/stat").read_text().split("\n", 1)[0].split()[1:]]
+    return fields[3] + fields[4], sum(fields)  # idle + iowait
 
 
 def capacity_plan(plan_path: Path) -> Path:
@@ -462,9 +469,12 @@ def one_configuration(
         follow_import(port, import_run, args.write_token, until)
         capacity = tmp / f"c{processes}"
         if args.capacity_seconds:
+            idle_before, total_before = cpu_times()
             locust_cpu += run_locust(
                 port, capacity_plan(plan_path), args.users, args.capacity_seconds, capacity
             )
+            idle_after, total_after = cpu_times()
+            capacity_idle = (idle_after - idle_before) / max(1, total_after - total_before)
             capacity_load = os.getloadavg()
     finally:
         worker.terminate()
@@ -484,6 +494,7 @@ def one_configuration(
     if args.capacity_seconds:
         _pages, result.capacity_rps, result.capacity_errors = read_stats(capacity)
         result.capacity_load_average = capacity_load
+        result.capacity_idle = capacity_idle
     return result
 
 
@@ -519,6 +530,7 @@ def print_report(results: list[Result], args: argparse.Namespace, plan: dict) ->
         ("errors", lambda r: f"{r.errors}"),
         ("import: answer; job", _import_cell),
         ("capacity (req/s)", lambda r: f"{r.capacity_rps:.1f}, {r.capacity_errors} err"),
+        ("  CPU left idle", lambda r: f"{r.capacity_idle:.0%}"),
         ("locust CPU (s)", lambda r: f"{r.locust_cpu_s:.1f}"),
         ("app+worker CPU (s)", lambda r: f"{r.server_cpu_s:.1f}"),
         ("load average 1/5 min", lambda r: f"{r.load_average[0]:.2f} / {r.load_average[1]:.2f}"),
@@ -551,6 +563,12 @@ def print_report(results: list[Result], args: argparse.Namespace, plan: dict) ->
             f"capacity 2 processes / 1 process = {ratio:.2f} (≥ {SCALING_LIMIT}): "
             f"{'PASS' if passed else 'FAIL'}"
         )
+        if not passed and by_count[1].capacity_idle < 0.1:
+            print(
+                f"  with 1 process the machine was already busy ({by_count[1].capacity_idle:.0%} "
+                "of its CPU idle): the database and the load generator share its cores, so a "
+                "second process had no core to run on"
+            )
         ok = ok and passed
     return ok
 
