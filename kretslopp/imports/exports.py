@@ -33,7 +33,6 @@ from __future__ import annotations
 import datetime as dt
 import logging
 import os
-import stat
 import time
 import uuid
 from collections.abc import Callable, Iterable, Iterator, Sequence
@@ -51,7 +50,7 @@ from django.utils.translation import gettext_lazy as _
 from django_tasks import task
 
 from kretslopp.core import audit, downloads
-from kretslopp.imports import liveness, progress
+from kretslopp.imports import liveness, progress, retention
 from kretslopp.imports.models import ExportFailure, ExportJob, ExportState
 from kretslopp.organisation.access import Access, Action, access_for
 from kretslopp.tabular import write_xlsx
@@ -276,12 +275,12 @@ def _write(job: ExportJob) -> None:
         final = f"{job.pk}-{uuid.uuid4().hex}{downloads.FORMATS[job.file_format][2]}"
         os.replace(partial, folder() / final)
     except progress.Cancelled:
-        _unlink(partial)
+        retention.remove_file(partial, "export")
         _finish(job, ExportState.CANCELLED, by=_asker(job.progress_key))
         logger.info("%s cancelled after %s rows; no file kept", job.reference, counter.done)
         return
     except Exception:
-        _unlink(partial)
+        retention.remove_file(partial, "export")
         _fail(job, ExportFailure.ERROR)
         raise
     job.stored_file = final
@@ -418,7 +417,7 @@ def reap(jobs: Iterable[ExportJob]) -> list[ExportJob]:
             job.refresh_from_db()
             with audit.acting_as(None):
                 audit.record(job, "update", {"state": [ExportState.RUNNING, ExportState.FAILED]})
-            _unlink(partial_path(job.pk))
+            retention.remove_file(partial_path(job.pk), "export")
             progress.clear(job.progress_key)
             progress.clear_cancel(job.progress_key)
             dead.append(job)
@@ -457,7 +456,7 @@ def clean_exports(days: int | None = None, now: dt.datetime | None = None) -> tu
     for job in old:
         path = stored_path(job)
         if path is not None:
-            _unlink(path)
+            retention.remove_file(path, "export")
         job.stored_file = ""
         job.state = ExportState.EXPIRED
         with audit.acting_as(None):
@@ -471,7 +470,7 @@ def clean_exports(days: int | None = None, now: dt.datetime | None = None) -> tu
         if number.isdigit() and int(number) in running:
             continue
         if path.lstat().st_mtime < an_hour_ago:
-            _unlink(path)
+            retention.remove_file(path, "export")
             partial += 1
     return removed, partial
 
@@ -480,14 +479,3 @@ def scheduled_cleanup() -> str:
     """The periodic job (``kretslopp worker --with-schedule``)."""
     removed, partial = clean_exports()
     return f"{removed} export files removed, {partial} partial files"
-
-
-def _unlink(path: Path) -> None:
-    """Delete ``path`` if it is a regular file (a symbolic link is not ours to follow)."""
-    try:
-        if stat.S_ISREG(path.lstat().st_mode):
-            path.unlink()
-    except FileNotFoundError:
-        pass
-    except OSError as error:
-        logger.warning("could not remove the export %s: %s", path, error)

@@ -62,7 +62,29 @@ class Failure(models.TextChoices):
 AUDIT_BATCH_KIND = "import"
 
 
-class ImportJob(models.Model):
+class FileJob(models.Model):
+    """What an import and an export written by the worker share: the file a person handed
+    in or asked for, who that was, when it ended and which worker holds it."""
+
+    file_name = models.CharField(_("file"), max_length=255)
+    stored_file = models.CharField(max_length=255, blank=True)
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("by"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    finished_at = models.DateTimeField(_("finished"), null=True, blank=True)
+    #: The lock of the worker working on it (:mod:`kretslopp.imports.liveness`).
+    worker = models.CharField(max_length=100, blank=True, default="")
+
+    class Meta:
+        abstract = True
+
+
+class ImportJob(FileJob):
     """One import of one file or API pull: what was read, how it was mapped, what came of it.
 
     Written outside the import's own transaction, so a rejected or failed run still leaves
@@ -76,25 +98,13 @@ class ImportJob(models.Model):
     #: What the target needs besides the file (a partner report's campaign, a log's format).
     options = models.JSONField(default=dict, blank=True)
     source = models.CharField(_("source"), max_length=30, default="file")
-    file_name = models.CharField(_("file"), max_length=255)
-    stored_file = models.CharField(max_length=255, blank=True)
-    user = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("by"),
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="+",
-    )
     created_at = models.DateTimeField(_("started"), auto_now_add=True)
-    finished_at = models.DateTimeField(_("finished"), null=True, blank=True)
     state = models.CharField(
         _("state"), max_length=20, choices=JobState.choices, default=JobState.CHECKING
     )
     failure = models.CharField(
         _("why it failed"), max_length=20, choices=Failure.choices, blank=True, default=""
     )
-    worker = models.CharField(max_length=100, blank=True, default="")
     allow_new_models = models.BooleanField(_("create missing models and locations"), default=False)
     mapping = models.JSONField(default=dict)
     file_info = models.JSONField(default=dict)
@@ -340,7 +350,7 @@ class ExportFailure(models.TextChoices):
 
 
 @audit.register
-class ExportJob(models.Model):
+class ExportJob(FileJob):
     """One large export written by ``kretslopp worker`` for the one person who asked.
 
     The filter and the asker's scope (role, departments, partner) are frozen when it is
@@ -358,25 +368,13 @@ class ExportJob(models.Model):
     query = models.JSONField(default=dict, blank=True)
     #: The asker's access when asked: ``{"role", "department_ids", "partner_id"}``.
     scope = models.JSONField(default=dict)
-    file_name = models.CharField(_("file"), max_length=255)
-    stored_file = models.CharField(max_length=255, blank=True)
-    user = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("by"),
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="+",
-    )
     created_at = models.DateTimeField(_("asked for"), auto_now_add=True)
-    finished_at = models.DateTimeField(_("finished"), null=True, blank=True)
     state = models.CharField(
         _("state"), max_length=20, choices=ExportState.choices, default=ExportState.QUEUED
     )
     failure = models.CharField(
         _("why it failed"), max_length=20, choices=ExportFailure.choices, blank=True, default=""
     )
-    worker = models.CharField(max_length=100, blank=True, default="")
     #: Rows the filter matched when asked for, then rows written.
     row_count = models.PositiveIntegerField(_("rows"), default=0)
     size_bytes = models.PositiveBigIntegerField(_("size in bytes"), default=0)

@@ -151,7 +151,7 @@ def clean_uploads(days: int | None = None, *, dry_run: bool = False) -> Cleanup:
     result.orphans = _orphans(folder, min(cutoff, now - ORPHAN_MIN_AGE))
     if not dry_run:
         for name in result.orphans:
-            _unlink(folder / name)
+            remove_file(folder / name)
         if result.count:
             logger.info(
                 "removed %d uploaded import files (%d of jobs, %d orphans; retention %d days)",
@@ -300,7 +300,7 @@ def _remove(job: ImportJob, removal: _Removal, folder: Path, days: int) -> bool:
                 job.stored_file,
             )
         else:
-            _unlink(path)  # if this fails, the orphan sweep removes it later
+            remove_file(path)  # if this fails, the orphan sweep removes it later
     return True
 
 
@@ -330,15 +330,16 @@ def _orphans(folder: Path, older_than: datetime) -> list[str]:
     return sorted(names)
 
 
-def _unlink(path: Path) -> None:
-    """Delete ``path`` if it is a regular file (a symbolic link is not ours to follow)."""
+def remove_file(path: Path, kind: str = "upload") -> None:
+    """Delete ``path`` if it is a regular file (a symbolic link is not ours to follow); a
+    file already gone is fine, one that cannot be removed is logged as ``kind``."""
     try:
         if stat.S_ISREG(path.lstat().st_mode):
             path.unlink()
     except FileNotFoundError:
         pass
     except OSError as error:
-        logger.warning("could not remove the upload %s: %s", path, error)
+        logger.warning("could not remove the %s %s: %s", kind, path, error)
 
 
 def scheduled_cleanup() -> str:
