@@ -26,7 +26,6 @@ from django.core.exceptions import PermissionDenied
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse, HttpResponseBase
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
-from django.utils import timezone
 from ninja import Field, File, Form, Query, Router, Status, UploadedFile
 
 from kretslopp.api.auth import caller_of
@@ -459,13 +458,7 @@ def export_assets(
     records = spec.records(access, params)
     count = records.count()
     if not exports.is_large(count):
-        return downloads.table_download(
-            fmt,
-            f"{spec.file_stem}-{timezone.localdate():%Y-%m-%d}",
-            spec.header(fmt),
-            spec.rows(records),
-            sheet_name=spec.sheet_name,
-        )
+        return exports.download_now("assets", fmt, records)
     job = exports.start("assets", fmt, params, caller.user, access, count)
     url = reverse("api:export_job", args=[job.pk])
     response["Location"] = url

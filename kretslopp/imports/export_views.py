@@ -26,7 +26,6 @@ from django.http import (
     JsonResponse,
 )
 from django.shortcuts import get_object_or_404, redirect, render
-from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -67,13 +66,7 @@ def respond(request: HttpRequest, source: str, fmt: str) -> HttpResponseBase:
             )
         job = exports.start(source, fmt, request.GET, request.user, access, count)
         return redirect(job)
-    return downloads.table_download(
-        fmt,
-        f"{spec.file_stem}-{timezone.localdate():%Y-%m-%d}",
-        spec.header(fmt),
-        spec.rows(records),
-        sheet_name=spec.sheet_name,
-    )
+    return exports.download_now(source, fmt, records)
 
 
 def _format_label(fmt: str) -> str:
