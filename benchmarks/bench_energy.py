@@ -152,7 +152,13 @@ class _QuietHandler(WSGIRequestHandler):
 
 def serve() -> tuple[_Server, int]:
     from django.core.wsgi import get_wsgi_application
+    from django.db import connections
 
+    # A thread per request: a PostgreSQL connection kept for reuse (CONN_MAX_AGE) would stay
+    # with its finished thread until the garbage collector found it, and a few hundred
+    # requests exhaust the server's max_connections. gunicorn's fixed threads reuse theirs.
+    if connections["default"].vendor == "postgresql":
+        connections.settings["default"]["CONN_MAX_AGE"] = 0
     server = make_server(
         "127.0.0.1", 0, get_wsgi_application(), server_class=_Server, handler_class=_QuietHandler
     )
