@@ -121,6 +121,7 @@ def export_list(request: HttpRequest) -> HttpResponse:
             "page": page,
             "query": query,
             "retention_days": settings.EXPORT_RETENTION_DAYS,
+            "threshold": settings.EXPORT_JOB_ROWS,
         },
     )
 
