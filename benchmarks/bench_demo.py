@@ -31,6 +31,9 @@ from urllib.parse import urlsplit
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+import bench_import  # noqa: E402  (the PostgreSQL server's CPU time, read from /proc)
 
 POSTGRES_URL = os.environ.get(
     "KRETSLOPP_BENCH_DEMO_URL", "postgres://postgres@127.0.0.1:5432/kretslopp_bench_demo"
@@ -65,21 +68,6 @@ def environment() -> dict[str, str]:
     )
 
 
-def server_cpu_s() -> float:
-    """CPU seconds of this connection's PostgreSQL server process so far (0 when the
-    server runs elsewhere and its process cannot be read)."""
-    from django.db import connection
-
-    with connection.cursor() as cursor:
-        cursor.execute("SELECT pg_backend_pid()")
-        (pid,) = cursor.fetchone()
-    try:
-        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
-    except OSError:
-        return 0.0
-    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
-
-
 def child(assets: int) -> None:
     """Load the demo in this (fresh) process; print wall, CPU, server CPU, peak RSS, counts."""
     import django
@@ -87,13 +75,13 @@ def child(assets: int) -> None:
     django.setup()
     from kretslopp.demo import loader
 
-    server = server_cpu_s()
+    server = bench_import.server_cpu_s()
     started, cpu = time.perf_counter(), time.process_time()
     result = loader.load(assets=assets, seed=1)
     measured = {
         "wall": time.perf_counter() - started,
         "cpu": time.process_time() - cpu,
-        "server": server_cpu_s() - server,
+        "server": bench_import.server_cpu_s() - server,
         # ru_maxrss is in kilobytes on Linux.
         "peak": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
         "counts": result.counts,

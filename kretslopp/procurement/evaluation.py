@@ -11,9 +11,6 @@ however the library or the factor set change later (:func:`reproduce_decided`).
 from __future__ import annotations
 
 import datetime as dt
-import gc
-from collections.abc import Iterator
-from contextlib import contextmanager
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
@@ -24,6 +21,7 @@ from django.utils import timezone
 from kretslopp import footprint, tendering
 from kretslopp.carbon.models import FootprintSettings
 from kretslopp.core import audit
+from kretslopp.tendering.engine import cyclic_gc_paused
 
 from .models import (
     Contract,
@@ -186,26 +184,9 @@ def parameters(
     )
 
 
-@contextmanager
-def _cyclic_gc_paused() -> Iterator[None]:
-    """Pause Python's cycle collector while tens of thousands of lines are read and judged.
-
-    The rows, the engine's values and its results are acyclic; collection passes set off by
-    their allocation find nothing to free but walk the whole heap (the engine pauses the
-    collector for its own part for the same reason). Reference counting still frees memory.
-    """
-    enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if enabled:
-            gc.enable()
-
-
 def run(procurement: Procurement, today: dt.date | None = None) -> Run:
     """Evaluate the procurement as it stands now (nothing is stored)."""
-    with _cyclic_gc_paused():
+    with cyclic_gc_paused():
         return _run(procurement, today)
 
 

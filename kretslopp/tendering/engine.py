@@ -280,7 +280,7 @@ def evaluate(
     criteria = tuple(criteria)
     lines = tuple(lines)
     _check_unique(criteria, lines)
-    with _cyclic_gc_paused(), localcontext() as decimal_context:
+    with cyclic_gc_paused(), localcontext() as decimal_context:
         decimal_context.prec = PRECISION
         context = _Context(parameters, criteria)
         results = [context.line(line) for line in lines]
@@ -289,12 +289,15 @@ def evaluate(
 
 
 @contextmanager
-def _cyclic_gc_paused() -> Iterator[None]:
-    """Pause Python's cycle collector while the evaluation runs, then restore it.
+def cyclic_gc_paused(collect_after: bool = False) -> Iterator[None]:
+    """Pause Python's cycle collector for a block of acyclic bulk work, then restore it.
 
     An evaluation allocates hundreds of thousands of small acyclic objects (results, evidence
     dictionaries); cycle-collection passes triggered by them find nothing to free and took
     about a third of the run time in the benchmark. Reference counting still frees memory.
+    Reading an offer's lines (procurement) and loading the demo pause it the same way (this
+    module is plain Python, so both may use it); ``collect_after`` runs one collection at
+    the end.
     """
     enabled = gc.isenabled()
     gc.disable()
@@ -303,6 +306,8 @@ def _cyclic_gc_paused() -> Iterator[None]:
     finally:
         if enabled:
             gc.enable()
+            if collect_after:
+                gc.collect()
 
 
 def _check_unique(criteria: Sequence[CriterionUse], lines: Sequence[OfferLine]) -> None:
