@@ -52,6 +52,9 @@ def _imports_in_the_request(request):
     # A worker run inside the test process (``call_command("worker")``) must not lower the
     # priority of the whole test run; the worker's own test starts it as a process.
     settings.WORKER_NICENESS = 0
+    # A test that writes and then reads a page sees the new figures, whatever else (a live
+    # server's other threads) computes meanwhile; the memo's own tests turn it on.
+    settings.STALE_FIGURES_SECONDS = 0
 
 
 @dataclass

@@ -317,6 +317,12 @@ TASKS = {"default": {"BACKEND": _TASK_BACKENDS[TASKS_BACKEND], "QUEUES": [TASKS_
 WORKER_NICENESS = int(os.environ.get("KRETSLOPP_WORKER_NICENESS", "10"))
 if not 0 <= WORKER_NICENESS <= 19:
     raise ImproperlyConfigured("KRETSLOPP_WORKER_NICENESS must be between 0 and 19")
+# After a change, how long (seconds) a dashboard figure computed for the data just before it
+# may still be shown while the new one is computed elsewhere on the host (kretslopp.core.memo);
+# 0: every request waits for the new figures.
+STALE_FIGURES_SECONDS = float(os.environ.get("KRETSLOPP_STALE_FIGURES_SECONDS", "20"))
+if STALE_FIGURES_SECONDS < 0:
+    raise ImproperlyConfigured("KRETSLOPP_STALE_FIGURES_SECONDS must not be negative")
 REDIS_URL = os.environ.get("KRETSLOPP_REDIS_URL", "redis://127.0.0.1:6379/0")
 RQ_QUEUES = {TASKS_QUEUE: {"URL": REDIS_URL, "DEFAULT_TIMEOUT": 6 * 60 * 60}}
 

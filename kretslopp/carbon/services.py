@@ -25,7 +25,7 @@ from kretslopp.inventory.summary import ASSETS_VERSION
 from kretslopp.organisation.models import Department
 
 FIRST_YEAR = 2014  # the oldest purchases a municipality's register normally still holds
-_memo = Memo(size=64)
+_memo = Memo(size=64, name="carbon.fleet")
 
 
 @dataclass(frozen=True)

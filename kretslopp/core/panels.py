@@ -20,7 +20,7 @@ from kretslopp.core.registry import Panel
 #: Rendered HTML of the panels that name their version (see :class:`Panel`), by panel,
 #: language and version: a few readers' reaches times a few languages (times the
 #: departments, for department panels).
-_rendered = Memo(size=256)
+_rendered = Memo(size=256, name="core.panels")
 
 
 def rendered_panels(

@@ -16,7 +16,7 @@ from django.utils.safestring import SafeString, mark_safe
 
 from kretslopp.core.memo import Memo
 
-_fragments = Memo(size=256)
+_fragments = Memo(size=256, name="energy.fragments")
 
 
 def fragment(

@@ -32,7 +32,7 @@ SOON_MONTHS = 6
 #: organisation has not chosen its own (the take-back routine's default).
 DEFAULT_DAYS = 30
 MAX_DAYS = 3650
-_memo = Memo(size=64)
+_memo = Memo(size=64, name="inventory.due")
 KINDS: dict[str, object] = {
     PAST_END: _("past planned end of life"),
     END_SOON: _("reaching planned end of life within 6 months"),

@@ -33,7 +33,7 @@ from kretslopp.core.models import AuditEntry
 from kretslopp.inventory import lifecycle
 from kretslopp.inventory.models import Asset, ProductModel
 
-_memo = Memo(size=8)
+_memo = Memo(size=8, name="inventory.summary")
 
 
 #: What changes whenever the assets do, in index look-ups only (no count of the fleet,

@@ -36,7 +36,7 @@ def pages(access: Access, department_id: int | None, memo: dict) -> Actuals:
     )
 
 
-_PAGES = Memo(size=64)
+_PAGES = Memo(size=64, name="printing.energy")
 
 
 def forget() -> None:

@@ -16,7 +16,7 @@ from kretslopp.core.memo import Memo
 from kretslopp.organisation.access import Access, Action
 from kretslopp.printing import energy, services
 
-_memo = Memo(size=64)
+_memo = Memo(size=64, name="printing.panels")
 
 MONTHS_SHOWN = 12
 

@@ -29,7 +29,7 @@ from kretslopp.inventory.summary import ASSETS_VERSION
 from kretslopp.organisation.access import Access, Action
 from kretslopp.procurement import deliveries, labelwatch
 
-_memo = Memo(size=64)
+_memo = Memo(size=64, name="procurement.labels")
 #: Years of purchases a page shows (the KPIs' actuals keep every year).
 YEARS_SHOWN = 8
 #: The label the purchase-share KPIs follow, and the categories they are kept for.

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import os
 import threading
+import time
 
 import pytest
 
@@ -114,3 +116,181 @@ def test_inside_one_reading_a_probe_is_asked_once_and_outside_every_time(town):
         data_version(count_assets)
         data_version(count_assets)
     assert len(queries) == 2
+
+
+# --- after a change: an earlier answer while the new one is computed elsewhere -----------
+
+
+def _version(number: int):
+    from kretslopp.core.memo import DataVersion
+
+    return DataVersion((number, "2026-12-01T10:00"))
+
+
+@pytest.fixture
+def stale_allowed(settings, tmp_path):
+    settings.STALE_FIGURES_SECONDS = 20
+    settings.VAR_DIR = tmp_path
+    return settings
+
+
+def test_while_another_thread_computes_the_new_version_readers_get_the_earlier_answer(
+    stale_allowed,
+):
+    memo = Memo()
+    memo.get(("fleet", "all", _version(1)), lambda: "figures of version 1")
+    started, release = threading.Event(), threading.Event()
+
+    def slow() -> str:
+        started.set()
+        release.wait(30)
+        return "figures of version 2"
+
+    first = threading.Thread(target=lambda: memo.get(("fleet", "all", _version(2)), slow))
+    first.start()
+    assert started.wait(30)
+    # no wait: the answer of just before the change
+    assert memo.get(("fleet", "all", _version(2)), lambda: "again") == "figures of version 1"
+    release.set()
+    first.join(30)
+    assert memo.get(("fleet", "all", _version(2)), lambda: "again") == "figures of version 2"
+
+
+def test_while_another_process_recomputes_readers_get_the_earlier_answer_then_the_new_one(
+    stale_allowed, tmp_path
+):
+    """The recompute slot is one per host: a second process holding it is enough."""
+    import subprocess
+    import sys
+
+    memo = Memo()
+    memo.get(("fleet", "all", _version(1)), lambda: "figures of version 1")
+    holder = subprocess.Popen(
+        [
+            sys.executable,
+            "-c",
+            "import fcntl, os, sys, time\n"
+            f"fd = os.open({str(tmp_path / 'recompute.lock')!r}, os.O_RDWR | os.O_CREAT)\n"
+            "fcntl.flock(fd, fcntl.LOCK_EX)\n"
+            "print('held', flush=True)\n"
+            "sys.stdin.readline()\n",
+        ],
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        text=True,
+    )
+    try:
+        assert holder.stdout.readline().strip() == "held"
+        computed: list[str] = []
+        new = ("fleet", "all", _version(2))
+        assert memo.get(new, lambda: computed.append("2") or "v2") == "figures of version 1"
+        assert computed == []
+    finally:
+        holder.communicate("done\n", timeout=30)
+    assert memo.get(new, lambda: computed.append("2") or "v2") == "v2"
+    assert computed == ["2"]
+
+
+def test_an_earlier_answer_stands_in_no_longer_than_allowed(stale_allowed):
+    from kretslopp.core.memo import recompute_slot
+
+    stale_allowed.STALE_FIGURES_SECONDS = 0.2
+    memo = Memo()
+    memo.get(("fleet", "all", _version(1)), lambda: "v1")
+    with recompute_slot() as held:  # someone else on the host recomputes all the while
+        assert held
+        assert memo.get(("fleet", "all", _version(2)), lambda: "v2") == "v1"
+        time.sleep(0.3)
+        assert memo.get(("fleet", "all", _version(2)), lambda: "v2") == "v2"
+
+
+def test_another_scope_or_setting_never_gets_an_earlier_answer(stale_allowed):
+    from kretslopp.core.memo import recompute_slot
+
+    memo = Memo()
+    memo.get(("fleet", (1, 2), _version(1)), lambda: "departments 1 and 2")
+    with recompute_slot():
+        assert memo.get(("fleet", (3,), _version(2)), lambda: "department 3") == "department 3"
+        assert memo.get(("fleet", None, _version(1)), lambda: "everyone") == "everyone"
+
+
+def test_what_a_computation_reads_is_never_an_earlier_answer(stale_allowed):
+    """A result built on a stale part would be remembered as the new version's."""
+    from kretslopp.core.memo import recompute_slot
+
+    memo = Memo()
+    memo.get(("part", _version(1)), lambda: "part 1")
+    memo.get(("whole", _version(1)), lambda: "whole of part 1")
+    with recompute_slot():
+        # no earlier whole is remembered for this scope: it is computed, and its part too
+        whole = memo.get(
+            ("whole", "new scope", _version(2)),
+            lambda: "whole of " + memo.get(("part", _version(2)), lambda: "part 2"),
+        )
+    assert whole == "whole of part 2"
+
+
+def test_with_no_allowance_every_reader_waits_for_the_new_answer(settings, tmp_path):
+    from kretslopp.core.memo import recompute_slot
+
+    settings.STALE_FIGURES_SECONDS = 0
+    settings.VAR_DIR = tmp_path
+    memo = Memo()
+    memo.get(("fleet", _version(1)), lambda: "v1")
+    with recompute_slot():
+        assert memo.get(("fleet", _version(2)), lambda: "v2") == "v2"
+
+
+# --- the processes of one server share what they compute -------------------------------
+
+
+@pytest.fixture
+def shared_store(tmp_path):
+    from kretslopp.core import memo
+
+    folder = memo.share_between_processes(tmp_path / "figures")
+    yield folder
+    memo.stop_sharing()
+
+
+def test_what_one_process_computed_another_reads_instead_of_computing(shared_store):
+    """Two memos of one name stand for the same memo in two processes of a server."""
+    first, second = Memo(name="carbon.fleet"), Memo(name="carbon.fleet")
+    key = ("fleet", frozenset({3, 1, 2}), _version(7))
+    assert first.get(key, lambda: {"kg_co2e": 1234.5}) == {"kg_co2e": 1234.5}
+    computed: list[str] = []
+    same_key = ("fleet", frozenset({2, 3, 1}), _version(7))  # a set's order is no part of it
+    assert second.get(same_key, lambda: computed.append("again") or {}) == {"kg_co2e": 1234.5}
+    assert computed == []
+    # another memo's results, another data version: computed
+    assert Memo(name="inventory.due").get(key, lambda: "due") == "due"
+    assert second.get(("fleet", frozenset({1}), _version(8)), lambda: "new") == "new"
+
+
+def test_a_result_whose_key_is_not_the_same_text_everywhere_is_not_shared(shared_store):
+    def made_here() -> None: ...
+
+    first, second = Memo(name="core.panels"), Memo(name="core.panels")
+    first.get(("panel", made_here, _version(1)), lambda: "html")
+    assert second.get(("panel", made_here, _version(1)), lambda: "own html") == "own html"
+    # a function defined at module level is named the same in every process: shared
+    first.get(("panel", Memo.get, _version(1)), lambda: "html")
+    assert second.get(("panel", Memo.get, _version(1)), lambda: "own html") == "html"
+
+
+def test_each_server_has_its_own_store_and_an_ended_servers_store_is_removed(tmp_path):
+    from kretslopp.core import memo
+
+    root = tmp_path / "figures"
+    ended = root / "999999999"  # no such process
+    ended.mkdir(parents=True)
+    (ended / "result.djcache").write_text("old")
+    try:
+        own = memo.share_between_processes(root)
+        Memo(name="carbon.fleet").get(("fleet", _version(1)), lambda: "mine")
+    finally:
+        memo.stop_sharing()
+    assert not ended.exists()
+    assert own.parent == root and own.name == str(os.getpid()) and any(own.iterdir())
+    # an unshared memo (no server) computes for itself
+    assert Memo(name="carbon.fleet").get(("fleet", _version(1)), lambda: "own") == "own"
