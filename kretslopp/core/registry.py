@@ -313,6 +313,9 @@ class Registry:
         #: Sections of the annual and department reports (``kretslopp.reports``).
         self.report_sections: Store[ReportSection] = Store("report section")
         self.periodic_jobs: Store[PeriodicJob] = Store("periodic job")
+        #: Figures a starting server computes once before it forks its processes
+        #: (``kretslopp serve``); each returns one line saying what it computed.
+        self.warmers: Store[Callable[[], str]] = Store("figure warmer")
 
 
 registry = Registry()

@@ -38,6 +38,7 @@ class EnergyConfig(AppConfig):
             ),
         )
         registry.api_routers.register("energy", ApiRouterEntry("kretslopp.energy.api.router", 30))
+        registry.warmers.register("energy ledgers", lazy("kretslopp.energy.ledger.warm"))
         from kretslopp.core.registry import ReportSection, lazy
 
         registry.report_sections.register(

@@ -23,10 +23,11 @@ from django.utils import timezone
 
 from kretslopp import footprint
 from kretslopp.carbon import services
-from kretslopp.core.memo import Memo, Recheck
+from kretslopp.core.memo import DataVersion, Memo, Recheck
 from kretslopp.core.registry import registry
 from kretslopp.energy.models import DataQuality, EnergyReading, Origin, Scope
-from kretslopp.organisation.access import Access
+from kretslopp.organisation.access import ORGANISATION_TOTALS, Access
+from kretslopp.organisation.models import Department
 
 #: The catalogue categories of the infrastructure scopes; every other category of the
 #: taxonomy (:data:`kretslopp.footprint.taxonomy.CATEGORY_CODES`) is an end-user device.
@@ -217,7 +218,7 @@ def _last_month(today: dt.date) -> tuple[int, int]:
 #: an inventory change by this much, stored readings and print volumes never do.
 FLEET_RECHECK_SECONDS = 30.0
 
-_ledgers = Memo(size=64)
+_ledgers = Memo(size=64, name="energy.ledgers")
 _fleet_version = Recheck(lambda: services.fleet_version())
 
 
@@ -239,7 +240,7 @@ def stored_versions() -> tuple:
     found: tuple = (readings["n"], readings["changed"])
     for source in registry.ledger_sources:
         found += tuple(source.version())
-    return found
+    return DataVersion(found)
 
 
 def cached(access: Access, *, department_id: int | None = None, memo: dict | None = None) -> Ledger:
@@ -378,3 +379,18 @@ def _pages_by_month(access: Access, department_id: int | None) -> dict[tuple[int
             for month, value in source.by_month(access, department_id).items():
                 found[month] = found.get(month, 0.0) + value
     return found
+
+
+def warm() -> str:
+    """The organisation's ledger and every department's, computed before anyone asks.
+
+    For ``kretslopp serve``'s warm start (``registry.warmers``): after the start page, a
+    department's energy page is what is asked most, and each is a ledger of its own.
+    Computed as an organisation-wide reader sees them, the scope under which they are
+    remembered for every such reader.
+    """
+    departments = list(Department.objects.values_list("pk", flat=True))
+    cached(ORGANISATION_TOTALS)
+    for department_id in departments:
+        cached(ORGANISATION_TOTALS, department_id=department_id)
+    return f"energy: the organisation's ledger and {len(departments)} departments'"

@@ -14,9 +14,10 @@ class OverviewConfig(AppConfig):
     verbose_name = _("Overview")
 
     def ready(self) -> None:
-        from kretslopp.core.registry import NavigationEntry, registry
+        from kretslopp.core.registry import NavigationEntry, lazy, registry
         from kretslopp.organisation.access import Action
 
         registry.navigation.register(
             "home", NavigationEntry("home", _("Overview"), lambda a: a.can(Action.VIEW), 10)
         )
+        registry.warmers.register("start page", lazy("kretslopp.overview.warm.warm_start_page"))

@@ -99,10 +99,13 @@ def _send(url: str, method: str, body: dict, headers: dict[str, str]) -> tuple[i
 
 
 @contextlib.contextmanager
-def running_server(environ: dict[str, str], *arguments: str) -> Iterator[str]:
+def running_server(
+    environ: dict[str, str], *arguments: str, said: list[str] | None = None
+) -> Iterator[str]:
     """``kretslopp serve`` on a free loopback port until the block ends; yields its URL.
 
-    Stopped with SIGTERM as a service manager stops it; it must then exit cleanly.
+    Stopped with SIGTERM as a service manager stops it; it must then exit cleanly. What it
+    printed is appended to ``said``.
     """
     port = _free_port()
     command = [sys.executable, "-m", "kretslopp", "serve", "--bind", f"127.0.0.1:{port}"]
@@ -133,6 +136,8 @@ def running_server(environ: dict[str, str], *arguments: str) -> Iterator[str]:
         except subprocess.TimeoutExpired:
             process.kill()
             output, _ = process.communicate()
+        if said is not None:
+            said.append(output)
     assert process.returncode == 0, output
 
 
@@ -150,11 +155,14 @@ def test_serve_starts_answers_with_pages_and_static_files_and_stops(tmp_path):
     """Two processes on an empty SQLite file: the login page and a static file answer,
     and SIGTERM stops the master and its workers with exit status 0."""
     environ = _environ(f"sqlite:///{tmp_path / 'db.sqlite3'}", tmp_path / "var")
-    with running_server(environ, "--processes", "2", "--threads", "2") as url:
+    said: list[str] = []
+    with running_server(environ, "--processes", "2", "--threads", "2", said=said) as url:
         status, body = _get(f"{url}/login/")
         assert status == 200 and b'name="password"' in body
         status, css = _get(f"{url}/static/kretslopp/app.css")
         assert status == 200 and css
+    # An empty database has no figures to compute: said, and the server serves all the same.
+    assert "Warming start page failed; the processes start without it." in said[0]
 
 
 def test_serve_refuses_a_bad_setting_by_name(tmp_path):
@@ -239,3 +247,26 @@ def test_two_servers_share_only_the_database(town, token_for, tmp_path, client):
         assert status == 200, changed
         status, body = _get(f"{one}/api/v1/assets/{created['id']}", bearer)
         assert json.loads(body)["serial_number"] == "SN-XYZ"
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_start_page_figures_are_computed_before_the_server_answers(town, tmp_path, client):
+    """Its processes start with the figures and share what they compute afterwards."""
+    from django.conf import settings
+    from django.db import connection
+
+    if connection.vendor != "postgresql":
+        pytest.skip("several app processes are a PostgreSQL deployment")
+    client.force_login(town.users["sustainability_lead"])
+    cookie = {"Cookie": f"sessionid={client.cookies['sessionid'].value}"}
+    environ = _environ(_database_url(), tmp_path / "var")
+    environ["KRETSLOPP_SECRET_KEY"] = settings.SECRET_KEY
+    said: list[str] = []
+    with running_server(environ, "--processes", "2", "--threads", "2", said=said) as url:
+        for _ in range(4):
+            status, page = _get(f"{url}/", cookie)
+            assert status == 200 and _in_custody(page) == 2
+        stores = list((tmp_path / "var" / "figures").iterdir())
+        assert len(stores) == 1 and any(stores[0].iterdir())
+    assert re.search(r"Warmed in [\d.]+ s: start page: \d+ panels computed", said[0])
+    assert re.search(r"Warmed in [\d.]+ s: energy: the organisation's ledger and 2 ", said[0])

@@ -8,23 +8,33 @@ Static files are served by WhiteNoise inside the app, so no separate file server
 
 from __future__ import annotations
 
+import logging
 import os
+import time
 from argparse import ArgumentParser
+from collections.abc import Callable
+from pathlib import Path
 from typing import Any
 
+from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 from django.core.wsgi import get_wsgi_application
 from django.db import connections
 from gunicorn.app.base import BaseApplication
 
+from kretslopp.core import memo
+from kretslopp.core.registry import registry
 from kretslopp.core.serve import ServeConfig, ServeConfigError, config_from
+
+logger = logging.getLogger(__name__)
 
 
 class _Gunicorn(BaseApplication):
     """Gunicorn run from inside this process, with the already set-up Django app."""
 
-    def __init__(self, config: ServeConfig) -> None:
+    def __init__(self, config: ServeConfig, say: Callable[[str], Any]) -> None:
         self.options = config.gunicorn_options()
+        self.say = say
         super().__init__()
 
     def load_config(self) -> None:
@@ -33,7 +43,30 @@ class _Gunicorn(BaseApplication):
                 self.cfg.set(name, value)
 
     def load(self):
-        return get_wsgi_application()
+        application = get_wsgi_application()
+        if self.options.get("preload_app"):
+            # before the fork: every process gets the store, and what is warmed goes in it
+            memo.share_between_processes(Path(settings.VAR_DIR) / "figures")
+            warm_figures(self.say)
+        return application
+
+
+def warm_figures(say: Callable[[str], Any]) -> None:
+    """Run the registered warmers in this, the first process, before it forks the others.
+
+    A failure is logged and the server starts all the same (cold): figures are an
+    optimisation, and a database that is unreachable right now must not keep the site down.
+    The connections opened here are closed, so that no forked process shares one.
+    """
+    for name, warm in registry.warmers.items():
+        started = time.perf_counter()
+        try:
+            said = warm()
+        except Exception:
+            logger.exception("Warming %s failed; the processes start without it.", name)
+        else:
+            say(f"Warmed in {time.perf_counter() - started:.1f} s: {said}.")
+    connections.close_all()
 
 
 class Command(BaseCommand):
@@ -74,4 +107,4 @@ class Command(BaseCommand):
         self.stdout.flush()
         # The processes are forked from this one: none may inherit an open connection.
         connections.close_all()
-        _Gunicorn(config).run()
+        _Gunicorn(config, say=lambda line: (self.stdout.write(line), self.stdout.flush())).run()
