@@ -268,6 +268,7 @@ class _Writer:
         fingerprints.store(rows, replacing)
 
     def _advance(self, count: int) -> None:
+        bulk.check_deferred_now()
         self.done += count
         self.context.progress("writing", self.done, self.total)
 
