@@ -76,3 +76,17 @@ class Staff(HttpUser):
     def api_asset(self) -> None:
         asset_id = random.choice(PLAN["asset_ids"])
         self._page("api asset", f"/api/v1/assets/{asset_id}", '"asset_tag"', self.api)
+
+
+if os.environ.get("KRETSLOPP_LOAD_TRACE"):
+    import time
+
+    from locust import events
+
+    # open for the life of the locust process: each request appends one line
+    _trace = Path(os.environ["KRETSLOPP_LOAD_TRACE"]).open("a", buffering=1, encoding="utf-8")  # noqa: SIM115
+
+    @events.request.add_listener
+    def _record(name: str, response_time: float, **_kwargs: object) -> None:
+        """Each request's end (wall clock) and time, for the bench's timeline (``--trace``)."""
+        _trace.write(f"{time.time():.3f}\t{name}\t{response_time:.0f}\n")
