@@ -26,7 +26,7 @@ import jsonschema_rs
 
 from kretslopp.tabular import Row
 from kretslopp.tabular.jsonsize import separators
-from kretslopp.tabular.values import FORMULA_PREFIXES, parse_decimal
+from kretslopp.tabular.values import parse_decimal, undo_neutralise
 
 FORMAT = "kretslopp-kpi-exchange"
 VERSION = 1
@@ -357,7 +357,7 @@ def entry_from_cells(
     """
     bad: list[tuple[str, str, str]] = []
     typed: dict[str, Any] = {
-        name: _undo_neutralise(cells.get(name, "").strip()) for name in CSV_FIELDS
+        name: undo_neutralise(cells.get(name, "").strip()) for name in CSV_FIELDS
     }
     for name in (*_INTEGERS, "value"):
         text = typed[name]
@@ -411,12 +411,6 @@ def _unfit(name: str, number: Any) -> str:
     elif not math.isfinite(float(number)):
         return "number"
     return ""
-
-
-def _undo_neutralise(value: str) -> str:
-    if value.startswith("'") and value[1:].startswith(FORMULA_PREFIXES):
-        return value[1:]
-    return value
 
 
 #: JSON pointer inside an entry → the CSV column it is written in.

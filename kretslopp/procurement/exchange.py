@@ -28,7 +28,7 @@ from typing import Any
 
 from kretslopp.tabular import Row
 from kretslopp.tabular.jsonsize import separators
-from kretslopp.tabular.values import FORMULA_PREFIXES, neutralise_cell
+from kretslopp.tabular.values import neutralise_cell, undo_neutralise
 
 FORMAT = "kretslopp-criteria-exchange"
 VERSION = 1
@@ -127,13 +127,6 @@ def to_csv(records: Iterable[Mapping[str, Any]]) -> bytes:
         row = record(values)
         writer.writerow([neutralise_cell(row[name]) for name in FIELDS])
     return ("\ufeff" + buffer.getvalue()).encode("utf-8")
-
-
-def undo_neutralise(value: str) -> str:
-    """Remove the apostrophe our CSV export put before text that looked like a formula."""
-    if value.startswith("'") and value[1:].startswith(FORMULA_PREFIXES):
-        return value[1:]
-    return value
 
 
 class JsonTable:

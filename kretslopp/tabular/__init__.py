@@ -14,6 +14,7 @@ from kretslopp.tabular.errors import MESSAGES, TabularError, ValueParseError
 from kretslopp.tabular.limits import DEFAULT_LIMITS, ReadLimits
 from kretslopp.tabular.reading import Row, Table, open_table
 from kretslopp.tabular.values import (
+    looks_like_formula,
     looks_like_markup,
     neutralise_cell,
     normalise_header,
@@ -21,6 +22,7 @@ from kretslopp.tabular.values import (
     parse_date,
     parse_decimal,
     strip_html,
+    undo_neutralise,
 )
 from kretslopp.tabular.writing import write_csv, write_xlsx, write_xlsx_sheets
 
@@ -33,7 +35,9 @@ __all__ = [
     "TabularError",
     "ValueParseError",
     "looks_like_markup",
+    "looks_like_formula",
     "neutralise_cell",
+    "undo_neutralise",
     "normalise_header",
     "open_table",
     "parse_bool",

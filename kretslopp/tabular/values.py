@@ -185,19 +185,40 @@ def parse_bool(text: str) -> bool | None:
 
 #: Text that a spreadsheet may run as a formula starts with one of these.
 FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
+#: A cell starting with any of these may be a formula: the prefixes, or white space that a
+#: spreadsheet trims before it reads ``  =HYPERLINK(…)`` as one.
+RISKY_FIRST = frozenset("=+-@\t\r\n \u00a0")
+_TRIMMED = " \t\r\n\u00a0"
 T = TypeVar("T")
+
+
+def looks_like_formula(text: str) -> bool:
+    """Whether a spreadsheet might run ``text`` as a formula: it begins with ``=``, ``+``,
+    ``-``, ``@``, tab, carriage return or line feed, or with spaces before one of the first
+    four (LibreOffice and Excel trim leading spaces when they read a CSV cell)."""
+    if not text or text[0] not in RISKY_FIRST:
+        return False
+    return text[0] in "\t\r\n" or text.lstrip(_TRIMMED)[:1] in ("=", "+", "-", "@")
 
 
 def neutralise_cell(value: T) -> T:
     """Guard against spreadsheet formula injection (CSV injection).
 
-    A text cell that begins with ``=``, ``+``, ``-``, ``@``, tab or carriage return could be
-    run as a formula by Excel or LibreOffice when someone opens our export; prefixing an
-    apostrophe makes it inert text. Numbers, dates and other non-text values pass unchanged,
-    so a negative *number* stays a number.
+    A text cell that :func:`looks_like_formula` could be run as a formula by Excel or
+    LibreOffice when someone opens our export; prefixing an apostrophe makes it inert text.
+    Numbers, dates and other non-text values pass unchanged, so a negative *number* stays a
+    number.
     """
-    if isinstance(value, str) and value.startswith(FORMULA_PREFIXES):
+    if isinstance(value, str) and looks_like_formula(value):
         return "'" + value  # type: ignore[return-value]
+    return value
+
+
+def undo_neutralise(value: str) -> str:
+    """Our own export read back: the apostrophe :func:`neutralise_cell` put before text that
+    looked like a formula is removed (any other apostrophe is the text's own)."""
+    if value.startswith("'") and looks_like_formula(value[1:]):
+        return value[1:]
     return value
 
 

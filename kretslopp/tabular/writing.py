@@ -28,7 +28,7 @@ from datetime import date, datetime, time
 from decimal import Decimal
 from typing import IO, Any, BinaryIO, Literal
 
-from kretslopp.tabular.values import FORMULA_PREFIXES, neutralise_cell
+from kretslopp.tabular.values import RISKY_FIRST, looks_like_formula, neutralise_cell
 
 Dialect = Literal["comma", "swedish"]
 _FLUSH_ROWS = 1000
@@ -82,7 +82,7 @@ def write_csv(
             raise ValueError(f"row {count} has {len(row)} cells but there are {width} headers")
         writer.writerow(
             [
-                (("'" + v) if v.startswith(FORMULA_PREFIXES) else v)
+                (("'" + v) if v and v[0] in RISKY_FIRST and looks_like_formula(v) else v)
                 if type(v) is str
                 else _csv_cell(v, decimal_sep, booleans)
                 for v in row

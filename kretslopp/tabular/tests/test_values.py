@@ -18,6 +18,7 @@ from kretslopp.tabular import (
     parse_date,
     parse_decimal,
     strip_html,
+    undo_neutralise,
 )
 
 
@@ -148,10 +149,31 @@ def test_parse_bool_rejects() -> None:
     ("value", "expected"),
     [("=SUM(A1)", "'=SUM(A1)"), ("+46 40 34 10 00", "'+46 40 34 10 00"), ("-x", "'-x"),
      ("@cmd", "'@cmd"), ("\tx", "'\tx"), ("\rx", "'\rx"), ("Latitude 5420", "Latitude 5420"),
-     ("", ""), (-12, -12), (Decimal("-1.5"), Decimal("-1.5")), (None, None)],
+     ("", ""), (-12, -12), (Decimal("-1.5"), Decimal("-1.5")), (None, None),
+     # spreadsheets trim leading spaces before they read a formula
+     ("  =HYPERLINK(\"http://x\")", "'  =HYPERLINK(\"http://x\")"), ("\u00a0+1", "'\u00a0+1"),
+     ("\n=1", "'\n=1"), ("  Latitude", "  Latitude"), (" ", " ")],
 )  # fmt: skip
 def test_neutralise_cell(value: object, expected: object) -> None:
     assert neutralise_cell(value) == expected
+
+
+@pytest.mark.parametrize(
+    "text", ["=SUM(A1)", "  =1", "'quoted", "  plain", "", "\t@x", "-", "it's"]
+)
+def test_what_was_neutralised_reads_back_as_it_was(text: str) -> None:
+    assert undo_neutralise(neutralise_cell(text)) == text
+
+
+def test_a_csv_export_neutralises_a_formula_behind_spaces() -> None:
+    import io
+
+    from kretslopp.tabular.writing import write_csv
+
+    stream = io.StringIO()
+    write_csv(stream, ["Name"], [["  =cmd|' /C calc'!A0"], ["  plain"]])
+    assert "\r\n'  =cmd" in stream.getvalue()
+    assert "\r\n  plain\r\n" in stream.getvalue()
 
 
 @pytest.mark.parametrize(
