@@ -28,6 +28,7 @@ computing it again.
 
 from __future__ import annotations
 
+import contextlib
 import dataclasses
 import datetime as dt
 import enum
@@ -35,6 +36,7 @@ import hashlib
 import logging
 import os
 import shutil
+import socket
 import threading
 import time
 from collections import OrderedDict
@@ -74,6 +76,21 @@ def family_of(key: Hashable) -> Hashable:
 #: Set while a result is computed: what it reads must be fresh, never an earlier answer
 #: (a result built on a stale part would be remembered as the new version's).
 _fresh_only: ContextVar[bool] = ContextVar("kretslopp_fresh_only", default=False)
+#: Set by the web's read-only requests (``core.middleware``) for a reader who has not just
+#: written: only they may get an earlier answer. A job, a command, a report being archived
+#: or the request after one's own change always gets the current figures.
+_earlier_allowed: ContextVar[bool] = ContextVar("kretslopp_earlier_allowed", default=False)
+
+
+@contextmanager
+def earlier_answers(allowed: bool = True) -> Iterator[None]:
+    """Within the block, a memo may answer with the figures of just before a change while
+    the current ones are computed elsewhere (see :meth:`Memo.get`)."""
+    token = _earlier_allowed.set(allowed)
+    try:
+        yield
+    finally:
+        _earlier_allowed.reset(token)
 
 
 def stale_seconds() -> float:
@@ -98,7 +115,8 @@ def recompute_slot(wait_seconds: float = 0.0) -> Iterator[bool]:
         return
     from django.conf import settings
 
-    path = Path(settings.VAR_DIR) / "recompute.lock"
+    # Per host: VAR_DIR may be on a disk several app hosts share.
+    path = Path(settings.VAR_DIR) / f"recompute-{socket.gethostname()}.lock"
     path.parent.mkdir(parents=True, exist_ok=True)
     descriptor = os.open(path, os.O_RDWR | os.O_CREAT, 0o600)
     deadline = time.monotonic() + wait_seconds
@@ -112,9 +130,27 @@ def recompute_slot(wait_seconds: float = 0.0) -> Iterator[bool]:
                     yield False
                     return
                 time.sleep(0.02)
-        yield True
+        with _holders_lock:
+            _holders[0] += 1
+        try:
+            yield True
+        finally:
+            with _holders_lock:
+                _holders[0] -= 1
     finally:
         os.close(descriptor)  # releases the lock
+
+
+#: How many threads of this process hold the slot (0 or 1).
+_holders = [0]
+_holders_lock = threading.Lock()
+
+
+def _slot_held_here() -> bool:
+    """Whether a thread of this process holds the slot: then no thread here waits for it
+    (the holder may be waiting for what this one is about to compute)."""
+    with _holders_lock:
+        return _holders[0] > 0
 
 
 class UnstableKey(Exception):
@@ -155,18 +191,21 @@ def share_between_processes(root: Path) -> Path:
 
     Django's file cache is the store: written atomically, readable by every process of the
     host, old entries culled. Each server keeps its own folder under ``root``, named by its
-    first process: a second server on the host (blue/green, another version of the code)
-    never reads what this one computed. Folders of servers that have ended are removed.
-    Called by ``kretslopp serve`` before it forks its processes.
+    host and first process: a second server (blue/green, another version of the code, or
+    another host where ``root`` is on a shared disk) never reads what this one computed.
+    Folders of this host's servers that have ended are removed. Called by ``kretslopp
+    serve`` before it forks its processes.
     """
     from django.core.cache.backends.filebased import FileBasedCache
 
     global _shared
     root.mkdir(parents=True, exist_ok=True)
+    host = socket.gethostname()
     for folder in root.iterdir():
-        if folder.name.isdigit() and not _running(int(folder.name)):
+        found_host, _dash, pid = folder.name.rpartition("-")
+        if found_host == host and pid.isdigit() and not _running(int(pid)):
             shutil.rmtree(folder, ignore_errors=True)
-    own = root / str(os.getpid())
+    own = root / f"{host}-{os.getpid()}"
     shutil.rmtree(own, ignore_errors=True)  # a pid reused since a crash
     _shared = FileBasedCache(
         str(own), {"TIMEOUT": 24 * 3600, "OPTIONS": {"MAX_ENTRIES": 1000, "CULL_FREQUENCY": 4}}
@@ -200,8 +239,8 @@ class Memo:
     #: it too (a safety valve: two computations nesting in opposite orders never deadlock).
     WAIT_SECONDS = 10.0
     #: How long a computation with no earlier answer to show waits for the host's recompute
-    #: slot before it computes anyway.
-    SLOT_WAIT_SECONDS = 5.0
+    #: slot (held by another process) before it computes anyway.
+    SLOT_WAIT_SECONDS = 2.0
 
     def __init__(self, size: int = 64, *, name: str = "") -> None:
         self.size = size
@@ -227,10 +266,12 @@ class Memo:
         one waits: while another thread computes the new one, or another process of the
         host recomputes something (:func:`recompute_slot`), the earlier answer is returned,
         for at most :func:`stale_seconds` after it was first returned for a newer version.
+        Before either, the host's shared store is read: another process may have computed it.
         A result with no earlier answer waits for the slot (at most
-        :data:`SLOT_WAIT_SECONDS`), then looks in the host's shared store first: the one
-        who held the slot has often just computed it. With ``STALE_FIGURES_SECONDS`` 0 every
-        result is computed at once, as it was asked.
+        :data:`SLOT_WAIT_SECONDS`, and not while a thread of this process holds it), then
+        reads the store again: the holder has often just computed it. With
+        ``STALE_FIGURES_SECONDS`` 0 every result is computed at once, as it was asked; so is
+        every result outside the web's read-only requests (:func:`earlier_answers`).
         """
         family = family_of(key)
         with self._lock:
@@ -245,7 +286,7 @@ class Memo:
             else:
                 mine = False
         # Inside a computation everything is computed fresh, and the slot is the outer's.
-        serialised = stale_seconds() > 0 and not _fresh_only.get()
+        serialised = stale_seconds() > 0 and _earlier_allowed.get() and not _fresh_only.get()
         if stale is not _MISSING and not (serialised and self._within_allowance(family)):
             stale = _MISSING
             serialised = False  # overdue: computed now, whatever else the host computes
@@ -262,6 +303,9 @@ class Memo:
         try:
             if not serialised:
                 return self._compute(key, compute)
+            stored = self._from_store(key)
+            if stored is not _MISSING:
+                return self._remember(key, stored)  # type: ignore[return-value]
             if stale is not _MISSING:
                 with recompute_slot() as free:
                     if not free:
@@ -269,7 +313,8 @@ class Memo:
                     return self._compute(key, compute)
             # Nothing to show meanwhile: wait for our turn (the one computing may well be
             # computing this very result for the host), but not for ever.
-            with recompute_slot(wait_seconds=self.SLOT_WAIT_SECONDS):
+            wait = 0.0 if _slot_held_here() else self.SLOT_WAIT_SECONDS
+            with recompute_slot(wait_seconds=wait):
                 return self._compute(key, compute)
         finally:
             with self._lock:
@@ -290,16 +335,36 @@ class Memo:
         return now - since < limit
 
     def _compute(self, key: Hashable, compute: Callable[[], T]) -> T:
-        shared_key = self._shared_key(key)
-        value = _shared.get(shared_key, _MISSING) if shared_key else _MISSING
+        value = self._from_store(key)
         if value is _MISSING:
             token = _fresh_only.set(True)
             try:
                 value = compute()
             finally:
                 _fresh_only.reset(token)
+            shared_key = self._shared_key(key)
             if shared_key:
                 self._share(shared_key, value)
+        return self._remember(key, value)
+
+    def _from_store(self, key: Hashable) -> object:
+        """``key``'s result in the host's shared store, or _MISSING.
+
+        An entry that cannot be read (a torn file, a pickle of code since changed) is removed
+        and counts as missing: it is computed again rather than failing the request.
+        """
+        shared_key = self._shared_key(key)
+        if not shared_key:
+            return _MISSING
+        try:
+            return _shared.get(shared_key, _MISSING)
+        except Exception:
+            logger.warning("A shared %s result could not be read; computing it", self.name)
+            with contextlib.suppress(Exception):
+                _shared.delete(shared_key)
+            return _MISSING
+
+    def _remember(self, key: Hashable, value: T) -> T:
         family = family_of(key)
         with self._lock:
             self._results[key] = value

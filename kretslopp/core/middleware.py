@@ -8,8 +8,7 @@ from collections.abc import Callable
 from django.conf import settings
 from django.http import HttpRequest, HttpResponse
 
-from kretslopp.core import audit
-from kretslopp.core.memo import one_reading_per_request
+from kretslopp.core import audit, memo
 
 
 class ContentSecurityPolicyMiddleware:
@@ -61,13 +60,35 @@ class AuditActorMiddleware:
 
 class OneDataVersionReadingMiddleware:
     """Serve a read-only request (GET, HEAD) with one reading of each data version, however
-    many panels ask for it (:func:`kretslopp.core.memo.one_reading_per_request`)."""
+    many panels ask for it (:func:`kretslopp.core.memo.one_reading_per_request`).
+
+    Such a request may also be answered with the figures of just before a change while the
+    new ones are computed elsewhere on the host (:func:`kretslopp.core.memo.earlier_answers`)
+    — unless its reader has just written: a write's answer sets a short-lived cookie, and a
+    reader carrying it always gets the current figures (one's own change shows at once).
+    """
 
     def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
         self.get_response = get_response
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
         if request.method not in ("GET", "HEAD"):
+            response = self.get_response(request)
+            allowance = memo.stale_seconds()
+            if allowance > 0 and response.status_code < 400:
+                response.set_cookie(
+                    WROTE_COOKIE,
+                    "1",
+                    max_age=int(allowance) + 1,
+                    secure=settings.SESSION_COOKIE_SECURE,
+                    httponly=True,
+                    samesite="Lax",
+                )
+            return response
+        fresh_only = WROTE_COOKIE in request.COOKIES
+        with memo.one_reading_per_request(), memo.earlier_answers(not fresh_only):
             return self.get_response(request)
-        with one_reading_per_request():
-            return self.get_response(request)
+
+
+#: Set on the answer to a write, for as long as an earlier figure may stand in for a new one.
+WROTE_COOKIE = "kretslopp_wrote"

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import socket
 import threading
 import time
 
@@ -129,9 +130,13 @@ def _version(number: int):
 
 @pytest.fixture
 def stale_allowed(settings, tmp_path):
+    """A web reader's read-only request, with the production allowance."""
+    from kretslopp.core.memo import earlier_answers
+
     settings.STALE_FIGURES_SECONDS = 20
     settings.VAR_DIR = tmp_path
-    return settings
+    with earlier_answers():
+        yield settings
 
 
 def test_while_another_thread_computes_the_new_version_readers_get_the_earlier_answer(
@@ -170,7 +175,8 @@ def test_while_another_process_recomputes_readers_get_the_earlier_answer_then_th
             sys.executable,
             "-c",
             "import fcntl, os, sys, time\n"
-            f"fd = os.open({str(tmp_path / 'recompute.lock')!r}, os.O_RDWR | os.O_CREAT)\n"
+            f"fd = os.open({str(tmp_path / f'recompute-{socket.gethostname()}.lock')!r}, "
+            "os.O_RDWR | os.O_CREAT)\n"
             "fcntl.flock(fd, fcntl.LOCK_EX)\n"
             "print('held', flush=True)\n"
             "sys.stdin.readline()\n",
@@ -282,7 +288,10 @@ def test_each_server_has_its_own_store_and_an_ended_servers_store_is_removed(tmp
     from kretslopp.core import memo
 
     root = tmp_path / "figures"
-    ended = root / "999999999"  # no such process
+    host = socket.gethostname()
+    ended = root / f"{host}-999999999"  # no such process on this host
+    elsewhere = root / "another-host-999999999"  # VAR_DIR on a disk two hosts share
+    elsewhere.mkdir(parents=True)
     ended.mkdir(parents=True)
     (ended / "result.djcache").write_text("old")
     try:
@@ -291,6 +300,84 @@ def test_each_server_has_its_own_store_and_an_ended_servers_store_is_removed(tmp
     finally:
         memo.stop_sharing()
     assert not ended.exists()
-    assert own.parent == root and own.name == str(os.getpid()) and any(own.iterdir())
+    assert elsewhere.exists()  # its server may be running: not ours to remove
+    assert own.parent == root and own.name == f"{host}-{os.getpid()}" and any(own.iterdir())
     # an unshared memo (no server) computes for itself
     assert Memo(name="carbon.fleet").get(("fleet", _version(1)), lambda: "own") == "own"
+
+
+def test_outside_a_web_readers_request_figures_are_always_the_current_ones(settings, tmp_path):
+    """A job, a command, a report being archived: never an earlier answer."""
+    from kretslopp.core.memo import recompute_slot
+
+    settings.STALE_FIGURES_SECONDS = 20
+    settings.VAR_DIR = tmp_path
+    memo = Memo()
+    memo.get(("fleet", _version(1)), lambda: "v1")
+    with recompute_slot():
+        assert memo.get(("fleet", _version(2)), lambda: "v2") == "v2"
+
+
+def test_a_fresh_answer_another_process_left_is_taken_before_an_earlier_one(
+    stale_allowed, shared_store
+):
+    from kretslopp.core.memo import recompute_slot
+
+    here, there = Memo(name="carbon.fleet"), Memo(name="carbon.fleet")
+    here.get(("fleet", _version(1)), lambda: "v1")
+    there.get(("fleet", _version(2)), lambda: "v2 computed there")
+    with recompute_slot():  # the host is busy recomputing something else
+        assert here.get(("fleet", _version(2)), lambda: "v2 here") == "v2 computed there"
+
+
+def test_a_shared_entry_that_cannot_be_read_is_computed_again(stale_allowed, shared_store):
+    first = Memo(name="carbon.fleet")
+    first.get(("fleet", _version(1)), lambda: "v1")
+    for entry in shared_store.iterdir():
+        entry.write_bytes(b"not a pickle")
+    assert Memo(name="carbon.fleet").get(("fleet", _version(1)), lambda: "again") == "again"
+
+
+def test_no_thread_waits_for_the_slot_a_thread_of_its_own_process_holds(stale_allowed):
+    """The holder may be waiting for the very result the other thread is asked for."""
+    from kretslopp.core.memo import earlier_answers, recompute_slot
+
+    memo = Memo()
+    memo.SLOT_WAIT_SECONDS = 60.0
+    results: list[str] = []
+
+    def web_reader() -> None:  # a request thread, as the middleware runs it
+        with earlier_answers():
+            results.append(memo.get(("part", _version(1)), lambda: "part"))
+
+    with recompute_slot() as held:
+        assert held
+        asker = threading.Thread(target=web_reader)
+        asker.start()
+        asker.join(30)
+    assert results == ["part"]
+
+
+def test_the_reader_who_just_wrote_gets_the_current_figures(settings, rf):
+    """A write's answer carries a short-lived cookie; a read with it gets no earlier answer."""
+    from django.http import HttpResponse
+
+    from kretslopp.core import memo
+    from kretslopp.core.middleware import WROTE_COOKIE, OneDataVersionReadingMiddleware
+
+    settings.STALE_FIGURES_SECONDS = 20
+    allowed: list[bool] = []
+
+    def view(request):
+        allowed.append(memo._earlier_allowed.get())
+        return HttpResponse("ok")
+
+    middleware = OneDataVersionReadingMiddleware(view)
+    written = middleware(rf.post("/assets/1/edit/"))
+    assert written.cookies[WROTE_COOKIE]["max-age"] == 21
+    assert written.cookies[WROTE_COOKIE]["httponly"]
+    middleware(rf.get("/"))
+    reader_who_wrote = rf.get("/")
+    reader_who_wrote.COOKIES[WROTE_COOKIE] = "1"
+    middleware(reader_who_wrote)
+    assert allowed == [False, True, False]  # the write itself, a reader, the writer reading
