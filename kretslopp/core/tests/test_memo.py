@@ -236,14 +236,21 @@ def test_what_a_computation_reads_is_never_an_earlier_answer(stale_allowed):
     assert whole == "whole of part 2"
 
 
-def test_with_no_allowance_every_reader_waits_for_the_new_answer(settings, tmp_path):
-    from kretslopp.core.memo import recompute_slot
+@pytest.mark.parametrize(
+    ("allowance_s", "web_reader"),
+    [(0, True), (20, False)],
+    ids=["no allowance", "a job, a command, a report being archived"],
+)
+def test_without_allowance_or_outside_a_web_read_figures_are_always_the_current_ones(
+    settings, tmp_path, allowance_s, web_reader
+):
+    from kretslopp.core.memo import earlier_answers, recompute_slot
 
-    settings.STALE_FIGURES_SECONDS = 0
+    settings.STALE_FIGURES_SECONDS = allowance_s
     settings.VAR_DIR = tmp_path
     memo = Memo()
     memo.get(("fleet", _version(1)), lambda: "v1")
-    with recompute_slot():
+    with earlier_answers(web_reader), recompute_slot():
         assert memo.get(("fleet", _version(2)), lambda: "v2") == "v2"
 
 
@@ -304,18 +311,6 @@ def test_each_server_has_its_own_store_and_an_ended_servers_store_is_removed(tmp
     assert own.parent == root and own.name == f"{host}-{os.getpid()}" and any(own.iterdir())
     # an unshared memo (no server) computes for itself
     assert Memo(name="carbon.fleet").get(("fleet", _version(1)), lambda: "own") == "own"
-
-
-def test_outside_a_web_readers_request_figures_are_always_the_current_ones(settings, tmp_path):
-    """A job, a command, a report being archived: never an earlier answer."""
-    from kretslopp.core.memo import recompute_slot
-
-    settings.STALE_FIGURES_SECONDS = 20
-    settings.VAR_DIR = tmp_path
-    memo = Memo()
-    memo.get(("fleet", _version(1)), lambda: "v1")
-    with recompute_slot():
-        assert memo.get(("fleet", _version(2)), lambda: "v2") == "v2"
 
 
 def test_a_fresh_answer_another_process_left_is_taken_before_an_earlier_one(
