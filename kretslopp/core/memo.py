@@ -273,11 +273,11 @@ class Memo:
         ``STALE_FIGURES_SECONDS`` 0 every result is computed at once, as it was asked; so is
         every result outside the web's read-only requests (:func:`earlier_answers`).
         """
-        family = family_of(key)
         with self._lock:
             if key in self._results:
                 self._results.move_to_end(key)
                 return self._results[key]  # type: ignore[return-value]
+            family = family_of(key)  # on a miss only: a hit is the hot path
             stale = self._stale(family)
             underway = self._computing.get(key)
             if underway is None:
@@ -299,23 +299,24 @@ class Memo:
                     self._results.move_to_end(key)
                     return self._results[key]  # type: ignore[return-value]
             # The other computation failed, is too slow or its result aged out: our own.
-            return self._compute(key, compute)
+            return self._compute(key, compute, self._shared_key(key))
+        shared_key = self._shared_key(key)
         try:
             if not serialised:
-                return self._compute(key, compute)
-            stored = self._from_store(key)
+                return self._compute(key, compute, shared_key)
+            stored = self._from_store(shared_key)
             if stored is not _MISSING:
                 return self._remember(key, stored)  # type: ignore[return-value]
             if stale is not _MISSING:
                 with recompute_slot() as free:
                     if not free:
                         return stale  # type: ignore[return-value]
-                    return self._compute(key, compute)
+                    return self._compute(key, compute, shared_key)
             # Nothing to show meanwhile: wait for our turn (the one computing may well be
             # computing this very result for the host), but not for ever.
             wait = 0.0 if _slot_held_here() else self.SLOT_WAIT_SECONDS
             with recompute_slot(wait_seconds=wait):
-                return self._compute(key, compute)
+                return self._compute(key, compute, shared_key)
         finally:
             with self._lock:
                 self._computing.pop(key, None)
@@ -334,26 +335,26 @@ class Memo:
             since = self._stale_since.setdefault(family, now)
         return now - since < limit
 
-    def _compute(self, key: Hashable, compute: Callable[[], T]) -> T:
-        value = self._from_store(key)
+    def _compute(self, key: Hashable, compute: Callable[[], T], shared_key: str | None) -> T:
+        """``key``'s result from the shared store, else computed (and shared)."""
+        value = self._from_store(shared_key)
         if value is _MISSING:
             token = _fresh_only.set(True)
             try:
                 value = compute()
             finally:
                 _fresh_only.reset(token)
-            shared_key = self._shared_key(key)
             if shared_key:
                 self._share(shared_key, value)
         return self._remember(key, value)
 
-    def _from_store(self, key: Hashable) -> object:
-        """``key``'s result in the host's shared store, or _MISSING.
+    def _from_store(self, shared_key: str | None) -> object:
+        """The result kept under ``shared_key`` (:meth:`_shared_key`) in the host's shared
+        store, or _MISSING.
 
         An entry that cannot be read (a torn file, a pickle of code since changed) is removed
         and counts as missing: it is computed again rather than failing the request.
         """
-        shared_key = self._shared_key(key)
         if not shared_key:
             return _MISSING
         try:
