@@ -197,11 +197,12 @@ def test_a_worker_imports_a_queued_file_and_its_progress_shows_meanwhile(install
         lambda: (p := installation.progress(job_id)) and p["done"] > 0 and p, "progress"
     )
     installation.wait_for(lambda: installation.job(job_id)[0] == "done", "the job done")
+    # The worker records the outcome, then removes the progress file: a moment apart.
+    installation.wait_for(lambda: installation.progress(job_id) is None, "progress cleared", 10)
 
     assert seen["phase"] in {"validating", "writing"}
     assert seen["errors"] == 0
     assert installation.counts() == (rows, rows)
-    assert installation.progress(job_id) is None  # cleared with the outcome
     summary = installation.query(f"SELECT summary FROM imports_importjob WHERE id={job_id}")[0][0]
     summary = json.loads(summary) if isinstance(summary, str) else summary
     assert summary["created"] == rows
