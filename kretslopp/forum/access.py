@@ -23,7 +23,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.db.models import Q, QuerySet
-from django.http import Http404
+from django.shortcuts import get_object_or_404
 
 from kretslopp.forum.models import ForumMember, Measure, Status
 from kretslopp.organisation.access import Access, Action, access_for
@@ -97,10 +97,7 @@ class ForumAccess:
 
     def get(self, queryset: QuerySet, **lookup: Any) -> Any:
         """One readable record or 404, as :meth:`Access.get` does for departments."""
-        found = queryset.filter(**lookup).first()
-        if found is None:
-            raise Http404
-        return found
+        return get_object_or_404(queryset, **lookup)
 
     def is_responsible(self, measure: Measure) -> bool:
         responsible = measure.responsible
