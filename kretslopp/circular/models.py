@@ -258,6 +258,8 @@ class CampaignItem(models.Model):
             models.Index(fields=["campaign", "department"]),
             models.Index(fields=["campaign", "asset_tag"]),
             models.Index(fields=["campaign", "serial_number"]),
+            # the start page's take-back panel asks for the latest result on every visit
+            models.Index(fields=["reported_at"]),
         ]
 
     def __str__(self) -> str:
