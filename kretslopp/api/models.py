@@ -111,7 +111,11 @@ class ApiToken(models.Model):
         if not secret.startswith(SECRET_MARKER):
             return None
         now = timezone.now()
-        token = cls.objects.usable(now).select_related("user").filter(key_hash=digest(secret))
+        token = (
+            cls.objects.usable(now)
+            .select_related("user__membership")
+            .filter(key_hash=digest(secret))
+        )
         found = token.first()
         if found is not None and (
             found.last_used_at is None or now - found.last_used_at >= LAST_USED_RESOLUTION

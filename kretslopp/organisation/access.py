@@ -418,6 +418,21 @@ def _with_descendants(roots: Iterable[int]) -> frozenset[int]:
     return frozenset(found)
 
 
+def membership_of(user: Any) -> Membership | None:
+    """The login's role row, or None: the one read with the user when the session loaded it
+    (:func:`kretslopp.organisation.auth.session_user`), else read now and kept on the user,
+    as the page header names the role too (``user.membership``)."""
+    role_row = Membership.user.field.remote_field  # the user's side of the one-to-one
+    if not role_row.is_cached(user):
+        found = Membership.objects.filter(user=user).first()
+        role_row.set_cached_value(user, found)
+        return found
+    try:
+        return user.membership
+    except Membership.DoesNotExist:
+        return None
+
+
 def access_for(user: Any) -> Access:
     """The access of ``user``, computed once per request and cached on the user object."""
     if user is None or not getattr(user, "is_authenticated", False) or not user.is_active:
@@ -425,11 +440,7 @@ def access_for(user: Any) -> Access:
     cached = getattr(user, "_kretslopp_access", None)
     if cached is not None:
         return cached
-    membership = Membership.objects.filter(user=user).first()
-    if membership is not None:
-        # The page header names the role (``user.membership``): the row just read serves it,
-        # rather than a second query for the same row on every page.
-        Membership.user.field.remote_field.set_cached_value(user, membership)
+    membership = membership_of(user)
     if membership is None:
         access = NO_ACCESS
     elif membership.role == Role.PARTNER:

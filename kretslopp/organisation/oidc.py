@@ -41,6 +41,7 @@ from mozilla_django_oidc.views import (
 
 from kretslopp.core import audit
 from kretslopp.organisation import claims as claim_rules
+from kretslopp.organisation.auth import session_user
 from kretslopp.organisation.models import SignInIdentity
 
 logger = logging.getLogger("kretslopp.security")
@@ -139,7 +140,7 @@ class Backend(OIDCAuthenticationBackend):
     def get_user(self, user_id: Any) -> Any:
         """The session's user, unless the login was deactivated meanwhile: then the session
         ends at once (the library's own lookup does not check)."""
-        user = super().get_user(user_id)
+        user = session_user(user_id)
         return user if user is not None and self.user_can_authenticate(user) else None
 
     def retrieve_matching_jwk(self, token: str) -> jwt.PyJWK:

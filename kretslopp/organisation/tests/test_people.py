@@ -146,6 +146,20 @@ def test_a_deactivated_login_loses_its_session_and_api_tokens_at_once(town, clie
     assert AuditEntry.objects.filter(changes__has_key="login_active").count() == 2
 
 
+def test_a_role_changed_by_an_administrator_applies_at_the_next_page(town, client, login):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    coordinator = town.users["coordinator"]
+    login(coordinator)
+    assert client.get(reverse("inventory:asset_create")).status_code == 200
+    Membership.objects.filter(user=coordinator).update(role=Role.VIEWER)
+    with CaptureQueriesContext(connection) as queries:
+        assert client.get(reverse("inventory:asset_create")).status_code == 403
+    # the login and its role come from the database in one query, on every request
+    assert not [q for q in queries if 'FROM "organisation_membership"' in q["sql"]]
+
+
 def login_as_second_client(user):
     from django.test import Client
 
