@@ -18,7 +18,7 @@ from django.utils import timezone
 
 from kretslopp import footprint
 from kretslopp.carbon.models import FootprintSettings, ModelFigures, ModelMatchDecision
-from kretslopp.core.memo import Memo, data_version
+from kretslopp.core.memo import Memo, data_version, once_per_request
 from kretslopp.inventory import lifecycle
 from kretslopp.inventory.models import Asset, ProductModel
 from kretslopp.inventory.summary import ASSETS_VERSION
@@ -39,6 +39,10 @@ class Choice:
 
     @classmethod
     def current(cls) -> Choice:
+        return once_per_request("carbon.choice", cls._read)
+
+    @classmethod
+    def _read(cls) -> Choice:
         chosen = FootprintSettings.current()
         return cls(chosen.factor_set, chosen.grid, chosen.avoided_set, chosen.allocation)
 

@@ -457,6 +457,23 @@ def one_reading_per_request() -> Iterator[None]:
         _answered.reset(token)
 
 
+def once_per_request(key: Hashable, read: Callable[[], T]) -> T:
+    """``read()``'s answer, read at most once inside :func:`one_reading_per_request`.
+
+    For the rows several panels of one composed page each look up (the organisation, the
+    method chosen for the figures): within a read-only request they cannot change under it,
+    so the first reading serves every panel. Outside such a request, ``read()`` each time.
+    The answer is shared: callers read it and do not change it.
+    """
+    answered = _answered.get()
+    if answered is None:
+        return read()
+    marker = ("once", key)
+    if marker not in answered:
+        answered[marker] = read()
+    return answered[marker]
+
+
 def data_version(*probes: Probe) -> tuple:
     """The probes' answers (row counts, latest time stamps) in one query.
 

@@ -14,6 +14,7 @@ from django.utils import timezone
 from django.utils.formats import number_format
 from django.utils.translation import gettext as _
 
+from kretslopp.core.memo import once_per_request
 from kretslopp.inventory import lifecycle, summary
 from kretslopp.inventory.models import ProductCategory, Status
 from kretslopp.organisation.access import Access
@@ -47,8 +48,11 @@ def departments(request: HttpRequest, access: Access) -> dict[str, Any]:
 
 
 def _departments(access: Access, counts: summary.EstateCounts) -> list:
+    readable = once_per_request(
+        ("inventory.departments", access), lambda: list(access.departments())
+    )
     found = sorted(
-        access.departments(),
+        readable,
         key=lambda department: -counts.in_custody_by_department.get(department.pk, 0),
     )
     for department in found:

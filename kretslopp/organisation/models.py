@@ -8,6 +8,7 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from kretslopp.core import audit
+from kretslopp.core.memo import once_per_request
 
 
 class Role(models.TextChoices):
@@ -37,7 +38,7 @@ class Organisation(models.Model):
 
     @classmethod
     def current(cls) -> Organisation | None:
-        return cls.objects.order_by("pk").first()
+        return once_per_request("organisation", cls.objects.order_by("pk").first)
 
 
 @audit.register

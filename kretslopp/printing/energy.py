@@ -7,10 +7,9 @@ Registered in :meth:`kretslopp.printing.apps.PrintingConfig.ready`; the energy a
 
 from __future__ import annotations
 
-from django.db.models import Count, Max
 from django.utils.translation import gettext_lazy as _
 
-from kretslopp.core.memo import Memo
+from kretslopp.core.memo import Memo, data_version
 from kretslopp.core.registry import KpiEntry, LedgerSource, lazy, registry
 from kretslopp.energy.kpis import Actuals
 from kretslopp.energy.models import Scope
@@ -50,8 +49,7 @@ def version() -> tuple:
     Print volumes are only ever written and removed with their import record, so the import
     table (a handful of rows) stands for them.
     """
-    prints = PrintImport.objects.aggregate(n=Count("pk"), last=Max("pk"))
-    return (prints["n"], prints["last"])
+    return data_version((PrintImport, "COUNT", "*"), (PrintImport, "MAX", "id"))
 
 
 def register() -> None:

@@ -376,3 +376,21 @@ def test_the_reader_who_just_wrote_gets_the_current_figures(settings, rf):
     reader_who_wrote.COOKIES[WROTE_COOKIE] = "1"
     middleware(reader_who_wrote)
     assert allowed == [False, True, False]  # the write itself, a reader, the writer reading
+
+
+def test_a_row_several_panels_look_up_is_read_once_per_read_only_request():
+    from kretslopp.core.memo import once_per_request, one_reading_per_request
+
+    readings: list[int] = []
+
+    def read() -> str:
+        readings.append(1)
+        return "the organisation"
+
+    with one_reading_per_request():
+        answers = [once_per_request("organisation", read) for _ in range(3)]
+    assert answers == ["the organisation"] * 3 and len(readings) == 1
+    # outside such a request (a write, a command) every asking reads it
+    once_per_request("organisation", read)
+    once_per_request("organisation", read)
+    assert len(readings) == 3
