@@ -19,7 +19,11 @@ from dataclasses import dataclass
 
 #: More processes than this on one machine compete for its cores and its connections.
 MAX_DEFAULT_PROCESSES = 8
-DEFAULT_THREADS = 4
+#: Two: one thread works while the other waits on the database. More add no throughput to a
+#: process whose Python runs one thread at a time, and cost it in lock hand-overs and in
+#: database connections that compete for the same cores (measured: docs/operations.md,
+#: "Measured load").
+DEFAULT_THREADS = 2
 DEFAULT_BIND = "127.0.0.1:8000"
 #: Seconds a worker may stay silent before gunicorn replaces it (the proxy's timeout is
 #: usually shorter: long work belongs in background jobs).
