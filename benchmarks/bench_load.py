@@ -439,12 +439,49 @@ class Result:
     capacity_errors: int = 0
     capacity_load_average: tuple[float, float, float] = (0.0, 0.0, 0.0)
     capacity_idle: float = 0.0  # share of the machine's CPU left idle during the capacity run
+    # CPU seconds during the capacity run: app processes, database server, load generator.
+    capacity_cpu_s: tuple[float, float, float] = (0.0, 0.0, 0.0)
+    capacity_requests: int = 0
 
 
 def cpu_times() -> tuple[int, int]:
     """(idle, total) jiffies of the whole machine since boot (Linux ``/proc/stat``)."""
     fields = [int(n) for n in Path("/proc/stat").read_text().split("\n", 1)[0].split()[1:]]
     return fields[3] + fields[4], sum(fields)  # idle + iowait
+
+
+def process_cpu_s(match) -> dict[int, float]:
+    """CPU seconds (user + system) used so far by each live process ``match(pid, comm,
+    parent)`` accepts, from Linux ``/proc``: who used the cores during a run."""
+    tick = os.sysconf("SC_CLK_TCK")
+    found = {}
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            text = stat.read_text()
+        except OSError:
+            continue  # ended meanwhile
+        comm = text[text.index("(") + 1 : text.rindex(")")]
+        fields = text[text.rindex(")") + 2 :].split()
+        pid = int(stat.parent.name)
+        if match(pid, comm, int(fields[1])):
+            found[pid] = (int(fields[11]) + int(fields[12])) / tick  # utime + stime
+    return found
+
+
+def app_cpu_s(server_pid: int) -> dict[int, float]:
+    """CPU seconds of ``kretslopp serve``'s master and its app processes."""
+    return process_cpu_s(lambda pid, _comm, parent: server_pid in (pid, parent))
+
+
+def database_cpu_s() -> dict[int, float]:
+    """CPU seconds of the PostgreSQL server's processes (the bench is alone on it)."""
+    return process_cpu_s(lambda _pid, comm, _parent: comm.startswith("postgres"))
+
+
+def cpu_used_s(before: dict[int, float], after: dict[int, float]) -> float:
+    """CPU seconds the processes used between two readings; one that started meanwhile
+    counts whole, one that ended meanwhile is not counted (a connection closing)."""
+    return sum(seconds - before.get(pid, 0.0) for pid, seconds in after.items())
 
 
 def capacity_plan(plan_path: Path) -> Path:
@@ -529,9 +566,16 @@ def one_configuration(
         capacity = tmp / f"c{processes}"
         if args.capacity_seconds:
             idle_before, total_before = cpu_times()
-            locust_cpu += run_locust(
+            app_before, database_before = app_cpu_s(server.pid), database_cpu_s()
+            capacity_locust = run_locust(
                 port, capacity_plan(plan_path), args.users, args.capacity_seconds, capacity
             )
+            capacity_cpu = (
+                cpu_used_s(app_before, app_cpu_s(server.pid)),
+                cpu_used_s(database_before, database_cpu_s()),
+                capacity_locust,
+            )
+            locust_cpu += capacity_locust
             idle_after, total_after = cpu_times()
             capacity_idle = (idle_after - idle_before) / max(1, total_after - total_before)
             capacity_load = os.getloadavg()
@@ -551,9 +595,11 @@ def one_configuration(
         load_average, import_run,
     )  # fmt: skip
     if args.capacity_seconds:
-        _pages, result.capacity_rps, result.capacity_errors = read_stats(capacity)
+        capacity_pages, result.capacity_rps, result.capacity_errors = read_stats(capacity)
+        result.capacity_requests = sum(n for n, _p95, _f in capacity_pages.values())
         result.capacity_load_average = capacity_load
         result.capacity_idle = capacity_idle
+        result.capacity_cpu_s = capacity_cpu
     return result
 
 
@@ -566,6 +612,15 @@ def _import_cell(result: Result) -> str:
         return "unanswered"
     ended = f"{run.job_seconds:.0f} s" if run.job_seconds else "unfinished"
     return f"{run.status} in {run.seconds:.1f} s; {ended}"
+
+
+def _cpu_per_request_cell(result: Result) -> str:
+    """App / database / load generator CPU per request in the capacity run."""
+    requests = result.capacity_requests
+    if not requests:
+        return "-"
+    app, database, locust = (1000 * seconds / requests for seconds in result.capacity_cpu_s)
+    return f"app {app:.1f} db {database:.1f} gen {locust:.1f}"
 
 
 def print_report(results: list[Result], args: argparse.Namespace, plan: dict) -> bool:
@@ -591,6 +646,7 @@ def print_report(results: list[Result], args: argparse.Namespace, plan: dict) ->
         ("import: answer; job", _import_cell),
         ("capacity (req/s)", lambda r: f"{r.capacity_rps:.1f}, {r.capacity_errors} err"),
         ("  CPU left idle", lambda r: f"{r.capacity_idle:.0%}"),
+        ("  CPU ms per request", _cpu_per_request_cell),
         ("locust CPU (s)", lambda r: f"{r.locust_cpu_s:.1f}"),
         ("app+worker CPU (s)", lambda r: f"{r.server_cpu_s:.1f}"),
         ("load average 1/5 min", lambda r: f"{r.load_average[0]:.2f} / {r.load_average[1]:.2f}"),
