@@ -7,8 +7,9 @@ in-process memo keeps are either in the database or keyed by a data version read
 from the environment, and the step to several machines is the same one with a proxy in
 front (docs/operations.md).
 
-Each process also runs a few threads: a request waiting on the database (an import of
-100,000 rows, an export) then holds one thread, not the whole process.
+Each process may also run a few threads (``KRETSLOPP_WEB_THREADS``): a request waiting on
+the database then holds one thread, not the whole process. By default each process serves
+one request at a time and the processes give the concurrency (see :data:`DEFAULT_THREADS`).
 """
 
 from __future__ import annotations
@@ -19,18 +20,23 @@ from dataclasses import dataclass
 
 #: More processes than this on one machine compete for its cores and its connections.
 MAX_DEFAULT_PROCESSES = 8
-#: Two: one thread works while the other waits on the database. More add no throughput to a
-#: process whose Python runs one thread at a time, and cost it in lock hand-overs and in
-#: database connections that compete for the same cores (measured: docs/operations.md,
-#: "Measured load").
-DEFAULT_THREADS = 2
+#: One: gunicorn's sync worker, one request at a time per process, and more processes for
+#: more at once (2 × cores + 1). Python runs one thread of a process at a time, so for this
+#: CPU-bound app a second thread adds lock hand-overs and database connections, not
+#: throughput: measured, a request cost 11.3 ms of CPU with one thread and 12.1–13.3 ms
+#: with two, and two processes served more with one thread each (docs/operations.md,
+#: "Measured load"). The sync worker expects a buffering proxy in front, as in the
+#: reference deployment; set ``KRETSLOPP_WEB_THREADS`` to 2–4 where the proxy does not
+#: buffer, or where one process must serve alone.
+DEFAULT_THREADS = 1
 DEFAULT_BIND = "127.0.0.1:8000"
 #: Seconds a worker may stay silent before gunicorn replaces it (the proxy's timeout is
 #: usually shorter: long work belongs in background jobs).
 DEFAULT_TIMEOUT_SECONDS = 120
 #: How long an idle connection is kept open. Longer than a proxy's own idle keep-alive (nginx
 #: upstream: 60 s): if the app closed first, a request the proxy sends on the connection at
-#: that moment would meet a reset. Idle connections cost the threaded worker nothing.
+#: that moment would meet a reset. Idle connections cost the threaded worker nothing; the
+#: sync worker (one thread, the default) closes each connection after its answer instead.
 DEFAULT_KEEPALIVE_SECONDS = 75
 
 

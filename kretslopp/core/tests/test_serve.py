@@ -39,22 +39,22 @@ def test_defaults_are_two_processes_per_core_plus_one_capped():
     assert serve.default_processes(cores=32) == serve.MAX_DEFAULT_PROCESSES
     config = serve.config_from({})
     assert config.bind == "127.0.0.1:8000"
-    assert config.threads == serve.DEFAULT_THREADS
-    assert config.gunicorn_options()["worker_class"] == "gthread"
+    assert config.threads == serve.DEFAULT_THREADS == 1
+    assert config.gunicorn_options()["worker_class"] == "sync"  # one request at a time each
     assert config.gunicorn_options()["keepalive"] == serve.DEFAULT_KEEPALIVE_SECONDS
 
 
 def test_environment_sets_and_options_override():
     environ = {
         "KRETSLOPP_WEB_PROCESSES": "3",
-        "KRETSLOPP_WEB_THREADS": "1",
+        "KRETSLOPP_WEB_THREADS": "3",
         "KRETSLOPP_WEB_BIND": "0.0.0.0:9000",
         "KRETSLOPP_WEB_ACCESS_LOG": "1",
     }
     config = serve.config_from(environ)
     options = config.gunicorn_options()
-    assert (config.processes, config.threads, options["bind"]) == (3, 1, ["0.0.0.0:9000"])
-    assert options["worker_class"] == "sync"  # one thread: gunicorn's plain worker
+    assert (config.processes, config.threads, options["bind"]) == (3, 3, ["0.0.0.0:9000"])
+    assert options["worker_class"] == "gthread"  # threads: gunicorn's threaded worker
     assert options["accesslog"] == "-"
     overridden = serve.config_from(environ, bind="127.0.0.1:1", processes=2, threads=4)
     assert (overridden.bind, overridden.processes, overridden.threads) == ("127.0.0.1:1", 2, 4)

@@ -84,7 +84,7 @@ class Command(BaseCommand):
             help="App processes (KRETSLOPP_WEB_PROCESSES; default 2 × cores + 1, at most 8).",
         )
         parser.add_argument(
-            "--threads", type=int, help="Threads per process (KRETSLOPP_WEB_THREADS; 2)."
+            "--threads", type=int, help="Threads per process (KRETSLOPP_WEB_THREADS; 1)."
         )
 
     def handle(self, *args: Any, **options: Any) -> None:
