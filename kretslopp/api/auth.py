@@ -15,7 +15,7 @@ from django.http import HttpRequest
 from ninja.security import HttpBearer, SessionAuth
 
 from kretslopp.api.models import ApiToken, Scope
-from kretslopp.organisation.access import Access, access_for
+from kretslopp.organisation.access import ROLE_READ_WITH_LOGIN, Access, access_for
 
 SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
 
@@ -52,6 +52,7 @@ class BearerToken(HttpBearer):
         found = ApiToken.find(token.strip())
         if found is None:
             return None
+        setattr(found.user, ROLE_READ_WITH_LOGIN, True)  # the token was read with both
         caller = Caller(user=found.user, scopes=found.scope_set, token=found)
         # Checked here, for every route at once, so that no route can forget it.
         caller.require_scope(scope_needed(request))

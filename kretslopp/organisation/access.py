@@ -418,19 +418,28 @@ def _with_descendants(roots: Iterable[int]) -> frozenset[int]:
     return frozenset(found)
 
 
+#: Set on a user loaded by :func:`kretslopp.organisation.auth.session_user`: its role row came
+#: in the same query, at the start of this request.
+ROLE_READ_WITH_LOGIN = "_kretslopp_role_read_with_login"
+
+
 def membership_of(user: Any) -> Membership | None:
-    """The login's role row, or None: the one read with the user when the session loaded it
-    (:func:`kretslopp.organisation.auth.session_user`), else read now and kept on the user,
-    as the page header names the role too (``user.membership``)."""
+    """The login's role row, or None.
+
+    The row read with the user when the session loaded it at the start of the request, else
+    read now (a user object kept longer, as a command or a test holds one, may hold a role
+    row read before a change) and kept on the user: the page header names the role too.
+    """
     role_row = Membership.user.field.remote_field  # the user's side of the one-to-one
-    if not role_row.is_cached(user):
-        found = Membership.objects.filter(user=user).first()
+    if getattr(user, ROLE_READ_WITH_LOGIN, False) and role_row.is_cached(user):
+        try:
+            return user.membership
+        except Membership.DoesNotExist:
+            return None
+    found = Membership.objects.filter(user=user).first()
+    if found is not None:
         role_row.set_cached_value(user, found)
-        return found
-    try:
-        return user.membership
-    except Membership.DoesNotExist:
-        return None
+    return found
 
 
 def access_for(user: Any) -> Access:

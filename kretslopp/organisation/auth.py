@@ -96,11 +96,15 @@ def session_user(user_id: Any) -> Any:
     Every page reads both (the role decides what the page shows), so a signed-in request
     costs the database one query for them rather than two.
     """
+    from kretslopp.organisation.access import ROLE_READ_WITH_LOGIN
+
     model = get_user_model()
     try:
-        return model._default_manager.select_related("membership").get(pk=user_id)
+        user = model._default_manager.select_related("membership").get(pk=user_id)
     except (model.DoesNotExist, ValueError, TypeError):
         return None
+    setattr(user, ROLE_READ_WITH_LOGIN, True)
+    return user
 
 
 class LocalPasswordBackend(ModelBackend):
