@@ -152,8 +152,15 @@ def delete_imported() -> int:
             related._raw_delete(connection.alias)
         deleted = imported._raw_delete(connection.alias)
     if deleted:
-        vacuum(Asset, *(relation.related_model for relation in Asset._meta.related_objects))
+        vacuum(*_import_tables())
     return deleted
+
+
+def _import_tables() -> tuple[type, ...]:
+    """The models an asset import writes: the assets and what hangs on them."""
+    from kretslopp.inventory.models import Asset
+
+    return (Asset, *(relation.related_model for relation in Asset._meta.related_objects))
 
 
 def vacuum(*models: type) -> None:
@@ -182,12 +189,11 @@ def settle_after_import() -> bool:
     import psycopg
 
     from kretslopp.core.models import AuditEntry
-    from kretslopp.inventory.models import Asset
 
     with psycopg.connect(DATABASE_URL, autocommit=True) as admin:
         if admin.execute("SHOW autovacuum").fetchone()[0] == "on":
             return False
-    vacuum(Asset, AuditEntry, *(relation.related_model for relation in Asset._meta.related_objects))
+    vacuum(AuditEntry, *_import_tables())
     return True
 
 

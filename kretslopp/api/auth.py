@@ -15,7 +15,7 @@ from django.http import HttpRequest
 from ninja.security import HttpBearer, SessionAuth
 
 from kretslopp.api.models import ApiToken, Scope
-from kretslopp.organisation.access import ROLE_READ_WITH_LOGIN, Access, access_for
+from kretslopp.organisation.access import Access, access_for, role_read_with_login
 
 SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
 
@@ -52,7 +52,7 @@ class BearerToken(HttpBearer):
         found = ApiToken.find(token.strip())
         if found is None:
             return None
-        setattr(found.user, ROLE_READ_WITH_LOGIN, True)  # the token was read with both
+        role_read_with_login(found.user)  # the token was read with both (ApiToken.find)
         caller = Caller(user=found.user, scopes=found.scope_set, token=found)
         # Checked here, for every route at once, so that no route can forget it.
         caller.require_scope(scope_needed(request))

@@ -23,10 +23,9 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.db.models import Q, QuerySet
-from django.shortcuts import get_object_or_404
 
 from kretslopp.forum.models import ForumMember, Measure, Status
-from kretslopp.organisation.access import Access, Action, access_for
+from kretslopp.organisation.access import Access, Action, access_for, one_by_key
 
 #: Status moves that are work on a decided measure, not decisions: the responsible
 #: person may make them; every other move is the forum's (its managers').
@@ -97,7 +96,7 @@ class ForumAccess:
 
     def get(self, queryset: QuerySet, **lookup: Any) -> Any:
         """One readable record or 404, as :meth:`Access.get` does for departments."""
-        return get_object_or_404(queryset, **lookup)
+        return one_by_key(queryset, **lookup)
 
     def is_responsible(self, measure: Measure) -> bool:
         responsible = measure.responsible

@@ -363,19 +363,23 @@ class Access:
         return self.scope(Department.objects.all(), department_field="pk")
 
     def get(self, queryset: QuerySet, department_field: str = "department", **lookup: Any) -> Model:
-        """One row in scope, or 404: a record outside scope looks exactly like a missing one.
+        """One row in scope, or 404: a record outside scope looks exactly like a missing one."""
+        return one_by_key(self.scope(queryset, department_field), **lookup)
 
-        ``lookup`` names one row (a key), so the query asks for it with neither the model's
-        ordering nor a ``LIMIT`` (``first()`` adds both, ``get()`` the limit): with them
-        PostgreSQL spends twice as long planning a page such as the asset's, with its
-        joins, as without, and many times longer than running it.
-        """
-        rows = list(self.scope(queryset, department_field).filter(**lookup).order_by())
-        if not rows:
-            raise Http404
-        if len(rows) > 1:
-            raise queryset.model.MultipleObjectsReturned(f"{lookup} is not a key")
-        return rows[0]
+
+def one_by_key(queryset: QuerySet, **lookup: Any) -> Model:
+    """The one row of ``queryset`` that ``lookup`` (a key) names, or 404.
+
+    Asked for with neither the model's ordering nor a ``LIMIT`` (``first()`` adds both,
+    ``get()`` the limit): with them PostgreSQL spends twice as long planning a page such as
+    the asset's, with its joins, as without, and many times longer than running it.
+    """
+    rows = list(queryset.filter(**lookup).order_by())
+    if not rows:
+        raise Http404
+    if len(rows) > 1:
+        raise queryset.model.MultipleObjectsReturned(f"{lookup} is not a key")
+    return rows[0]
 
 
 NO_ACCESS = Access(role=None, department_ids=frozenset())
@@ -418,9 +422,16 @@ def _with_descendants(roots: Iterable[int]) -> frozenset[int]:
     return frozenset(found)
 
 
-#: Set on a user loaded by :func:`kretslopp.organisation.auth.session_user`: its role row came
-#: in the same query, at the start of this request.
-ROLE_READ_WITH_LOGIN = "_kretslopp_role_read_with_login"
+#: Marks a user whose role row was read in the same query, at the start of this request.
+_ROLE_READ_WITH_LOGIN = "_kretslopp_role_read_with_login"
+
+
+def role_read_with_login(user: Any) -> Any:
+    """Mark ``user`` as loaded with its role row (``select_related("membership")``) for this
+    request, as a session's login or an API token's owner is: :func:`membership_of` then
+    needs no query of its own. Returns the user."""
+    setattr(user, _ROLE_READ_WITH_LOGIN, True)
+    return user
 
 
 def membership_of(user: Any) -> Membership | None:
@@ -431,7 +442,7 @@ def membership_of(user: Any) -> Membership | None:
     row read before a change) and kept on the user: the page header names the role too.
     """
     role_row = Membership.user.field.remote_field  # the user's side of the one-to-one
-    if getattr(user, ROLE_READ_WITH_LOGIN, False) and role_row.is_cached(user):
+    if getattr(user, _ROLE_READ_WITH_LOGIN, False) and role_row.is_cached(user):
         try:
             return user.membership
         except Membership.DoesNotExist:

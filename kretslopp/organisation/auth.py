@@ -96,15 +96,15 @@ def session_user(user_id: Any) -> Any:
     Every page reads both (the role decides what the page shows), so a signed-in request
     costs the database one query for them rather than two.
     """
-    from kretslopp.organisation.access import ROLE_READ_WITH_LOGIN
+    from kretslopp.organisation.access import role_read_with_login
 
     model = get_user_model()
     try:
-        user = model._default_manager.select_related("membership").get(pk=user_id)
+        return role_read_with_login(
+            model._default_manager.select_related("membership").get(pk=user_id)
+        )
     except (model.DoesNotExist, ValueError, TypeError):
         return None
-    setattr(user, ROLE_READ_WITH_LOGIN, True)
-    return user
 
 
 class LocalPasswordBackend(ModelBackend):
